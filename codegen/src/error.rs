@@ -1,0 +1,81 @@
+//! The error type of the code and docs generators.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// An error of generating code or docs.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+/// What went wrong.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The schema did not load (the diagnostics are in the message).
+    Schema(wamp_idl::Error),
+    /// Two schema names map to the same Rust name.
+    NameCollision {
+        /// The Rust name both map to.
+        rust_name: String,
+        /// The two schema names.
+        first: String,
+        second: String,
+    },
+    /// A docs template failed to load or render.
+    Template(String),
+    /// Reading or writing a file failed.
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind) -> Error {
+        Error { kind }
+    }
+
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::new(ErrorKind::Io {
+            path: path.into(),
+            source,
+        })
+    }
+}
+
+impl From<wamp_idl::Error> for Error {
+    fn from(error: wamp_idl::Error) -> Error {
+        Error::new(ErrorKind::Schema(error))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::Schema(error) => error.fmt(f),
+            ErrorKind::NameCollision {
+                rust_name,
+                first,
+                second,
+            } => write!(
+                f,
+                "`{first}` and `{second}` both become `{rust_name}` in Rust; rename one of them"
+            ),
+            ErrorKind::Template(message) => write!(f, "docs template: {message}"),
+            ErrorKind::Io { path, source } => write!(f, "{}: {source}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Schema(error) => Some(error),
+            ErrorKind::Io { source, .. } => Some(source),
+            ErrorKind::NameCollision { .. } | ErrorKind::Template(_) => None,
+        }
+    }
+}

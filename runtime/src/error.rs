@@ -1,0 +1,162 @@
+//! The runtime's error type: WAMP errors from the other side, payload errors, session failures.
+
+use std::fmt;
+
+use crate::value::{Dict, List};
+
+/// An error of a WAMP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The other side answered with a WAMP ERROR (or a callee's handler failed).
+    Wamp(WampError),
+    /// A payload did not match the schema.
+    Payload(PayloadError),
+    /// The call did not complete in time.
+    Timeout,
+    /// The call was cancelled.
+    Canceled,
+    /// The session is closed or was never established.
+    SessionClosed(String),
+    /// The other side broke the protocol, or the transport failed.
+    Protocol(String),
+    /// The transport could not be used (connect, TLS, I/O).
+    Transport(String),
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind) -> Error {
+        Error { kind }
+    }
+
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    pub fn into_kind(self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The WAMP error, if this is one.
+    pub fn as_wamp(&self) -> Option<&WampError> {
+        match &self.kind {
+            ErrorKind::Wamp(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The error URI, if this is a WAMP error.
+    pub fn uri(&self) -> Option<&str> {
+        self.as_wamp().map(|error| error.uri.as_str())
+    }
+}
+
+impl From<WampError> for Error {
+    fn from(error: WampError) -> Error {
+        Error::new(ErrorKind::Wamp(error))
+    }
+}
+
+impl From<PayloadError> for Error {
+    fn from(error: PayloadError) -> Error {
+        Error::new(ErrorKind::Payload(error))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::Wamp(error) => error.fmt(f),
+            ErrorKind::Payload(error) => error.fmt(f),
+            ErrorKind::Timeout => f.write_str("the call timed out"),
+            ErrorKind::Canceled => f.write_str("the call was cancelled"),
+            ErrorKind::SessionClosed(reason) => write!(f, "the session is closed: {reason}"),
+            ErrorKind::Protocol(message) => write!(f, "protocol error: {message}"),
+            ErrorKind::Transport(message) => write!(f, "transport error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A WAMP ERROR: an error URI with its args and kwargs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WampError {
+    pub uri: String,
+    pub args: List,
+    pub kwargs: Dict,
+}
+
+impl WampError {
+    pub fn new(uri: impl Into<String>) -> WampError {
+        WampError {
+            uri: uri.into(),
+            ..WampError::default()
+        }
+    }
+
+    /// An error whose single positional arg is a message, as routers send them.
+    pub fn with_message(uri: impl Into<String>, message: impl Into<String>) -> WampError {
+        WampError {
+            uri: uri.into(),
+            args: vec![crate::Value::String(message.into())],
+            kwargs: Dict::new(),
+        }
+    }
+
+    /// The human-readable message: the first positional arg, or kwarg `message`, if a string.
+    pub fn message(&self) -> Option<&str> {
+        let candidate = self.args.first().or_else(|| self.kwargs.get("message"));
+        match candidate {
+            Some(crate::Value::String(message)) => Some(message),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for WampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.message() {
+            Some(message) => write!(f, "{}: {message}", self.uri),
+            None => f.write_str(&self.uri),
+        }
+    }
+}
+
+impl std::error::Error for WampError {}
+
+/// A payload that does not fit the schema: where, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadError {
+    /// Where in the payload, such as `args[1]`, `kwargs.scope` or `args[0].tick.mode`.
+    pub path: String,
+    /// What is wrong, such as `expected uint32, got string`.
+    pub message: String,
+}
+
+impl PayloadError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> PayloadError {
+        PayloadError {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for PayloadError {}

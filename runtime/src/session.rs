@@ -1,0 +1,196 @@
+//! The session API that generated stubs call: the contract between stubs and clients.
+//!
+//! Generated code only ever talks to `dyn Session`; the WAMP client of this crate
+//! implements it over a real router, and [`crate::memory::MemorySession`] in memory.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, WampError};
+use crate::value::{Dict, List};
+
+/// A boxed, sendable future, as returned by the object-safe [`Session`] methods.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A WAMP payload: positional args and keyword args.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Payload {
+    pub args: List,
+    pub kwargs: Dict,
+}
+
+impl Payload {
+    pub fn new(args: List, kwargs: Dict) -> Payload {
+        Payload { args, kwargs }
+    }
+}
+
+/// How a URI given to `register` or `subscribe` is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MatchPolicy {
+    #[default]
+    Exact,
+    Prefix,
+    /// Empty URI components match any one component.
+    Wildcard,
+}
+
+impl MatchPolicy {
+    /// The name in WAMP options (`"exact"`, `"prefix"`, `"wildcard"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchPolicy::Exact => "exact",
+            MatchPolicy::Prefix => "prefix",
+            MatchPolicy::Wildcard => "wildcard",
+        }
+    }
+}
+
+/// Which callee of a shared registration is invoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InvokePolicy {
+    #[default]
+    Single,
+    RoundRobin,
+    Random,
+    First,
+    Last,
+}
+
+impl InvokePolicy {
+    /// The name in WAMP options (`"single"`, `"roundrobin"`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvokePolicy::Single => "single",
+            InvokePolicy::RoundRobin => "roundrobin",
+            InvokePolicy::Random => "random",
+            InvokePolicy::First => "first",
+            InvokePolicy::Last => "last",
+        }
+    }
+}
+
+/// Options of a CALL.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallOptions {
+    /// Give up after this long; `None` uses the session's default.
+    pub timeout: Option<Duration>,
+    /// Further options sent as they are.
+    pub extra: Dict,
+}
+
+/// A RESULT.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallResult {
+    pub payload: Payload,
+    pub details: Dict,
+}
+
+/// Options of a REGISTER.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegisterOptions {
+    pub match_policy: MatchPolicy,
+    pub invoke: InvokePolicy,
+    pub extra: Dict,
+}
+
+/// An INVOCATION handed to a callee.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Invocation {
+    pub payload: Payload,
+    /// The concrete procedure URI; routers send it for pattern-based registrations.
+    pub procedure: Option<String>,
+    /// The caller's session id, when disclosed.
+    pub caller: Option<u64>,
+    pub details: Dict,
+}
+
+/// A callee's implementation of one registration. An `Err` is sent as a WAMP ERROR.
+pub type InvocationHandler =
+    Arc<dyn Fn(Invocation) -> BoxFuture<'static, Result<Payload, WampError>> + Send + Sync>;
+
+/// A registration, to unregister later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registration {
+    pub id: u64,
+}
+
+/// Options of a PUBLISH.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PublishOptions {
+    /// Wait for the router's PUBLISHED.
+    pub acknowledge: bool,
+    /// Whether the publisher receives its own event (`None`: the router's default, no).
+    pub exclude_me: Option<bool>,
+    pub extra: Dict,
+}
+
+/// Options of a SUBSCRIBE.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SubscribeOptions {
+    pub match_policy: MatchPolicy,
+    pub extra: Dict,
+}
+
+/// An EVENT handed to a subscriber.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Event {
+    pub payload: Payload,
+    /// The concrete topic URI; routers send it for pattern-based subscriptions.
+    pub topic: Option<String>,
+    /// The publisher's session id, when disclosed.
+    pub publisher: Option<u64>,
+    pub details: Dict,
+}
+
+/// A subscriber's handler of one subscription.
+pub type EventHandler = Arc<dyn Fn(Event) -> BoxFuture<'static, ()> + Send + Sync>;
+
+/// A subscription, to unsubscribe later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subscription {
+    pub id: u64,
+}
+
+/// A joined WAMP session, as generated stubs use it.
+pub trait Session: Send + Sync {
+    /// Calls a procedure.
+    fn call<'a>(
+        &'a self,
+        procedure: &'a str,
+        payload: Payload,
+        options: CallOptions,
+    ) -> BoxFuture<'a, Result<CallResult, Error>>;
+
+    /// Registers a procedure (or a pattern of procedures).
+    fn register<'a>(
+        &'a self,
+        procedure: &'a str,
+        options: RegisterOptions,
+        handler: InvocationHandler,
+    ) -> BoxFuture<'a, Result<Registration, Error>>;
+
+    /// Removes a registration.
+    fn unregister(&self, registration: Registration) -> BoxFuture<'_, Result<(), Error>>;
+
+    /// Publishes an event.
+    fn publish<'a>(
+        &'a self,
+        topic: &'a str,
+        payload: Payload,
+        options: PublishOptions,
+    ) -> BoxFuture<'a, Result<(), Error>>;
+
+    /// Subscribes to a topic (or a pattern of topics).
+    fn subscribe<'a>(
+        &'a self,
+        topic: &'a str,
+        options: SubscribeOptions,
+        handler: EventHandler,
+    ) -> BoxFuture<'a, Result<Subscription, Error>>;
+
+    /// Removes a subscription.
+    fn unsubscribe(&self, subscription: Subscription) -> BoxFuture<'_, Result<(), Error>>;
+}
