@@ -7,7 +7,8 @@
 //!
 //! Canonical forms, chosen to match what flatc writes into a `.bfbs`:
 //! - objects, enums and services are sorted by qualified name; fields are in id order;
-//!   service calls and enum values keep declaration order;
+//!   service calls keep declaration order; enum values are in value order (flatc sorts
+//!   them; that is declaration order when they ascend);
 //! - attributes are sorted by key, and an attribute written without a value has the
 //!   value `"0"`;
 //! - each doc comment line keeps the text after `///`, leading space included;
@@ -163,7 +164,7 @@ fn serialize_float<S: serde::Serializer>(value: &f64, serializer: S) -> Result<S
 
 /// Scalar types of FlatBuffers (aliases such as `int32` map to the same kind).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "lowercase")]
 pub enum Scalar {
     Bool,
     Byte,
@@ -261,7 +262,8 @@ pub struct Enum {
     pub is_union: bool,
     /// The underlying integer type (`ubyte` for unions).
     pub underlying: Scalar,
-    /// Values in declaration order; unions start with the implicit `NONE = 0`.
+    /// Values sorted by value (stably; `ulong` ones as unsigned), as flatc stores them;
+    /// unions start with the implicit `NONE = 0`.
     pub values: Vec<EnumValue>,
     pub attributes: Attributes,
     pub docs: Docs,
