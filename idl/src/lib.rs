@@ -14,6 +14,7 @@
 //! [`Diagnostics`]; see ARCHITECTURE.md.
 
 pub mod bfbs;
+pub mod catalog;
 pub mod diagnostic;
 pub mod fbs;
 pub mod locations;
@@ -155,9 +156,10 @@ impl Loaded {
         self.diagnostics.render(&self.sources)
     }
 
-    /// Every file read, includes too (for `rerun-if-changed`).
+    /// Every file read from disk, includes too (for `rerun-if-changed`); bundled
+    /// catalog files are not on disk and not listed.
     pub fn files_read(&self) -> Vec<PathBuf> {
-        self.sources.paths().map(Path::to_path_buf).collect()
+        files_on_disk(&self.sources)
     }
 
     /// The schema, or an error that carries the rendered diagnostics.
@@ -167,10 +169,18 @@ impl Loaded {
             None => Err(Error {
                 kind: ErrorKind::InvalidSchema,
                 message: self.diagnostics.render(&self.sources),
-                files: self.sources.paths().map(Path::to_path_buf).collect(),
+                files: files_on_disk(&self.sources),
             }),
         }
     }
+}
+
+fn files_on_disk(sources: &SourceMap) -> Vec<PathBuf> {
+    sources
+        .paths()
+        .filter(|path| catalog::name_of(path).is_none())
+        .map(Path::to_path_buf)
+        .collect()
 }
 
 /// The error of this crate: a schema that did not load.

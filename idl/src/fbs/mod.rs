@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
-use crate::{Loader, Part};
+use crate::{Loader, Part, catalog};
 
 /// Loads a `.fbs` file (read from disk unless `text` is given) with all its includes.
 pub(crate) fn load(
@@ -101,12 +101,21 @@ impl Loading<'_, '_, '_> {
             .get(literal.start as usize..literal.end as usize)
             .unwrap_or("");
         let name = lexer::unescape(literal_text).into_owned();
+        // A bundled file includes its bundled siblings; any file falls back to the
+        // bundled catalog when nothing on disk has the name.
+        let bundled = catalog::text(&name).map(|_| catalog::path(&name));
+        if catalog::name_of(&source.path).is_some()
+            && let Some(bundled) = bundled.clone()
+        {
+            return self.read_once(&bundled, literal);
+        }
         let base = source.path.parent().unwrap_or(Path::new("")).to_path_buf();
         let candidates: Vec<PathBuf> = std::iter::once(base)
             .chain(self.loader.include_dirs().iter().cloned())
             .map(|dir| dir.join(&name))
             .collect();
-        let Some(found) = candidates.iter().find(|candidate| candidate.is_file()) else {
+        let on_disk = candidates.iter().find(|candidate| candidate.is_file()).cloned();
+        let Some(found) = on_disk.or(bundled) else {
             let looked_in = candidates
                 .iter()
                 .map(|candidate| format!("`{}`", candidate.display()))
@@ -118,10 +127,15 @@ impl Loading<'_, '_, '_> {
             );
             return None;
         };
-        if !self.seen.insert(canonical(found)) {
+        self.read_once(&found, literal)
+    }
+
+    /// Reads an included file unless it was loaded already.
+    fn read_once(&mut self, path: &Path, literal: Span) -> Option<FileId> {
+        if !self.seen.insert(canonical(path)) {
             return None;
         }
-        read_source(found, Some(literal), self.sources, self.diagnostics)
+        read_source(path, Some(literal), self.sources, self.diagnostics)
     }
 }
 
@@ -151,6 +165,20 @@ fn read_source(
 ) -> Option<FileId> {
     if let Some(file) = sources.find(path) {
         return Some(file);
+    }
+    if let Some(name) = catalog::name_of(path) {
+        let Some(text) = catalog::text(name) else {
+            let bundled: Vec<&str> = catalog::FILES.iter().map(|(file_name, _)| *file_name).collect();
+            diagnostics.error(
+                included_at,
+                format!(
+                    "the bundled catalog has no `{name}` (it has {})",
+                    bundled.join(", ")
+                ),
+            );
+            return None;
+        };
+        return Some(sources.add(path.to_path_buf(), text.to_owned()));
     }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
