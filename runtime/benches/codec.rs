@@ -1,0 +1,238 @@
+//! Encode and decode throughput of the wire codecs, on the payloads of Autobahn|Python's
+//! serialization benchmark (`examples/benchmarks/serialization`): EVENT, PUBLISH, CALL and
+//! RESULT messages whose single positional arg is a vehicle-telemetry dict.
+//!
+//! Run with `cargo bench -p wamp-idl-runtime --bench codec`; filter with e.g. `-- json/event/encode/small`.
+//! Throughput is in elements: one element is one message. Times are the CPU time of the
+//! benchmark thread, not wall time, so that other work on a shared machine does not count.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use rustix::time::{ClockId, clock_gettime};
+use wamp_idl_runtime::wire::{DecodeLimits, Message, Serializer};
+use wamp_idl_runtime::{Dict, List, Value};
+
+/// The telemetry of Autobahn's `VehicleEvent.marshal()` for the first row of its `dataset1.csv`.
+const SMALL: &str = r#"{
+    "ts": "2026-11-21T05:03:24.821Z",
+    "vehicle_id": "vehicle100",
+    "timestamp": "2017-03-01T08:00:00.000Z",
+    "gps_location": {"lng": 1.4095842406393382, "lat": 43.61577550871403, "speed": 0.0,
+                     "xtile": 132098, "ytile": 95708, "zoom": 18},
+    "rain_sensor": {"rain": 0.5047619047619047, "wiper": "off"},
+    "pothole_sensor": {"depth": 0.1620507373008877, "type": "type-c"}
+}"#;
+
+/// Autobahn's `JSON_DATA1`, added for the medium and large sizes.
+const DATA1: &str = r#"{
+    "data": [{"attributes": {"body": "The shortest article. Ever.", "created": "2015-05-22T14:56:29.000Z",
+                             "title": "JSON:API paints my bikeshed!", "updated": "2015-05-22T14:56:28.000Z"},
+              "id": "1", "relationships": {"author": {"data": {"id": "42", "type": "people"}}},
+              "type": "articles"}],
+    "included": [{"attributes": {"age": 80, "gender": "male", "name": "John"}, "id": "42", "type": "people"}],
+    "widget": {"debug": "on",
+               "image": {"alignment": "center", "hOffset": 250, "name": "sun1", "src": "Images/Sun.png",
+                         "vOffset": 250},
+               "text": {"alignment": "center", "data": "Click Here", "hOffset": 250, "name": "text1",
+                        "onMouseUp": "sun1.opacity = (sun1.opacity / 100) * 90;", "size": 36, "style": "bold",
+                        "vOffset": 100},
+               "window": {"height": 500, "name": "main_window", "title": "Sample Konfabulator Widget",
+                          "width": 500}}
+}"#;
+
+/// Autobahn's `JSON_DATA2` and `JSON_DATA3`, added for the large size.
+const DATA23: &str = r#"{
+    "actors": [
+        {"name": "Tom Cruise", "age": 56, "Born At": "Syracuse, NY", "Birthdate": "July 3, 1962",
+         "photo": "https://jsonformatter.org/img/tom-cruise.jpg", "wife": null, "weight": 67.5,
+         "hasChildren": true, "hasGreyHair": false, "children": ["Suri", "Isabella Jane", "Connor"]},
+        {"name": "Robert Downey Jr.", "age": 53, "Born At": "New York City, NY", "Birthdate": "April 4, 1965",
+         "photo": "https://jsonformatter.org/img/Robert-Downey-Jr.jpg", "wife": "Susan Downey", "weight": 77.1,
+         "hasChildren": true, "hasGreyHair": false, "children": ["Indio Falconer", "Avri Roel", "Exton Elias"]}
+    ],
+    "nested": [
+        {"id": "0001", "type": "donut", "name": "Cake", "ppu": 0.55,
+         "batters": {"batter": [{"id": "1001", "type": "Regular"}, {"id": "1002", "type": "Chocolate"},
+                                {"id": "1003", "type": "Blueberry"}, {"id": "1004", "type": "Devil's Food"}]},
+         "topping": [{"id": "5001", "type": "None"}, {"id": "5002", "type": "Glazed"},
+                     {"id": "5005", "type": "Sugar"}, {"id": "5007", "type": "Powdered Sugar"},
+                     {"id": "5006", "type": "Chocolate with Sprinkles"}, {"id": "5003", "type": "Chocolate"},
+                     {"id": "5004", "type": "Maple"}]},
+        {"id": "0002", "type": "donut", "name": "Raised", "ppu": 0.55,
+         "batters": {"batter": [{"id": "1001", "type": "Regular"}]},
+         "topping": [{"id": "5001", "type": "None"}, {"id": "5002", "type": "Glazed"},
+                     {"id": "5005", "type": "Sugar"}, {"id": "5003", "type": "Chocolate"},
+                     {"id": "5004", "type": "Maple"}]},
+        {"id": "0003", "type": "donut", "name": "Old Fashioned", "ppu": 0.55,
+         "batters": {"batter": [{"id": "1001", "type": "Regular"}, {"id": "1002", "type": "Chocolate"}]},
+         "topping": [{"id": "5001", "type": "None"}, {"id": "5002", "type": "Glazed"},
+                     {"id": "5003", "type": "Chocolate"}, {"id": "5004", "type": "Maple"}]}
+    ]
+}"#;
+
+const SIZES: [&str; 6] = ["empty", "small", "medium", "large", "xl", "xxl"];
+
+fn json_dict(text: &str) -> Dict {
+    match Serializer::Json.decode_value_with(text.as_bytes(), &DecodeLimits::default()) {
+        Ok(Value::Dict(dict)) => dict,
+        other => panic!("benchmark payload is not a JSON object: {other:?}"),
+    }
+}
+
+/// Deterministic stand-in for `os.urandom`: a xorshift stream.
+fn pseudo_random_bytes(len: usize) -> Vec<u8> {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 32) as u8
+        })
+        .collect()
+}
+
+/// The positional args of a benchmark message: `[null]` or `[telemetry]`.
+fn payload(size: &str) -> List {
+    if size == "empty" {
+        return vec![Value::Null];
+    }
+    let mut telemetry = json_dict(SMALL);
+    match size {
+        "medium" => telemetry.extend(json_dict(DATA1)),
+        "large" => {
+            telemetry.extend(json_dict(DATA1));
+            telemetry.extend(json_dict(DATA23));
+        }
+        "xl" => {
+            telemetry.insert("frame".into(), Value::Bytes(pseudo_random_bytes(16 * 1024)));
+        }
+        "xxl" => {
+            telemetry.insert("frame".into(), Value::Bytes(pseudo_random_bytes(128 * 1024)));
+        }
+        _ => {}
+    }
+    vec![Value::Dict(telemetry)]
+}
+
+/// The benchmark's messages, with ids in the range of Autobahn's `util.id()`.
+fn messages(args: List) -> [(&'static str, Message); 4] {
+    [
+        (
+            "event",
+            Message::Event {
+                subscription: 5_512_315_355_012_034,
+                publication: 4_429_313_566_823_941,
+                details: Dict::new(),
+                args: args.clone(),
+                kwargs: Dict::new(),
+            },
+        ),
+        (
+            "publish",
+            Message::Publish {
+                request: 3_710_561_237_450_991,
+                options: Dict::new(),
+                topic: "com.example.vehicle.vehicle100.xtile.132098.ytile.95708".into(),
+                args: args.clone(),
+                kwargs: Dict::new(),
+            },
+        ),
+        (
+            "call",
+            Message::Call {
+                request: 3_710_561_237_450_992,
+                options: Dict::new(),
+                procedure: "com.example.vehicle.report".into(),
+                args: args.clone(),
+                kwargs: Dict::new(),
+            },
+        ),
+        (
+            "result",
+            Message::Result {
+                request: 3_710_561_237_450_992,
+                details: Dict::new(),
+                args,
+                kwargs: Dict::new(),
+            },
+        ),
+    ]
+}
+
+/// Measures the CPU time the benchmark thread spends, in place of wall time.
+struct ThreadCpuTime {
+    /// Formats durations as wall time does.
+    wall_time: WallTime,
+}
+
+impl ThreadCpuTime {
+    fn now() -> Duration {
+        let time = clock_gettime(ClockId::ThreadCPUTime);
+        Duration::new(time.tv_sec.unsigned_abs(), time.tv_nsec.unsigned_abs() as u32)
+    }
+}
+
+impl Measurement for ThreadCpuTime {
+    type Intermediate = Duration;
+    type Value = Duration;
+
+    fn start(&self) -> Duration {
+        ThreadCpuTime::now()
+    }
+
+    fn end(&self, started: Duration) -> Duration {
+        ThreadCpuTime::now().saturating_sub(started)
+    }
+
+    fn add(&self, first: &Duration, second: &Duration) -> Duration {
+        *first + *second
+    }
+
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        self.wall_time.formatter()
+    }
+}
+
+fn codec(c: &mut Criterion<ThreadCpuTime>) {
+    for serializer in Serializer::ALL {
+        for size in SIZES {
+            for (name, message) in messages(payload(size)) {
+                let encoded = serializer.encode(&message).expect("benchmark messages encode");
+                let mut group = c.benchmark_group(format!("{serializer}/{name}"));
+                group.throughput(Throughput::Elements(1));
+                let mut buffer = Vec::with_capacity(encoded.len());
+                group.bench_with_input(BenchmarkId::new("encode", size), &message, |b, message| {
+                    b.iter(|| {
+                        buffer.clear();
+                        let encoded = serializer.encode_into(black_box(message), &mut buffer);
+                        black_box(&buffer);
+                        encoded
+                    })
+                });
+                group.bench_with_input(BenchmarkId::new("decode", size), &encoded, |b, encoded| {
+                    b.iter(|| serializer.decode(black_box(encoded)))
+                });
+                group.finish();
+            }
+        }
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(ThreadCpuTime { wall_time: WallTime });
+    targets = codec
+}
+criterion_main!(benches);

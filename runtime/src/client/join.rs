@@ -1,0 +1,155 @@
+//! Joining a realm: HELLO, the optional CHALLENGE/AUTHENTICATE exchange, then WELCOME or ABORT.
+
+use crate::client::ClientConfig;
+use crate::client::session::Client;
+use crate::client::state::{Joined, Shared};
+use crate::client::transport::{self, Connection, Frame, Outgoing, TransportConfig};
+use crate::error::{Error, ErrorKind, WampError};
+use crate::value::{Dict, List, Value};
+use crate::wire::Message;
+
+/// Connects and joins; the session's I/O tasks start once the router said WELCOME.
+pub(crate) async fn join(config: ClientConfig) -> Result<Client, Error> {
+    let transport_config = TransportConfig {
+        url: config.url.clone(),
+        serializer: config.serializer,
+        max_message_size: config.max_message_size,
+        tls: config.tls.clone(),
+    };
+    let mut connection = transport::connect(&transport_config).await?;
+    send(&mut connection, &config, &hello(&config)).await?;
+    loop {
+        match receive(&mut connection, &config).await? {
+            Message::Welcome { session, details } => {
+                tracing::debug!(session, url = %config.url, realm = %config.realm, "joined");
+                let shared = Shared::start(Joined {
+                    serializer: config.serializer,
+                    session_id: session,
+                    welcome_details: details,
+                    default_timeout: config.call_timeout,
+                    max_outgoing_size: connection.max_outgoing_size,
+                    decode_limits: config.decode_limits.clone(),
+                    reader: connection.reader,
+                    writer: connection.writer,
+                });
+                return Ok(Client::new(shared));
+            }
+            Message::Challenge { auth_method, extra } => {
+                let signature = config.credentials.respond(&auth_method, &extra)?;
+                let authenticate = Message::Authenticate {
+                    signature,
+                    extra: Dict::new(),
+                };
+                send(&mut connection, &config, &authenticate).await?;
+            }
+            Message::Abort { details, reason } => {
+                let _ = connection.writer.send(Outgoing::Close).await;
+                return Err(Error::from(WampError {
+                    uri: reason,
+                    args: List::new(),
+                    kwargs: details,
+                }));
+            }
+            other => {
+                return Err(Error::new(ErrorKind::Protocol(format!(
+                    "while joining, the router sent {} instead of WELCOME, CHALLENGE or ABORT",
+                    other.message_type()
+                ))));
+            }
+        }
+    }
+}
+
+/// HELLO, announcing the roles and advanced features the client implements.
+fn hello(config: &ClientConfig) -> Message {
+    let features = |names: &[&str]| {
+        let features = names
+            .iter()
+            .map(|name| ((*name).to_owned(), Value::Bool(true)))
+            .collect();
+        Value::Dict(dict([("features", Value::Dict(features))]))
+    };
+    let roles = dict([
+        (
+            "caller",
+            features(&["progressive_call_results", "call_canceling"]),
+        ),
+        (
+            "callee",
+            features(&[
+                "progressive_call_results",
+                "call_canceling",
+                "pattern_based_registration",
+                "shared_registration",
+                "caller_identification",
+            ]),
+        ),
+        (
+            "publisher",
+            features(&["publisher_exclusion", "publisher_identification"]),
+        ),
+        (
+            "subscriber",
+            features(&["pattern_based_subscription", "publisher_identification"]),
+        ),
+    ]);
+    let credentials = &config.credentials;
+    let mut details = dict([
+        ("roles", Value::Dict(roles)),
+        (
+            "authmethods",
+            Value::List(vec![Value::String(credentials.method().to_owned())]),
+        ),
+    ]);
+    if let Some(authid) = credentials.authid() {
+        details.insert("authid".to_owned(), Value::String(authid.to_owned()));
+    }
+    if let Some(authextra) = credentials.authextra() {
+        details.insert("authextra".to_owned(), Value::Dict(authextra));
+    }
+    Message::Hello {
+        realm: config.realm.clone(),
+        details,
+    }
+}
+
+fn dict<const N: usize>(entries: [(&str, Value); N]) -> Dict {
+    entries
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect()
+}
+
+async fn send(connection: &mut Connection, config: &ClientConfig, message: &Message) -> Result<(), Error> {
+    let bytes = config.serializer.encode(message).map_err(|error| {
+        Error::new(ErrorKind::Protocol(format!(
+            "cannot encode {}: {error}",
+            message.message_type()
+        )))
+    })?;
+    connection.writer.send(Outgoing::Message(bytes)).await
+}
+
+async fn receive(connection: &mut Connection, config: &ClientConfig) -> Result<Message, Error> {
+    loop {
+        let frame = connection.reader.next().await.unwrap_or_else(|| {
+            Err(Error::new(ErrorKind::SessionClosed(
+                "the router closed the connection while joining".to_owned(),
+            )))
+        })?;
+        match frame {
+            Frame::Message(bytes) => {
+                return config
+                    .serializer
+                    .decode_with(&bytes, &config.decode_limits)
+                    .map_err(|error| {
+                        Error::new(ErrorKind::Protocol(format!(
+                            "while joining, the router sent a message that is not valid {}: {error}",
+                            config.serializer
+                        )))
+                    });
+            }
+            Frame::Ping(payload) => connection.writer.send(Outgoing::Pong(payload)).await?,
+        }
+    }
+}

@@ -1,0 +1,447 @@
+//! The handle of a joined session: [`Client`], its calls in flight ([`PendingCall`]), and its
+//! implementation of the [`Session`] contract.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::FutureExt as _;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::client::state::{CallUpdate, GOODBYE_TIMEOUT, ProgressiveInvocationHandler, RequestKind, Shared};
+use crate::error::{Error, ErrorKind};
+use crate::session::{
+    BoxFuture, CallOptions, CallResult, Event, EventHandler, InvocationHandler, InvokePolicy, MatchPolicy,
+    Payload, PublishOptions, RegisterOptions, Registration, Session, SubscribeOptions, Subscription,
+};
+use crate::value::{Dict, Value};
+use crate::wire::{Message, Serializer};
+
+/// A joined WAMP session: cheap to clone, usable from any task.
+///
+/// Besides the [`Session`] methods it offers progressive calls and registrations, and a
+/// clean [`close`](Client::close). When the last clone is dropped, the session says GOODBYE.
+#[derive(Debug, Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+    _goodbye_on_drop: Arc<GoodbyeOnDrop>,
+}
+
+/// Says GOODBYE when the last handle goes, so an unused session does not linger.
+#[derive(Debug)]
+struct GoodbyeOnDrop(Arc<Shared>);
+
+impl Drop for GoodbyeOnDrop {
+    fn drop(&mut self) {
+        if self.0.send_goodbye().is_err() {
+            return;
+        }
+        // A router that never answers must not keep the connection open forever.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let shared = Arc::clone(&self.0);
+            runtime.spawn(async move {
+                if tokio::time::timeout(GOODBYE_TIMEOUT, shared.wait_ended())
+                    .await
+                    .is_err()
+                {
+                    let reason = "the router did not answer GOODBYE".to_owned();
+                    shared.terminate(Error::new(ErrorKind::SessionClosed(reason)), None);
+                }
+            });
+        }
+    }
+}
+
+/// How the router should cancel a call (the CANCEL `mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CancelMode {
+    /// Stop waiting; the callee is not told.
+    Skip,
+    /// Interrupt the callee and wait for it to acknowledge.
+    #[default]
+    Kill,
+    /// Interrupt the callee without waiting.
+    KillNoWait,
+}
+
+impl CancelMode {
+    /// The name in CANCEL options (`"skip"`, `"kill"`, `"killnowait"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelMode::Skip => "skip",
+            CancelMode::Kill => "kill",
+            CancelMode::KillNoWait => "killnowait",
+        }
+    }
+}
+
+impl Client {
+    pub(crate) fn new(shared: Arc<Shared>) -> Client {
+        Client {
+            _goodbye_on_drop: Arc::new(GoodbyeOnDrop(Arc::clone(&shared))),
+            shared,
+        }
+    }
+
+    /// The session id the router assigned.
+    pub fn session_id(&self) -> u64 {
+        self.shared.session_id
+    }
+
+    /// The details of the router's WELCOME (`authid`, `authrole`, `authmethod`, `roles`...).
+    pub fn welcome_details(&self) -> &Dict {
+        &self.shared.welcome_details
+    }
+
+    /// The identity the router authenticated, from WELCOME.
+    pub fn authid(&self) -> Option<&str> {
+        self.welcome_string("authid")
+    }
+
+    /// The role the router assigned, from WELCOME.
+    pub fn authrole(&self) -> Option<&str> {
+        self.welcome_string("authrole")
+    }
+
+    fn welcome_string(&self, key: &str) -> Option<&str> {
+        match self.shared.welcome_details.get(key) {
+            Some(Value::String(text)) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The serializer the session speaks.
+    pub fn serializer(&self) -> Serializer {
+        self.shared.serializer
+    }
+
+    /// Whether the session has ended (closed, aborted, or its connection lost).
+    pub fn is_closed(&self) -> bool {
+        self.shared.is_ended()
+    }
+
+    /// Leaves the realm with GOODBYE and closes the connection.
+    ///
+    /// Pending calls fail with [`ErrorKind::SessionClosed`]. Closing a closed session does nothing.
+    pub async fn close(&self) -> Result<(), Error> {
+        self.shared.send_goodbye()?;
+        if tokio::time::timeout(GOODBYE_TIMEOUT, self.shared.wait_ended())
+            .await
+            .is_err()
+        {
+            let reason = "the router did not answer GOODBYE".to_owned();
+            self.shared
+                .terminate(Error::new(ErrorKind::SessionClosed(reason.clone())), None);
+            return Err(Error::new(ErrorKind::Protocol(reason)));
+        }
+        Ok(())
+    }
+
+    /// Starts a call that asks for progressive results; see [`PendingCall`].
+    pub fn call_progressive(
+        &self,
+        procedure: &str,
+        payload: Payload,
+        options: CallOptions,
+    ) -> Result<PendingCall, Error> {
+        self.start_call(procedure, payload, options, true)
+    }
+
+    fn start_call(
+        &self,
+        procedure: &str,
+        payload: Payload,
+        options: CallOptions,
+        receive_progress: bool,
+    ) -> Result<PendingCall, Error> {
+        let request = self.shared.next_request_id();
+        let mut wire_options = options.extra;
+        if receive_progress {
+            wire_options.insert("receive_progress".to_owned(), Value::Bool(true));
+        }
+        let message = Message::Call {
+            request,
+            options: wire_options,
+            procedure: procedure.to_owned(),
+            args: payload.args,
+            kwargs: payload.kwargs,
+        };
+        let updates = self.shared.start_call(request, &message)?;
+        let timeout = options.timeout.or(self.shared.default_timeout);
+        Ok(PendingCall {
+            shared: Arc::clone(&self.shared),
+            request,
+            updates,
+            deadline: timeout.map(|timeout| Instant::now() + timeout),
+            outcome: None,
+            cancel_requested: false,
+            finished: false,
+        })
+    }
+
+    /// Registers a procedure whose handler may send progressive results.
+    pub async fn register_progressive(
+        &self,
+        procedure: &str,
+        options: RegisterOptions,
+        handler: ProgressiveInvocationHandler,
+    ) -> Result<Registration, Error> {
+        let request = self.shared.next_request_id();
+        let mut wire_options = options.extra;
+        if options.match_policy != MatchPolicy::Exact {
+            wire_options.insert(
+                "match".to_owned(),
+                Value::String(options.match_policy.as_str().to_owned()),
+            );
+        }
+        if options.invoke != InvokePolicy::Single {
+            wire_options.insert(
+                "invoke".to_owned(),
+                Value::String(options.invoke.as_str().to_owned()),
+            );
+        }
+        let message = Message::Register {
+            request,
+            options: wire_options,
+            procedure: procedure.to_owned(),
+        };
+        let id = self
+            .shared
+            .request(request, RequestKind::Register(handler), &message)
+            .await?;
+        Ok(Registration { id })
+    }
+}
+
+impl Session for Client {
+    fn call<'a>(
+        &'a self,
+        procedure: &'a str,
+        payload: Payload,
+        options: CallOptions,
+    ) -> BoxFuture<'a, Result<CallResult, Error>> {
+        Box::pin(async move {
+            self.start_call(procedure, payload, options, false)?
+                .result()
+                .await
+        })
+    }
+
+    fn register<'a>(
+        &'a self,
+        procedure: &'a str,
+        options: RegisterOptions,
+        handler: InvocationHandler,
+    ) -> BoxFuture<'a, Result<Registration, Error>> {
+        let handler: ProgressiveInvocationHandler =
+            Arc::new(move |invocation, _progress| handler(invocation));
+        Box::pin(self.register_progressive(procedure, options, handler))
+    }
+
+    fn unregister(&self, registration: Registration) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move {
+            let request = self.shared.next_request_id();
+            let message = Message::Unregister {
+                request,
+                registration: registration.id,
+            };
+            self.shared
+                .request(request, RequestKind::Unregister(registration.id), &message)
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn publish<'a>(
+        &'a self,
+        topic: &'a str,
+        payload: Payload,
+        options: PublishOptions,
+    ) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(async move {
+            let request = self.shared.next_request_id();
+            let mut wire_options = options.extra;
+            if options.acknowledge {
+                wire_options.insert("acknowledge".to_owned(), Value::Bool(true));
+            }
+            if let Some(exclude_me) = options.exclude_me {
+                wire_options.insert("exclude_me".to_owned(), Value::Bool(exclude_me));
+            }
+            let message = Message::Publish {
+                request,
+                options: wire_options,
+                topic: topic.to_owned(),
+                args: payload.args,
+                kwargs: payload.kwargs,
+            };
+            if options.acknowledge {
+                self.shared
+                    .request(request, RequestKind::Publish, &message)
+                    .await?;
+                Ok(())
+            } else {
+                self.shared.send(&message)
+            }
+        })
+    }
+
+    fn subscribe<'a>(
+        &'a self,
+        topic: &'a str,
+        options: SubscribeOptions,
+        handler: EventHandler,
+    ) -> BoxFuture<'a, Result<Subscription, Error>> {
+        Box::pin(async move {
+            let request = self.shared.next_request_id();
+            let mut wire_options = options.extra;
+            if options.match_policy != MatchPolicy::Exact {
+                wire_options.insert(
+                    "match".to_owned(),
+                    Value::String(options.match_policy.as_str().to_owned()),
+                );
+            }
+            let message = Message::Subscribe {
+                request,
+                options: wire_options,
+                topic: topic.to_owned(),
+            };
+            let (queue, events) = mpsc::unbounded_channel();
+            tokio::spawn(deliver_events(events, handler));
+            let id = self
+                .shared
+                .request(request, RequestKind::Subscribe(queue), &message)
+                .await?;
+            Ok(Subscription { id })
+        })
+    }
+
+    fn unsubscribe(&self, subscription: Subscription) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move {
+            let request = self.shared.next_request_id();
+            let message = Message::Unsubscribe {
+                request,
+                subscription: subscription.id,
+            };
+            self.shared
+                .request(request, RequestKind::Unsubscribe(subscription.id), &message)
+                .await?;
+            Ok(())
+        })
+    }
+}
+
+/// Hands a subscription's events to its handler one at a time, in the order they arrived.
+async fn deliver_events(mut events: mpsc::UnboundedReceiver<Event>, handler: EventHandler) {
+    while let Some(event) = events.recv().await {
+        if AssertUnwindSafe(handler(event)).catch_unwind().await.is_err() {
+            tracing::error!("an event handler panicked; the event is dropped");
+        }
+    }
+}
+
+/// A call in flight: its progressive results, then its final result.
+///
+/// Dropping it before the final result cancels the call (CANCEL `killnowait`).
+#[derive(Debug)]
+pub struct PendingCall {
+    shared: Arc<Shared>,
+    request: u64,
+    updates: mpsc::UnboundedReceiver<CallUpdate>,
+    deadline: Option<Instant>,
+    outcome: Option<Result<CallResult, Error>>,
+    cancel_requested: bool,
+    finished: bool,
+}
+
+impl PendingCall {
+    /// The CALL's request id.
+    pub fn request_id(&self) -> u64 {
+        self.request
+    }
+
+    /// The next progressive result; `Ok(None)` once the final result is in
+    /// (take it with [`result`](Self::result)).
+    ///
+    /// Fails with [`ErrorKind::Timeout`] when the call's timeout passes first.
+    pub async fn next_progress(&mut self) -> Result<Option<CallResult>, Error> {
+        if self.outcome.is_some() {
+            return Ok(None);
+        }
+        match self.next_update().await? {
+            CallUpdate::Progress(result) => Ok(Some(result)),
+            CallUpdate::Final(outcome) => {
+                self.outcome = Some(outcome);
+                Ok(None)
+            }
+        }
+    }
+
+    /// The final result, skipping progressive results not yet read.
+    pub async fn result(mut self) -> Result<CallResult, Error> {
+        while self.next_progress().await?.is_some() {}
+        let outcome = self.outcome.take().unwrap_or_else(|| {
+            Err(Error::new(ErrorKind::Protocol(
+                "the call ended without a result".to_owned(),
+            )))
+        });
+        match outcome {
+            Err(error) if self.cancel_requested && error.uri() == Some("wamp.error.canceled") => {
+                Err(Error::new(ErrorKind::Canceled))
+            }
+            other => other,
+        }
+    }
+
+    /// Asks the router to cancel the call; the final result then is [`ErrorKind::Canceled`]
+    /// (unless the result won the race).
+    pub fn cancel(&mut self, mode: CancelMode) -> Result<(), Error> {
+        if self.finished {
+            return Ok(());
+        }
+        self.cancel_requested = true;
+        let options = Dict::from([("mode".to_owned(), Value::String(mode.as_str().to_owned()))]);
+        self.shared.send(&Message::Cancel {
+            request: self.request,
+            options,
+        })
+    }
+
+    async fn next_update(&mut self) -> Result<CallUpdate, Error> {
+        let update = match self.deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline, self.updates.recv()).await {
+                Ok(update) => update,
+                Err(_) => {
+                    self.finished = true;
+                    self.shared.abandon_call(self.request);
+                    self.outcome = Some(Err(Error::new(ErrorKind::Timeout)));
+                    return Err(Error::new(ErrorKind::Timeout));
+                }
+            },
+            None => self.updates.recv().await,
+        };
+        match update {
+            Some(update) => {
+                self.finished = matches!(update, CallUpdate::Final(_));
+                Ok(update)
+            }
+            None => {
+                self.finished = true;
+                Err(Error::new(ErrorKind::SessionClosed(
+                    "the session ended".to_owned(),
+                )))
+            }
+        }
+    }
+}
+
+impl Drop for PendingCall {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.shared.abandon_call(self.request);
+        }
+    }
+}
+
+/// The default timeout of calls and requests, unless configured otherwise.
+pub(crate) const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);

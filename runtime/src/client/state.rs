@@ -1,0 +1,781 @@
+//! What a joined session shares between its handles and its I/O tasks, and how every message
+//! from the router changes it.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use futures_util::FutureExt as _;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::AbortHandle;
+
+use crate::client::transport::{Frame, FrameReader, FrameWriter, Outgoing};
+use crate::error::{Error, ErrorKind, WampError};
+use crate::session::{BoxFuture, CallResult, Event, Invocation, Payload};
+use crate::value::{Dict, Value};
+use crate::wire::{DecodeLimits, Message, MessageType, Serializer};
+
+/// A callee's handler that may send progressive results before its final one.
+pub type ProgressiveInvocationHandler = Arc<
+    dyn Fn(Invocation, InvocationProgress) -> BoxFuture<'static, Result<Payload, WampError>> + Send + Sync,
+>;
+
+/// WAMP ids are integers in [1, 2^53].
+const MAX_ID: u64 = 1 << 53;
+
+/// How long `close` waits for the router's GOODBYE.
+pub(crate) const GOODBYE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a caller's pending call receives.
+#[derive(Debug)]
+pub(crate) enum CallUpdate {
+    Progress(CallResult),
+    Final(Result<CallResult, Error>),
+}
+
+/// A REGISTER, UNREGISTER, SUBSCRIBE, UNSUBSCRIBE or acknowledged PUBLISH waiting for the router.
+pub(crate) struct PendingRequest {
+    pub(crate) kind: RequestKind,
+    /// Receives the new registration, subscription or publication id (0 for the others).
+    pub(crate) reply: oneshot::Sender<Result<u64, Error>>,
+}
+
+/// The request's kind, with what its success installs.
+pub(crate) enum RequestKind {
+    Register(ProgressiveInvocationHandler),
+    Unregister(u64),
+    Subscribe(mpsc::UnboundedSender<Event>),
+    Unsubscribe(u64),
+    Publish,
+}
+
+impl RequestKind {
+    /// The type of the request's message, and of the router's answer to it.
+    fn message_types(&self) -> (MessageType, MessageType) {
+        match self {
+            RequestKind::Register(_) => (MessageType::Register, MessageType::Registered),
+            RequestKind::Unregister(_) => (MessageType::Unregister, MessageType::Unregistered),
+            RequestKind::Subscribe(_) => (MessageType::Subscribe, MessageType::Subscribed),
+            RequestKind::Unsubscribe(_) => (MessageType::Unsubscribe, MessageType::Unsubscribed),
+            RequestKind::Publish => (MessageType::Publish, MessageType::Published),
+        }
+    }
+}
+
+/// The mutable part of a session.
+#[derive(Default)]
+struct State {
+    /// Why the session ended, once it has.
+    ended: Option<Error>,
+    /// Whether the client sent GOODBYE and waits for the router's.
+    goodbye_sent: bool,
+    calls: HashMap<u64, mpsc::UnboundedSender<CallUpdate>>,
+    requests: HashMap<u64, PendingRequest>,
+    registrations: HashMap<u64, ProgressiveInvocationHandler>,
+    /// Several local subscriptions may share one router subscription (same topic and options).
+    subscriptions: HashMap<u64, Vec<mpsc::UnboundedSender<Event>>>,
+    /// Running invocations, by INVOCATION request id, to abort on INTERRUPT.
+    invocations: HashMap<u64, AbortHandle>,
+}
+
+/// The state of one joined session.
+pub(crate) struct Shared {
+    pub(crate) serializer: Serializer,
+    pub(crate) session_id: u64,
+    pub(crate) welcome_details: Dict,
+    pub(crate) default_timeout: Option<Duration>,
+    /// The largest message the router accepts, when the transport says.
+    max_outgoing_size: Option<usize>,
+    decode_limits: DecodeLimits,
+    outgoing: mpsc::UnboundedSender<Outgoing>,
+    next_request: AtomicU64,
+    state: Mutex<State>,
+    ended: watch::Sender<bool>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &self.session_id)
+            .field("serializer", &self.serializer)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The parts of a joined session its I/O tasks are made of.
+pub(crate) struct Joined {
+    pub(crate) serializer: Serializer,
+    pub(crate) session_id: u64,
+    pub(crate) welcome_details: Dict,
+    pub(crate) default_timeout: Option<Duration>,
+    pub(crate) max_outgoing_size: Option<usize>,
+    pub(crate) decode_limits: DecodeLimits,
+    pub(crate) reader: FrameReader,
+    pub(crate) writer: FrameWriter,
+}
+
+impl Shared {
+    /// Starts the I/O tasks of a joined session on the current tokio runtime.
+    pub(crate) fn start(joined: Joined) -> Arc<Shared> {
+        let (outgoing, outgoing_queue) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared {
+            serializer: joined.serializer,
+            session_id: joined.session_id,
+            welcome_details: joined.welcome_details,
+            default_timeout: joined.default_timeout,
+            max_outgoing_size: joined.max_outgoing_size,
+            decode_limits: joined.decode_limits,
+            outgoing,
+            next_request: AtomicU64::new(1),
+            state: Mutex::new(State::default()),
+            ended: watch::Sender::new(false),
+        });
+        tokio::spawn(run_writer(Arc::clone(&shared), joined.writer, outgoing_queue));
+        tokio::spawn(run_reader(Arc::clone(&shared), joined.reader));
+        shared
+    }
+
+    /// A new request id, unique within the session.
+    pub(crate) fn next_request_id(&self) -> u64 {
+        self.next_request.fetch_add(1, Ordering::Relaxed) % MAX_ID + 1
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // No code path panics while holding the lock; should one ever, the state is still usable.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn is_ended(&self) -> bool {
+        self.lock().ended.is_some()
+    }
+
+    /// Waits until the session has ended.
+    pub(crate) async fn wait_ended(&self) {
+        let mut ended = self.ended.subscribe();
+        // The sender lives in `self`, so waiting cannot fail.
+        let _ = ended.wait_for(|ended| *ended).await;
+    }
+
+    /// The error of an operation started after the session ended.
+    fn closed_error(reason: &Error) -> Error {
+        match reason.kind() {
+            ErrorKind::SessionClosed(_) => reason.clone(),
+            _ => Error::new(ErrorKind::SessionClosed(reason.to_string())),
+        }
+    }
+
+    fn encode(&self, message: &Message) -> Result<Vec<u8>, Error> {
+        let bytes = self.serializer.encode(message).map_err(|error| {
+            Error::new(ErrorKind::Protocol(format!(
+                "cannot encode {} as {}: {error}",
+                message.message_type(),
+                self.serializer
+            )))
+        })?;
+        match self.max_outgoing_size {
+            Some(max) if bytes.len() > max => Err(Error::new(ErrorKind::Protocol(format!(
+                "{} of {} bytes exceeds the router's maximum message size of {max} bytes",
+                message.message_type(),
+                bytes.len()
+            )))),
+            _ => Ok(bytes),
+        }
+    }
+
+    /// Queues one encoded message, if the session has not ended.
+    fn queue(&self, state: &State, bytes: Vec<u8>) -> Result<(), Error> {
+        if let Some(reason) = &state.ended {
+            return Err(Shared::closed_error(reason));
+        }
+        self.outgoing
+            .send(Outgoing::Message(bytes))
+            .map_err(|_| Error::new(ErrorKind::SessionClosed("the connection is gone".to_owned())))
+    }
+
+    /// Sends a message that expects no answer.
+    pub(crate) fn send(&self, message: &Message) -> Result<(), Error> {
+        let bytes = self.encode(message)?;
+        self.queue(&self.lock(), bytes)
+    }
+
+    /// Sends a CALL and returns the channel of its results.
+    pub(crate) fn start_call(
+        &self,
+        request: u64,
+        message: &Message,
+    ) -> Result<mpsc::UnboundedReceiver<CallUpdate>, Error> {
+        let bytes = self.encode(message)?;
+        let (updates, receiver) = mpsc::unbounded_channel();
+        let mut state = self.lock();
+        self.queue(&state, bytes)?;
+        state.calls.insert(request, updates);
+        Ok(receiver)
+    }
+
+    /// Forgets a call whose caller gave up, and asks the router to cancel it.
+    pub(crate) fn abandon_call(&self, request: u64) {
+        let mut state = self.lock();
+        if state.calls.remove(&request).is_none() || state.ended.is_some() {
+            return;
+        }
+        let cancel = Message::Cancel {
+            request,
+            options: Dict::from([("mode".to_owned(), Value::String("killnowait".to_owned()))]),
+        };
+        if let Ok(bytes) = self.encode(&cancel) {
+            // The session may end meanwhile; nothing waits for this CANCEL.
+            let _ = self.queue(&state, bytes);
+        }
+    }
+
+    /// Sends a request and waits for the router's answer (within the default timeout).
+    pub(crate) async fn request(
+        &self,
+        request: u64,
+        kind: RequestKind,
+        message: &Message,
+    ) -> Result<u64, Error> {
+        let bytes = self.encode(message)?;
+        let (reply, answer) = oneshot::channel();
+        {
+            let mut state = self.lock();
+            self.queue(&state, bytes)?;
+            state.requests.insert(request, PendingRequest { kind, reply });
+        }
+        let answer = match self.default_timeout {
+            Some(timeout) => match tokio::time::timeout(timeout, answer).await {
+                Ok(answer) => answer,
+                Err(_) => {
+                    self.lock().requests.remove(&request);
+                    return Err(Error::new(ErrorKind::Timeout));
+                }
+            },
+            None => answer.await,
+        };
+        answer.unwrap_or_else(|_| {
+            Err(Error::new(ErrorKind::SessionClosed(
+                "the session ended".to_owned(),
+            )))
+        })
+    }
+
+    /// Sends GOODBYE, unless the session already ended or is closing.
+    pub(crate) fn send_goodbye(&self) -> Result<(), Error> {
+        let goodbye = Message::Goodbye {
+            details: Dict::new(),
+            reason: "wamp.close.close_realm".to_owned(),
+        };
+        let bytes = self.encode(&goodbye)?;
+        let mut state = self.lock();
+        if state.ended.is_some() || state.goodbye_sent {
+            return Ok(());
+        }
+        state.goodbye_sent = true;
+        self.queue(&state, bytes)
+    }
+
+    /// Ends the session: every waiting caller gets `reason`, running invocations are aborted,
+    /// and the transport closes after `last_words` (ABORT or GOODBYE), if any.
+    pub(crate) fn terminate(&self, reason: Error, last_words: Option<Message>) {
+        let last_bytes = last_words.and_then(|message| self.encode(&message).ok());
+        let mut state = self.lock();
+        if state.ended.is_some() {
+            return;
+        }
+        tracing::debug!(session = self.session_id, %reason, "session ended");
+        for (_, call) in state.calls.drain() {
+            let _ = call.send(CallUpdate::Final(Err(reason.clone())));
+        }
+        for (_, request) in state.requests.drain() {
+            let _ = request.reply.send(Err(reason.clone()));
+        }
+        for (_, invocation) in state.invocations.drain() {
+            invocation.abort();
+        }
+        state.registrations.clear();
+        state.subscriptions.clear();
+        state.ended = Some(reason);
+        if let Some(bytes) = last_bytes {
+            let _ = self.outgoing.send(Outgoing::Message(bytes));
+        }
+        let _ = self.outgoing.send(Outgoing::Close);
+        drop(state);
+        self.ended.send_replace(true);
+    }
+
+    /// Ends the session because the router broke the protocol, telling it why with ABORT.
+    fn protocol_violation(&self, problem: String) {
+        tracing::warn!(session = self.session_id, %problem, "protocol violation by the router");
+        let abort = Message::Abort {
+            details: Dict::from([("message".to_owned(), Value::String(problem.clone()))]),
+            reason: "wamp.error.protocol_violation".to_owned(),
+        };
+        self.terminate(Error::new(ErrorKind::Protocol(problem)), Some(abort));
+    }
+
+    /// Applies one message from the router; `false` when the session ended.
+    fn handle(self: &Arc<Shared>, message: Message) -> bool {
+        match message {
+            Message::Result {
+                request,
+                details,
+                args,
+                kwargs,
+            } => self.handle_result(request, details, Payload::new(args, kwargs)),
+            Message::Error {
+                request_type,
+                request,
+                details,
+                error,
+                args,
+                kwargs,
+            } => self.handle_error(
+                request_type,
+                request,
+                WampError {
+                    uri: error,
+                    args,
+                    kwargs,
+                },
+                details,
+            ),
+            Message::Registered {
+                request,
+                registration,
+            } => self.complete_request(request, MessageType::Registered, registration),
+            Message::Unregistered { request: 0, details } => {
+                if let Some(registration) = details.get("registration").and_then(as_id) {
+                    self.lock().registrations.remove(&registration);
+                }
+                true
+            }
+            Message::Unregistered { request, .. } => {
+                self.complete_request(request, MessageType::Unregistered, 0)
+            }
+            Message::Subscribed {
+                request,
+                subscription,
+            } => self.complete_request(request, MessageType::Subscribed, subscription),
+            Message::Unsubscribed { request: 0, details } => {
+                if let Some(subscription) = details.get("subscription").and_then(as_id) {
+                    self.lock().subscriptions.remove(&subscription);
+                }
+                true
+            }
+            Message::Unsubscribed { request, .. } => {
+                self.complete_request(request, MessageType::Unsubscribed, 0)
+            }
+            Message::Published { request, publication } => {
+                self.complete_request(request, MessageType::Published, publication)
+            }
+            Message::Event {
+                subscription,
+                details,
+                args,
+                kwargs,
+                ..
+            } => {
+                self.handle_event(subscription, details, Payload::new(args, kwargs));
+                true
+            }
+            Message::Invocation {
+                request,
+                registration,
+                details,
+                args,
+                kwargs,
+            } => self.handle_invocation(request, registration, details, Payload::new(args, kwargs)),
+            Message::Interrupt { request, options } => {
+                self.handle_interrupt(request, &options);
+                true
+            }
+            Message::Goodbye { details, reason } => {
+                self.handle_goodbye(&details, reason);
+                false
+            }
+            Message::Abort { details, reason } => {
+                let error = WampError {
+                    uri: reason,
+                    args: Vec::new(),
+                    kwargs: details,
+                };
+                let reason = format!("the router aborted the session: {error}");
+                self.terminate(Error::new(ErrorKind::SessionClosed(reason)), None);
+                false
+            }
+            other @ (Message::Hello { .. }
+            | Message::Welcome { .. }
+            | Message::Challenge { .. }
+            | Message::Authenticate { .. }
+            | Message::Publish { .. }
+            | Message::Subscribe { .. }
+            | Message::Unsubscribe { .. }
+            | Message::Call { .. }
+            | Message::Cancel { .. }
+            | Message::Register { .. }
+            | Message::Unregister { .. }
+            | Message::Yield { .. }) => {
+                self.protocol_violation(format!(
+                    "a router does not send {} to a joined client",
+                    other.message_type()
+                ));
+                false
+            }
+        }
+    }
+
+    fn handle_result(&self, request: u64, details: Dict, payload: Payload) -> bool {
+        let is_progress = matches!(details.get("progress"), Some(Value::Bool(true)));
+        let result = CallResult { payload, details };
+        let mut state = self.lock();
+        if is_progress {
+            if let Some(call) = state.calls.get(&request) {
+                let _ = call.send(CallUpdate::Progress(result));
+            }
+        } else if let Some(call) = state.calls.remove(&request) {
+            let _ = call.send(CallUpdate::Final(Ok(result)));
+        }
+        // A result for an unknown request belongs to a call its caller gave up on.
+        true
+    }
+
+    fn handle_error(&self, request_type: MessageType, request: u64, error: WampError, details: Dict) -> bool {
+        let mut state = self.lock();
+        if request_type == MessageType::Call {
+            if let Some(call) = state.calls.remove(&request) {
+                let _ = call.send(CallUpdate::Final(Err(Error::from(error))));
+            }
+            return true;
+        }
+        match state.requests.remove(&request) {
+            Some(pending) if pending.kind.message_types().0 == request_type => {
+                let _ = pending.reply.send(Err(Error::from(error)));
+                true
+            }
+            Some(pending) => {
+                state.requests.insert(request, pending);
+                drop(state);
+                self.protocol_violation(format!(
+                    "ERROR for {request_type} answers request {request}, which is no {request_type}"
+                ));
+                false
+            }
+            None => {
+                tracing::debug!(session = self.session_id, %request_type, request, ?details, "ERROR for an unknown request");
+                true
+            }
+        }
+    }
+
+    /// Completes a pending request with its answer, installing what it creates.
+    fn complete_request(&self, request: u64, answer: MessageType, id: u64) -> bool {
+        let mut state = self.lock();
+        let Some(pending) = state.requests.remove(&request) else {
+            // The requester timed out; what it asked for happened anyway, unknown to anyone.
+            tracing::debug!(session = self.session_id, %answer, request, "answer to an unknown request");
+            return true;
+        };
+        let (asked, expected) = pending.kind.message_types();
+        if answer != expected {
+            state.requests.insert(request, pending);
+            drop(state);
+            self.protocol_violation(format!("{answer} answers request {request}, a {asked}"));
+            return false;
+        }
+        match pending.kind {
+            RequestKind::Register(handler) => {
+                state.registrations.insert(id, handler);
+            }
+            RequestKind::Unregister(registration) => {
+                state.registrations.remove(&registration);
+            }
+            RequestKind::Subscribe(queue) => state.subscriptions.entry(id).or_default().push(queue),
+            RequestKind::Unsubscribe(subscription) => {
+                state.subscriptions.remove(&subscription);
+            }
+            RequestKind::Publish => {}
+        }
+        let _ = pending.reply.send(Ok(id));
+        true
+    }
+
+    fn handle_event(&self, subscription: u64, details: Dict, payload: Payload) {
+        let event = Event {
+            payload,
+            topic: details.get("topic").and_then(as_string),
+            publisher: details.get("publisher").and_then(as_id),
+            details,
+        };
+        let state = self.lock();
+        // An event for an unknown subscription raced an UNSUBSCRIBE.
+        if let Some(queues) = state.subscriptions.get(&subscription) {
+            for queue in queues {
+                let _ = queue.send(event.clone());
+            }
+        }
+    }
+
+    fn handle_invocation(
+        self: &Arc<Shared>,
+        request: u64,
+        registration: u64,
+        details: Dict,
+        payload: Payload,
+    ) -> bool {
+        let mut state = self.lock();
+        let Some(handler) = state.registrations.get(&registration).cloned() else {
+            let error = invocation_error(
+                request,
+                WampError::with_message(
+                    "wamp.error.no_such_registration",
+                    format!("this callee has no registration {registration}"),
+                ),
+            );
+            if let Ok(bytes) = self.encode(&error) {
+                let _ = self.queue(&state, bytes);
+            }
+            return true;
+        };
+        let progress = InvocationProgress {
+            shared: Arc::clone(self),
+            request,
+            wanted: matches!(details.get("receive_progress"), Some(Value::Bool(true))),
+        };
+        let invocation = Invocation {
+            payload,
+            procedure: details.get("procedure").and_then(as_string),
+            caller: details.get("caller").and_then(as_id),
+            details,
+        };
+        let shared = Arc::clone(self);
+        let running = AssertUnwindSafe(handler(invocation, progress)).catch_unwind();
+        // The lock is held until the task is listed, so the task cannot finish unlisted.
+        let task = tokio::spawn(async move {
+            let outcome = running.await.unwrap_or_else(|_| {
+                Err(WampError::with_message(
+                    "wamp.error.runtime_error",
+                    "the callee's handler panicked",
+                ))
+            });
+            shared.finish_invocation(request, outcome);
+        });
+        state.invocations.insert(request, task.abort_handle());
+        true
+    }
+
+    /// Sends a handler's outcome as YIELD or ERROR, unless the invocation was interrupted.
+    fn finish_invocation(&self, request: u64, outcome: Result<Payload, WampError>) {
+        let mut state = self.lock();
+        if state.invocations.remove(&request).is_none() {
+            return;
+        }
+        let message = match outcome {
+            Ok(payload) => Message::Yield {
+                request,
+                options: Dict::new(),
+                args: payload.args,
+                kwargs: payload.kwargs,
+            },
+            Err(error) => invocation_error(request, error),
+        };
+        let bytes = self.encode(&message).or_else(|problem| {
+            let error = WampError::with_message("wamp.error.invalid_argument", problem.to_string());
+            self.encode(&invocation_error(request, error))
+        });
+        if let Ok(bytes) = bytes {
+            let _ = self.queue(&state, bytes);
+        }
+    }
+
+    fn handle_interrupt(&self, request: u64, options: &Dict) {
+        let mut state = self.lock();
+        let Some(invocation) = state.invocations.remove(&request) else {
+            return;
+        };
+        invocation.abort();
+        if matches!(options.get("mode"), Some(Value::String(mode)) if mode == "killnowait") {
+            return;
+        }
+        let error = invocation_error(
+            request,
+            WampError::with_message("wamp.error.canceled", "interrupted"),
+        );
+        if let Ok(bytes) = self.encode(&error) {
+            let _ = self.queue(&state, bytes);
+        }
+    }
+
+    fn handle_goodbye(&self, details: &Dict, reason: String) {
+        let client_initiated = self.lock().goodbye_sent;
+        if client_initiated {
+            self.terminate(
+                Error::new(ErrorKind::SessionClosed("closed by the client".to_owned())),
+                None,
+            );
+            return;
+        }
+        let message = match details.get("message") {
+            Some(Value::String(message)) => format!("{reason}: {message}"),
+            _ => reason,
+        };
+        let reply = Message::Goodbye {
+            details: Dict::new(),
+            reason: "wamp.close.goodbye_and_out".to_owned(),
+        };
+        let reason = format!("the router closed the session: {message}");
+        self.terminate(Error::new(ErrorKind::SessionClosed(reason)), Some(reply));
+    }
+}
+
+/// Lets a callee's handler send progressive results before its final one.
+#[derive(Clone)]
+pub struct InvocationProgress {
+    shared: Arc<Shared>,
+    request: u64,
+    wanted: bool,
+}
+
+impl std::fmt::Debug for InvocationProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvocationProgress")
+            .field("request", &self.request)
+            .field("wanted", &self.wanted)
+            .finish_non_exhaustive()
+    }
+}
+
+impl InvocationProgress {
+    /// Whether the caller asked for progressive results; when not, [`send`](Self::send) drops them.
+    pub fn wanted(&self) -> bool {
+        self.wanted
+    }
+
+    /// Sends one progressive result.
+    ///
+    /// Fails when the invocation was interrupted or the session ended.
+    pub fn send(&self, payload: Payload) -> Result<(), Error> {
+        if !self.wanted {
+            return Ok(());
+        }
+        let message = Message::Yield {
+            request: self.request,
+            options: Dict::from([("progress".to_owned(), Value::Bool(true))]),
+            args: payload.args,
+            kwargs: payload.kwargs,
+        };
+        let bytes = self.shared.encode(&message)?;
+        let state = self.shared.lock();
+        if !state.invocations.contains_key(&self.request) && state.ended.is_none() {
+            return Err(Error::new(ErrorKind::Canceled));
+        }
+        self.shared.queue(&state, bytes)
+    }
+}
+
+fn invocation_error(request: u64, error: WampError) -> Message {
+    Message::Error {
+        request_type: MessageType::Invocation,
+        request,
+        details: Dict::new(),
+        error: error.uri,
+        args: error.args,
+        kwargs: error.kwargs,
+    }
+}
+
+fn as_id(value: &Value) -> Option<u64> {
+    match value {
+        Value::Integer(id) => u64::try_from(*id).ok(),
+        _ => None,
+    }
+}
+
+fn as_string(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        _ => None,
+    }
+}
+
+/// Reads frames and applies them, until the session ends.
+async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
+    let mut ended = shared.ended.subscribe();
+    loop {
+        let frame = tokio::select! {
+            frame = reader.next() => frame,
+            _ = ended.wait_for(|ended| *ended) => return,
+        };
+        match frame {
+            None => {
+                let reason = Error::new(ErrorKind::SessionClosed(
+                    "the router closed the connection".to_owned(),
+                ));
+                shared.terminate(reason, None);
+                return;
+            }
+            Some(Err(error)) => {
+                match error.kind() {
+                    ErrorKind::Protocol(problem) => shared.protocol_violation(problem.clone()),
+                    _ => shared.terminate(error, None),
+                }
+                return;
+            }
+            Some(Ok(Frame::Ping(payload))) => {
+                let _ = shared.outgoing.send(Outgoing::Pong(payload));
+            }
+            Some(Ok(Frame::Message(bytes))) => {
+                let message = match shared.serializer.decode_with(&bytes, &shared.decode_limits) {
+                    Ok(message) => message,
+                    Err(error) => {
+                        shared.protocol_violation(format!(
+                            "the router sent a message that is not valid {}: {error}",
+                            shared.serializer
+                        ));
+                        return;
+                    }
+                };
+                if !shared.handle(message) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Writes queued frames until told to close or the transport fails.
+///
+/// Every frame already queued when the writer wakes goes out in the same write: with many
+/// calls in flight, one system call carries many messages.
+async fn run_writer(
+    shared: Arc<Shared>,
+    mut writer: FrameWriter,
+    mut queue: mpsc::UnboundedReceiver<Outgoing>,
+) {
+    while let Some(first) = queue.recv().await {
+        let mut next = Some(first);
+        let mut closing = false;
+        let mut written = Ok(());
+        while let Some(outgoing) = next.take() {
+            closing = matches!(outgoing, Outgoing::Close);
+            written = writer.feed(outgoing).await;
+            if closing || written.is_err() {
+                break;
+            }
+            next = queue.try_recv().ok();
+        }
+        if written.is_ok() && !closing {
+            written = writer.flush().await;
+        }
+        if let Err(error) = written {
+            if !closing {
+                shared.terminate(error, None);
+            }
+            return;
+        }
+        if closing {
+            return;
+        }
+    }
+}

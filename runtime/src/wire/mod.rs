@@ -1,0 +1,257 @@
+//! The WAMP wire layer, sans I/O: messages and the four serializers Crossbar speaks.
+//!
+//! [`Serializer::encode`] turns a [`Message`] into the bytes of one WebSocket message or
+//! RawSocket frame; [`Serializer::decode`] reads them back, straight into [`crate::Value`]s.
+//! Encoders choose the representations Autobahn|Python chooses (smallest integer formats, how
+//! binary values travel), so that a message whose dicts Python keeps in sorted key order is
+//! encoded byte for byte as Autobahn encodes it. Decoders take untrusted input: they never panic,
+//! bound nesting by [`DecodeLimits`], and check every length prefix against the bytes left
+//! before allocating for it.
+
+mod bjdata;
+mod cbor;
+mod input;
+mod json;
+mod message;
+mod msgpack;
+
+use std::fmt;
+
+pub use message::{Message, MessageType};
+
+use crate::value::Value;
+
+/// A WAMP serializer: how messages become bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Serializer {
+    /// JSON; binary values travel as strings `"\u0000" + base64`.
+    Json,
+    /// MessagePack; binary values as `bin`.
+    MsgPack,
+    /// CBOR; binary values as byte strings.
+    Cbor,
+    /// What WAMP calls "ubjson": in Crossbar and Autobahn, BJData (little-endian UBJSON).
+    UbJson,
+}
+
+impl Serializer {
+    /// Every serializer, in RawSocket id order.
+    pub const ALL: [Serializer; 4] = [
+        Serializer::Json,
+        Serializer::MsgPack,
+        Serializer::Cbor,
+        Serializer::UbJson,
+    ];
+
+    /// The WebSocket subprotocol (`"wamp.2.json"`).
+    pub fn subprotocol(self) -> &'static str {
+        match self {
+            Serializer::Json => "wamp.2.json",
+            Serializer::MsgPack => "wamp.2.msgpack",
+            Serializer::Cbor => "wamp.2.cbor",
+            Serializer::UbJson => "wamp.2.ubjson",
+        }
+    }
+
+    /// The serializer of a WebSocket subprotocol, if it is one of these.
+    pub fn from_subprotocol(subprotocol: &str) -> Option<Serializer> {
+        Serializer::ALL
+            .into_iter()
+            .find(|serializer| serializer.subprotocol() == subprotocol)
+    }
+
+    /// The serializer id of the RawSocket handshake (1 to 4).
+    pub fn rawsocket_id(self) -> u8 {
+        match self {
+            Serializer::Json => 1,
+            Serializer::MsgPack => 2,
+            Serializer::Cbor => 3,
+            Serializer::UbJson => 4,
+        }
+    }
+
+    /// The serializer of a RawSocket handshake id, if it is one of these.
+    pub fn from_rawsocket_id(id: u8) -> Option<Serializer> {
+        Serializer::ALL
+            .into_iter()
+            .find(|serializer| serializer.rawsocket_id() == id)
+    }
+
+    /// Whether WebSocket messages are binary (all but JSON, which travels as text).
+    pub fn is_binary(self) -> bool {
+        self != Serializer::Json
+    }
+
+    /// The short name Crossbar's configuration uses (`"json"`, `"msgpack"`, `"cbor"`, `"ubjson"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Serializer::Json => "json",
+            Serializer::MsgPack => "msgpack",
+            Serializer::Cbor => "cbor",
+            Serializer::UbJson => "ubjson",
+        }
+    }
+
+    /// Encodes a message into a new buffer.
+    pub fn encode(self, message: &Message) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::new();
+        self.encode_into(message, &mut out)?;
+        Ok(out)
+    }
+
+    /// Appends the encoding of a message to `out` (which callers may reuse between messages).
+    ///
+    /// On error, `out` may hold a partial encoding after its original contents.
+    pub fn encode_into(self, message: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        match self {
+            Serializer::Json => message.write_to(&mut json::Writer::new(out)),
+            Serializer::MsgPack => message.write_to(&mut msgpack::Writer::new(out)),
+            Serializer::Cbor => message.write_to(&mut cbor::Writer::new(out)),
+            Serializer::UbJson => message.write_to(&mut bjdata::Writer::new(out)),
+        }
+    }
+
+    /// Decodes one message, with the default [`DecodeLimits`].
+    pub fn decode(self, bytes: &[u8]) -> Result<Message, DecodeError> {
+        self.decode_with(bytes, &DecodeLimits::default())
+    }
+
+    /// Decodes one message.
+    pub fn decode_with(self, bytes: &[u8], limits: &DecodeLimits) -> Result<Message, DecodeError> {
+        match self.decode_value_with(bytes, limits)? {
+            Value::List(list) => Message::from_list(list),
+            other => Err(DecodeError::message(format!(
+                "a WAMP message is a list, got {}",
+                other.kind_name()
+            ))),
+        }
+    }
+
+    /// Appends the encoding of one value on its own, as this serializer writes it inside messages.
+    pub fn encode_value(self, value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        match self {
+            Serializer::Json => json::Writer::new(out).value(value),
+            Serializer::MsgPack => msgpack::Writer::new(out).value(value),
+            Serializer::Cbor => cbor::Writer::new(out).value(value),
+            Serializer::UbJson => bjdata::Writer::new(out).value(value),
+        }
+    }
+
+    /// Decodes one value that must span all of `bytes`.
+    pub fn decode_value_with(self, bytes: &[u8], limits: &DecodeLimits) -> Result<Value, DecodeError> {
+        match self {
+            Serializer::Json => json::decode(bytes, limits),
+            Serializer::MsgPack => msgpack::decode(bytes, limits),
+            Serializer::Cbor => cbor::decode(bytes, limits),
+            Serializer::UbJson => bjdata::decode(bytes, limits),
+        }
+    }
+}
+
+impl fmt::Display for Serializer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Bounds a decoder enforces on untrusted input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeLimits {
+    /// How deeply lists and dicts may nest; the message list itself is depth 1.
+    pub max_depth: usize,
+}
+
+impl DecodeLimits {
+    pub fn new(max_depth: usize) -> DecodeLimits {
+        DecodeLimits { max_depth }
+    }
+}
+
+impl Default for DecodeLimits {
+    fn default() -> DecodeLimits {
+        DecodeLimits { max_depth: 64 }
+    }
+}
+
+/// Bytes that are not a valid WAMP message for the serializer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    offset: Option<usize>,
+    message: String,
+}
+
+impl DecodeError {
+    /// An error in the encoding itself, at a byte offset of the input.
+    pub(crate) fn at(offset: usize, message: impl Into<String>) -> DecodeError {
+        DecodeError {
+            offset: Some(offset),
+            message: message.into(),
+        }
+    }
+
+    /// An error in the decoded message's structure (arity, field types, message code).
+    pub(crate) fn message(message: impl Into<String>) -> DecodeError {
+        DecodeError {
+            offset: None,
+            message: message.into(),
+        }
+    }
+
+    /// The byte offset of the problem, for errors in the encoding itself.
+    pub fn offset(&self) -> Option<usize> {
+        self.offset
+    }
+
+    /// What is wrong, without the offset.
+    pub fn problem(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.offset {
+            Some(offset) => write!(f, "at byte {offset}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// A value the serializer cannot represent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodeError {
+    message: String,
+}
+
+impl EncodeError {
+    pub(crate) fn new(message: impl Into<String>) -> EncodeError {
+        EncodeError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// Converts an IEEE 754 half-precision float, exactly.
+fn f16_to_f64(half: u16) -> f64 {
+    let sign = if half & 0x8000 == 0 { 1.0 } else { -1.0 };
+    let exponent = i32::from((half >> 10) & 0x1f);
+    let mantissa = f64::from(half & 0x03ff);
+    let magnitude = match exponent {
+        0 => mantissa * 2f64.powi(-24),
+        31 if mantissa == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        _ => (1024.0 + mantissa) * 2f64.powi(exponent - 25),
+    };
+    sign * magnitude
+}

@@ -1,0 +1,72 @@
+//! `wss://` against Crossbar.io's TLS transport: joined when the client trusts the router's
+//! certificate, refused (before any WAMP) when it does not.
+
+mod support;
+
+use std::sync::Arc;
+
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject as _;
+use wamp_idl_runtime::client::ClientConfig;
+use wamp_idl_runtime::wire::Serializer;
+use wamp_idl_runtime::{CallOptions, ErrorKind, Payload, Session, Value};
+
+/// A TLS configuration that trusts only the router's self-signed certificate.
+fn trusting(certificate: &std::path::Path) -> Arc<rustls::ClientConfig> {
+    let certificate = CertificateDer::from_pem_file(certificate)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", certificate.display()));
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(certificate)
+        .unwrap_or_else(|error| panic!("cannot trust the certificate: {error}"));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap_or_else(|error| panic!("{error}"))
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Arc::new(config)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trusted_certificate_joins() {
+    let Some(router) = support::router("trusted_certificate_joins") else {
+        return;
+    };
+    for host in ["localhost", "127.0.0.1"] {
+        let url = format!("wss://{host}:{}/ws", router.ports.tls);
+        let client = ClientConfig::new(&url, support::REALM)
+            .serializer(Serializer::Cbor)
+            .tls(trusting(&router.tls_certificate()))
+            .connect()
+            .await
+            .unwrap_or_else(|error| panic!("{url}: {error}\n{}", router.log_tail()));
+        let count = client
+            .call("wamp.session.count", Payload::default(), CallOptions::default())
+            .await
+            .map(|result| result.payload.args);
+        assert!(
+            matches!(count.as_deref(), Ok([Value::Integer(sessions)]) if *sessions >= 1),
+            "{url}: wamp.session.count answered {count:?}"
+        );
+        client
+            .close()
+            .await
+            .unwrap_or_else(|error| panic!("{url}: close: {error}"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn untrusted_certificate_is_refused() {
+    let Some(router) = support::router("untrusted_certificate_is_refused") else {
+        return;
+    };
+    let url = format!("wss://localhost:{}/ws", router.ports.tls);
+    // The default configuration trusts the public roots only, not a self-signed certificate.
+    let joined = ClientConfig::new(&url, support::REALM).connect().await;
+    let error = joined.err().map(|error| error.into_kind());
+    assert!(
+        matches!(&error, Some(ErrorKind::Transport(message)) if message.contains("certificate")),
+        "{url}: {error:?}"
+    );
+}

@@ -1,0 +1,339 @@
+//! Support of the router tests: one Crossbar.io node per test binary, clients joined to it,
+//! and Autobahn|Python peers, all from the virtualenv `scripts/setup-peers` creates.
+//!
+//! Without the virtualenv, or when Crossbar does not start, router tests FAIL, saying why and
+//! how to fix it. They are skipped only when `WAMP_IDL_SKIP_ROUTER_TESTS=1`.
+
+#![allow(dead_code, reason = "each test binary uses a different part of the support")]
+
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use wamp_idl_runtime::client::{Client, ClientConfig, Credentials, CryptosignKey};
+use wamp_idl_runtime::wire::Serializer;
+
+/// The realm every transport of the test node serves.
+pub const REALM: &str = "realm1";
+/// The ticket of principal `joe` on the ticket transport.
+pub const TICKET: &str = "joe-ticket-1f3e";
+/// The secret of user `joe` on the WAMP-CRA transport.
+pub const WAMPCRA_SECRET: &str = "joe-cra-secret";
+/// The secret of user `peter` on the WAMP-CRA transport, salted: router and client both sign
+/// with the PBKDF2 key derived from it.
+pub const WAMPCRA_SALTED_SECRET: &str = "secret2";
+/// The key Autobahn|Python 26.10.2 derives from `peter`'s secret
+/// (`auth.derive_key("secret2", "salt123", 100, 16)`).
+pub const WAMPCRA_SALTED_KEY: &str = "LG5/FwnS5WvgmlEyLPk/pQ==";
+const WAMPCRA_SALT: &str = "salt123";
+const WAMPCRA_ITERATIONS: u32 = 100;
+const WAMPCRA_KEYLEN: u32 = 16;
+/// The private seed of principal `alice` on the cryptosign transport.
+pub const CRYPTOSIGN_SEED: [u8; 32] = *b"wamp-idl runtime cryptosign test";
+
+const SKIP_VARIABLE: &str = "WAMP_IDL_SKIP_ROUTER_TESTS";
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The transport a test client uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    WebSocket,
+    RawSocket,
+}
+
+/// The TCP ports of the node's transports: anonymous, TLS, and one per authentication method.
+#[derive(Debug, Clone, Copy)]
+pub struct Ports {
+    pub websocket: u16,
+    pub rawsocket: u16,
+    /// WebSocket over TLS, with the certificate at [`Router::tls_certificate`].
+    pub tls: u16,
+    pub ticket: u16,
+    pub wampcra: u16,
+    pub cryptosign: u16,
+}
+
+/// A running Crossbar.io node.
+#[derive(Debug)]
+pub struct Router {
+    pub ports: Ports,
+    cbdir: PathBuf,
+    /// Never written: when the test process exits, however it exits, the guard reads end of
+    /// file and stops the node with SIGTERM (a static's `Drop` would never run).
+    _guard_stdin: Option<ChildStdin>,
+    guard: Mutex<Child>,
+}
+
+impl Router {
+    /// The URL of the anonymous transport of a kind.
+    pub fn url(&self, transport: Transport) -> String {
+        match transport {
+            Transport::WebSocket => format!("ws://127.0.0.1:{}/ws", self.ports.websocket),
+            Transport::RawSocket => format!("rs://127.0.0.1:{}", self.ports.rawsocket),
+        }
+    }
+
+    /// A client configuration for the anonymous transport of a kind.
+    pub fn config(&self, transport: Transport, serializer: Serializer) -> ClientConfig {
+        ClientConfig::new(self.url(transport), REALM)
+            .serializer(serializer)
+            .call_timeout(Some(Duration::from_secs(20)))
+    }
+
+    /// Joins anonymously; fails the test, with the node's log, if it cannot.
+    pub async fn join(&self, transport: Transport, serializer: Serializer) -> Client {
+        match self.config(transport, serializer).connect().await {
+            Ok(client) => client,
+            Err(error) => panic!(
+                "cannot join {} with {serializer}: {error}\n{}",
+                self.url(transport),
+                self.log_tail()
+            ),
+        }
+    }
+
+    /// The self-signed certificate (PEM) of the TLS transport, for 127.0.0.1 and localhost.
+    pub fn tls_certificate(&self) -> PathBuf {
+        self.cbdir.join("server.crt")
+    }
+
+    /// The last lines of the node's log, to show when a test fails.
+    pub fn log_tail(&self) -> String {
+        log_tail(&self.cbdir)
+    }
+}
+
+/// The test binary's router, started on first use; `None` (after saying so loudly) when router
+/// tests are skipped. Fails the test when the router cannot run.
+pub fn router(test: &str) -> Option<&'static Router> {
+    static ROUTER: OnceLock<Result<Router, String>> = OnceLock::new();
+    if std::env::var_os(SKIP_VARIABLE).is_some_and(|value| value == "1") {
+        // Written past libtest's output capture, so the skip shows in every run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n*** SKIPPED {test}: {SKIP_VARIABLE}=1, so no Crossbar.io router test runs ***\n"
+        );
+        return None;
+    }
+    match ROUTER.get_or_init(start_router) {
+        Ok(router) => Some(router),
+        Err(problem) => panic!("{problem}"),
+    }
+}
+
+/// The repository's root directory.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The peers' virtualenv.
+pub fn venv() -> PathBuf {
+    std::env::var_os("WAMP_IDL_PEERS_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/peers-venv"))
+}
+
+/// The virtualenv's Python, which has Autobahn.
+pub fn python() -> Result<PathBuf, String> {
+    let python = venv().join("bin/python");
+    if python.is_file() {
+        Ok(python)
+    } else {
+        Err(missing_venv(&python))
+    }
+}
+
+/// A script of `tests/peers`.
+pub fn peer_script(name: &str) -> PathBuf {
+    repo_root().join("tests/peers").join(name)
+}
+
+fn missing_venv(what: &Path) -> String {
+    format!(
+        "router tests need Crossbar.io and Autobahn|Python, but {} does not exist.\n\
+         Fix: run `scripts/setup-peers` (about a minute; set WAMP_IDL_PEERS_VENV to use another venv),\n\
+         or set {SKIP_VARIABLE}=1 to skip the router tests.",
+        what.display()
+    )
+}
+
+fn start_router() -> Result<Router, String> {
+    let crossbar = venv().join("bin/crossbar");
+    if !crossbar.is_file() {
+        return Err(missing_venv(&crossbar));
+    }
+    let python = python()?;
+    let ports = free_ports()?;
+    let config = node_config(ports)?;
+    // Removed on every error until the guard owns it.
+    let node_dir = tempfile::Builder::new()
+        .prefix("wamp-idl-crossbar-")
+        .tempdir()
+        .map_err(|error| format!("cannot create the node directory: {error}"))?;
+    let config_path = node_dir.path().join("config.json");
+    std::fs::write(&config_path, config)
+        .map_err(|error| format!("cannot write {}: {error}", config_path.display()))?;
+    let certificate = Command::new(&python)
+        .arg(peer_script("make_tls_cert.py"))
+        .arg(node_dir.path())
+        .output()
+        .map_err(|error| format!("cannot run {}: {error}", python.display()))?;
+    if !certificate.status.success() {
+        return Err(format!(
+            "cannot make the router's TLS certificate ({}):\n{}",
+            certificate.status,
+            String::from_utf8_lossy(&certificate.stderr)
+        ));
+    }
+    let mut guard = Command::new(&python)
+        .arg(peer_script("router_guard.py"))
+        .arg(&crossbar)
+        .arg(node_dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|error| format!("cannot start {}: {error}", python.display()))?;
+    let guard_stdin = guard.stdin.take();
+    let router = Router {
+        ports,
+        cbdir: node_dir.keep(),
+        _guard_stdin: guard_stdin,
+        guard: Mutex::new(guard),
+    };
+    wait_until_listening(&router)?;
+    Ok(router)
+}
+
+/// Free loopback ports, found by binding port 0 (all at once, so they differ).
+fn free_ports() -> Result<Ports, String> {
+    let listeners = (0..6)
+        .map(|_| TcpListener::bind("127.0.0.1:0"))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| format!("cannot find free loopback ports: {error}"))?;
+    let ports = listeners
+        .iter()
+        .map(|listener| listener.local_addr().map(|address| address.port()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| format!("cannot find free loopback ports: {error}"))?;
+    match ports.as_slice() {
+        &[websocket, rawsocket, tls, ticket, wampcra, cryptosign] => Ok(Ports {
+            websocket,
+            rawsocket,
+            tls,
+            ticket,
+            wampcra,
+            cryptosign,
+        }),
+        _ => Err("cannot find six free loopback ports".to_owned()),
+    }
+}
+
+fn node_config(ports: Ports) -> Result<String, String> {
+    let template_path = peer_script("crossbar-config.json.in");
+    let template = std::fs::read_to_string(&template_path)
+        .map_err(|error| format!("cannot read {}: {error}", template_path.display()))?;
+    let pubkey = CryptosignKey::from_seed(CRYPTOSIGN_SEED).public_key_hex();
+    let replacements = [
+        ("@WEBSOCKET_PORT@", ports.websocket.to_string()),
+        ("@RAWSOCKET_PORT@", ports.rawsocket.to_string()),
+        ("@TLS_PORT@", ports.tls.to_string()),
+        ("@TICKET_PORT@", ports.ticket.to_string()),
+        ("@WAMPCRA_PORT@", ports.wampcra.to_string()),
+        ("@CRYPTOSIGN_PORT@", ports.cryptosign.to_string()),
+        ("@TICKET@", TICKET.to_owned()),
+        ("@WAMPCRA_SECRET@", WAMPCRA_SECRET.to_owned()),
+        ("@WAMPCRA_SALTED_SECRET@", WAMPCRA_SALTED_SECRET.to_owned()),
+        ("@WAMPCRA_SALT@", WAMPCRA_SALT.to_owned()),
+        ("@WAMPCRA_ITERATIONS@", WAMPCRA_ITERATIONS.to_string()),
+        ("@WAMPCRA_KEYLEN@", WAMPCRA_KEYLEN.to_string()),
+        ("@CRYPTOSIGN_PUBKEY@", pubkey),
+    ];
+    let config = replacements
+        .iter()
+        .fold(template, |config, (placeholder, value)| {
+            config.replace(placeholder, value)
+        });
+    match config.find('@') {
+        Some(offset) => Err(format!(
+            "{} has a placeholder the tests do not fill: {}",
+            template_path.display(),
+            config[offset..].chars().take(40).collect::<String>()
+        )),
+        None => Ok(config),
+    }
+}
+
+fn wait_until_listening(router: &Router) -> Result<(), String> {
+    let started = Instant::now();
+    let ports = router.ports;
+    let all = [
+        ports.websocket,
+        ports.rawsocket,
+        ports.ticket,
+        ports.wampcra,
+        ports.cryptosign,
+    ];
+    loop {
+        let exited = router
+            .guard
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .try_wait()
+            .map_err(|error| format!("cannot watch the Crossbar.io node: {error}"))?;
+        if let Some(status) = exited {
+            let log = router.log_tail();
+            let _ = std::fs::remove_dir_all(&router.cbdir);
+            return Err(format!(
+                "the Crossbar.io node exited during startup ({status}).\n{log}\n\
+                 Fix: rerun `scripts/setup-peers`; if the log shows a configuration error, \
+                 fix tests/peers/crossbar-config.json.in"
+            ));
+        }
+        if all
+            .iter()
+            .all(|port| TcpStream::connect(("127.0.0.1", *port)).is_ok())
+        {
+            return Ok(());
+        }
+        if started.elapsed() > STARTUP_TIMEOUT {
+            return Err(format!(
+                "the Crossbar.io node did not listen on ports {all:?} within {STARTUP_TIMEOUT:?}.\n{}",
+                router.log_tail()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn log_tail(cbdir: &Path) -> String {
+    let path = cbdir.join("node.log");
+    let mut log = String::new();
+    if let Err(error) = std::fs::File::open(&path).and_then(|mut file| file.read_to_string(&mut log)) {
+        return format!("(no Crossbar.io log at {}: {error})", path.display());
+    }
+    let lines: Vec<&str> = log.lines().collect();
+    let tail = lines
+        .get(lines.len().saturating_sub(40)..)
+        .unwrap_or_default()
+        .join("\n");
+    format!("--- last lines of {} ---\n{tail}\n---", path.display())
+}
+
+/// Credentials for each authentication transport.
+pub fn ticket_credentials(ticket: &str) -> Credentials {
+    Credentials::Ticket {
+        authid: "joe".to_owned(),
+        ticket: ticket.to_owned(),
+    }
+}
+
+pub fn cryptosign_credentials(seed: [u8; 32]) -> Credentials {
+    Credentials::Cryptosign {
+        authid: Some("alice".to_owned()),
+        key: CryptosignKey::from_seed(seed),
+    }
+}
