@@ -1,0 +1,330 @@
+//! The generated stubs end to end: a caller, callee and subscriber generated from
+//! `tests/data/e2e/stubs.fbs` talk through Crossbar.io on real `Client` sessions, in every
+//! serializer over WebSocket and RawSocket, and an Autobahn|Python caller's payloads that
+//! break the schema are rejected by the generated callee, naming the field.
+
+mod support;
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::process::Command;
+use tokio::sync::mpsc;
+use wamp_idl_runtime::wire::Serializer;
+use wamp_idl_runtime::{Dict, Payload, PayloadError, PublishOptions, Session, Value, WampError};
+
+use support::{Router, Transport};
+
+mod stubs {
+    wamp_idl_runtime::include_wamp_idl!("../tests/data/e2e/stubs.fbs", deny_warnings = true);
+}
+
+use stubs::e2e::{Line, Order, Priority, Receipt, Search, StockChange, i_shop};
+
+/// How long an event may take from publisher to subscriber.
+const EVENT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the Python caller may take, its start included.
+const PEER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The URI and message of the error `close` fails with.
+fn closed_error(node: &str) -> WampError {
+    WampError::with_message("com.example.e2e.error.closed", format!("shop {node} is closed"))
+}
+
+/// Answers each procedure with what it received, the node placeholder included.
+struct Shop;
+
+impl i_shop::Callee for Shop {
+    async fn place(&self, node: String, request: Order) -> Result<Receipt, WampError> {
+        Ok(Receipt {
+            reference: format!("{node}/{}/{}", request.customer, request.total),
+            order: request,
+        })
+    }
+
+    async fn search(&self, node: String, request: Search) -> Result<Vec<String>, WampError> {
+        Ok(vec![
+            format!("{node}:{}", request.text),
+            format!("limit={}", request.limit),
+            format!("priority={:?}", request.priority),
+            format!("line={:?}", request.line),
+        ])
+    }
+
+    async fn close(&self, node: String) -> Result<(), WampError> {
+        Err(closed_error(&node))
+    }
+}
+
+/// One event as the generated subscriber delivered it.
+#[derive(Debug, PartialEq)]
+enum Delivered {
+    Stock {
+        node: String,
+        shelf: i64,
+        change: StockChange,
+    },
+    Invalid {
+        topic: String,
+        error: PayloadError,
+    },
+}
+
+/// Forwards every event it receives to the test.
+struct Shelves {
+    delivered: mpsc::UnboundedSender<Delivered>,
+}
+
+impl i_shop::Subscriber for Shelves {
+    async fn on_stock(&self, node: String, shelf: i64, event: StockChange) {
+        // The test holds the receiver until it has seen its events; a later one has nobody to tell.
+        let _ = self.delivered.send(Delivered::Stock {
+            node,
+            shelf,
+            change: event,
+        });
+    }
+
+    async fn on_invalid_event(&self, topic: String, error: PayloadError) {
+        let _ = self.delivered.send(Delivered::Invalid { topic, error });
+    }
+}
+
+fn order() -> Order {
+    Order {
+        customer: "Ada Lövelace".to_owned(),
+        priority: Priority::High,
+        lines: vec![
+            Line {
+                sku: "tea".to_owned(),
+                quantity: 3,
+            },
+            Line {
+                sku: "scone".to_owned(),
+                ..Line::default()
+            },
+        ],
+        note: (0..=255).collect(),
+        total: i64::MIN,
+    }
+}
+
+fn stock_change() -> StockChange {
+    StockChange {
+        sku: "tea".to_owned(),
+        delta: -12,
+        tag: vec![0, 0xff, 0x10],
+    }
+}
+
+fn other(transport: Transport) -> Transport {
+    match transport {
+        Transport::WebSocket => Transport::RawSocket,
+        Transport::RawSocket => Transport::WebSocket,
+    }
+}
+
+/// Registers [`Shop`] and subscribes [`Shelves`] on a session over `callee_transport`, then
+/// calls and publishes through the generated `Caller` on a session over the other transport.
+async fn check_round_trips(router: &Router, serializer: Serializer, callee_transport: Transport) {
+    let caller_transport = other(callee_transport);
+    let context = format!("{serializer}: callee on {callee_transport:?}, caller on {caller_transport:?}");
+    let node = format!("{serializer}_{callee_transport:?}").to_lowercase();
+
+    let callee = router.join(callee_transport, serializer).await;
+    let registrations = match i_shop::register(&callee, Arc::new(Shop)).await {
+        Ok(registrations) => registrations,
+        Err(error) => panic!("{context}: register: {error}\n{}", router.log_tail()),
+    };
+    assert_eq!(registrations.len(), 3, "{context}: register");
+    let (delivered, mut deliveries) = mpsc::unbounded_channel();
+    let subscribed = i_shop::subscribe(&callee, Arc::new(Shelves { delivered })).await;
+    assert_eq!(
+        subscribed.map(|subscriptions| subscriptions.len()),
+        Ok(1),
+        "{context}: subscribe"
+    );
+
+    let caller_session = router.join(caller_transport, serializer).await;
+    let session: Arc<dyn Session> = Arc::new(caller_session.clone());
+    let caller = i_shop::Caller::new(session, &node);
+
+    let expected_receipt = Receipt {
+        reference: format!("{node}/Ada Lövelace/{}", i64::MIN),
+        order: order(),
+    };
+    assert_eq!(
+        caller.place(order()).await,
+        Ok(expected_receipt),
+        "{context}: place"
+    );
+
+    let defaults = Search {
+        text: "tea".to_owned(),
+        ..Search::default()
+    };
+    let expected = [
+        format!("{node}:tea"),
+        "limit=10".to_owned(),
+        "priority=Low".to_owned(),
+        "line=None".to_owned(),
+    ];
+    assert_eq!(
+        caller.search(defaults).await,
+        Ok(expected.to_vec()),
+        "{context}: search, defaults"
+    );
+    let given = Search {
+        text: "tea".to_owned(),
+        limit: u32::MAX,
+        priority: Priority::Normal,
+        line: Some(Line {
+            sku: "cup".to_owned(),
+            quantity: 0,
+        }),
+    };
+    let expected = [
+        format!("{node}:tea"),
+        format!("limit={}", u32::MAX),
+        "priority=Normal".to_owned(),
+        "line=Some(Line { sku: \"cup\", quantity: 0 })".to_owned(),
+    ];
+    assert_eq!(
+        caller.search(given).await,
+        Ok(expected.to_vec()),
+        "{context}: search, kwargs"
+    );
+
+    let failed = caller.close().await.map_err(|error| error.as_wamp().cloned());
+    assert_eq!(failed, Err(Some(closed_error(&node))), "{context}: close");
+
+    let published = caller.publish_on_stock(-7, stock_change()).await;
+    assert_eq!(published, Ok(()), "{context}: publish");
+    let event = tokio::time::timeout(EVENT_TIMEOUT, deliveries.recv()).await;
+    let expected_event = Delivered::Stock {
+        node: node.clone(),
+        shelf: -7,
+        change: stock_change(),
+    };
+    assert_eq!(event, Ok(Some(expected_event)), "{context}: the event");
+
+    let topic = format!("com.example.e2e.{node}.shop.shelf.3.stock");
+    let short = Payload::new(vec![Value::String("tea".to_owned())], Dict::new());
+    let published = caller_session
+        .publish(&topic, short, PublishOptions::default())
+        .await;
+    assert_eq!(published, Ok(()), "{context}: publish a short event");
+    let event = tokio::time::timeout(EVENT_TIMEOUT, deliveries.recv()).await;
+    let expected_event = Delivered::Invalid {
+        topic,
+        error: PayloadError::new("args[1]", "missing positional argument `delta`"),
+    };
+    assert_eq!(event, Ok(Some(expected_event)), "{context}: the short event");
+
+    // The next combination registers the same wildcard URIs, which Crossbar allows once at a time.
+    for registration in registrations {
+        assert_eq!(
+            callee.unregister(registration).await,
+            Ok(()),
+            "{context}: unregister"
+        );
+    }
+    for client in [caller_session, callee] {
+        if let Err(error) = client.close().await {
+            panic!("{context}: leaving: {error}\n{}", router.log_tail());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_stubs_round_trip_in_every_serializer_and_transport() {
+    let Some(router) = support::router("generated_stubs_round_trip_in_every_serializer_and_transport") else {
+        return;
+    };
+    for serializer in Serializer::ALL {
+        for callee_transport in [Transport::WebSocket, Transport::RawSocket] {
+            check_round_trips(router, serializer, callee_transport).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payloads_breaking_the_schema_are_rejected_naming_the_field() {
+    let Some(router) = support::router("payloads_breaking_the_schema_are_rejected_naming_the_field") else {
+        return;
+    };
+    let callee = router.join(Transport::WebSocket, Serializer::Json).await;
+    // Mounted elsewhere: the round-trip test registers the schema's wildcard URIs on the same router.
+    let registered =
+        i_shop::register_with_prefix(&callee, "org.example.strict.<str:node>.shop", Arc::new(Shop)).await;
+    assert_eq!(registered.map(|registrations| registrations.len()), Ok(3));
+
+    let python = support::python().unwrap_or_else(|problem| panic!("{problem}"));
+    let script = support::peer_script("bad_caller.py");
+    let url = router.url(Transport::RawSocket);
+    let peer = Command::new(&python)
+        .arg(&script)
+        .args([
+            url.as_str(),
+            support::REALM,
+            "cbor",
+            "org.example.strict.python.shop",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|error| {
+            panic!(
+                "cannot start {} with {}: {error}",
+                script.display(),
+                python.display()
+            )
+        });
+    let output = tokio::time::timeout(PEER_TIMEOUT, peer.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("the Python caller did not finish within {PEER_TIMEOUT:?}"))
+        .unwrap_or_else(|error| panic!("the Python caller: {error}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the Python caller failed ({}):\n{stdout}\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr),
+        router.log_tail()
+    );
+    // Autobahn logs to stdout too; the answers are the lines `answer ...`.
+    let answers: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.starts_with("answer "))
+        .collect();
+    let rejected =
+        |case: &str, message: &str| format!("answer {case}: wamp.error.invalid_argument ['{message}'] {{}}");
+    let expected = [
+        rejected(
+            "missing positional",
+            "args[4]: missing positional argument `total`",
+        ),
+        rejected(
+            "extra positional",
+            "args[5]: unexpected positional argument: expected 5 arguments, got 6",
+        ),
+        rejected("unknown kwarg", "kwargs.limits: unknown keyword argument"),
+        rejected("wrong type", "args[4]: expected int64, got string"),
+        rejected(
+            "wrong type in a nested table",
+            "args[2][0].sku: expected string, got integer",
+        ),
+        rejected(
+            "wrong type of a kwarg",
+            "kwargs.limit: expected uint32, got string",
+        ),
+        rejected(
+            "unknown enum value",
+            "kwargs.priority: 9 is not a value of enum e2e.Priority",
+        ),
+    ];
+    assert_eq!(answers, expected, "the Python caller's answers");
+}
