@@ -27,6 +27,11 @@ pub enum ErrorKind {
     Template(String),
     /// Reading or writing a file failed.
     Io { path: PathBuf, source: std::io::Error },
+    /// The generator was set up wrongly (no output directory, no input...).
+    Config(String),
+    /// A model that contradicts itself (only from hand-built or edited models, never from the
+    /// loader): e.g. a payload naming a field its table lacks.
+    InvalidModel(String),
 }
 
 impl Error {
@@ -36,6 +41,10 @@ impl Error {
 
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Config(message.into()))
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
@@ -66,6 +75,8 @@ impl fmt::Display for Error {
             ),
             ErrorKind::Template(message) => write!(f, "docs template: {message}"),
             ErrorKind::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            ErrorKind::Config(message) => f.write_str(message),
+            ErrorKind::InvalidModel(message) => write!(f, "inconsistent model: {message}"),
         }
     }
 }
@@ -75,7 +86,10 @@ impl std::error::Error for Error {
         match &self.kind {
             ErrorKind::Schema(error) => Some(error),
             ErrorKind::Io { source, .. } => Some(source),
-            ErrorKind::NameCollision { .. } | ErrorKind::Template(_) => None,
+            ErrorKind::NameCollision { .. }
+            | ErrorKind::Template(_)
+            | ErrorKind::Config(_)
+            | ErrorKind::InvalidModel(_) => None,
         }
     }
 }

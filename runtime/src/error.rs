@@ -28,6 +28,8 @@ pub enum ErrorKind {
     Protocol(String),
     /// The transport could not be used (connect, TLS, I/O).
     Transport(String),
+    /// A URI or URI template is malformed, or a placeholder value is not a URI component.
+    InvalidUri(String),
 }
 
 impl Error {
@@ -79,6 +81,7 @@ impl fmt::Display for Error {
             ErrorKind::SessionClosed(reason) => write!(f, "the session is closed: {reason}"),
             ErrorKind::Protocol(message) => write!(f, "protocol error: {message}"),
             ErrorKind::Transport(message) => write!(f, "transport error: {message}"),
+            ErrorKind::InvalidUri(message) => write!(f, "invalid URI: {message}"),
         }
     }
 }

@@ -1,13 +1,27 @@
 //! wamp-idl-runtime: what generated WAMP stubs run on: the session API, values, errors.
 
+pub mod client;
 pub mod error;
+mod include;
+pub mod memory;
+pub mod meta;
+pub mod payload;
 pub mod session;
+pub mod stub;
+pub mod uri;
 pub mod value;
+pub mod wire;
 
+pub use client::{Client, ClientConfig};
 pub use error::{Error, ErrorKind, PayloadError, WampError};
+pub use memory::MemorySession;
+pub use payload::{FromPayload, FromValue, IntoPayload, IntoValue, UnknownEnumValue};
 pub use session::{
     BoxFuture, CallOptions, CallResult, Event, EventHandler, Invocation, InvocationHandler, InvokePolicy,
     MatchPolicy, Payload, PublishOptions, RegisterOptions, Registration, Session, SubscribeOptions,
     Subscription,
 };
+pub use uuid::Uuid;
 pub use value::{Dict, List, Value};
+#[cfg(feature = "macros")]
+pub use wamp_idl_macros::include_wamp_idl;

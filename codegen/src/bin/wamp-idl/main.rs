@@ -1,9 +1,13 @@
-//! The `wamp-idl` command: check, describe (and later generate, docs) WAMP IDL schemas.
+//! The `wamp-idl` command: check and describe WAMP IDL schemas, generate Rust stubs and API docs.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+mod docs;
+mod generate;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +32,10 @@ struct Inputs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Generate typed Rust caller and callee stubs.
+    Generate(generate::Args),
+    /// Generate API docs: Markdown or one self-contained HTML page.
+    Docs(docs::Args),
     /// Check schemas and print diagnostics; exit 1 when there is an error.
     Check {
         #[command(flatten)]
@@ -54,23 +62,61 @@ enum DescribeFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Generate(args) => generate::run(args).unwrap_or_else(|error| {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }),
+        Command::Docs(args) => docs::run(args).unwrap_or_else(|error| {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }),
         Command::Check {
             inputs,
             deny_warnings,
-        } => {
-            let loaded = load(&inputs, deny_warnings);
-            report(&loaded)
-        }
-        Command::Describe { inputs, format } => {
-            let loaded = load(&inputs, false);
-            let status = report(&loaded);
-            if let Some(schema) = &loaded.schema {
-                match format {
-                    DescribeFormat::Json => print!("{}", wamp_idl_codegen::describe::json(schema)),
-                    DescribeFormat::Text => print!("{}", wamp_idl_codegen::describe::text(schema)),
-                }
-            }
-            status
+        } => check(&inputs, deny_warnings),
+        Command::Describe { inputs, format } => describe(&inputs, format),
+    }
+}
+
+/// `check`: the diagnostics and a count of them on stderr, nothing on stdout.
+fn check(inputs: &Inputs, deny_warnings: bool) -> ExitCode {
+    let loaded = load(inputs, deny_warnings);
+    let status = report(&loaded);
+    let diagnostics = &loaded.diagnostics;
+    if !diagnostics.is_empty() {
+        eprintln!(
+            "{}, {}",
+            counted(diagnostics.error_count(), "error"),
+            counted(diagnostics.warning_count(), "warning")
+        );
+    }
+    status
+}
+
+fn counted(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+/// `describe`: the overview (or the model as JSON) on stdout when the schema loads.
+fn describe(inputs: &Inputs, format: DescribeFormat) -> ExitCode {
+    let loaded = load(inputs, false);
+    let status = report(&loaded);
+    let Some(schema) = &loaded.schema else {
+        return status;
+    };
+    let text = match format {
+        DescribeFormat::Json => wamp_idl_codegen::describe::json(schema),
+        DescribeFormat::Text => wamp_idl_codegen::describe::text(schema),
+    };
+    match std::io::stdout().write_all(text.as_bytes()) {
+        Ok(()) => status,
+        Err(error) => {
+            eprintln!("error: cannot write the description: {error}");
+            ExitCode::FAILURE
         }
     }
 }

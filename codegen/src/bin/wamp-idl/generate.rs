@@ -1,0 +1,62 @@
+//! `wamp-idl generate`: typed Rust stubs on stdout, or into a file written only when it changed.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use wamp_idl_codegen::Builder;
+
+use crate::Inputs;
+
+/// The arguments of `generate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// Write the code to this file (only if its content changes) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Generate only the caller and publisher side.
+    #[arg(long, conflicts_with = "callee_only")]
+    caller_only: bool,
+    /// Generate only the callee and subscriber side.
+    #[arg(long)]
+    callee_only: bool,
+    /// The path the generated code reaches the runtime crate by.
+    #[arg(long, value_name = "PATH", default_value = "::wamp_idl_runtime")]
+    runtime_path: String,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+/// Runs `generate`: diagnostics on stderr, failure when the schemas have errors.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let builder = args.inputs.include_dirs.iter().fold(
+        Builder::new()
+            .caller(!args.callee_only)
+            .callee(!args.caller_only)
+            .runtime_path(args.runtime_path)
+            .deny_warnings(args.deny_warnings),
+        |builder, dir| builder.include_dir(dir),
+    );
+    let generated = match builder.generate(&args.inputs.files) {
+        Ok(generated) => generated,
+        Err(error) => {
+            eprintln!("{error}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    eprint!("{}", generated.warnings);
+    match &args.output {
+        Some(path) => {
+            wamp_idl_codegen::output::write_if_changed(path, &generated.code)?;
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(generated.code.as_bytes())
+            .context("cannot write to stdout")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

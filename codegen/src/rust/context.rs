@@ -1,0 +1,577 @@
+//! What every part of the generator needs to know about the schema: where each type
+//! lives in the generated module tree, how each field is typed, and which types need a
+//! `Box`, lack floats, or have a `Default`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use wamp_idl::Schema;
+use wamp_idl::model::{DefaultValue, Enum, Field, Object, Payload, Presence, QualifiedName, Scalar, Type};
+
+use super::Options;
+use super::names::{ident, type_name, value_name};
+use crate::{Error, ErrorKind};
+
+/// The module generated code is emitted into: a namespace's, or an interface's below it.
+#[derive(Debug, Clone)]
+pub struct Here<'a> {
+    namespace: Vec<&'a str>,
+    in_interface: bool,
+}
+
+impl<'a> Here<'a> {
+    /// The module of the namespace `namespace` (`wamp.meta`).
+    pub fn namespace(namespace: &'a str) -> Here<'a> {
+        Here {
+            namespace: namespace_components(namespace),
+            in_interface: false,
+        }
+    }
+
+    /// The module of an interface of the namespace `namespace`.
+    pub fn interface(namespace: &'a str) -> Here<'a> {
+        Here {
+            in_interface: true,
+            ..Here::namespace(namespace)
+        }
+    }
+}
+
+fn namespace_components(namespace: &str) -> Vec<&str> {
+    namespace
+        .split('.')
+        .filter(|component| !component.is_empty())
+        .collect()
+}
+
+/// How a table field is typed in Rust and read when absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldMode {
+    /// `T`; absent is an error.
+    Mandatory,
+    /// `T`; absent gives the schema default.
+    Defaulted,
+    /// `Option<T>`; absent is `None`.
+    Optional,
+}
+
+/// Where a field of a payload table travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    Positional,
+    Keyword,
+}
+
+pub struct Context<'a> {
+    pub schema: &'a Schema,
+    pub options: &'a Options,
+    /// The path of the runtime crate, such as `::wamp_idl_runtime`.
+    pub runtime: TokenStream,
+    /// The tables used as a request or response, with their payload layout.
+    payloads: BTreeMap<&'a QualifiedName, &'a Payload>,
+    /// (owner, field or member name) pairs that must be boxed to break a type cycle.
+    boxed: BTreeSet<(&'a QualifiedName, &'a str)>,
+    type_attributes: Vec<(String, TokenStream)>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(schema: &'a Schema, options: &'a Options) -> Result<Context<'a>, Error> {
+        let runtime = syn::parse_str::<syn::Path>(&options.runtime_path)
+            .map_err(|error| Error::config(format!("runtime path `{}`: {error}", options.runtime_path)))?;
+        let type_attributes = options
+            .type_attributes
+            .iter()
+            .map(|(target, attribute)| {
+                let parsed = syn::parse_str::<TokenStream>(attribute)
+                    .map_err(|error| Error::config(format!("type attribute `{attribute}`: {error}")))?;
+                Ok((target.clone(), parsed))
+            })
+            .collect::<Result<_, Error>>()?;
+        let mut payloads = BTreeMap::new();
+        for method in schema.interfaces.iter().flat_map(|interface| &interface.methods) {
+            for payload in [&method.request, &method.response] {
+                payloads.entry(&payload.table).or_insert(payload);
+            }
+        }
+        let mut context = Context {
+            schema,
+            options,
+            runtime: quote!(#runtime),
+            payloads,
+            boxed: BTreeSet::new(),
+            type_attributes,
+        };
+        context.boxed = context.find_cycles()?;
+        Ok(context)
+    }
+
+    pub fn object(&self, name: &QualifiedName) -> Result<&'a Object, Error> {
+        self.schema
+            .object(name)
+            .ok_or_else(|| invalid_model(format!("`{name}` is not a table or struct of the schema")))
+    }
+
+    pub fn enumeration(&self, name: &QualifiedName) -> Result<&'a Enum, Error> {
+        self.schema
+            .enumeration(name)
+            .ok_or_else(|| invalid_model(format!("`{name}` is not an enum or union of the schema")))
+    }
+
+    /// The payload layout of a table used as a request or response.
+    pub fn payload(&self, table: &QualifiedName) -> Option<&'a Payload> {
+        self.payloads.get(table).copied()
+    }
+
+    /// The fields a table has in Rust: all but the deprecated ones, which never travel.
+    pub fn fields(object: &'a Object) -> impl Iterator<Item = &'a Field> {
+        object.fields.iter().filter(|field| !field.deprecated)
+    }
+
+    /// Extra attributes the options ask for on the type `name`.
+    pub fn type_attributes(&self, name: &QualifiedName) -> TokenStream {
+        let matching = self.type_attributes.iter().filter(|(target, _)| {
+            target == "." || target == name.as_str() || name.as_str().starts_with(&format!("{target}."))
+        });
+        matching.map(|(_, attribute)| attribute.clone()).collect()
+    }
+
+    /// The shortest path to the type `name` from the module `here`: `super::`s up to the
+    /// closest common namespace, then down (no more: `unused_qualifications` would say so).
+    pub fn type_path(&self, here: &Here<'_>, name: &QualifiedName) -> TokenStream {
+        let target = namespace_components(name.namespace());
+        let common = here
+            .namespace
+            .iter()
+            .zip(&target)
+            .take_while(|(ours, theirs)| ours == theirs)
+            .count();
+        let ups = here.namespace.len() - common + usize::from(here.in_interface);
+        let supers = std::iter::repeat_n(quote!(super::), ups);
+        let modules = target.get(common..).unwrap_or_default().iter().map(|component| {
+            let module = ident(&value_name(component));
+            quote!(#module::)
+        });
+        let type_ident = ident(&type_name(name.name()));
+        quote!(#(#supers)* #(#modules)* #type_ident)
+    }
+
+    /// How a field of `object` is typed: in a payload table, a positional field is
+    /// mandatory unless it is `optional` or a scalar declared `= null`, and `required`
+    /// does not apply to a keyword field (spec §4); other tables follow FlatBuffers
+    /// presence; struct fields are always there.
+    pub fn field_mode(&self, object: &Object, field: &Field) -> FieldMode {
+        if object.is_struct {
+            return FieldMode::Mandatory;
+        }
+        let presence = match self.placement(object, field) {
+            Some(Placement::Positional) if field.presence == Presence::Default => Presence::Default,
+            Some(Placement::Positional) if is_optional_arg(field) || is_nullable_scalar(field) => {
+                Presence::Optional
+            }
+            Some(Placement::Positional) => Presence::Required,
+            Some(Placement::Keyword) if field.presence == Presence::Required => Presence::Optional,
+            _ => field.presence,
+        };
+        match presence {
+            Presence::Default => FieldMode::Defaulted,
+            Presence::Optional => FieldMode::Optional,
+            Presence::Required => FieldMode::Mandatory,
+        }
+    }
+
+    /// How many positional fields a payload must have: those before the first
+    /// `optional` one (the checker makes sure the `optional` ones are trailing).
+    pub fn mandatory_args(&self, object: &Object) -> usize {
+        let Some(payload) = self.payload(&object.name) else {
+            return 0;
+        };
+        payload
+            .args
+            .iter()
+            .take_while(|name| object.field(name).is_none_or(|field| !is_optional_arg(field)))
+            .count()
+    }
+
+    /// Where a field travels when its table is a payload; `None` for other tables.
+    pub fn placement(&self, object: &Object, field: &Field) -> Option<Placement> {
+        let payload = self.payload(&object.name)?;
+        if payload.args.contains(&field.name) {
+            Some(Placement::Positional)
+        } else {
+            Some(Placement::Keyword)
+        }
+    }
+
+    /// The Rust type of a field of `owner`, with the `Option` of an optional field.
+    pub fn field_type(&self, here: &Here<'_>, owner: &Object, field: &Field) -> TokenStream {
+        let value_type = self.field_value_type(here, &owner.name, field);
+        match self.field_mode(owner, field) {
+            FieldMode::Optional => quote!(::core::option::Option<#value_type>),
+            FieldMode::Mandatory | FieldMode::Defaulted => value_type,
+        }
+    }
+
+    /// The Rust type of a field's value (without the `Option` of an optional field).
+    pub fn field_value_type(&self, here: &Here<'_>, owner: &QualifiedName, field: &Field) -> TokenStream {
+        if is_any_value(field) {
+            let runtime = &self.runtime;
+            quote!(#runtime::Value)
+        } else {
+            self.rust_type(here, owner, &field.name, &field.ty)
+        }
+    }
+
+    /// A function `Value -> Result<T, PayloadError>` for a field's value.
+    pub fn field_decoder(&self, here: &Here<'_>, owner: &QualifiedName, field: &Field) -> TokenStream {
+        if is_any_value(field) {
+            let runtime = &self.runtime;
+            quote!(<#runtime::Value as #runtime::FromValue>::from_value)
+        } else {
+            self.decoder(here, owner, &field.name, &field.ty)
+        }
+    }
+
+    /// A function `T -> Value` for a field's value.
+    pub fn field_encoder(&self, here: &Here<'_>, owner: &QualifiedName, field: &Field) -> TokenStream {
+        if is_any_value(field) {
+            let runtime = &self.runtime;
+            quote!(<#runtime::Value as #runtime::IntoValue>::into_value)
+        } else {
+            self.encoder(here, owner, &field.name, &field.ty)
+        }
+    }
+
+    /// The Rust type of a value of `ty` (without the `Option` of an optional field).
+    pub fn rust_type(&self, here: &Here<'_>, owner: &QualifiedName, member: &str, ty: &Type) -> TokenStream {
+        let plain = self.plain_type(here, ty);
+        if self.boxed.contains(&(owner, member)) {
+            quote!(::std::boxed::Box<#plain>)
+        } else {
+            plain
+        }
+    }
+
+    fn plain_type(&self, here: &Here<'_>, ty: &Type) -> TokenStream {
+        match ty {
+            Type::Scalar(scalar) => scalar_type(*scalar),
+            Type::String => quote!(::std::string::String),
+            Type::Vector(element) | Type::Vector64(element) => {
+                let element = self.plain_type(here, element);
+                quote!(::std::vec::Vec<#element>)
+            }
+            Type::Array { element, length } => {
+                let element = self.plain_type(here, element);
+                let length = Literal::usize_unsuffixed(usize::from(*length));
+                quote!([#element; #length])
+            }
+            Type::Table(name) | Type::Struct(name) | Type::Union(name) | Type::Enum { name, .. } => {
+                self.type_path(here, name)
+            }
+        }
+    }
+
+    /// A function `Value -> Result<T, PayloadError>` for a value of `ty`.
+    pub fn decoder(&self, here: &Here<'_>, owner: &QualifiedName, member: &str, ty: &Type) -> TokenStream {
+        let runtime = &self.runtime;
+        match ty {
+            Type::Vector(element) | Type::Vector64(element) if **element == Type::Scalar(Scalar::UByte) => {
+                quote!(#runtime::payload::bytes_from_value)
+            }
+            Type::Vector(element) | Type::Vector64(element) => {
+                let element = self.plain_type(here, element);
+                quote!(#runtime::payload::list_from_value::<#element>)
+            }
+            Type::Array { element, length } => {
+                let element = self.plain_type(here, element);
+                let length = Literal::usize_unsuffixed(usize::from(*length));
+                quote!(#runtime::payload::array_from_value::<#element, #length>)
+            }
+            _ => {
+                let rust_type = self.rust_type(here, owner, member, ty);
+                quote!(<#rust_type as #runtime::FromValue>::from_value)
+            }
+        }
+    }
+
+    /// A function `T -> Value` for a value of `ty`.
+    pub fn encoder(&self, here: &Here<'_>, owner: &QualifiedName, member: &str, ty: &Type) -> TokenStream {
+        let runtime = &self.runtime;
+        match ty {
+            Type::Vector(element) | Type::Vector64(element) if **element == Type::Scalar(Scalar::UByte) => {
+                quote!(#runtime::payload::bytes_into_value)
+            }
+            Type::Vector(element) | Type::Vector64(element) => {
+                let element = self.plain_type(here, element);
+                quote!(#runtime::payload::list_into_value::<#element>)
+            }
+            Type::Array { element, length } => {
+                let element = self.plain_type(here, element);
+                let length = Literal::usize_unsuffixed(usize::from(*length));
+                quote!(#runtime::payload::array_into_value::<#element, #length>)
+            }
+            _ => {
+                let rust_type = self.rust_type(here, owner, member, ty);
+                quote!(<#rust_type as #runtime::IntoValue>::into_value)
+            }
+        }
+    }
+
+    /// The default of a defaulted field, and whether it equals the type's `Default`
+    /// (then the containing type can derive `Default`).
+    pub fn default_value(&self, here: &Here<'_>, field: &Field) -> Result<(TokenStream, bool), Error> {
+        let value = field.default.unwrap_or(DefaultValue::Integer(0));
+        Ok(match (&field.ty, value) {
+            (Type::Scalar(Scalar::Bool), DefaultValue::Integer(integer)) => {
+                let value = integer != 0;
+                (quote!(#value), !value)
+            }
+            (Type::Scalar(scalar), DefaultValue::Float(float)) => (
+                float_literal(*scalar, float),
+                float == 0.0 && float.is_sign_positive(),
+            ),
+            (Type::Scalar(scalar), DefaultValue::Integer(integer)) if scalar.is_float() => {
+                (float_literal(*scalar, integer as f64), integer == 0)
+            }
+            (Type::Scalar(scalar), DefaultValue::Integer(integer)) => {
+                (integer_literal(*scalar, integer), integer == 0)
+            }
+            (Type::Enum { name, .. }, DefaultValue::Integer(integer)) => {
+                let enumeration = self.enumeration(name)?;
+                let path = self.type_path(here, name);
+                let zero = enum_default(enumeration).is_none_or(|default| default.value == integer);
+                if enumeration.is_bit_flags() {
+                    let bits = integer_literal(enumeration.underlying, integer);
+                    (quote!(#path::from_bits_retain(#bits)), integer == 0)
+                } else {
+                    let variant = enumeration
+                        .values
+                        .iter()
+                        .find(|value| value.value == integer)
+                        .or_else(|| enumeration.values.first())
+                        .ok_or_else(|| invalid_model(format!("enum `{name}` has no values")))?;
+                    let variant = ident(&type_name(&variant.name));
+                    (quote!(#path::#variant), zero)
+                }
+            }
+            (ty, value) => {
+                return Err(invalid_model(format!(
+                    "field `{}` of type {ty:?} cannot have the default {value:?}",
+                    field.name
+                )));
+            }
+        })
+    }
+
+    /// Whether values of the type `name` (a table, struct or union) can hold a float,
+    /// which rules out deriving `Eq`.
+    pub fn has_float(&self, name: &QualifiedName) -> bool {
+        self.has_float_within(name, &mut BTreeSet::new())
+    }
+
+    fn has_float_within(&self, name: &'a QualifiedName, visiting: &mut BTreeSet<&'a QualifiedName>) -> bool {
+        if !visiting.insert(name) {
+            return false;
+        }
+        let found = match (self.schema.object(name), self.schema.enumeration(name)) {
+            // Any value may be a float.
+            (Some(object), _) => Self::fields(object)
+                .any(|field| is_any_value(field) || self.type_has_float(&field.ty, visiting)),
+            (None, Some(union)) => union
+                .values
+                .iter()
+                .filter_map(|member| member.union_type.as_ref())
+                .any(|member| self.has_float_within(member, visiting)),
+            (None, None) => false,
+        };
+        visiting.remove(name);
+        found
+    }
+
+    fn type_has_float(&self, ty: &'a Type, visiting: &mut BTreeSet<&'a QualifiedName>) -> bool {
+        match ty {
+            Type::Scalar(scalar) => scalar.is_float(),
+            Type::String | Type::Enum { .. } => false,
+            Type::Vector(element) | Type::Vector64(element) | Type::Array { element, .. } => {
+                self.type_has_float(element, visiting)
+            }
+            Type::Table(name) | Type::Struct(name) | Type::Union(name) => {
+                self.has_float_within(name, visiting)
+            }
+        }
+    }
+
+    /// Whether the table `object` can have a `Default`: not if a mandatory field holds a
+    /// union or a table without one.
+    pub fn has_default(&self, object: &Object) -> bool {
+        self.has_default_within(object, &mut BTreeSet::new())
+    }
+
+    fn has_default_within(&self, object: &'a Object, visiting: &mut BTreeSet<&'a QualifiedName>) -> bool {
+        if object.is_struct {
+            return true;
+        }
+        if !visiting.insert(&object.name) {
+            return false;
+        }
+        let result = Self::fields(object).all(|field| {
+            if self.field_mode(object, field) != FieldMode::Mandatory {
+                return true;
+            }
+            match &field.ty {
+                Type::Union(_) => false,
+                Type::Table(name) => self
+                    .schema
+                    .object(name)
+                    .is_some_and(|target| self.has_default_within(target, visiting)),
+                _ => true,
+            }
+        });
+        visiting.remove(&object.name);
+        result
+    }
+
+    /// The by-value edges (table and union fields outside vectors, union members) that
+    /// close a cycle of types: those must be boxed for the types to have a size.
+    fn find_cycles(&self) -> Result<BTreeSet<(&'a QualifiedName, &'a str)>, Error> {
+        let mut edges: BTreeMap<&'a QualifiedName, Vec<(&'a str, &'a QualifiedName)>> = BTreeMap::new();
+        for object in self.schema.objects.iter().filter(|object| !object.is_struct) {
+            for field in Self::fields(object) {
+                if let Type::Table(target) | Type::Union(target) = &field.ty {
+                    edges
+                        .entry(&object.name)
+                        .or_default()
+                        .push((field.name.as_str(), target));
+                }
+            }
+        }
+        for union in self
+            .schema
+            .enums
+            .iter()
+            .filter(|enumeration| enumeration.is_union)
+        {
+            for member in &union.values {
+                if let Some(target) = &member.union_type {
+                    self.object(target)?;
+                    edges
+                        .entry(&union.name)
+                        .or_default()
+                        .push((member.name.as_str(), target));
+                }
+            }
+        }
+        let mut boxed = BTreeSet::new();
+        for (owner, targets) in &edges {
+            for (member, target) in targets {
+                if reaches(&edges, target, owner) {
+                    boxed.insert((*owner, *member));
+                }
+            }
+        }
+        Ok(boxed)
+    }
+}
+
+/// Whether a positional field may be left out (`optional`, spec §2.4).
+pub fn is_optional_arg(field: &Field) -> bool {
+    field.attributes.contains_key("optional")
+}
+
+/// Whether a scalar is declared `= null`, and so may be `null` even as a positional
+/// argument (spec §4).
+fn is_nullable_scalar(field: &Field) -> bool {
+    field.default == Some(DefaultValue::Null)
+}
+
+/// Whether a field holds any WAMP value the schema does not describe: a `[ubyte]`
+/// marked `cbor` or `flexbuffer` (spec §5), which travels as is.
+pub fn is_any_value(field: &Field) -> bool {
+    let bytes = matches!(&field.ty, Type::Vector(element) | Type::Vector64(element)
+        if **element == Type::Scalar(Scalar::UByte));
+    bytes && (field.attributes.contains_key("cbor") || field.attributes.contains_key("flexbuffer"))
+}
+
+fn reaches(
+    edges: &BTreeMap<&QualifiedName, Vec<(&str, &QualifiedName)>>,
+    from: &QualifiedName,
+    to: &QualifiedName,
+) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut pending = vec![from];
+    while let Some(name) = pending.pop() {
+        if name == to {
+            return true;
+        }
+        if seen.insert(name) {
+            pending.extend(edges.get(name).into_iter().flatten().map(|(_, target)| *target));
+        }
+    }
+    false
+}
+
+/// The variant an enum's `Default` gives: the one whose value is 0, else the first.
+pub fn enum_default(enumeration: &Enum) -> Option<&wamp_idl::model::EnumValue> {
+    enumeration
+        .values
+        .iter()
+        .find(|value| value.value == 0)
+        .or_else(|| enumeration.values.first())
+}
+
+pub fn scalar_type(scalar: Scalar) -> TokenStream {
+    match scalar {
+        Scalar::Bool => quote!(bool),
+        Scalar::Byte => quote!(i8),
+        Scalar::UByte => quote!(u8),
+        Scalar::Short => quote!(i16),
+        Scalar::UShort => quote!(u16),
+        Scalar::Int => quote!(i32),
+        Scalar::UInt => quote!(u32),
+        Scalar::Long => quote!(i64),
+        Scalar::ULong => quote!(u64),
+        Scalar::Float => quote!(f32),
+        Scalar::Double => quote!(f64),
+    }
+}
+
+/// An integer literal of the scalar's type; unsigned 64-bit values keep their bit pattern.
+pub fn integer_literal(scalar: Scalar, value: i64) -> TokenStream {
+    let unsigned = matches!(
+        scalar,
+        Scalar::UByte | Scalar::UShort | Scalar::UInt | Scalar::ULong
+    );
+    if unsigned {
+        let literal = Literal::u64_unsuffixed(value as u64);
+        quote!(#literal)
+    } else if value < 0 {
+        let literal = Literal::u64_unsuffixed(value.unsigned_abs());
+        quote!(-#literal)
+    } else {
+        let literal = Literal::i64_unsuffixed(value);
+        quote!(#literal)
+    }
+}
+
+fn float_literal(scalar: Scalar, value: f64) -> TokenStream {
+    let ty = scalar_type(scalar);
+    if value.is_nan() {
+        quote!(#ty::NAN)
+    } else if value.is_infinite() {
+        if value > 0.0 {
+            quote!(#ty::INFINITY)
+        } else {
+            quote!(#ty::NEG_INFINITY)
+        }
+    } else if value < 0.0 {
+        let literal = Literal::f64_unsuffixed(-value);
+        quote!(-#literal)
+    } else {
+        let literal = Literal::f64_unsuffixed(value);
+        quote!(#literal)
+    }
+}
+
+pub fn invalid_model(message: String) -> Error {
+    Error::new(ErrorKind::InvalidModel(message))
+}

@@ -1,0 +1,752 @@
+//! WAMP interfaces → a module each: URI constants, a `Caller`, a `Callee` trait with
+//! `register` functions, and a `Subscriber` trait with `subscribe` functions.
+//!
+//! Placeholders become typed parameters: prefix placeholders on `Caller::new`, method
+//! placeholders on each method; callees and subscribers receive all of them, read from
+//! the concrete URI. A request or response that is `Void` disappears from signatures,
+//! and one with a single positional field is presented as that field's value.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use wamp_idl::model::{Field, Interface, Method, MethodKind, Object, Payload, Placeholder, PlaceholderType};
+
+use super::context::{Context, Here};
+use super::docs::{doc_attributes, payload_layout};
+use super::names::{Scope, const_name, ident, value_name};
+use crate::Error;
+
+/// A method's request or response as it appears in signatures.
+enum Shape<'a> {
+    /// No args, no kwargs: no parameter, `()` result.
+    Void,
+    /// One positional field of the table: its value.
+    Flattened(&'a Object, &'a Field),
+    /// The table itself.
+    Table,
+}
+
+/// What a method looks like in Rust.
+struct MethodSignature<'a> {
+    method: &'a Method,
+    name: String,
+    /// Every placeholder of the full URI: the prefix's first, then the method's own.
+    placeholders: Vec<&'a Placeholder>,
+    /// How many of `placeholders` belong to the prefix.
+    prefix_placeholders: usize,
+    request: Shape<'a>,
+    response: Shape<'a>,
+    /// The parameter name of the request (`request`, `event` or the flattened field's).
+    request_name: String,
+}
+
+pub fn interface(
+    context: &Context<'_>,
+    interface: &Interface,
+    here: &Here<'_>,
+) -> Result<TokenStream, Error> {
+    let module = ident(&value_name(interface.name.name()));
+    let mut method_names = Scope::default();
+    let mut signatures = Vec::new();
+    for method in &interface.methods {
+        let signature = signature(context, interface, method)?;
+        method_names.claim(&signature.name, &format!("{}.{}", interface.name, method.name))?;
+        signatures.push(signature);
+    }
+    let prefix_text = &interface.prefix.text;
+    let mut constants = Vec::new();
+    if let Some(uuid) = &interface.uuid {
+        constants.push(quote! {
+            /// The interface UUID.
+            pub const UUID: &str = #uuid;
+        });
+    }
+    constants.push(quote! {
+        /// The URI prefix of every method, placeholders as written in the schema.
+        pub const PREFIX: &str = #prefix_text;
+    });
+    for signature in &signatures {
+        let uri_const = ident(&format!("URI_{}", const_name(&signature.method.name)));
+        let uri = &signature.method.uri.text;
+        let what = kind_name(signature.method.kind);
+        let docs = format!(" The URI of {what} `{}`.", signature.method.name);
+        constants.push(quote! {
+            #[doc = #docs]
+            pub const #uri_const: &str = #uri;
+        });
+    }
+    let caller = if context.options.caller && !signatures.is_empty() {
+        caller(context, interface, &signatures, here)?
+    } else {
+        TokenStream::new()
+    };
+    let (callee, subscriber) = if context.options.callee {
+        (
+            callee(context, interface, &signatures, here)?,
+            subscriber(context, interface, &signatures, here)?,
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    let decoders = if context.options.callee {
+        signatures
+            .iter()
+            .map(|signature| decoder(context, signature, here))
+            .collect::<Result<Vec<_>, Error>>()?
+    } else {
+        Vec::new()
+    };
+    let mut about = format!(
+        "WAMP interface `{}` under the prefix `{prefix_text}`",
+        interface.name
+    );
+    if let Some(uuid) = &interface.uuid {
+        about.push_str(&format!(" (UUID `{uuid}`)"));
+    }
+    about.push('.');
+    let docs = doc_attributes(
+        &interface.docs,
+        &format!("The WAMP interface `{}`.", interface.name),
+        &[about],
+    );
+    Ok(quote! {
+        #docs
+        pub mod #module {
+            #(#constants)*
+            #caller
+            #callee
+            #subscriber
+            #(#decoders)*
+        }
+    })
+}
+
+fn kind_name(kind: MethodKind) -> &'static str {
+    match kind {
+        MethodKind::Procedure => "procedure",
+        MethodKind::Topic => "topic",
+    }
+}
+
+fn signature<'a>(
+    context: &Context<'a>,
+    interface: &'a Interface,
+    method: &'a Method,
+) -> Result<MethodSignature<'a>, Error> {
+    let prefix_placeholders = interface.prefix.placeholders().collect::<Vec<_>>();
+    let count = prefix_placeholders.len();
+    let mut placeholders = prefix_placeholders;
+    placeholders.extend(method.suffix.placeholders());
+    let request = shape(context, &method.request)?;
+    let response = shape(context, &method.response)?;
+    let request_name = match (&request, method.kind) {
+        (Shape::Flattened(_, field), _) => value_name(&field.name),
+        (_, MethodKind::Procedure) => "request".to_owned(),
+        (_, MethodKind::Topic) => "event".to_owned(),
+    };
+    // Prefix placeholders sit next to `session` in the caller's constructor; a method's
+    // own parameters never meet it (method bodies reach it as `self.session`).
+    let mut constructor = Scope::with_reserved(&["session"]);
+    let mut parameters = Scope::default();
+    for (position, placeholder) in placeholders.iter().enumerate() {
+        let rust_name = value_name(&placeholder.name);
+        let schema_name = format!("placeholder `{}`", placeholder.name);
+        if position < count {
+            constructor.claim(&rust_name, &schema_name)?;
+        }
+        parameters.claim(&rust_name, &schema_name)?;
+    }
+    if !matches!(request, Shape::Void) {
+        parameters.claim(&request_name, &format!("the request of `{}`", method.name))?;
+    }
+    Ok(MethodSignature {
+        method,
+        name: value_name(&method.name),
+        placeholders,
+        prefix_placeholders: count,
+        request,
+        response,
+        request_name,
+    })
+}
+
+fn shape<'a>(context: &Context<'a>, payload: &'a Payload) -> Result<Shape<'a>, Error> {
+    let table = context.object(&payload.table)?;
+    Ok(match (payload.args.as_slice(), payload.kwargs.is_empty()) {
+        ([], true) => Shape::Void,
+        ([only], true) => match table.field(only) {
+            Some(field) => Shape::Flattened(table, field),
+            None => {
+                return Err(super::context::invalid_model(format!(
+                    "the payload of `{}` names the field `{only}` the table lacks",
+                    payload.table
+                )));
+            }
+        },
+        _ => Shape::Table,
+    })
+}
+
+/// The Rust type of a request or response as signatures show it.
+fn shape_type(context: &Context<'_>, payload: &Payload, shape: &Shape<'_>, here: &Here<'_>) -> TokenStream {
+    match shape {
+        Shape::Void => quote!(()),
+        Shape::Flattened(table, field) => context.field_type(here, table, field),
+        Shape::Table => context.type_path(here, &payload.table),
+    }
+}
+
+/// The placeholder as a parameter: caller side (`&str` for strings) or handler side.
+fn placeholder_parameter(context: &Context<'_>, placeholder: &Placeholder, caller: bool) -> TokenStream {
+    let runtime = &context.runtime;
+    let name = ident(&value_name(&placeholder.name));
+    let ty = match (placeholder.ty, caller) {
+        (PlaceholderType::String, true) => quote!(&str),
+        (PlaceholderType::String, false) => quote!(::std::string::String),
+        (PlaceholderType::Integer, _) => quote!(i64),
+        (PlaceholderType::Uuid, _) => quote!(#runtime::Uuid),
+    };
+    quote!(#name: #ty)
+}
+
+fn placeholder_string(placeholder: &Placeholder) -> TokenStream {
+    let name = ident(&value_name(&placeholder.name));
+    match placeholder.ty {
+        PlaceholderType::String => quote!(::std::string::ToString::to_string(#name)),
+        PlaceholderType::Integer | PlaceholderType::Uuid => {
+            quote!(::std::string::ToString::to_string(&#name))
+        }
+    }
+}
+
+/// The docs of a method: the schema's, its URI and how its payloads travel.
+fn method_docs(context: &Context<'_>, signature: &MethodSignature<'_>) -> Result<TokenStream, Error> {
+    let method = signature.method;
+    let what = kind_name(method.kind);
+    let mut extra = vec![format!("{} `{}`.", capitalized(what), method.uri.text)];
+    let request = context.object(&method.request.table)?;
+    extra.push(format!(
+        "{} `{}`:\n\n{}",
+        match method.kind {
+            MethodKind::Procedure => "Request",
+            MethodKind::Topic => "Event",
+        },
+        method.request.table,
+        payload_layout(context, request)
+    ));
+    if method.kind == MethodKind::Procedure {
+        let response = context.object(&method.response.table)?;
+        extra.push(format!(
+            "Result `{}`:\n\n{}",
+            method.response.table,
+            payload_layout(context, response)
+        ));
+    }
+    Ok(doc_attributes(
+        &method.docs,
+        &format!("The {what} `{}`.", method.name),
+        &extra,
+    ))
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn caller(
+    context: &Context<'_>,
+    interface: &Interface,
+    signatures: &[MethodSignature<'_>],
+    here: &Here<'_>,
+) -> Result<TokenStream, Error> {
+    let runtime = &context.runtime;
+    let mut scope = Scope::with_reserved(&[
+        "new",
+        "with_prefix",
+        "with_call_options",
+        "with_publish_options",
+        "prefix",
+    ]);
+    let prefix_placeholders = interface.prefix.placeholders().collect::<Vec<_>>();
+    let new_parameters = prefix_placeholders
+        .iter()
+        .map(|placeholder| placeholder_parameter(context, placeholder, true));
+    let prefix_values = prefix_placeholders
+        .iter()
+        .map(|placeholder| placeholder_string(placeholder));
+    let mut methods = Vec::new();
+    for signature in signatures {
+        let method = signature.method;
+        let rust_name = match method.kind {
+            MethodKind::Procedure => signature.name.clone(),
+            MethodKind::Topic => format!("publish_{}", signature.name),
+        };
+        scope.claim(&rust_name, &format!("{}.{}", interface.name, method.name))?;
+        let method_ident = ident(&rust_name);
+        let own_placeholders = signature
+            .placeholders
+            .get(signature.prefix_placeholders..)
+            .unwrap_or_default();
+        let mut parameters = own_placeholders
+            .iter()
+            .map(|placeholder| placeholder_parameter(context, placeholder, true))
+            .collect::<Vec<_>>();
+        let values = own_placeholders
+            .iter()
+            .map(|placeholder| placeholder_string(placeholder));
+        let request_table = context.type_path(here, &method.request.table);
+        let request_name = ident(&signature.request_name);
+        let request = match &signature.request {
+            Shape::Void => quote!(#request_table {}),
+            Shape::Flattened(..) => quote!(#request_table { #request_name }),
+            Shape::Table => quote!(#request_name),
+        };
+        if !matches!(signature.request, Shape::Void) {
+            let ty = shape_type(context, &method.request, &signature.request, here);
+            parameters.push(quote!(#request_name: #ty));
+        }
+        let suffix = &method.suffix.text;
+        let uri = quote!(&self.prefix.uri(#suffix, &[#(#values),*])?);
+        let payload = quote!(#runtime::IntoPayload::into_payload(#request));
+        let docs = method_docs(context, signature)?;
+        methods.push(match method.kind {
+            MethodKind::Procedure => {
+                let response_table = context.type_path(here, &method.response.table);
+                let response_type = shape_type(context, &method.response, &signature.response, here);
+                let decode = quote!(<#response_table as #runtime::FromPayload>::from_payload(result.payload));
+                let answer = match &signature.response {
+                    Shape::Void => quote! {
+                        #decode?;
+                        ::core::result::Result::Ok(())
+                    },
+                    Shape::Flattened(_, field) => {
+                        let field = ident(&value_name(&field.name));
+                        quote!(::core::result::Result::Ok(#decode?.#field))
+                    }
+                    Shape::Table => quote! {
+                        #decode.map_err(<#runtime::Error as ::core::convert::From<#runtime::PayloadError>>::from)
+                    },
+                };
+                quote! {
+                    #docs
+                    pub async fn #method_ident(&self, #(#parameters),*) -> ::core::result::Result<#response_type, #runtime::Error> {
+                        let result = self
+                            .session
+                            .call(#uri, #payload, ::core::clone::Clone::clone(&self.call_options))
+                            .await?;
+                        #answer
+                    }
+                }
+            }
+            MethodKind::Topic => quote! {
+                #docs
+                pub async fn #method_ident(&self, #(#parameters),*) -> ::core::result::Result<(), #runtime::Error> {
+                    self.session
+                        .publish(#uri, #payload, ::core::clone::Clone::clone(&self.publish_options))
+                        .await
+                }
+            },
+        });
+    }
+    let new_docs = format!(
+        " A caller on `session` under the schema's prefix `{}`{}.",
+        interface.prefix.text,
+        if prefix_placeholders.is_empty() {
+            ""
+        } else {
+            ", its placeholders filled with the parameters"
+        }
+    );
+    Ok(quote! {
+        /// Calls the procedures and publishes the topics of this interface on a session.
+        #[derive(::core::clone::Clone)]
+        pub struct Caller {
+            session: ::std::sync::Arc<dyn #runtime::Session>,
+            prefix: #runtime::uri::Prefix,
+            call_options: #runtime::CallOptions,
+            publish_options: #runtime::PublishOptions,
+        }
+
+        impl ::core::fmt::Debug for Caller {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct("Caller")
+                    .field("prefix", &self.prefix)
+                    .field("call_options", &self.call_options)
+                    .field("publish_options", &self.publish_options)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl Caller {
+            #[doc = #new_docs]
+            pub fn new(session: ::std::sync::Arc<dyn #runtime::Session>, #(#new_parameters),*) -> Self {
+                Self {
+                    session,
+                    prefix: #runtime::uri::Prefix::new(PREFIX, &[#(#prefix_values),*]),
+                    call_options: ::core::default::Default::default(),
+                    publish_options: ::core::default::Default::default(),
+                }
+            }
+
+            /// Uses the prefix template `prefix` instead of the schema's (a deployment may
+            /// mount the interface elsewhere). It must have the schema prefix's
+            /// placeholders, which keep the values given to [`Caller::new`].
+            pub fn with_prefix(self, prefix: &str) -> ::core::result::Result<Self, #runtime::Error> {
+                ::core::result::Result::Ok(Self {
+                    prefix: self.prefix.with_template(prefix, PREFIX)?,
+                    ..self
+                })
+            }
+
+            /// Sends every call with `options`.
+            pub fn with_call_options(self, options: #runtime::CallOptions) -> Self {
+                Self { call_options: options, ..self }
+            }
+
+            /// Publishes every event with `options`.
+            pub fn with_publish_options(self, options: #runtime::PublishOptions) -> Self {
+                Self { publish_options: options, ..self }
+            }
+
+            /// The prefix template in use.
+            pub fn prefix(&self) -> &str {
+                self.prefix.template()
+            }
+
+            #(#methods)*
+        }
+    })
+}
+
+/// The handler-side parameter list of a method: every placeholder, then the request.
+fn handler_parameters(
+    context: &Context<'_>,
+    signature: &MethodSignature<'_>,
+    here: &Here<'_>,
+) -> Vec<TokenStream> {
+    let mut parameters = signature
+        .placeholders
+        .iter()
+        .map(|placeholder| placeholder_parameter(context, placeholder, false))
+        .collect::<Vec<_>>();
+    if !matches!(signature.request, Shape::Void) {
+        let name = ident(&signature.request_name);
+        let ty = shape_type(context, &signature.method.request, &signature.request, here);
+        parameters.push(quote!(#name: #ty));
+    }
+    parameters
+}
+
+/// Arguments `decoded.0, decoded.1, …` for the values a decoder returns.
+fn decoded_arguments(signature: &MethodSignature<'_>) -> Vec<TokenStream> {
+    let count = signature.placeholders.len() + usize::from(!matches!(signature.request, Shape::Void));
+    (0..count)
+        .map(|index| {
+            let index = syn::Index::from(index);
+            quote!(decoded.#index)
+        })
+        .collect()
+}
+
+/// A private `decode_<method>` reading the placeholders and the request of one
+/// invocation or event.
+fn decoder(
+    context: &Context<'_>,
+    signature: &MethodSignature<'_>,
+    here: &Here<'_>,
+) -> Result<TokenStream, Error> {
+    let runtime = &context.runtime;
+    let method = signature.method;
+    let decoder = ident(&format!("decode_{}", signature.name));
+    let mut types = Vec::new();
+    let mut values = Vec::new();
+    for (index, placeholder) in signature.placeholders.iter().enumerate() {
+        let (ty, read) = match placeholder.ty {
+            PlaceholderType::String => (quote!(::std::string::String), quote!(string)),
+            PlaceholderType::Integer => (quote!(i64), quote!(integer)),
+            PlaceholderType::Uuid => (quote!(#runtime::Uuid), quote!(uuid)),
+        };
+        types.push(ty);
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        values.push(quote!(placeholders.#read(#index)?));
+    }
+    let request_table = context.type_path(here, &method.request.table);
+    let decode = quote!(<#request_table as #runtime::FromPayload>::from_payload(payload)?);
+    let check_void = match &signature.request {
+        Shape::Void => quote!(#decode;),
+        Shape::Flattened(_, field) => {
+            let field_ident = ident(&value_name(&field.name));
+            types.push(shape_type(context, &method.request, &signature.request, here));
+            values.push(quote!(#decode.#field_ident));
+            TokenStream::new()
+        }
+        Shape::Table => {
+            types.push(request_table.clone());
+            values.push(decode);
+            TokenStream::new()
+        }
+    };
+    let placeholders =
+        (!signature.placeholders.is_empty()).then(|| quote!(placeholders: &#runtime::uri::Placeholders,));
+    let output = match types.len() {
+        0 => quote!(()),
+        _ => quote!((#(#types,)*)),
+    };
+    let value = match values.len() {
+        0 => quote!(()),
+        _ => quote!((#(#values,)*)),
+    };
+    Ok(quote! {
+        fn #decoder(#placeholders payload: #runtime::Payload) -> ::core::result::Result<#output, #runtime::PayloadError> {
+            #check_void
+            ::core::result::Result::Ok(#value)
+        }
+    })
+}
+
+/// The call of a decoder from an invocation or event handler.
+fn decoder_call(
+    signature: &MethodSignature<'_>,
+    placeholders: TokenStream,
+    payload: TokenStream,
+) -> TokenStream {
+    let decoder = ident(&format!("decode_{}", signature.name));
+    if signature.placeholders.is_empty() {
+        quote!(#decoder(#payload))
+    } else {
+        quote!(#decoder(&#placeholders, #payload))
+    }
+}
+
+fn callee(
+    context: &Context<'_>,
+    interface: &Interface,
+    signatures: &[MethodSignature<'_>],
+    here: &Here<'_>,
+) -> Result<TokenStream, Error> {
+    let runtime = &context.runtime;
+    let procedures = signatures
+        .iter()
+        .filter(|signature| signature.method.kind == MethodKind::Procedure)
+        .collect::<Vec<_>>();
+    if procedures.is_empty() {
+        return Ok(TokenStream::new());
+    }
+    let mut trait_methods = Vec::new();
+    let mut registrations = Vec::new();
+    let mut invokers = Vec::new();
+    for signature in procedures {
+        let method = signature.method;
+        let method_ident = ident(&signature.name);
+        let parameters = handler_parameters(context, signature, here);
+        let response_type = shape_type(context, &method.response, &signature.response, here);
+        let docs = method_docs(context, signature)?;
+        trait_methods.push(quote! {
+            #docs
+            fn #method_ident(&self, #(#parameters),*) -> impl ::core::future::Future<
+                Output = ::core::result::Result<#response_type, #runtime::WampError>,
+            > + ::core::marker::Send;
+        });
+        let invoker = ident(&format!("invoke_{}", signature.name));
+        let suffix = &method.suffix.text;
+        registrations.push(quote! {
+            registrations
+                .add(
+                    #runtime::stub::register_procedure(
+                        session,
+                        prefix,
+                        PREFIX,
+                        #suffix,
+                        ::core::clone::Clone::clone(&callee),
+                        #invoker::<C>,
+                    )
+                    .await,
+                )
+                .await?;
+        });
+        let arguments = decoded_arguments(signature);
+        let decode = decoder_call(signature, quote!(placeholders), quote!(payload));
+        let decode = if arguments.is_empty() {
+            quote!(#decode?;)
+        } else {
+            quote!(let decoded = #decode?;)
+        };
+        let call = quote!(callee.#method_ident(#(#arguments),*).await?);
+        let response_table = context.type_path(here, &method.response.table);
+        let response = match &signature.response {
+            Shape::Void => quote! {
+                #call;
+                ::core::result::Result::Ok(#runtime::IntoPayload::into_payload(#response_table {}))
+            },
+            Shape::Flattened(_, field) => {
+                let field = ident(&value_name(&field.name));
+                quote!(::core::result::Result::Ok(#runtime::IntoPayload::into_payload(#response_table { #field: #call })))
+            }
+            Shape::Table => quote!(::core::result::Result::Ok(#runtime::IntoPayload::into_payload(#call))),
+        };
+        let placeholders_parameter = if signature.placeholders.is_empty() {
+            quote!(_: #runtime::uri::Placeholders)
+        } else {
+            quote!(placeholders: #runtime::uri::Placeholders)
+        };
+        invokers.push(quote! {
+            async fn #invoker<C: Callee>(
+                callee: ::std::sync::Arc<C>,
+                #placeholders_parameter,
+                payload: #runtime::Payload,
+            ) -> ::core::result::Result<#runtime::Payload, #runtime::WampError> {
+                #decode
+                #response
+            }
+        });
+    }
+    let register_docs = format!(
+        " Registers every procedure of `{}` on `session` under the schema's prefix `{}`.",
+        interface.name, interface.prefix.text
+    );
+    Ok(quote! {
+        /// The procedures of this interface, as a callee implements them.
+        ///
+        /// A handler's `Err` is answered as that WAMP error; a request that does not fit the
+        /// schema is answered with `wamp.error.invalid_argument` before any handler runs.
+        pub trait Callee: ::core::marker::Send + ::core::marker::Sync + 'static {
+            #(#trait_methods)*
+        }
+
+        #[doc = #register_docs]
+        ///
+        /// Placeholders are registered as wildcards. All or nothing: on an error, no
+        /// procedure stays registered.
+        pub async fn register<C: Callee>(
+            session: &dyn #runtime::Session,
+            callee: ::std::sync::Arc<C>,
+        ) -> ::core::result::Result<::std::vec::Vec<#runtime::Registration>, #runtime::Error> {
+            register_with_prefix(session, PREFIX, callee).await
+        }
+
+        /// Like [`register`], under the prefix template `prefix`, which must have the
+        /// placeholders of [`PREFIX`].
+        pub async fn register_with_prefix<C: Callee>(
+            session: &dyn #runtime::Session,
+            prefix: &str,
+            callee: ::std::sync::Arc<C>,
+        ) -> ::core::result::Result<::std::vec::Vec<#runtime::Registration>, #runtime::Error> {
+            let mut registrations = #runtime::stub::Registrations::new(session);
+            #(#registrations)*
+            ::core::result::Result::Ok(registrations.finish())
+        }
+
+        #(#invokers)*
+    })
+}
+
+fn subscriber(
+    context: &Context<'_>,
+    interface: &Interface,
+    signatures: &[MethodSignature<'_>],
+    here: &Here<'_>,
+) -> Result<TokenStream, Error> {
+    let runtime = &context.runtime;
+    let topics = signatures
+        .iter()
+        .filter(|signature| signature.method.kind == MethodKind::Topic)
+        .collect::<Vec<_>>();
+    if topics.is_empty() {
+        return Ok(TokenStream::new());
+    }
+    let mut scope = Scope::with_reserved(&["on_invalid_event"]);
+    let mut trait_methods = Vec::new();
+    let mut subscriptions = Vec::new();
+    let mut deliverers = Vec::new();
+    for signature in topics {
+        let method = signature.method;
+        scope.claim(&signature.name, &format!("{}.{}", interface.name, method.name))?;
+        let method_ident = ident(&signature.name);
+        let parameters = handler_parameters(context, signature, here);
+        let docs = method_docs(context, signature)?;
+        trait_methods.push(quote! {
+            #docs
+            fn #method_ident(&self, #(#parameters),*) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+        });
+        let deliverer = ident(&format!("deliver_{}", signature.name));
+        let suffix = &method.suffix.text;
+        subscriptions.push(quote! {
+            subscriptions
+                .add(
+                    #runtime::stub::subscribe_topic(
+                        session,
+                        prefix,
+                        PREFIX,
+                        #suffix,
+                        ::core::clone::Clone::clone(&subscriber),
+                        #deliverer::<S>,
+                    )
+                    .await,
+                )
+                .await?;
+        });
+        let arguments = decoded_arguments(signature);
+        let decode = decoder_call(signature, quote!(event.placeholders), quote!(event.payload));
+        let accepted = if arguments.is_empty() {
+            quote!(::core::result::Result::Ok(()))
+        } else {
+            quote!(::core::result::Result::Ok(decoded))
+        };
+        deliverers.push(quote! {
+            async fn #deliverer<S: Subscriber>(subscriber: ::std::sync::Arc<S>, event: #runtime::stub::IncomingEvent) {
+                match #decode {
+                    #accepted => subscriber.#method_ident(#(#arguments),*).await,
+                    ::core::result::Result::Err(error) => subscriber.on_invalid_event(event.topic, error).await,
+                }
+            }
+        });
+    }
+    let subscribe_docs = format!(
+        " Subscribes every topic of `{}` on `session` under the schema's prefix `{}`.",
+        interface.name, interface.prefix.text
+    );
+    Ok(quote! {
+        /// The topics of this interface, as a subscriber receives them.
+        pub trait Subscriber: ::core::marker::Send + ::core::marker::Sync + 'static {
+            #(#trait_methods)*
+
+            /// An event whose topic or payload does not fit the schema; ignored unless
+            /// overridden.
+            fn on_invalid_event(
+                &self,
+                _topic: ::std::string::String,
+                _error: #runtime::PayloadError,
+            ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
+                ::core::future::ready(())
+            }
+        }
+
+        #[doc = #subscribe_docs]
+        ///
+        /// Placeholders are subscribed as wildcards. All or nothing: on an error, no
+        /// subscription stays.
+        pub async fn subscribe<S: Subscriber>(
+            session: &dyn #runtime::Session,
+            subscriber: ::std::sync::Arc<S>,
+        ) -> ::core::result::Result<::std::vec::Vec<#runtime::Subscription>, #runtime::Error> {
+            subscribe_with_prefix(session, PREFIX, subscriber).await
+        }
+
+        /// Like [`subscribe`], under the prefix template `prefix`, which must have the
+        /// placeholders of [`PREFIX`].
+        pub async fn subscribe_with_prefix<S: Subscriber>(
+            session: &dyn #runtime::Session,
+            prefix: &str,
+            subscriber: ::std::sync::Arc<S>,
+        ) -> ::core::result::Result<::std::vec::Vec<#runtime::Subscription>, #runtime::Error> {
+            let mut subscriptions = #runtime::stub::Subscriptions::new(session);
+            #(#subscriptions)*
+            ::core::result::Result::Ok(subscriptions.finish())
+        }
+
+        #(#deliverers)*
+    })
+}

@@ -1,0 +1,173 @@
+//! The generator's own rules: names, collisions, options, boxing and determinism. What the
+//! generated code does at run time is tested by `tests/behaviour`.
+
+use super::{HEADER, Options, generate};
+
+const ATTRIBUTES: &str = "attribute arg; attribute kwarg; attribute type; attribute wampuri;\n";
+
+/// Generates code for `fbs`: with `Ok`, every snippet must appear in it; with `Err`, the
+/// generator must fail with that message.
+fn check(fbs: &str, options: &Options, expected: Result<&[&str], &str>) {
+    let loaded = wamp_idl::Loader::new().load_fbs_text("test.fbs", format!("{ATTRIBUTES}{fbs}"));
+    let diagnostics = loaded.render_diagnostics();
+    let Some(schema) = loaded.schema else {
+        panic!("the test schema does not load:\n{diagnostics}");
+    };
+    match (generate(&schema, options), expected) {
+        (Ok(code), Ok(snippets)) => {
+            let missing = snippets
+                .iter()
+                .filter(|snippet| !code.contains(*snippet))
+                .collect::<Vec<_>>();
+            assert!(missing.is_empty(), "missing {missing:?} in:\n{code}");
+        }
+        (Err(error), Err(message)) => assert_eq!(error.to_string(), message),
+        (Ok(code), Err(message)) => panic!("expected the error `{message}`, got:\n{code}"),
+        (Err(error), Ok(_)) => panic!("unexpected error: {error}"),
+    }
+}
+
+#[test]
+fn output_starts_with_the_header_and_is_deterministic() {
+    let loaded = wamp_idl::Loader::new().load_fbs_text("test.fbs", "namespace a.b; table T { x: int; }");
+    let Some(schema) = loaded.schema else {
+        panic!("the test schema does not load");
+    };
+    let first = generate(&schema, &Options::default()).map_err(|error| error.to_string());
+    let second = generate(&schema, &Options::default()).map_err(|error| error.to_string());
+    assert_eq!(first, second);
+    assert!(first.is_ok_and(|code| code.starts_with(&format!("{HEADER}\n"))));
+}
+
+#[test]
+fn names_are_converted_and_keywords_escaped() {
+    let fbs = "namespace MyGame.Sample;
+        table Self { type: string; self: int; match: bool; async: [ubyte]; }
+        enum kind: byte { the_first, SECOND }
+        rpc_service IThing (type: \"interface\", wampuri: \"com.thing\") { fn (Self): Self (type: \"procedure\"); }";
+    let snippets: &[&str] = &[
+        "pub mod my_game {",
+        "pub mod sample {",
+        "pub struct Self_ {",
+        "pub r#type: ::std::string::String,",
+        "pub self_: i32,",
+        "pub r#match: bool,",
+        "pub r#async: ::std::vec::Vec<u8>,",
+        "pub enum Kind {",
+        "TheFirst = 0,",
+        "Second = 1,",
+        "pub mod i_thing {",
+        "pub async fn r#fn(",
+    ];
+    check(fbs, &Options::default(), Ok(snippets));
+}
+
+#[test]
+fn names_that_collide_in_rust_are_errors() {
+    let cases = [
+        (
+            "namespace n; table foo_bar { x: int; } table FooBar { x: int; }",
+            "`n.FooBar` and `n.foo_bar` both become `FooBar` in Rust; rename one of them",
+        ),
+        (
+            "namespace n; table T { fooBar: int; foo_bar: int; }",
+            "`n.T.fooBar` and `n.T.foo_bar` both become `foo_bar` in Rust; rename one of them",
+        ),
+        (
+            "namespace n; enum E: byte { ab_c, AbC }",
+            "`n.E.ab_c` and `n.E.AbC` both become `AbC` in Rust; rename one of them",
+        ),
+        (
+            "namespace n.i_api; table T {} namespace n;
+             rpc_service IApi (type: \"interface\", wampuri: \"x\") { m (n.i_api.T): n.i_api.T (type: \"procedure\"); }",
+            "`namespace n.i_api` and `n.IApi` both become `i_api` in Rust; rename one of them",
+        ),
+        (
+            "namespace n; table T {}
+             rpc_service S (type: \"interface\", wampuri: \"x\") {
+                 get_it (T): T (type: \"procedure\"); getIt (T): T (type: \"topic\", wampuri: \"x.other\"); }",
+            "`n.S.get_it` and `n.S.getIt` both become `get_it` in Rust; rename one of them",
+        ),
+    ];
+    for (fbs, message) in cases {
+        check(fbs, &Options::default(), Err(message));
+    }
+}
+
+#[test]
+fn recursive_tables_are_boxed() {
+    let fbs = "namespace n; table Node { child: Node; value: int; } union Tree { Branch } table Branch { tree: Tree; }";
+    let snippets: &[&str] = &[
+        "pub child: ::core::option::Option<::std::boxed::Box<Node>>,",
+        "Branch(::std::boxed::Box<Branch>),",
+        "pub tree: ::core::option::Option<::std::boxed::Box<Tree>>,",
+    ];
+    check(fbs, &Options::default(), Ok(snippets));
+}
+
+#[test]
+fn options_choose_the_sides_the_runtime_path_and_attributes() {
+    let fbs = "namespace n; table T { x: int (arg); }
+        rpc_service S (type: \"interface\", wampuri: \"x\") { m (T): T (type: \"procedure\"); }";
+    let options = Options {
+        caller: false,
+        runtime_path: "crate::rt".to_owned(),
+        type_attributes: vec![("n.T".to_owned(), "#[derive(Hash)]".to_owned())],
+        ..Options::default()
+    };
+    check(
+        fbs,
+        &options,
+        Ok(&[
+            "pub trait Callee",
+            "impl crate::rt::FromValue for T",
+            "#[derive(Hash)]\n    pub struct T",
+        ]),
+    );
+    let generated = {
+        let loaded = wamp_idl::Loader::new().load_fbs_text("test.fbs", format!("{ATTRIBUTES}{fbs}"));
+        loaded
+            .schema
+            .map(|schema| generate(&schema, &options).map_err(|error| error.to_string()))
+    };
+    assert!(matches!(generated, Some(Ok(code)) if !code.contains("pub struct Caller")));
+    let bad_path = Options {
+        runtime_path: "not a path".to_owned(),
+        ..Options::default()
+    };
+    check(fbs, &bad_path, Err("runtime path `not a path`: unexpected token"));
+}
+
+#[test]
+fn optional_and_nullable_args_and_any_values_are_typed_as_spec_section_4_says() {
+    let fbs = "attribute optional; attribute cbor;
+        table Request {
+            id: ulong (arg);
+            parent: ulong = null (arg);
+            extra: [ubyte] (arg, flexbuffer);
+            filter: [string] (arg, optional);
+            limit: uint = 10 (arg, optional);
+            data: [ubyte] (arg, optional, cbor);
+        }
+        table Filter { roles: [string] (arg, optional); }
+        table Count { value: ulong = null (arg); }
+        rpc_service I (type: \"interface\", wampuri: \"com.i\") {
+            get (Request): Request (type: \"procedure\");
+            count (Filter): Count (type: \"procedure\");
+        }";
+    let snippets: &[&str] = &[
+        "pub id: u64,",
+        "pub parent: ::core::option::Option<u64>,",
+        "pub extra: ::wamp_idl_runtime::Value,",
+        "pub filter: ::core::option::Option<::std::vec::Vec<::std::string::String>>,",
+        "pub limit: u32,",
+        "pub data: ::core::option::Option<::wamp_idl_runtime::Value>,",
+        "&[\"id\", \"parent\", \"extra\", \"filter\", \"limit\", \"data\"],\n            3,",
+        ".nullable_arg(",
+        ".optional_arg(",
+        ".optional_arg(<u32 as ::wamp_idl_runtime::FromValue>::from_value)?\n                .unwrap_or(10),",
+        "roles: ::core::option::Option<::std::vec::Vec<::std::string::String>>,\n",
+        ") -> ::core::result::Result<\n            ::core::option::Option<u64>,",
+    ];
+    check(fbs, &Options::default(), Ok(snippets));
+}

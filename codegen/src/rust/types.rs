@@ -1,0 +1,459 @@
+//! Schema types → Rust types: tables and structs as structs, enums as `#[repr]` enums,
+//! `bit_flags` enums as flags newtypes, unions as enums of their members.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use wamp_idl::model::{Enum, Object, Type};
+
+use super::context::{Context, FieldMode, Here, enum_default, integer_literal, scalar_type};
+use super::docs::{doc_attributes, schema_type};
+use super::names::{Scope, const_name, ident, type_name, value_name};
+use super::payload;
+use crate::Error;
+
+/// The struct of a table or struct, its `Default`, and its value (and payload) conversions.
+pub fn object(context: &Context<'_>, object: &Object, here: &Here<'_>) -> Result<TokenStream, Error> {
+    let name = ident(&type_name(object.name.name()));
+    let kind = if object.is_struct { "struct" } else { "table" };
+    let mut extra = Vec::new();
+    if context.payload(&object.name).is_some() {
+        extra.push(format!(
+            "Travels as a WAMP payload:\n\n{}",
+            super::docs::payload_layout(context, object)
+        ));
+    }
+    let docs = doc_attributes(&object.docs, &format!("The {kind} `{}`.", object.name), &extra);
+    let mut scope = Scope::default();
+    let mut fields = Vec::new();
+    let mut defaults = Vec::new();
+    let mut derivable_default = true;
+    for field in Context::fields(object) {
+        let field_name = value_name(&field.name);
+        scope.claim(&field_name, &format!("{}.{}", object.name, field.name))?;
+        let field_ident = ident(&field_name);
+        let field_type = context.field_type(here, object, field);
+        let mode = context.field_mode(object, field);
+        let field_docs = doc_attributes(
+            &field.docs,
+            &format!("Field `{}: {}`.", field.name, schema_type(&field.ty)),
+            &[],
+        );
+        fields.push(quote!(#field_docs pub #field_ident: #field_type,));
+        let default = match mode {
+            FieldMode::Defaulted => {
+                let (value, trivial) = context.default_value(here, field)?;
+                derivable_default &= trivial;
+                value
+            }
+            FieldMode::Optional => quote!(::core::option::Option::None),
+            FieldMode::Mandatory => match field.ty {
+                Type::Array { length, .. } if length > 32 => {
+                    derivable_default = false;
+                    quote!(::core::array::from_fn(|_| ::core::default::Default::default()))
+                }
+                _ => quote!(::core::default::Default::default()),
+            },
+        };
+        defaults.push(quote!(#field_ident: #default,));
+    }
+    let has_default = context.has_default(object);
+    let eq = (!context.has_float(&object.name)).then(|| quote!(::core::cmp::Eq,));
+    let copy = object.is_struct.then(|| quote!(::core::marker::Copy,));
+    // `Default` is derived when it gives the schema's defaults; arrays longer than 32
+    // have no `Default` to derive from.
+    let derive = has_default && derivable_default;
+    let derive_default = derive.then(|| quote!(::core::default::Default,));
+    let default_impl = (has_default && !derive).then(|| {
+        quote! {
+            impl ::core::default::Default for #name {
+                fn default() -> Self {
+                    Self { #(#defaults)* }
+                }
+            }
+        }
+    });
+    let attributes = context.type_attributes(&object.name);
+    let conversions = payload::object_conversions(context, object, here)?;
+    Ok(quote! {
+        #docs
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq, #eq #derive_default)]
+        #attributes
+        pub struct #name {
+            #(#fields)*
+        }
+        #default_impl
+        #conversions
+    })
+}
+
+/// An enum, flags type or union with its conversions.
+pub fn enumeration(context: &Context<'_>, enumeration: &Enum, here: &Here<'_>) -> Result<TokenStream, Error> {
+    if enumeration.is_union {
+        union(context, enumeration, here)
+    } else if enumeration.is_bit_flags() {
+        flags(context, enumeration)
+    } else {
+        plain_enum(context, enumeration)
+    }
+}
+
+fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error> {
+    let runtime = &context.runtime;
+    let name = ident(&type_name(enumeration.name.name()));
+    let schema_name = enumeration.name.as_str();
+    let repr = scalar_type(enumeration.underlying);
+    let docs = doc_attributes(
+        &enumeration.docs,
+        &format!("The enum `{schema_name}`."),
+        &["Travels as its integer value.".to_owned()],
+    );
+    let default = enum_default(enumeration).map(|value| value.name.as_str());
+    let mut scope = Scope::default();
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut names = Vec::new();
+    let mut all = Vec::new();
+    for value in &enumeration.values {
+        let variant_name = type_name(&value.name);
+        scope.claim(&variant_name, &format!("{schema_name}.{}", value.name))?;
+        let variant = ident(&variant_name);
+        let literal = integer_literal(enumeration.underlying, value.value);
+        let variant_docs = doc_attributes(&value.docs, &format!("`{}` = {}.", value.name, value.value), &[]);
+        let default_attribute = (default == Some(value.name.as_str())).then(|| quote!(#[default]));
+        variants.push(quote!(#variant_docs #default_attribute #variant = #literal,));
+        arms.push(quote!(#literal => ::core::result::Result::Ok(Self::#variant),));
+        let schema_value_name = &value.name;
+        names.push(quote!(Self::#variant => #schema_value_name,));
+        all.push(quote!(Self::#variant));
+    }
+    let count = proc_macro2::Literal::usize_unsuffixed(all.len());
+    let attributes = context.type_attributes(&enumeration.name);
+    Ok(quote! {
+        #docs
+        #[derive(
+            ::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq,
+            ::core::cmp::Eq, ::core::hash::Hash, ::core::cmp::PartialOrd, ::core::cmp::Ord,
+            ::core::default::Default,
+        )]
+        #[allow(clippy::enum_variant_names)]
+        #attributes
+        #[repr(#repr)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// Every value, in declaration order.
+            pub const ALL: [Self; #count] = [#(#all),*];
+
+            /// The integer value.
+            pub const fn value(self) -> #repr {
+                self as #repr
+            }
+
+            /// The value's name as written in the schema.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    #(#names)*
+                }
+            }
+        }
+
+        impl ::core::convert::TryFrom<#repr> for #name {
+            type Error = #runtime::UnknownEnumValue;
+
+            fn try_from(value: #repr) -> ::core::result::Result<Self, #runtime::UnknownEnumValue> {
+                match value {
+                    #(#arms)*
+                    _ => ::core::result::Result::Err(#runtime::UnknownEnumValue {
+                        enum_name: #schema_name,
+                        value: ::core::convert::From::from(value),
+                        flags: false,
+                    }),
+                }
+            }
+        }
+
+        impl ::core::convert::From<#name> for #repr {
+            fn from(value: #name) -> #repr {
+                value as #repr
+            }
+        }
+
+        impl #runtime::FromValue for #name {
+            fn from_value(value: #runtime::Value) -> ::core::result::Result<Self, #runtime::PayloadError> {
+                #runtime::payload::enum_from_value::<#repr, Self>(value)
+            }
+        }
+
+        impl #runtime::IntoValue for #name {
+            fn into_value(self) -> #runtime::Value {
+                #runtime::IntoValue::into_value(self as #repr)
+            }
+        }
+    })
+}
+
+fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error> {
+    let runtime = &context.runtime;
+    let name = ident(&type_name(enumeration.name.name()));
+    let schema_name = enumeration.name.as_str();
+    let repr = scalar_type(enumeration.underlying);
+    let docs = doc_attributes(
+        &enumeration.docs,
+        &format!("The bit flags `{schema_name}`."),
+        &["Any combination of the flags; travels as the integer of their bits.".to_owned()],
+    );
+    let mut scope = Scope::default();
+    let mut consts = Vec::new();
+    let mut all_bits = Vec::new();
+    let mut debug_names = Vec::new();
+    for value in &enumeration.values {
+        let const_string = const_name(&value.name);
+        scope.claim(&const_string, &format!("{schema_name}.{}", value.name))?;
+        let const_ident = ident(&const_string);
+        let literal = integer_literal(enumeration.underlying, value.value);
+        let const_docs = doc_attributes(&value.docs, &format!("`{}` = {}.", value.name, value.value), &[]);
+        consts.push(quote!(#const_docs pub const #const_ident: Self = Self(#literal);));
+        all_bits.push(literal);
+        let schema_value_name = &value.name;
+        debug_names.push(quote!((Self::#const_ident, #schema_value_name)));
+    }
+    let attributes = context.type_attributes(&enumeration.name);
+    Ok(quote! {
+        #docs
+        #[derive(
+            ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq, ::core::cmp::Eq,
+            ::core::hash::Hash, ::core::default::Default,
+        )]
+        #attributes
+        pub struct #name(#repr);
+
+        impl #name {
+            #(#consts)*
+
+            /// No flag set.
+            pub const fn empty() -> Self {
+                Self(0)
+            }
+
+            /// Every declared flag set.
+            pub const fn all() -> Self {
+                Self(#(#all_bits)|*)
+            }
+
+            /// The bits of the set flags.
+            pub const fn bits(self) -> #repr {
+                self.0
+            }
+
+            /// The flags of `bits`, or `None` if a bit is not a declared flag.
+            pub const fn from_bits(bits: #repr) -> ::core::option::Option<Self> {
+                if bits & !Self::all().0 == 0 {
+                    ::core::option::Option::Some(Self(bits))
+                } else {
+                    ::core::option::Option::None
+                }
+            }
+
+            /// The flags of `bits`, undeclared bits included.
+            pub const fn from_bits_retain(bits: #repr) -> Self {
+                Self(bits)
+            }
+
+            /// Whether no flag is set.
+            pub const fn is_empty(self) -> bool {
+                self.0 == 0
+            }
+
+            /// Whether every flag of `other` is set.
+            pub const fn contains(self, other: Self) -> bool {
+                self.0 & other.0 == other.0
+            }
+
+            /// Sets the flags of `other`.
+            pub fn insert(&mut self, other: Self) {
+                self.0 |= other.0;
+            }
+
+            /// Clears the flags of `other`.
+            pub fn remove(&mut self, other: Self) {
+                self.0 &= !other.0;
+            }
+        }
+
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let mut names = f.debug_set();
+                for (flag, name) in [#(#debug_names),*] {
+                    if self.contains(flag) {
+                        names.entry(&::core::format_args!("{}", name));
+                    }
+                }
+                let unknown = self.0 & !Self::all().0;
+                if unknown != 0 {
+                    names.entry(&::core::format_args!("{:#x}", unknown));
+                }
+                names.finish()
+            }
+        }
+
+        impl ::core::ops::BitOr for #name {
+            type Output = Self;
+
+            fn bitor(self, other: Self) -> Self {
+                Self(self.0 | other.0)
+            }
+        }
+
+        impl ::core::ops::BitOrAssign for #name {
+            fn bitor_assign(&mut self, other: Self) {
+                self.0 |= other.0;
+            }
+        }
+
+        impl ::core::ops::BitAnd for #name {
+            type Output = Self;
+
+            fn bitand(self, other: Self) -> Self {
+                Self(self.0 & other.0)
+            }
+        }
+
+        impl ::core::ops::BitAndAssign for #name {
+            fn bitand_assign(&mut self, other: Self) {
+                self.0 &= other.0;
+            }
+        }
+
+        impl ::core::convert::TryFrom<#repr> for #name {
+            type Error = #runtime::UnknownEnumValue;
+
+            fn try_from(bits: #repr) -> ::core::result::Result<Self, #runtime::UnknownEnumValue> {
+                match Self::from_bits(bits) {
+                    ::core::option::Option::Some(flags) => ::core::result::Result::Ok(flags),
+                    ::core::option::Option::None => ::core::result::Result::Err(#runtime::UnknownEnumValue {
+                        enum_name: #schema_name,
+                        value: ::core::convert::From::from(bits & !Self::all().0),
+                        flags: true,
+                    }),
+                }
+            }
+        }
+
+        impl ::core::convert::From<#name> for #repr {
+            fn from(flags: #name) -> #repr {
+                flags.0
+            }
+        }
+
+        impl #runtime::FromValue for #name {
+            fn from_value(value: #runtime::Value) -> ::core::result::Result<Self, #runtime::PayloadError> {
+                #runtime::payload::enum_from_value::<#repr, Self>(value)
+            }
+        }
+
+        impl #runtime::IntoValue for #name {
+            fn into_value(self) -> #runtime::Value {
+                #runtime::IntoValue::into_value(self.0)
+            }
+        }
+    })
+}
+
+fn union(context: &Context<'_>, union: &Enum, here: &Here<'_>) -> Result<TokenStream, Error> {
+    let runtime = &context.runtime;
+    let name = ident(&type_name(union.name.name()));
+    let schema_name = union.name.as_str();
+    let docs = doc_attributes(
+        &union.docs,
+        &format!("The union `{schema_name}`."),
+        &[format!(
+            "Travels as a dict with one key, the member's name: `{{\"{}\": {{…}}}}`.",
+            union
+                .values
+                .iter()
+                .find_map(|member| member.union_type.as_ref().map(|_| member.name.as_str()))
+                .unwrap_or("Member")
+        )],
+    );
+    let mut scope = Scope::default();
+    let mut variants = Vec::new();
+    let mut decode_arms = Vec::new();
+    let mut encode_arms = Vec::new();
+    let mut has_float = false;
+    for member in &union.values {
+        let Some(member_type) = &member.union_type else {
+            continue;
+        };
+        let variant_name = type_name(&member.name);
+        scope.claim(&variant_name, &format!("{schema_name}.{}", member.name))?;
+        let variant = ident(&variant_name);
+        let ty = if context.object(member_type)?.is_struct {
+            Type::Struct(member_type.clone())
+        } else {
+            Type::Table(member_type.clone())
+        };
+        has_float |= context.has_float(member_type);
+        let rust_type = context.rust_type(here, &union.name, &member.name, &ty);
+        let decode = context.decoder(here, &union.name, &member.name, &ty);
+        let encode = context.encoder(here, &union.name, &member.name, &ty);
+        let member_name = &member.name;
+        let member_docs = doc_attributes(
+            &member.docs,
+            &format!("Member `{member_name}` (`{member_type}`)."),
+            &[],
+        );
+        variants.push(quote!(#member_docs #variant(#rust_type),));
+        decode_arms.push(quote! {
+            #member_name => #decode(value)
+                .map(Self::#variant)
+                .map_err(|error| error.in_field(#member_name)),
+        });
+        encode_arms.push(quote! {
+            Self::#variant(member) => #runtime::payload::union_into_value(#member_name, #encode(member)),
+        });
+    }
+    let eq = (!has_float).then(|| quote!(::core::cmp::Eq,));
+    let attributes = context.type_attributes(&union.name);
+    let unknown =
+        quote!(::core::result::Result::Err(#runtime::payload::unknown_union_member(&member, #schema_name)));
+    // A union with no member but `NONE` has no value to read, only names to reject.
+    let decode_body = if decode_arms.is_empty() {
+        quote! {
+            let (member, _) = #runtime::payload::union_from_value(value, #schema_name)?;
+            #unknown
+        }
+    } else {
+        quote! {
+            let (member, value) = #runtime::payload::union_from_value(value, #schema_name)?;
+            match member.as_str() {
+                #(#decode_arms)*
+                _ => #unknown,
+            }
+        }
+    };
+    Ok(quote! {
+        #docs
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, #eq)]
+        #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+        #attributes
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #runtime::FromValue for #name {
+            fn from_value(value: #runtime::Value) -> ::core::result::Result<Self, #runtime::PayloadError> {
+                #decode_body
+            }
+        }
+
+        impl #runtime::IntoValue for #name {
+            fn into_value(self) -> #runtime::Value {
+                match self {
+                    #(#encode_arms)*
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,730 @@
+//! Conversions between generated types and WAMP values and payloads.
+//!
+//! Generated tables, structs, enums and unions implement [`FromValue`] and [`IntoValue`];
+//! tables used as a method's request or response also implement [`FromPayload`] and
+//! [`IntoPayload`]. Decoding is as strict as the reference validator (spec
+//! `docs/wamp-idl.md` §4 and §5): missing or `null` mandatory positional arguments,
+//! extra positional arguments, unknown keyword arguments or struct keys, values of the
+//! wrong kind, integers out of range and undeclared enum values are all
+//! [`PayloadError`]s whose path says where the bad value sits (`args[1]`,
+//! `kwargs.scope`, `args[0].tick.mode`). Unknown keys of a nested table's dict are
+//! ignored, since routers add keys to the dicts they send (spec §5).
+
+use std::fmt;
+
+use crate::error::PayloadError;
+use crate::session::Payload;
+use crate::value::{Dict, List, Value};
+
+/// A type that can be read from a WAMP value.
+pub trait FromValue: Sized {
+    /// Reads `value`; errors carry a path relative to `value` (empty for the value itself).
+    fn from_value(value: Value) -> Result<Self, PayloadError>;
+}
+
+/// A type that can be written as a WAMP value.
+pub trait IntoValue {
+    fn into_value(self) -> Value;
+}
+
+/// A table that can be read from a WAMP payload (positional and keyword arguments).
+pub trait FromPayload: Sized {
+    fn from_payload(payload: Payload) -> Result<Self, PayloadError>;
+}
+
+/// A table that can be written as a WAMP payload.
+pub trait IntoPayload {
+    fn into_payload(self) -> Payload;
+}
+
+impl PayloadError {
+    /// The same error, seen from the dict or table holding the value under key `name`.
+    pub fn in_field(self, name: &str) -> PayloadError {
+        self.nested(name.to_owned())
+    }
+
+    /// The same error, seen from the list holding the value at `index`.
+    pub fn in_element(self, index: usize) -> PayloadError {
+        self.nested(format!("[{index}]"))
+    }
+
+    fn nested(self, outer: String) -> PayloadError {
+        let path = if self.path.is_empty() {
+            outer
+        } else if self.path.starts_with('[') {
+            outer + &self.path
+        } else {
+            format!("{outer}.{}", self.path)
+        };
+        PayloadError {
+            path,
+            message: self.message,
+        }
+    }
+}
+
+/// The error for a value of the wrong kind: `expected uint32, got string`.
+pub fn unexpected(expected: &str, value: &Value) -> PayloadError {
+    PayloadError::new("", format!("expected {expected}, got {}", value.kind_name()))
+}
+
+/// An integer that is not a declared value of an enum, or has bits no flag declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownEnumValue {
+    /// The qualified schema name of the enum.
+    pub enum_name: &'static str,
+    /// The rejected integer (for flags: the undeclared bits).
+    pub value: i128,
+    /// Whether the enum is `bit_flags`.
+    pub flags: bool,
+}
+
+impl fmt::Display for UnknownEnumValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.flags {
+            write!(f, "bits {:#x} are not flags of {}", self.value, self.enum_name)
+        } else {
+            write!(f, "{} is not a value of enum {}", self.value, self.enum_name)
+        }
+    }
+}
+
+impl std::error::Error for UnknownEnumValue {}
+
+impl From<UnknownEnumValue> for PayloadError {
+    fn from(error: UnknownEnumValue) -> PayloadError {
+        PayloadError::new("", error.to_string())
+    }
+}
+
+impl FromValue for bool {
+    fn from_value(value: Value) -> Result<bool, PayloadError> {
+        match value {
+            Value::Bool(value) => Ok(value),
+            other => Err(unexpected("bool", &other)),
+        }
+    }
+}
+
+impl IntoValue for bool {
+    fn into_value(self) -> Value {
+        Value::Bool(self)
+    }
+}
+
+macro_rules! integer_conversions {
+    ($($ty:ty => $name:literal),* $(,)?) => {$(
+        impl FromValue for $ty {
+            fn from_value(value: Value) -> Result<$ty, PayloadError> {
+                match value {
+                    Value::Integer(integer) => <$ty>::try_from(integer).map_err(|_| {
+                        PayloadError::new("", format!("{integer} is out of range for {}", $name))
+                    }),
+                    other => Err(unexpected($name, &other)),
+                }
+            }
+        }
+
+        impl IntoValue for $ty {
+            fn into_value(self) -> Value {
+                Value::Integer(i128::from(self))
+            }
+        }
+    )*};
+}
+
+integer_conversions! {
+    i8 => "int8", u8 => "uint8", i16 => "int16", u16 => "uint16",
+    i32 => "int32", u32 => "uint32", i64 => "int64", u64 => "uint64",
+}
+
+impl FromValue for f64 {
+    fn from_value(value: Value) -> Result<f64, PayloadError> {
+        match value {
+            Value::Float(float) => Ok(float),
+            // JSON encoders may write a whole float without its `.0`.
+            Value::Integer(integer) => Ok(integer as f64),
+            other => Err(unexpected("float64", &other)),
+        }
+    }
+}
+
+impl IntoValue for f64 {
+    fn into_value(self) -> Value {
+        Value::Float(self)
+    }
+}
+
+impl FromValue for f32 {
+    fn from_value(value: Value) -> Result<f32, PayloadError> {
+        match value {
+            Value::Float(float) if float.is_finite() && float.abs() > f64::from(f32::MAX) => Err(
+                PayloadError::new("", format!("{float:e} is out of range for float32")),
+            ),
+            Value::Float(float) => Ok(float as f32),
+            Value::Integer(integer) => Ok(integer as f32),
+            other => Err(unexpected("float32", &other)),
+        }
+    }
+}
+
+impl IntoValue for f32 {
+    fn into_value(self) -> Value {
+        Value::Float(f64::from(self))
+    }
+}
+
+impl FromValue for String {
+    fn from_value(value: Value) -> Result<String, PayloadError> {
+        match value {
+            Value::String(string) => Ok(string),
+            other => Err(unexpected("string", &other)),
+        }
+    }
+}
+
+impl IntoValue for String {
+    fn into_value(self) -> Value {
+        Value::String(self)
+    }
+}
+
+/// A value the schema does not describe (a `[ubyte]` field marked `cbor` or
+/// `flexbuffer`, spec §5) passes through as is.
+impl FromValue for Value {
+    fn from_value(value: Value) -> Result<Value, PayloadError> {
+        Ok(value)
+    }
+}
+
+impl IntoValue for Value {
+    fn into_value(self) -> Value {
+        self
+    }
+}
+
+impl<T: FromValue> FromValue for Box<T> {
+    fn from_value(value: Value) -> Result<Box<T>, PayloadError> {
+        T::from_value(value).map(Box::new)
+    }
+}
+
+impl<T: IntoValue> IntoValue for Box<T> {
+    fn into_value(self) -> Value {
+        (*self).into_value()
+    }
+}
+
+/// Reads a `[ubyte]`/`[uint8]` vector, which travels as bytes.
+pub fn bytes_from_value(value: Value) -> Result<Vec<u8>, PayloadError> {
+    match value {
+        Value::Bytes(bytes) => Ok(bytes),
+        other => Err(unexpected("bytes", &other)),
+    }
+}
+
+/// Writes a `[ubyte]`/`[uint8]` vector as bytes.
+pub fn bytes_into_value(bytes: Vec<u8>) -> Value {
+    Value::Bytes(bytes)
+}
+
+/// Reads a vector, which travels as a list.
+pub fn list_from_value<T: FromValue>(value: Value) -> Result<Vec<T>, PayloadError> {
+    match value {
+        Value::List(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| T::from_value(item).map_err(|error| error.in_element(index)))
+            .collect(),
+        other => Err(unexpected("list", &other)),
+    }
+}
+
+/// Writes a vector as a list.
+pub fn list_into_value<T: IntoValue>(items: Vec<T>) -> Value {
+    Value::List(items.into_iter().map(IntoValue::into_value).collect())
+}
+
+/// Reads a struct's fixed-length array, which travels as a list of exactly `N` values.
+pub fn array_from_value<T: FromValue, const N: usize>(value: Value) -> Result<[T; N], PayloadError> {
+    let items = list_from_value::<T>(value)?;
+    let length = items.len();
+    <[T; N]>::try_from(items)
+        .map_err(|_| PayloadError::new("", format!("expected a list of {N} values, got {length}")))
+}
+
+/// Writes a struct's fixed-length array as a list.
+pub fn array_into_value<T: IntoValue, const N: usize>(items: [T; N]) -> Value {
+    Value::List(items.into_iter().map(IntoValue::into_value).collect())
+}
+
+/// Reads an enum's or flags' underlying integer and converts it with `TryFrom`.
+pub fn enum_from_value<I, E>(value: Value) -> Result<E, PayloadError>
+where
+    I: FromValue,
+    E: TryFrom<I, Error = UnknownEnumValue>,
+{
+    Ok(E::try_from(I::from_value(value)?)?)
+}
+
+/// Splits a union's value, a dict with exactly one key (the member's name), into the
+/// member name and the member's value.
+pub fn union_from_value(value: Value, union_name: &str) -> Result<(String, Value), PayloadError> {
+    let dict = match value {
+        Value::Dict(dict) => dict,
+        other => {
+            return Err(unexpected(
+                &format!("union {union_name} (a dict of one member)"),
+                &other,
+            ));
+        }
+    };
+    let length = dict.len();
+    let mut entries = dict.into_iter();
+    match (entries.next(), length) {
+        (Some(entry), 1) => Ok(entry),
+        _ => Err(PayloadError::new(
+            "",
+            format!("expected union {union_name} as a dict of exactly one member, got {length} keys"),
+        )),
+    }
+}
+
+/// The error for a union member name the union does not declare.
+pub fn unknown_union_member(member: &str, union_name: &str) -> PayloadError {
+    PayloadError::new("", format!("unknown member of union {union_name}")).in_field(member)
+}
+
+/// Writes a union member as a dict with the member's name as its only key.
+pub fn union_into_value(member: &str, value: Value) -> Value {
+    Value::Dict(Dict::from([(member.to_owned(), value)]))
+}
+
+/// Reads the fields of a table or struct from a dict keyed by field name.
+#[derive(Debug)]
+pub struct DictReader {
+    dict: Dict,
+}
+
+impl DictReader {
+    /// Accepts any dict; `type_name` names the table in errors.
+    ///
+    /// Keys that are not fields of the table are ignored: routers send dicts with more
+    /// keys than a schema can list, and add keys over time (spec §5).
+    pub fn new(value: Value, type_name: &str) -> Result<DictReader, PayloadError> {
+        match value {
+            Value::Dict(dict) => Ok(DictReader { dict }),
+            other => Err(unexpected(&format!("{type_name} (a dict)"), &other)),
+        }
+    }
+
+    /// A field that may be absent: a missing key and `null` both give `None`.
+    pub fn optional<T>(
+        &mut self,
+        name: &str,
+        decode: impl FnOnce(Value) -> Result<T, PayloadError>,
+    ) -> Result<Option<T>, PayloadError> {
+        match self.dict.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => decode(value).map(Some).map_err(|error| error.in_field(name)),
+        }
+    }
+
+    /// A field that must be present and not `null`.
+    pub fn required<T>(
+        &mut self,
+        name: &str,
+        decode: impl FnOnce(Value) -> Result<T, PayloadError>,
+    ) -> Result<T, PayloadError> {
+        self.optional(name, decode)?
+            .ok_or_else(|| PayloadError::new("", "missing required field").in_field(name))
+    }
+}
+
+/// Reads a struct, which travels as a dict with every field or as a list in field order.
+///
+/// Lists are turned into the equivalent dict, so that one [`DictReader`] reads both forms.
+/// A struct's layout is fixed, so unlike a table's dict, unknown keys are errors.
+pub fn struct_reader(value: Value, type_name: &str, fields: &[&str]) -> Result<DictReader, PayloadError> {
+    let value = match value {
+        Value::List(items) if items.len() == fields.len() => {
+            Value::Dict(fields.iter().map(|name| (*name).to_owned()).zip(items).collect())
+        }
+        Value::List(items) => {
+            return Err(PayloadError::new(
+                "",
+                format!(
+                    "expected {type_name} as a list of {} values, got {}",
+                    fields.len(),
+                    items.len()
+                ),
+            ));
+        }
+        other => other,
+    };
+    let reader = DictReader::new(value, type_name)?;
+    if let Some(unknown) = reader.dict.keys().find(|key| !fields.contains(&key.as_str())) {
+        return Err(PayloadError::new("", format!("unknown field of {type_name}")).in_field(unknown));
+    }
+    if let Some(missing) = fields.iter().find(|name| !reader.dict.contains_key(**name)) {
+        return Err(PayloadError::new("", "missing struct field").in_field(missing));
+    }
+    Ok(reader)
+}
+
+/// Writes the fields of a table or struct into a dict keyed by field name.
+#[derive(Debug, Default)]
+pub struct DictWriter {
+    dict: Dict,
+}
+
+impl DictWriter {
+    pub fn new() -> DictWriter {
+        DictWriter::default()
+    }
+
+    pub fn field(&mut self, name: &str, value: Value) {
+        self.dict.insert(name.to_owned(), value);
+    }
+
+    /// Writes the field if it has a value; an absent field is left out.
+    pub fn optional(&mut self, name: &str, value: Option<Value>) {
+        if let Some(value) = value {
+            self.field(name, value);
+        }
+    }
+
+    pub fn finish(self) -> Value {
+        Value::Dict(self.dict)
+    }
+}
+
+/// Reads a table from a payload: positional fields from `args`, keyword fields from `kwargs`.
+#[derive(Debug)]
+pub struct PayloadReader {
+    args: std::iter::Enumerate<std::vec::IntoIter<Value>>,
+    kwargs: Dict,
+}
+
+impl PayloadReader {
+    /// Accepts a payload with one arg per name of `args` (the first `mandatory` of them
+    /// must be there, the trailing optional ones may be left out) and only kwargs named
+    /// in `kwargs`.
+    ///
+    /// An empty table (`Void`) also accepts the args `[null]`: Crossbar answers
+    /// procedures that return nothing that way (spec §4).
+    pub fn new(
+        payload: Payload,
+        args: &[&str],
+        mandatory: usize,
+        kwargs: &[&str],
+    ) -> Result<PayloadReader, PayloadError> {
+        let Payload {
+            args: mut values,
+            kwargs: keywords,
+        } = payload;
+        if args.is_empty() && kwargs.is_empty() && values == [Value::Null] {
+            values.clear();
+        }
+        if let Some(missing) = args.get(values.len()).filter(|_| values.len() < mandatory) {
+            return Err(PayloadError::new(
+                format!("args[{}]", values.len()),
+                format!("missing positional argument `{missing}`"),
+            ));
+        }
+        if values.len() > args.len() {
+            return Err(PayloadError::new(
+                format!("args[{}]", args.len()),
+                format!(
+                    "unexpected positional argument: expected {}, got {}",
+                    argument_count(mandatory, args.len()),
+                    values.len()
+                ),
+            ));
+        }
+        if let Some(unknown) = keywords.keys().find(|key| !kwargs.contains(&key.as_str())) {
+            return Err(PayloadError::new(
+                format!("kwargs.{unknown}"),
+                "unknown keyword argument",
+            ));
+        }
+        Ok(PayloadReader {
+            args: values.into_iter().enumerate(),
+            kwargs: keywords,
+        })
+    }
+
+    /// The next positional argument, which must be there and not `null`.
+    pub fn arg<T>(
+        &mut self,
+        decode: impl FnOnce(Value) -> Result<T, PayloadError>,
+    ) -> Result<T, PayloadError> {
+        match self.args.next() {
+            Some((index, Value::Null)) => Err(PayloadError::new(
+                format!("args[{index}]"),
+                "expected a value, got null (positional arguments are mandatory)",
+            )),
+            Some((index, value)) => decode(value).map_err(|error| error.nested(format!("args[{index}]"))),
+            None => Err(PayloadError::new("args", "missing positional argument")),
+        }
+    }
+
+    /// The next positional argument of an `optional` field or a scalar declared
+    /// `= null`: a missing argument and `null` both give `None`. (A mandatory one cannot
+    /// be missing: [`PayloadReader::new`] checked the length.)
+    pub fn optional_arg<T>(
+        &mut self,
+        decode: impl FnOnce(Value) -> Result<T, PayloadError>,
+    ) -> Result<Option<T>, PayloadError> {
+        match self.args.next() {
+            None | Some((_, Value::Null)) => Ok(None),
+            Some((index, value)) => decode(value)
+                .map(Some)
+                .map_err(|error| error.nested(format!("args[{index}]"))),
+        }
+    }
+
+    /// A keyword argument: a missing key and `null` both give `None`.
+    pub fn kwarg<T>(
+        &mut self,
+        name: &str,
+        decode: impl FnOnce(Value) -> Result<T, PayloadError>,
+    ) -> Result<Option<T>, PayloadError> {
+        match self.kwargs.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => decode(value)
+                .map(Some)
+                .map_err(|error| error.nested(format!("kwargs.{name}"))),
+        }
+    }
+}
+
+/// `2 arguments`, `1 argument`, `1 to 3 arguments`.
+fn argument_count(mandatory: usize, all: usize) -> String {
+    let plural = if all == 1 { "" } else { "s" };
+    if mandatory < all {
+        format!("{mandatory} to {all} arguments")
+    } else {
+        format!("{all} argument{plural}")
+    }
+}
+
+/// Writes a table as a payload.
+#[derive(Debug, Default)]
+pub struct PayloadWriter {
+    args: List,
+    /// How many of `args` are sent: the trailing absent optional ones are left out.
+    sent_args: usize,
+    kwargs: Dict,
+}
+
+impl PayloadWriter {
+    pub fn new() -> PayloadWriter {
+        PayloadWriter::default()
+    }
+
+    pub fn arg(&mut self, value: Value) {
+        self.args.push(value);
+        self.sent_args = self.args.len();
+    }
+
+    /// A scalar declared `= null`: an absent value is sent as `null`.
+    pub fn nullable_arg(&mut self, value: Option<Value>) {
+        self.arg(value.unwrap_or(Value::Null));
+    }
+
+    /// An `optional` positional argument: left out when it and every later one are
+    /// absent, sent as `null` when a later one has a value.
+    pub fn optional_arg(&mut self, value: Option<Value>) {
+        match value {
+            Some(value) => self.arg(value),
+            None => self.args.push(Value::Null),
+        }
+    }
+
+    pub fn kwarg(&mut self, name: &str, value: Value) {
+        self.kwargs.insert(name.to_owned(), value);
+    }
+
+    /// Writes the keyword argument if it has a value; an absent one is left out.
+    pub fn optional_kwarg(&mut self, name: &str, value: Option<Value>) {
+        if let Some(value) = value {
+            self.kwarg(name, value);
+        }
+    }
+
+    pub fn finish(mut self) -> Payload {
+        self.args.truncate(self.sent_args);
+        Payload::new(self.args, self.kwargs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check<T: FromValue + fmt::Debug + PartialEq>(value: Value, expected: Result<T, (&str, &str)>) {
+        let actual = T::from_value(value).map_err(|error| (error.path, error.message));
+        let expected = expected.map_err(|(path, message)| (path.to_owned(), message.to_owned()));
+        assert_eq!(actual, expected);
+    }
+
+    #[test]
+    fn scalars_are_strict_about_kind_and_range() {
+        check::<u8>(Value::Integer(255), Ok(255));
+        check::<u8>(Value::Integer(300), Err(("", "300 is out of range for uint8")));
+        check::<i8>(Value::Integer(-129), Err(("", "-129 is out of range for int8")));
+        check::<u64>(Value::Integer(-1), Err(("", "-1 is out of range for uint64")));
+        check::<u32>(
+            Value::String("1".into()),
+            Err(("", "expected uint32, got string")),
+        );
+        check::<bool>(Value::Integer(1), Err(("", "expected bool, got integer")));
+        check::<f64>(Value::Integer(2), Ok(2.0));
+        check::<f32>(
+            Value::Float(1e300),
+            Err(("", "1e300 is out of range for float32")),
+        );
+        check::<String>(Value::Bytes(vec![1]), Err(("", "expected string, got bytes")));
+    }
+
+    #[test]
+    fn paths_nest_through_fields_and_elements() {
+        let error = PayloadError::new("", "expected uint8, got string")
+            .in_field("mode")
+            .in_element(2)
+            .in_field("ticks");
+        assert_eq!(error.path, "ticks[2].mode");
+        let list = Value::List(vec![Value::Integer(1), Value::Null]);
+        let error = list_from_value::<u16>(list).map_err(|error| error.path);
+        assert_eq!(error, Err("[1]".to_owned()));
+    }
+
+    fn shape(args: List, kwargs: &[&str], mandatory: usize) -> Result<(), String> {
+        let kwargs = kwargs
+            .iter()
+            .map(|key| ((*key).to_owned(), Value::Integer(1)))
+            .collect();
+        PayloadReader::new(Payload::new(args, kwargs), &["a", "b"], mandatory, &["c"])
+            .map(|_| ())
+            .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn payload_reader_rejects_wrong_shapes() {
+        let one = || Value::Integer(1);
+        assert_eq!(shape(vec![one(), one()], &["c"], 2), Ok(()));
+        assert_eq!(
+            shape(vec![one()], &[], 2),
+            Err("args[1]: missing positional argument `b`".to_owned())
+        );
+        assert_eq!(
+            shape(vec![one(), one(), one()], &[], 2),
+            Err("args[2]: unexpected positional argument: expected 2 arguments, got 3".to_owned())
+        );
+        assert_eq!(
+            shape(vec![one(), one()], &["d"], 2),
+            Err("kwargs.d: unknown keyword argument".to_owned())
+        );
+    }
+
+    #[test]
+    fn optional_args_may_be_left_out_or_null() {
+        let one = || Value::Integer(1);
+        assert_eq!(shape(vec![], &[], 0), Ok(()));
+        assert_eq!(shape(vec![one()], &[], 1), Ok(()));
+        assert_eq!(
+            shape(vec![], &[], 1),
+            Err("args[0]: missing positional argument `a`".to_owned())
+        );
+        assert_eq!(
+            shape(vec![one(), one(), one()], &[], 1),
+            Err("args[2]: unexpected positional argument: expected 1 to 2 arguments, got 3".to_owned())
+        );
+        let payload = Payload::new(vec![Value::Null], Dict::new());
+        let mut reader = PayloadReader::new(payload, &["a", "b"], 0, &[]).map_err(|error| error.to_string());
+        let read = reader.as_mut().map(|reader| {
+            let a = reader.optional_arg(u8::from_value);
+            let b = reader.optional_arg(u8::from_value);
+            (a, b)
+        });
+        assert_eq!(read.map_err(|_| ()), Ok((Ok(None), Ok(None))));
+    }
+
+    #[test]
+    fn only_an_empty_table_reads_a_single_null_as_nothing() {
+        let null = Payload::new(vec![Value::Null], Dict::new());
+        assert!(PayloadReader::new(null.clone(), &[], 0, &[]).is_ok());
+        let error = PayloadReader::new(null, &[], 0, &["c"])
+            .map(|_| ())
+            .map_err(|error| error.to_string());
+        assert_eq!(
+            error,
+            Err("args[0]: unexpected positional argument: expected 0 arguments, got 1".to_owned())
+        );
+    }
+
+    #[test]
+    fn the_writer_leaves_out_trailing_absent_optional_args() {
+        let write = |values: [Option<Value>; 2]| {
+            let mut writer = PayloadWriter::new();
+            writer.arg(Value::Integer(0));
+            for value in values {
+                writer.optional_arg(value);
+            }
+            writer.finish().args
+        };
+        let one = || Some(Value::Integer(1));
+        assert_eq!(write([None, None]), vec![Value::Integer(0)]);
+        assert_eq!(
+            write([None, one()]),
+            vec![Value::Integer(0), Value::Null, Value::Integer(1)]
+        );
+        assert_eq!(write([one(), None]), vec![Value::Integer(0), Value::Integer(1)]);
+        let mut writer = PayloadWriter::new();
+        writer.nullable_arg(None);
+        assert_eq!(writer.finish().args, vec![Value::Null]);
+    }
+
+    #[test]
+    fn tables_ignore_unknown_keys_and_structs_reject_them() {
+        let dict = || {
+            Value::Dict(Dict::from([
+                ("x".to_owned(), Value::Integer(1)),
+                ("z".to_owned(), Value::Null),
+            ]))
+        };
+        let table =
+            DictReader::new(dict(), "demo.Table").and_then(|mut reader| reader.required("x", u8::from_value));
+        assert_eq!(table, Ok(1));
+        let error = struct_reader(dict(), "demo.Pair", &["x", "y"])
+            .map(|_| ())
+            .map_err(|error| error.to_string());
+        assert_eq!(error, Err("z: unknown field of demo.Pair".to_owned()));
+    }
+
+    #[test]
+    fn structs_read_from_dicts_and_lists() {
+        let read = |value: Value| -> Result<(u8, u8), String> {
+            let mut reader =
+                struct_reader(value, "demo.Pair", &["x", "y"]).map_err(|error| error.to_string())?;
+            let x = reader
+                .required("x", u8::from_value)
+                .map_err(|error| error.to_string())?;
+            let y = reader
+                .required("y", u8::from_value)
+                .map_err(|error| error.to_string())?;
+            Ok((x, y))
+        };
+        assert_eq!(
+            read(Value::List(vec![Value::Integer(1), Value::Integer(2)])),
+            Ok((1, 2))
+        );
+        assert_eq!(
+            read(Value::List(vec![Value::Integer(1)])),
+            Err("expected demo.Pair as a list of 2 values, got 1".to_owned())
+        );
+        let dict = Value::Dict(Dict::from([("x".to_owned(), Value::Integer(1))]));
+        assert_eq!(read(dict), Err("y: missing struct field".to_owned()));
+    }
+}

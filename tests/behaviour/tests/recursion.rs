@@ -1,0 +1,53 @@
+//! Types that contain themselves are boxed, and travel as nested dicts.
+
+use wamp_idl_behaviour_tests::recursion_schema::recursion::{Branch, Leaf, Node, Tree};
+use wamp_idl_runtime::{FromValue, IntoValue, Value};
+
+/// Writes `value`, compares the wire form with `expected`, and reads it back.
+fn check<T: FromValue + IntoValue + Clone + PartialEq + std::fmt::Debug>(value: T, expected: Value) {
+    assert_eq!(value.clone().into_value(), expected);
+    assert_eq!(T::from_value(expected), Ok(value));
+}
+
+fn dict<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
+    Value::Dict(
+        entries
+            .into_iter()
+            .map(|(key, value)| (key.to_owned(), value))
+            .collect(),
+    )
+}
+
+#[test]
+fn a_list_of_nodes_nests() {
+    let list = Node {
+        value: 1,
+        next: Some(Box::new(Node { value: 2, next: None })),
+    };
+    let expected = dict([
+        ("value", Value::Integer(1)),
+        ("next", dict([("value", Value::Integer(2))])),
+    ]);
+    check(list, expected);
+}
+
+#[test]
+fn a_tree_of_unions_nests_boxing_only_the_recursive_member() {
+    let leaf = |label: &str| {
+        Tree::Leaf(Leaf {
+            label: Some(label.to_owned()),
+        })
+    };
+    let tree = Tree::Branch(Box::new(Branch {
+        left: Some(Box::new(leaf("a"))),
+        right: None,
+    }));
+    let expected = dict([(
+        "Branch",
+        dict([(
+            "left",
+            dict([("Leaf", dict([("label", Value::String("a".to_owned()))]))]),
+        )]),
+    )]);
+    check(tree, expected);
+}
