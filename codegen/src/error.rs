@@ -4,7 +4,9 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// An error of generating code or docs.
-#[derive(Debug)]
+///
+/// Its `Debug` form is its message on a line of its own, so that a build script's
+/// `compile(..).unwrap()` shows the rendered diagnostics as they are.
 pub struct Error {
     kind: ErrorKind,
 }
@@ -81,15 +83,12 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ErrorKind::Schema(error) => Some(error),
-            ErrorKind::Io { source, .. } => Some(source),
-            ErrorKind::NameCollision { .. }
-            | ErrorKind::Template(_)
-            | ErrorKind::Config(_)
-            | ErrorKind::InvalidModel(_) => None,
-        }
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\n{self}")
     }
 }
+
+/// The message already says everything (the diagnostics, the I/O cause), so there is
+/// no separate source: error reporters that print chains would print it twice.
+impl std::error::Error for Error {}

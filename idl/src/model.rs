@@ -116,7 +116,7 @@ pub struct Field {
     /// The flatc field id (vtable slot); for structs the declaration index.
     pub id: u16,
     pub ty: Type,
-    /// The default of a scalar field; `None` for non-scalars.
+    /// The default of a scalar table field; `None` for non-scalars and struct fields.
     pub default: Option<DefaultValue>,
     /// How the field's presence works in FlatBuffers.
     pub presence: Presence,
@@ -358,7 +358,8 @@ pub enum MethodKind {
 pub struct Payload {
     /// The table.
     pub table: QualifiedName,
-    /// Names of the fields that travel in `args`, in position order. All are mandatory.
+    /// Names of the fields that travel in `args`, in position order. Each is mandatory
+    /// unless it carries the `optional` attribute (only trailing ones may).
     pub args: Vec<String>,
     /// Names of the fields that travel in `kwargs`, keyed by field name. All are optional.
     pub kwargs: Vec<String>,

@@ -124,9 +124,15 @@ pub fn router(test: &str) -> Option<&'static Router> {
     }
 }
 
-/// The repository's root directory.
+/// The repository's root directory: the nearest ancestor of the crate that holds
+/// `tests/peers` (the examples' tests include this file too, from deeper crates).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .find(|directory| directory.join("tests/peers").is_dir())
+        .unwrap_or(manifest)
+        .to_path_buf()
 }
 
 /// The peers' virtualenv.
