@@ -44,7 +44,6 @@ mod tests;
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::quote;
 use wamp_idl::Schema;
 
 use self::context::{Context, Here, invalid_model};
@@ -88,22 +87,22 @@ pub fn generate(schema: &Schema, options: &Options) -> Result<String, Error> {
         module
             .scope
             .claim(&type_name(object.name.name()), object.name.as_str())?;
-        module.items.push(types::object(
+        module.push(types::object(
             &context,
             object,
             &Here::namespace(object.name.namespace()),
-        )?);
+        )?)?;
     }
     for enumeration in &schema.enums {
         let module = root.namespace(enumeration.name.namespace())?;
         module
             .scope
             .claim(&type_name(enumeration.name.name()), enumeration.name.as_str())?;
-        module.items.push(types::enumeration(
+        module.push(types::enumeration(
             &context,
             enumeration,
             &Here::namespace(enumeration.name.namespace()),
-        )?);
+        )?)?;
     }
     for interface in &schema.interfaces {
         let namespace = interface.name.namespace();
@@ -111,15 +110,29 @@ pub fn generate(schema: &Schema, options: &Options) -> Result<String, Error> {
         module
             .scope
             .claim(&value_name(interface.name.name()), interface.name.as_str())?;
-        module.items.push(interfaces::interface(
+        module.push(interfaces::interface(
             &context,
             interface,
             &Here::interface(namespace),
-        )?);
+        )?)?;
     }
-    let file = syn::parse2::<syn::File>(root.into_tokens())
-        .map_err(|error| invalid_model(format!("the generated code does not parse: {error}")))?;
+    let file = syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items: root.into_items(),
+    };
     Ok(format!("{HEADER}\n\n{}", prettyplease::unparse(&file)))
+}
+
+/// Parses generated tokens into items.
+///
+/// Parsing each generator's output on its own, rather than the whole file at once, keeps
+/// only one item's tokens alive at a time, which is most of what generation allocates.
+fn parse_items(tokens: TokenStream) -> Result<Vec<syn::Item>, Error> {
+    syn::parse2::<syn::File>(tokens)
+        .map(|file| file.items)
+        .map_err(|error| invalid_model(format!("the generated code does not parse: {error}")))
 }
 
 /// A module of the output: its items and its child namespaces.
@@ -128,7 +141,7 @@ struct Module {
     /// The full namespace, such as `wamp.meta`.
     namespace: String,
     scope: Scope,
-    items: Vec<TokenStream>,
+    items: Vec<syn::Item>,
     /// Children by Rust module name.
     children: BTreeMap<String, Module>,
 }
@@ -168,19 +181,27 @@ impl Module {
         Ok(module)
     }
 
-    fn into_tokens(self) -> TokenStream {
-        let items = self.items;
-        let children = self.children.into_iter().map(|(name, child)| {
+    /// Adds the items of generated tokens.
+    fn push(&mut self, tokens: TokenStream) -> Result<(), Error> {
+        self.items.extend(parse_items(tokens)?);
+        Ok(())
+    }
+
+    /// This module's items followed by a `pub mod` per child namespace.
+    fn into_items(self) -> Vec<syn::Item> {
+        let mut items = self.items;
+        items.extend(self.children.into_iter().map(|(name, child)| {
             let docs = format!(" The namespace `{}`.", child.namespace);
-            let module = ident(&name);
-            let content = child.into_tokens();
-            quote! {
-                #[doc = #docs]
-                pub mod #module {
-                    #content
-                }
-            }
-        });
-        quote!(#(#items)* #(#children)*)
+            syn::Item::Mod(syn::ItemMod {
+                attrs: vec![syn::parse_quote!(#[doc = #docs])],
+                vis: syn::Visibility::Public(Default::default()),
+                unsafety: None,
+                mod_token: Default::default(),
+                ident: ident(&name),
+                content: Some((syn::token::Brace::default(), child.into_items())),
+                semi: None,
+            })
+        }));
+        items
     }
 }

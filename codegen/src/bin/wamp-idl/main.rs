@@ -9,6 +9,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod docs;
 mod generate;
 
+// Generation builds and drops many small token and syntax-tree nodes; mimalloc's
+// thread-local free lists make that several times cheaper than the system allocator.
+#[global_allocator]
+static GLOBAL_ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "wamp-idl",
