@@ -2,9 +2,12 @@
 //! reader relies on (every URI listed, no dangling link, everything escaped, examples in
 //! the wire form, templates overridable, clear errors).
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use common::corpus_wamp_meta;
 use wamp_idl::Schema;
 use wamp_idl::model::{Interface, Method, MethodKind, Object, Payload, QualifiedName, UriTemplate};
 use wamp_idl_codegen::ErrorKind;
@@ -13,7 +16,6 @@ use wamp_idl_codegen::docs::{self, Format, Options};
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared");
 
 /// Every schema the docs are snapshotted for, with a snapshot name.
 fn fixtures() -> Result<Vec<(String, PathBuf)>, Box<dyn std::error::Error>> {
@@ -39,18 +41,6 @@ fn fixtures() -> Result<Vec<(String, PathBuf)>, Box<dyn std::error::Error>> {
     ));
     fixtures.push(("corpus-wamp-meta".to_owned(), corpus_wamp_meta()?));
     Ok(fixtures)
-}
-
-fn corpus_wamp_meta() -> Result<PathBuf, String> {
-    let path = Path::new(SHARED).join("corpus/wamp-proto/catalog/src/wamp-meta.fbs");
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(format!(
-            "{} is missing: the docs tests read the shared corpus from ../shared next to the repository",
-            path.display()
-        ))
-    }
 }
 
 /// `root` and every directory below it, sorted.

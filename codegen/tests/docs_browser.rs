@@ -5,18 +5,20 @@
 //! Chromium must be installed (`scripts/test` installs it). Only
 //! `WAMP_IDL_SKIP_BROWSER_TESTS=1` skips these tests, and says so.
 
+mod common;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::corpus_wamp_meta;
 use wamp_idl::Schema;
 use wamp_idl_codegen::docs::{self, Format, Options};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared");
 const SKIP_VARIABLE: &str = "WAMP_IDL_SKIP_BROWSER_TESTS";
 /// Flags that keep Chromium from touching the network, a profile, or a GPU.
 const CHROMIUM_FLAGS: &[&str] = &[
@@ -107,18 +109,6 @@ fn load(path: &Path) -> Result<Schema, Box<dyn std::error::Error>> {
     let mut loader = wamp_idl::Loader::new();
     loader.include_dir(Path::new(REPO).join("idl/catalog"));
     Ok(loader.load(&[path]).into_result()?)
-}
-
-fn corpus_wamp_meta() -> Result<PathBuf, String> {
-    let path = Path::new(SHARED).join("corpus/wamp-proto/catalog/src/wamp-meta.fbs");
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(format!(
-            "{} is missing: the docs tests read the shared corpus from ../shared next to the repository",
-            path.display()
-        ))
-    }
 }
 
 /// Writes the HTML docs of a schema into `directory`; the page's path.

@@ -1,34 +1,15 @@
 //! Valid `.fbs` input: the fixtures under `tests/data/fbs/valid` and every `.fbs` of the
 //! shared real-world corpus must load without a diagnostic, into the expected model.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
+use common::{corpus_dir, files_with_extension};
 use wamp_idl::model::{DefaultValue, Presence, QualifiedName, Scalar, Schema, Type};
 use wamp_idl::{Loaded, Loader};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/fbs/valid");
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
-
-/// Every `.fbs` under `dir`, sorted.
-fn fbs_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries = std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
-        for entry in entries {
-            let path = entry
-                .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
-                .path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|extension| extension == "fbs") {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
-}
 
 /// Loads a file: its schema, or the rendered diagnostics if any is an error.
 fn check(path: &Path) -> Result<Schema, String> {
@@ -41,13 +22,7 @@ fn check(path: &Path) -> Result<Schema, String> {
 
 #[test]
 fn every_corpus_fbs_loads_without_diagnostics() {
-    let corpus = PathBuf::from(CORPUS);
-    assert!(
-        corpus.is_dir(),
-        "the shared corpus is missing: expected the directory {} (it lives beside the project, in ../shared)",
-        corpus.display()
-    );
-    let files = fbs_files(&corpus);
+    let files = files_with_extension(&corpus_dir(), "fbs");
     assert!(
         files.len() >= 35,
         "the corpus has {} .fbs files, expected at least 35",
@@ -68,7 +43,7 @@ fn every_corpus_fbs_loads_without_diagnostics() {
 /// `flatc -b --schema --bfbs-comments --bfbs-builtins -I tests/data/fbs/valid -o tests/data/fbs/valid tests/data/fbs/valid/*.fbs`.
 #[test]
 fn every_fixture_reads_like_flatcs_bfbs_of_it() {
-    let fixtures: Vec<PathBuf> = fbs_files(Path::new(FIXTURES))
+    let fixtures: Vec<PathBuf> = files_with_extension(Path::new(FIXTURES), "fbs")
         .into_iter()
         .filter(|path| path.parent() == Some(Path::new(FIXTURES)))
         .collect();

@@ -60,26 +60,8 @@ fn value_conversions(context: &Context<'_>, object: &Object, here: &Here<'_>) ->
     } else {
         quote!(#runtime::payload::DictReader::new(value, #schema_name)?)
     };
-    let from_body = if reads.is_empty() {
-        quote! {
-            #open_reader;
-            ::core::result::Result::Ok(Self {})
-        }
-    } else {
-        quote! {
-            let mut reader = #open_reader;
-            ::core::result::Result::Ok(Self { #(#reads)* })
-        }
-    };
-    let into_body = if writes.is_empty() {
-        quote!(#runtime::payload::DictWriter::new().finish())
-    } else {
-        quote! {
-            let mut writer = #runtime::payload::DictWriter::new();
-            #(#writes)*
-            writer.finish()
-        }
-    };
+    let writer_type = quote!(#runtime::payload::DictWriter);
+    let (from_body, into_body) = conversion_bodies(open_reader, writer_type, &reads, &writes);
     Ok(quote! {
         impl #runtime::FromValue for #name {
             fn from_value(value: #runtime::Value) -> ::core::result::Result<Self, #runtime::PayloadError> {
@@ -159,26 +141,8 @@ fn payload_conversions(
     let mandatory = proc_macro2::Literal::usize_unsuffixed(context.mandatory_args(object));
     let open_reader =
         quote!(#runtime::payload::PayloadReader::new(payload, &[#(#args),*], #mandatory, &[#(#kwargs),*])?);
-    let from_body = if reads.is_empty() {
-        quote! {
-            #open_reader;
-            ::core::result::Result::Ok(Self {})
-        }
-    } else {
-        quote! {
-            let mut reader = #open_reader;
-            ::core::result::Result::Ok(Self { #(#reads)* })
-        }
-    };
-    let into_body = if writes.is_empty() {
-        quote!(#runtime::payload::PayloadWriter::new().finish())
-    } else {
-        quote! {
-            let mut writer = #runtime::payload::PayloadWriter::new();
-            #(#writes)*
-            writer.finish()
-        }
-    };
+    let writer_type = quote!(#runtime::payload::PayloadWriter);
+    let (from_body, into_body) = conversion_bodies(open_reader, writer_type, &reads, &writes);
     Ok(quote! {
         impl #runtime::FromPayload for #name {
             fn from_payload(payload: #runtime::Payload) -> ::core::result::Result<Self, #runtime::PayloadError> {
@@ -192,4 +156,36 @@ fn payload_conversions(
             }
         }
     })
+}
+
+/// The bodies of a `from_*` and an `into_*` conversion: the first reads every field through
+/// `reader`, opened by `open_reader`; the second writes every field through a `writer` of
+/// type `writer_type`. Without fields, neither binds a variable it would not use.
+fn conversion_bodies(
+    open_reader: TokenStream,
+    writer_type: TokenStream,
+    reads: &[TokenStream],
+    writes: &[TokenStream],
+) -> (TokenStream, TokenStream) {
+    let from_body = if reads.is_empty() {
+        quote! {
+            #open_reader;
+            ::core::result::Result::Ok(Self {})
+        }
+    } else {
+        quote! {
+            let mut reader = #open_reader;
+            ::core::result::Result::Ok(Self { #(#reads)* })
+        }
+    };
+    let into_body = if writes.is_empty() {
+        quote!(#writer_type::new().finish())
+    } else {
+        quote! {
+            let mut writer = #writer_type::new();
+            #(#writes)*
+            writer.finish()
+        }
+    };
+    (from_body, into_body)
 }

@@ -1,5 +1,7 @@
 //! Test support shared by the integration tests and benches: where the shared corpus is, and its files.
 
+#![allow(dead_code, reason = "each test binary uses a different part")]
+
 use std::path::{Path, PathBuf};
 
 /// The real-world schemas (`../shared/corpus` beside the project); fails when missing.

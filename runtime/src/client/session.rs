@@ -189,12 +189,7 @@ impl Client {
     ) -> Result<Registration, Error> {
         let request = self.shared.next_request_id();
         let mut wire_options = options.extra;
-        if options.match_policy != MatchPolicy::Exact {
-            wire_options.insert(
-                "match".to_owned(),
-                Value::String(options.match_policy.as_str().to_owned()),
-            );
-        }
+        insert_match_policy(&mut wire_options, options.match_policy);
         if options.invoke != InvokePolicy::Single {
             wire_options.insert(
                 "invoke".to_owned(),
@@ -211,6 +206,14 @@ impl Client {
             .request(request, RequestKind::Register(handler), &message)
             .await?;
         Ok(Registration { id })
+    }
+
+    /// Sends an UNREGISTER or UNSUBSCRIBE, built by `message` around its request id, and
+    /// waits for the router's acknowledgement, which carries nothing back.
+    async fn release(&self, kind: RequestKind, message: impl FnOnce(u64) -> Message) -> Result<(), Error> {
+        let request = self.shared.next_request_id();
+        self.shared.request(request, kind, &message(request)).await?;
+        Ok(())
     }
 }
 
@@ -240,17 +243,11 @@ impl Session for Client {
     }
 
     fn unregister(&self, registration: Registration) -> BoxFuture<'_, Result<(), Error>> {
-        Box::pin(async move {
-            let request = self.shared.next_request_id();
-            let message = Message::Unregister {
-                request,
-                registration: registration.id,
-            };
-            self.shared
-                .request(request, RequestKind::Unregister(registration.id), &message)
-                .await?;
-            Ok(())
-        })
+        let message = move |request| Message::Unregister {
+            request,
+            registration: registration.id,
+        };
+        Box::pin(self.release(RequestKind::Unregister(registration.id), message))
     }
 
     fn publish<'a>(
@@ -295,12 +292,7 @@ impl Session for Client {
         Box::pin(async move {
             let request = self.shared.next_request_id();
             let mut wire_options = options.extra;
-            if options.match_policy != MatchPolicy::Exact {
-                wire_options.insert(
-                    "match".to_owned(),
-                    Value::String(options.match_policy.as_str().to_owned()),
-                );
-            }
+            insert_match_policy(&mut wire_options, options.match_policy);
             let message = Message::Subscribe {
                 request,
                 options: wire_options,
@@ -317,17 +309,19 @@ impl Session for Client {
     }
 
     fn unsubscribe(&self, subscription: Subscription) -> BoxFuture<'_, Result<(), Error>> {
-        Box::pin(async move {
-            let request = self.shared.next_request_id();
-            let message = Message::Unsubscribe {
-                request,
-                subscription: subscription.id,
-            };
-            self.shared
-                .request(request, RequestKind::Unsubscribe(subscription.id), &message)
-                .await?;
-            Ok(())
-        })
+        let message = move |request| Message::Unsubscribe {
+            request,
+            subscription: subscription.id,
+        };
+        Box::pin(self.release(RequestKind::Unsubscribe(subscription.id), message))
+    }
+}
+
+/// Asks the router for `policy` in REGISTER or SUBSCRIBE options; exact matching is the
+/// default and goes unsaid.
+fn insert_match_policy(wire_options: &mut Dict, policy: MatchPolicy) {
+    if policy != MatchPolicy::Exact {
+        wire_options.insert("match".to_owned(), Value::String(policy.as_str().to_owned()));
     }
 }
 

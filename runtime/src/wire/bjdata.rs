@@ -8,7 +8,7 @@
 //! The decoder reads sized and typed containers too, except N-dimensional arrays.
 
 use crate::value::{Dict, List, Value};
-use crate::wire::input::{Input, dict_from_entries};
+use crate::wire::input::{Input, decode_whole, dict_from_entries};
 use crate::wire::message::MessageWriter;
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
@@ -187,12 +187,11 @@ impl MessageWriter for Writer<'_> {
 
 /// Decodes one value that must span all of `bytes`.
 pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Value, DecodeError> {
-    let mut input = Input::new(bytes, limits);
-    let start = input.position();
-    let marker = input.byte("a value")?;
-    let value = read_value(&mut input, marker, start)?;
-    input.finish()?;
-    Ok(value)
+    decode_whole(bytes, limits, |input| {
+        let start = input.position();
+        let marker = input.byte("a value")?;
+        read_value(input, marker, start)
+    })
 }
 
 /// Reads the value that `marker`, read at `start`, opens.

@@ -6,7 +6,7 @@
 //! the self-describe tag; other tags are refused, as their meaning would be lost.
 
 use crate::value::{Dict, List, Value};
-use crate::wire::input::{Input, dict_from_entries, dict_key};
+use crate::wire::input::{Input, decode_whole, dict_from_entries, dict_key};
 use crate::wire::message::MessageWriter;
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
@@ -158,10 +158,7 @@ impl MessageWriter for Writer<'_> {
 
 /// Decodes one value that must span all of `bytes`.
 pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Value, DecodeError> {
-    let mut input = Input::new(bytes, limits);
-    let value = read_value(&mut input)?;
-    input.finish()?;
-    Ok(value)
+    decode_whole(bytes, limits, read_value)
 }
 
 /// The length of an item: a count, or "until a break byte".

@@ -133,6 +133,19 @@ impl<'a> Input<'a> {
     }
 }
 
+/// Decodes one value with `read_value`, which must span all of `bytes`.
+#[inline]
+pub(super) fn decode_whole(
+    bytes: &[u8],
+    limits: &DecodeLimits,
+    read_value: impl FnOnce(&mut Input<'_>) -> Result<Value, DecodeError>,
+) -> Result<Value, DecodeError> {
+    let mut input = Input::new(bytes, limits);
+    let value = read_value(&mut input)?;
+    input.finish()?;
+    Ok(value)
+}
+
 /// A decoded dict key, which must be a string.
 pub(super) fn dict_key(key: Value, key_position: usize) -> Result<String, DecodeError> {
     match key {

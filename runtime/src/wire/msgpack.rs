@@ -5,7 +5,7 @@
 //! extension types, which no WAMP peer sends.
 
 use crate::value::{Dict, List, Value};
-use crate::wire::input::{Input, dict_from_entries, dict_key};
+use crate::wire::input::{Input, decode_whole, dict_from_entries, dict_key};
 use crate::wire::message::MessageWriter;
 use crate::wire::{DecodeError, DecodeLimits, EncodeError};
 
@@ -169,10 +169,7 @@ impl MessageWriter for Writer<'_> {
 
 /// Decodes one value that must span all of `bytes`.
 pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Value, DecodeError> {
-    let mut input = Input::new(bytes, limits);
-    let value = read_value(&mut input)?;
-    input.finish()?;
-    Ok(value)
+    decode_whole(bytes, limits, read_value)
 }
 
 fn read_value(input: &mut Input<'_>) -> Result<Value, DecodeError> {
