@@ -33,14 +33,17 @@ pub enum ErrorKind {
 }
 
 impl Error {
+    /// An error of this kind.
     pub fn new(kind: ErrorKind) -> Error {
         Error { kind }
     }
 
+    /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
     }
 
+    /// What went wrong, by value.
     pub fn into_kind(self) -> ErrorKind {
         self.kind
     }
@@ -91,12 +94,16 @@ impl std::error::Error for Error {}
 /// A WAMP ERROR: an error URI with its args and kwargs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WampError {
+    /// The error URI, such as `wamp.error.no_such_procedure`.
     pub uri: String,
+    /// Positional details of the error.
     pub args: List,
+    /// Keyword details of the error.
     pub kwargs: Dict,
 }
 
 impl WampError {
+    /// An error with this URI and no details.
     pub fn new(uri: impl Into<String>) -> WampError {
         WampError {
             uri: uri.into(),
@@ -144,6 +151,7 @@ pub struct PayloadError {
 }
 
 impl PayloadError {
+    /// An error at `path` saying `message`.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> PayloadError {
         PayloadError {
             path: path.into(),

@@ -89,6 +89,7 @@ impl Realm {
 }
 
 impl MemorySession {
+    /// An empty session: nothing registered, nothing subscribed.
     pub fn new() -> MemorySession {
         MemorySession::default()
     }

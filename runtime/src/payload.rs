@@ -379,10 +379,12 @@ pub struct DictWriter {
 }
 
 impl DictWriter {
+    /// An empty dict.
     pub fn new() -> DictWriter {
         DictWriter::default()
     }
 
+    /// Writes a field that has a value.
     pub fn field(&mut self, name: &str, value: Value) {
         self.dict.insert(name.to_owned(), value);
     }
@@ -394,6 +396,7 @@ impl DictWriter {
         }
     }
 
+    /// The dict written.
     pub fn finish(self) -> Value {
         Value::Dict(self.dict)
     }
@@ -519,10 +522,12 @@ pub struct PayloadWriter {
 }
 
 impl PayloadWriter {
+    /// An empty payload.
     pub fn new() -> PayloadWriter {
         PayloadWriter::default()
     }
 
+    /// Appends a positional argument that has a value.
     pub fn arg(&mut self, value: Value) {
         self.args.push(value);
         self.sent_args = self.args.len();
@@ -542,6 +547,7 @@ impl PayloadWriter {
         }
     }
 
+    /// Writes a keyword argument that has a value.
     pub fn kwarg(&mut self, name: &str, value: Value) {
         self.kwargs.insert(name.to_owned(), value);
     }
@@ -553,6 +559,7 @@ impl PayloadWriter {
         }
     }
 
+    /// The payload written; trailing absent optional arguments are left out.
     pub fn finish(mut self) -> Payload {
         self.args.truncate(self.sent_args);
         Payload::new(self.args, self.kwargs)

@@ -17,11 +17,14 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// A WAMP payload: positional args and keyword args.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Payload {
+    /// Positional arguments.
     pub args: List,
+    /// Keyword arguments.
     pub kwargs: Dict,
 }
 
 impl Payload {
+    /// A payload of these arguments.
     pub fn new(args: List, kwargs: Dict) -> Payload {
         Payload { args, kwargs }
     }
@@ -84,26 +87,33 @@ pub struct CallOptions {
 /// A RESULT.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CallResult {
+    /// The result's arguments.
     pub payload: Payload,
+    /// The RESULT details (`progress`, ...), as the router sent them.
     pub details: Dict,
 }
 
 /// Options of a REGISTER.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegisterOptions {
+    /// How the procedure URI is matched.
     pub match_policy: MatchPolicy,
+    /// Which callee the router picks when several registered.
     pub invoke: InvokePolicy,
+    /// Further options sent as they are.
     pub extra: Dict,
 }
 
 /// An INVOCATION handed to a callee.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Invocation {
+    /// The call's arguments.
     pub payload: Payload,
     /// The concrete procedure URI; routers send it for pattern-based registrations.
     pub procedure: Option<String>,
     /// The caller's session id, when disclosed.
     pub caller: Option<u64>,
+    /// The INVOCATION details, as the router sent them.
     pub details: Dict,
 }
 
@@ -114,6 +124,7 @@ pub type InvocationHandler =
 /// A registration, to unregister later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Registration {
+    /// The router's registration id.
     pub id: u64,
 }
 
@@ -124,24 +135,29 @@ pub struct PublishOptions {
     pub acknowledge: bool,
     /// Whether the publisher receives its own event (`None`: the router's default, no).
     pub exclude_me: Option<bool>,
+    /// Further options sent as they are.
     pub extra: Dict,
 }
 
 /// Options of a SUBSCRIBE.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubscribeOptions {
+    /// How the topic URI is matched.
     pub match_policy: MatchPolicy,
+    /// Further options sent as they are.
     pub extra: Dict,
 }
 
 /// An EVENT handed to a subscriber.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Event {
+    /// The event's arguments.
     pub payload: Payload,
     /// The concrete topic URI; routers send it for pattern-based subscriptions.
     pub topic: Option<String>,
     /// The publisher's session id, when disclosed.
     pub publisher: Option<u64>,
+    /// The EVENT details, as the router sent them.
     pub details: Dict,
 }
 
@@ -151,6 +167,7 @@ pub type EventHandler = Arc<dyn Fn(Event) -> BoxFuture<'static, ()> + Send + Syn
 /// A subscription, to unsubscribe later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Subscription {
+    /// The router's subscription id.
     pub id: u64,
 }
 

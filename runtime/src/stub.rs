@@ -61,6 +61,7 @@ pub struct Registrations<'s> {
 }
 
 impl<'s> Registrations<'s> {
+    /// Starts registering on `session`; nothing is registered yet.
     pub fn new(session: &'s dyn Session) -> Registrations<'s> {
         Registrations {
             session,
@@ -86,6 +87,7 @@ impl<'s> Registrations<'s> {
         }
     }
 
+    /// Everything registered, to unregister later.
     pub fn finish(self) -> Vec<Registration> {
         self.made
     }
@@ -106,6 +108,7 @@ pub struct Subscriptions<'s> {
 }
 
 impl<'s> Subscriptions<'s> {
+    /// Starts subscribing on `session`; nothing is subscribed yet.
     pub fn new(session: &'s dyn Session) -> Subscriptions<'s> {
         Subscriptions {
             session,
@@ -130,6 +133,7 @@ impl<'s> Subscriptions<'s> {
         }
     }
 
+    /// Everything subscribed, to unsubscribe later.
     pub fn finish(self) -> Vec<Subscription> {
         self.made
     }
@@ -148,7 +152,9 @@ impl fmt::Debug for Subscriptions<'_> {
 pub struct IncomingEvent {
     /// The concrete topic URI (the subscribed pattern when the router did not say).
     pub topic: String,
+    /// The values of the URI template's placeholders, taken from `topic`.
     pub placeholders: Placeholders,
+    /// The event's arguments.
     pub payload: Payload,
 }
 

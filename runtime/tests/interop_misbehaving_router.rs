@@ -1,14 +1,21 @@
 //! The client against a router that breaks the protocol (a scripted fake RawSocket router):
 //! malformed and unknown messages, messages of the wrong role, oversized and invalid frames,
 //! a dropped connection. The session must end with ABORT and fail every pending call, at once.
+//! Also what a hostile or careless router must not achieve: taking the reader down through a
+//! callee's panic, orphaning invocations, keeping abandoned subscriptions, growing the write
+//! queue with pings, or keeping a closed session's connection open by not reading.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use wamp_idl_runtime::client::ClientConfig;
 use wamp_idl_runtime::wire::{Message, Serializer};
-use wamp_idl_runtime::{CallOptions, Dict, ErrorKind, Payload, Session, Value};
+use wamp_idl_runtime::{
+    BoxFuture, CallOptions, Dict, ErrorKind, Event, EventHandler, Invocation, InvocationHandler, Payload,
+    RegisterOptions, Session, SubscribeOptions, Value, WampError,
+};
 
 const CLIENT_MAX_MESSAGE_SIZE: usize = 64 * 1024;
 
@@ -37,9 +44,8 @@ async fn read_frame(stream: &mut TcpStream) -> Option<Vec<u8>> {
     Some(payload)
 }
 
-/// Accepts one client and lets it join: RawSocket handshake, HELLO, WELCOME. Returns the
-/// connection and the request id of the client's first CALL.
-async fn accept_call(listener: TcpListener) -> Result<(TcpStream, u64), String> {
+/// Accepts one client and lets it join: RawSocket handshake, HELLO, WELCOME.
+async fn accept_join(listener: TcpListener) -> Result<TcpStream, String> {
     let (mut stream, _) = listener.accept().await.map_err(|error| error.to_string())?;
     let mut handshake = [0; 4];
     stream
@@ -68,11 +74,37 @@ async fn accept_call(listener: TcpListener) -> Result<(TcpStream, u64), String> 
         .write_all(&frame(&welcome))
         .await
         .map_err(|error| error.to_string())?;
-    let call = read_frame(&mut stream).await.ok_or("no CALL")?;
-    match Serializer::Json.decode(&call) {
-        Ok(Message::Call { request, .. }) => Ok((stream, request)),
-        _ => Err(format!("expected CALL, got {}", String::from_utf8_lossy(&call))),
+    Ok(stream)
+}
+
+/// Accepts one client, lets it join, and returns the connection and the request id of the
+/// client's first CALL.
+async fn accept_call(listener: TcpListener) -> Result<(TcpStream, u64), String> {
+    let mut stream = accept_join(listener).await?;
+    match receive(&mut stream).await? {
+        Message::Call { request, .. } => Ok((stream, request)),
+        other => Err(format!("expected CALL, got {other:?}")),
     }
+}
+
+/// The next message from the client.
+async fn receive(stream: &mut TcpStream) -> Result<Message, String> {
+    let payload = read_frame(stream)
+        .await
+        .ok_or("the client closed the connection")?;
+    Serializer::Json
+        .decode(&payload)
+        .map_err(|error| format!("{error}: {}", String::from_utf8_lossy(&payload)))
+}
+
+async fn send(stream: &mut TcpStream, message: &Message) -> Result<(), String> {
+    let bytes = Serializer::Json
+        .encode(message)
+        .map_err(|error| error.to_string())?;
+    stream
+        .write_all(&frame(&bytes))
+        .await
+        .map_err(|error| error.to_string())
 }
 
 /// Serves one client, misbehaving after its CALL. Returns what the client sent after that,
@@ -315,4 +347,301 @@ async fn rawsocket_pings_are_answered() {
     );
     let router = tokio::time::timeout(Duration::from_secs(5), router).await;
     assert!(matches!(router, Ok(Ok(Ok(())))), "the fake router: {router:?}");
+}
+
+/// A fake router on a free port, serving one client with `script`; returns the client's URL.
+async fn scripted_router<F>(
+    script: impl FnOnce(TcpListener) -> F,
+) -> (String, tokio::task::JoinHandle<F::Output>)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|error| panic!("bind: {error}"));
+    let port = listener
+        .local_addr()
+        .map(|address| address.port())
+        .unwrap_or_else(|error| panic!("{error}"));
+    (format!("rs://127.0.0.1:{port}"), tokio::spawn(script(listener)))
+}
+
+/// Lets the client register, then sends it INVOCATION `invocation` (twice when `repeat`),
+/// and returns what the client answered.
+async fn invoke(listener: TcpListener, invocation: u64, repeat: bool) -> Result<Message, String> {
+    let mut stream = accept_join(listener).await?;
+    let request = match receive(&mut stream).await? {
+        Message::Register { request, .. } => request,
+        other => return Err(format!("expected REGISTER, got {other:?}")),
+    };
+    send(
+        &mut stream,
+        &Message::Registered {
+            request,
+            registration: 9,
+        },
+    )
+    .await?;
+    let message = Message::Invocation {
+        request: invocation,
+        registration: 9,
+        details: Dict::new(),
+        args: Vec::new(),
+        kwargs: Dict::new(),
+    };
+    send(&mut stream, &message).await?;
+    if repeat {
+        send(&mut stream, &message).await?;
+    }
+    receive(&mut stream).await
+}
+
+#[tokio::test]
+async fn a_handler_panicking_before_its_future_fails_only_its_invocation() {
+    let (url, router) = scripted_router(|listener| invoke(listener, 5, false)).await;
+    let client = ClientConfig::new(url, "realm1")
+        .connect()
+        .await
+        .unwrap_or_else(|error| panic!("connect: {error}"));
+    let handler: InvocationHandler =
+        Arc::new(|_: Invocation| -> BoxFuture<'static, Result<Payload, WampError>> { panic!("no future") });
+    let registered = client
+        .register("com.example.procedure", RegisterOptions::default(), handler)
+        .await;
+    assert!(registered.is_ok(), "REGISTER: {registered:?}");
+    let answer = tokio::time::timeout(Duration::from_secs(5), router)
+        .await
+        .unwrap_or_else(|_| panic!("the client never answered the INVOCATION"))
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    let error = match answer {
+        Ok(Message::Error {
+            request_type,
+            request,
+            error,
+            ..
+        }) => Ok((request_type.to_string(), request, error)),
+        other => Err(other),
+    };
+    assert_eq!(
+        error,
+        Ok(("INVOCATION".to_owned(), 5, "wamp.error.runtime_error".to_owned())),
+        "the client's answer to the INVOCATION"
+    );
+    assert!(!client.is_closed(), "the session survives the panic");
+}
+
+#[tokio::test]
+async fn an_invocation_repeating_a_running_request_id_is_a_protocol_violation() {
+    let (url, router) = scripted_router(|listener| invoke(listener, 5, true)).await;
+    let client = ClientConfig::new(url, "realm1")
+        .connect()
+        .await
+        .unwrap_or_else(|error| panic!("connect: {error}"));
+    let handler: InvocationHandler = Arc::new(
+        |_: Invocation| -> BoxFuture<'static, Result<Payload, WampError>> {
+            Box::pin(std::future::pending())
+        },
+    );
+    let registered = client
+        .register("com.example.procedure", RegisterOptions::default(), handler)
+        .await;
+    assert!(registered.is_ok(), "REGISTER: {registered:?}");
+    let answer = tokio::time::timeout(Duration::from_secs(5), router)
+        .await
+        .unwrap_or_else(|_| panic!("the client never reacted to the repeated INVOCATION"))
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    let abort = match answer {
+        Ok(Message::Abort { reason, details }) => Ok((reason, details.get("message").cloned())),
+        other => Err(other),
+    };
+    assert_eq!(
+        abort,
+        Ok((
+            "wamp.error.protocol_violation".to_owned(),
+            Some(Value::String(
+                "INVOCATION 5 reuses the request id of an invocation still running".to_owned()
+            ))
+        )),
+        "what the client told the router"
+    );
+    assert!(client.is_closed(), "the session ended");
+}
+
+#[tokio::test]
+async fn an_abandoned_subscribe_is_undone_when_answered_late() {
+    let (url, router) = scripted_router(|listener| async move {
+        let mut stream = accept_join(listener).await?;
+        let request = match receive(&mut stream).await? {
+            Message::Subscribe { request, .. } => request,
+            other => return Err(format!("expected SUBSCRIBE, got {other:?}")),
+        };
+        let call = match receive(&mut stream).await? {
+            Message::Call { request, .. } => request,
+            other => return Err(format!("expected CALL, got {other:?}")),
+        };
+        send(
+            &mut stream,
+            &Message::Subscribed {
+                request,
+                subscription: 4,
+            },
+        )
+        .await?;
+        let event = Message::Event {
+            subscription: 4,
+            publication: 1,
+            details: Dict::new(),
+            args: Vec::new(),
+            kwargs: Dict::new(),
+        };
+        send(&mut stream, &event).await?;
+        let result = Message::Result {
+            request: call,
+            details: Dict::new(),
+            args: Vec::new(),
+            kwargs: Dict::new(),
+        };
+        send(&mut stream, &result).await?;
+        receive(&mut stream).await
+    })
+    .await;
+    let client = ClientConfig::new(url, "realm1")
+        .connect()
+        .await
+        .unwrap_or_else(|error| panic!("connect: {error}"));
+    let (events, mut delivered) = tokio::sync::mpsc::unbounded_channel();
+    let handler: EventHandler = Arc::new(move |event: Event| -> BoxFuture<'static, ()> {
+        let _ = events.send(event);
+        Box::pin(async {})
+    });
+    let subscribe = client.subscribe("com.example.topic", SubscribeOptions::default(), handler);
+    let abandoned = tokio::time::timeout(Duration::from_millis(200), subscribe).await;
+    assert!(
+        abandoned.is_err(),
+        "the SUBSCRIBE was not answered: {abandoned:?}"
+    );
+    let call = client
+        .call(
+            "com.example.procedure",
+            Payload::default(),
+            CallOptions::default(),
+        )
+        .await;
+    assert!(call.is_ok(), "the call after the late SUBSCRIBED: {call:?}");
+    let event = tokio::time::timeout(Duration::from_millis(200), delivered.recv()).await;
+    assert!(
+        matches!(event, Ok(None)),
+        "the abandoned subscription's handler is gone, not handed the event: {event:?}"
+    );
+    let router = tokio::time::timeout(Duration::from_secs(5), router)
+        .await
+        .unwrap_or_else(|_| panic!("the client left the late subscription in place"))
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    assert!(
+        matches!(router, Ok(Message::Unsubscribe { subscription: 4, .. })),
+        "what the client sent after the late SUBSCRIBED: {router:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_router_flooding_pings_without_reading_gets_no_pong_per_ping() {
+    const PINGS: usize = 400;
+    const PING_SIZE: usize = 64 * 1024;
+    let (url, router) = scripted_router(|listener| async move {
+        let (mut stream, request) = accept_call(listener).await?;
+        let mut ping = vec![1, 1, 0, 0];
+        ping.resize(4 + PING_SIZE, b'p');
+        // More pings than the socket buffers of both ends hold: the client's pongs pile up
+        // while this router does not read.
+        for _ in 0..PINGS {
+            stream.write_all(&ping).await.map_err(|error| error.to_string())?;
+        }
+        let result = format!("[50, {request}, {{}}]");
+        stream
+            .write_all(&frame(result.as_bytes()))
+            .await
+            .map_err(|error| error.to_string())?;
+        let mut pongs = 0;
+        let mut header = [0; 4];
+        while let Ok(Ok(_)) =
+            tokio::time::timeout(Duration::from_secs(1), stream.read_exact(&mut header)).await
+        {
+            let [kind, high, mid, low] = header;
+            let mut payload = vec![0; usize::from(high) << 16 | usize::from(mid) << 8 | usize::from(low)];
+            stream
+                .read_exact(&mut payload)
+                .await
+                .map_err(|error| error.to_string())?;
+            if kind == 2 {
+                pongs += 1;
+            }
+        }
+        Ok::<usize, String>(pongs)
+    })
+    .await;
+    let client = ClientConfig::new(url, "realm1")
+        .connect()
+        .await
+        .unwrap_or_else(|error| panic!("connect: {error}"));
+    let call = client.call(
+        "com.example.procedure",
+        Payload::default(),
+        CallOptions::default(),
+    );
+    let result = tokio::time::timeout(Duration::from_secs(30), call)
+        .await
+        .unwrap_or_else(|_| panic!("the call hung behind the pings"));
+    assert!(result.is_ok(), "the call after the pings: {result:?}");
+    let pongs = tokio::time::timeout(Duration::from_secs(30), router)
+        .await
+        .unwrap_or_else(|_| panic!("the fake router hung"))
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    assert!(
+        matches!(pongs, Ok(pongs) if (1..PINGS).contains(&pongs)),
+        "pongs for {PINGS} pings sent without reading: {pongs:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_router_that_stops_reading_loses_the_connection_after_close() {
+    const PUBLICATIONS: usize = 32;
+    const PUBLICATION_SIZE: usize = 1024 * 1024;
+    let (url, router) = scripted_router(|listener| async move {
+        let mut stream = accept_join(listener).await?;
+        // Not reading: the client's publications fill the socket buffers and block its writer.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let mut ping = vec![1, 1, 0, 0];
+        ping.resize(4 + 64 * 1024, b'p');
+        let writing = async {
+            loop {
+                stream.write_all(&ping).await?;
+            }
+        };
+        let outcome: Result<Result<(), std::io::Error>, _> =
+            tokio::time::timeout(Duration::from_secs(20), writing).await;
+        Ok::<_, String>(outcome.map(|written| written.map_err(|error| error.kind())))
+    })
+    .await;
+    let client = ClientConfig::new(url, "realm1")
+        .connect()
+        .await
+        .unwrap_or_else(|error| panic!("connect: {error}"));
+    let payload = Payload::new(vec![Value::String("x".repeat(PUBLICATION_SIZE))], Dict::new());
+    for _ in 0..PUBLICATIONS {
+        let published = client
+            .publish("com.example.topic", payload.clone(), Default::default())
+            .await;
+        assert!(published.is_ok(), "an unacknowledged PUBLISH: {published:?}");
+    }
+    let closed = client.close().await;
+    assert!(closed.is_err(), "the router never answers GOODBYE: {closed:?}");
+    let router = tokio::time::timeout(Duration::from_secs(30), router)
+        .await
+        .unwrap_or_else(|_| panic!("the fake router hung"))
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    assert!(
+        matches!(router, Ok(Ok(Err(_)))),
+        "the router's writes to the closed session must fail, not block: {router:?}"
+    );
 }

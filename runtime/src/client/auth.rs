@@ -157,8 +157,8 @@ fn wampcra_signature(secret: &str, extra: &Dict) -> Result<String, Error> {
     let key = match extra.get("salt") {
         None | Some(Value::Null) => secret.to_owned(),
         Some(Value::String(salt)) => {
-            let iterations = challenge_integer(extra, "iterations", 1000)?;
-            let key_length = challenge_integer(extra, "keylen", 32)?;
+            let iterations = challenge_integer(extra, "iterations", 1000, MAX_WAMPCRA_ITERATIONS)?;
+            let key_length = challenge_integer(extra, "keylen", 32, MAX_WAMPCRA_KEY_LENGTH)?;
             derive_wampcra_key(secret, salt, iterations, key_length as usize)
         }
         Some(other) => {
@@ -187,13 +187,26 @@ fn challenge_string(extra: &Dict) -> Result<&str, Error> {
     }
 }
 
-fn challenge_integer(extra: &Dict, key: &str, default: u32) -> Result<u32, Error> {
+/// The most PBKDF2 iterations a WAMP-CRA challenge may ask for. The derivation runs on the
+/// runtime's thread, beyond the reach of the connect timeout, so the router must not choose
+/// its cost freely; Crossbar and Autobahn default to 1000.
+const MAX_WAMPCRA_ITERATIONS: u32 = 1_000_000;
+/// The longest derived WAMP-CRA key a challenge may ask for, in bytes; Crossbar and Autobahn
+/// default to 32. It bounds the allocation and, with the iterations, the derivation's cost.
+const MAX_WAMPCRA_KEY_LENGTH: u32 = 256;
+
+/// A positive integer of the challenge's extra, at most `max`; `default` when absent.
+fn challenge_integer(extra: &Dict, key: &str, default: u32, max: u32) -> Result<u32, Error> {
     match extra.get(key) {
         None | Some(Value::Null) => Ok(default),
         Some(Value::Integer(value)) => u32::try_from(*value)
             .ok()
-            .filter(|value| *value > 0)
-            .ok_or_else(|| auth_error(format!("the challenge's `{key}` is out of range: {value}"))),
+            .filter(|value| (1..=max).contains(value))
+            .ok_or_else(|| {
+                auth_error(format!(
+                    "the challenge's `{key}` is {value}, outside the accepted range 1 to {max}"
+                ))
+            }),
         Some(other) => Err(auth_error(format!(
             "the challenge's `{key}` must be an integer, got {}",
             other.kind_name()
@@ -244,6 +257,37 @@ mod tests {
                 ("keylen", Value::Integer(16)),
             ],
             "L2aow8lvKzX3e49SvO3raspnHLsY7ehUaF4C85EsXs8=",
+        );
+    }
+
+    #[test]
+    fn wampcra_derivations_the_router_cannot_afford_are_refused() {
+        let check = |key: &str, value: i128, expected: &str| {
+            let extra = Dict::from([
+                ("challenge".to_owned(), Value::String("challenge-text".to_owned())),
+                ("salt".to_owned(), Value::String("salt123".to_owned())),
+                (key.to_owned(), Value::Integer(value)),
+            ]);
+            let answer = wampcra_signature("secret", &extra).map_err(|error| error.to_string());
+            assert_eq!(answer, Err(expected.to_owned()), "{key} = {value}");
+        };
+        check(
+            "keylen",
+            i128::from(u32::MAX),
+            "protocol error: authentication: the challenge's `keylen` is 4294967295, \
+             outside the accepted range 1 to 256",
+        );
+        check(
+            "iterations",
+            i128::from(u32::MAX),
+            "protocol error: authentication: the challenge's `iterations` is 4294967295, \
+             outside the accepted range 1 to 1000000",
+        );
+        check(
+            "iterations",
+            0,
+            "protocol error: authentication: the challenge's `iterations` is 0, \
+             outside the accepted range 1 to 1000000",
         );
     }
 

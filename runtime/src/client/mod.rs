@@ -66,11 +66,13 @@ impl ClientConfig {
         }
     }
 
+    /// How messages are encoded (JSON by default); the router must support it.
     pub fn serializer(mut self, serializer: Serializer) -> ClientConfig {
         self.serializer = serializer;
         self
     }
 
+    /// How to authenticate when joining (anonymous by default).
     pub fn credentials(mut self, credentials: Credentials) -> ClientConfig {
         self.credentials = credentials;
         self

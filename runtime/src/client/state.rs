@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -25,7 +25,8 @@ pub type ProgressiveInvocationHandler = Arc<
 /// WAMP ids are integers in [1, 2^53].
 const MAX_ID: u64 = 1 << 53;
 
-/// How long `close` waits for the router's GOODBYE.
+/// How long closing waits on the router: for its GOODBYE, and then for it to take the last
+/// messages off the connection.
 pub(crate) const GOODBYE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What a caller's pending call receives.
@@ -40,6 +41,20 @@ pub(crate) struct PendingRequest {
     pub(crate) kind: RequestKind,
     /// Receives the new registration, subscription or publication id (0 for the others).
     pub(crate) reply: oneshot::Sender<Result<u64, Error>>,
+}
+
+/// Removes a pending request when its requester stops waiting: on timeout, and also when the
+/// requesting future is dropped, so that abandoned requests do not pile up in the session and a
+/// late answer installs no handler that nobody can remove.
+struct ForgetRequest<'a> {
+    shared: &'a Shared,
+    request: u64,
+}
+
+impl Drop for ForgetRequest<'_> {
+    fn drop(&mut self) {
+        self.shared.lock().requests.remove(&self.request);
+    }
 }
 
 /// The request's kind, with what its success installs.
@@ -90,6 +105,9 @@ pub(crate) struct Shared {
     max_outgoing_size: Option<usize>,
     decode_limits: DecodeLimits,
     outgoing: mpsc::UnboundedSender<Outgoing>,
+    /// Whether a RawSocket pong waits in `outgoing`; while one does, further pings go
+    /// unanswered, so a router that pings faster than it reads cannot grow the queue.
+    pong_queued: AtomicBool,
     next_request: AtomicU64,
     state: Mutex<State>,
     ended: watch::Sender<bool>,
@@ -128,6 +146,7 @@ impl Shared {
             max_outgoing_size: joined.max_outgoing_size,
             decode_limits: joined.decode_limits,
             outgoing,
+            pong_queued: AtomicBool::new(false),
             next_request: AtomicU64::new(1),
             state: Mutex::new(State::default()),
             ended: watch::Sender::new(false),
@@ -244,13 +263,14 @@ impl Shared {
             self.queue(&state, bytes)?;
             state.requests.insert(request, PendingRequest { kind, reply });
         }
+        let _forget_on_exit = ForgetRequest {
+            shared: self,
+            request,
+        };
         let answer = match self.default_timeout {
             Some(timeout) => match tokio::time::timeout(timeout, answer).await {
                 Ok(answer) => answer,
-                Err(_) => {
-                    self.lock().requests.remove(&request);
-                    return Err(Error::new(ErrorKind::Timeout));
-                }
+                Err(_) => return Err(Error::new(ErrorKind::Timeout)),
             },
             None => answer.await,
         };
@@ -473,8 +493,9 @@ impl Shared {
     fn complete_request(&self, request: u64, answer: MessageType, id: u64) -> bool {
         let mut state = self.lock();
         let Some(pending) = state.requests.remove(&request) else {
-            // The requester timed out; what it asked for happened anyway, unknown to anyone.
+            // The requester gave up; what it asked for happened anyway, unknown to anyone.
             tracing::debug!(session = self.session_id, %answer, request, "answer to an unknown request");
+            self.release_abandoned(&state, answer, id);
             return true;
         };
         let (asked, expected) = pending.kind.message_types();
@@ -501,6 +522,26 @@ impl Shared {
         true
     }
 
+    /// Undoes a registration or subscription whose requester gave up before the router
+    /// answered, so that the router does not route to this session what nobody handles. One
+    /// the session holds anyway (a second SUBSCRIBE to the same topic) stays.
+    fn release_abandoned(&self, state: &State, answer: MessageType, id: u64) {
+        let release = match answer {
+            MessageType::Registered if !state.registrations.contains_key(&id) => Message::Unregister {
+                request: self.next_request_id(),
+                registration: id,
+            },
+            MessageType::Subscribed if !state.subscriptions.contains_key(&id) => Message::Unsubscribe {
+                request: self.next_request_id(),
+                subscription: id,
+            },
+            _ => return,
+        };
+        if let Ok(bytes) = self.encode(&release) {
+            let _ = self.queue(state, bytes);
+        }
+    }
+
     fn handle_event(&self, subscription: u64, details: Dict, payload: Payload) {
         let event = Event {
             payload,
@@ -524,19 +565,31 @@ impl Shared {
         details: Dict,
         payload: Payload,
     ) -> bool {
-        let mut state = self.lock();
-        let Some(handler) = state.registrations.get(&registration).cloned() else {
-            let error = invocation_error(
-                request,
-                WampError::with_message(
-                    "wamp.error.no_such_registration",
-                    format!("this callee has no registration {registration}"),
-                ),
-            );
-            if let Ok(bytes) = self.encode(&error) {
-                let _ = self.queue(&state, bytes);
+        let handler = {
+            let state = self.lock();
+            if state.invocations.contains_key(&request) {
+                drop(state);
+                // Listing it would orphan the running task, which INTERRUPT and the session's end
+                // could then no longer abort.
+                self.protocol_violation(format!(
+                    "INVOCATION {request} reuses the request id of an invocation still running"
+                ));
+                return false;
             }
-            return true;
+            let Some(handler) = state.registrations.get(&registration).cloned() else {
+                let error = invocation_error(
+                    request,
+                    WampError::with_message(
+                        "wamp.error.no_such_registration",
+                        format!("this callee has no registration {registration}"),
+                    ),
+                );
+                if let Ok(bytes) = self.encode(&error) {
+                    let _ = self.queue(&state, bytes);
+                }
+                return true;
+            };
+            handler
         };
         let progress = InvocationProgress {
             shared: Arc::clone(self),
@@ -549,16 +602,21 @@ impl Shared {
             caller: details.get("caller").and_then(as_id),
             details,
         };
+        // The handler is called without the lock: it may use the session before it returns its
+        // future, and may panic there, which must fail the invocation, not the reader.
+        let running = std::panic::catch_unwind(AssertUnwindSafe(|| handler(invocation, progress)))
+            .map(|future| AssertUnwindSafe(future).catch_unwind());
+        let mut state = self.lock();
+        if state.ended.is_some() {
+            return false;
+        }
         let shared = Arc::clone(self);
-        let running = AssertUnwindSafe(handler(invocation, progress)).catch_unwind();
         // The lock is held until the task is listed, so the task cannot finish unlisted.
         let task = tokio::spawn(async move {
-            let outcome = running.await.unwrap_or_else(|_| {
-                Err(WampError::with_message(
-                    "wamp.error.runtime_error",
-                    "the callee's handler panicked",
-                ))
-            });
+            let outcome = match running {
+                Ok(running) => running.await.unwrap_or_else(|_| Err(handler_panicked())),
+                Err(_) => Err(handler_panicked()),
+            };
             shared.finish_invocation(request, outcome);
         });
         state.invocations.insert(request, task.abort_handle());
@@ -674,6 +732,10 @@ impl InvocationProgress {
     }
 }
 
+fn handler_panicked() -> WampError {
+    WampError::with_message("wamp.error.runtime_error", "the callee's handler panicked")
+}
+
 fn invocation_error(request: u64, error: WampError) -> Message {
     Message::Error {
         request_type: MessageType::Invocation,
@@ -723,7 +785,9 @@ async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
                 return;
             }
             Some(Ok(Frame::Ping(payload))) => {
-                let _ = shared.outgoing.send(Outgoing::Pong(payload));
+                if !shared.pong_queued.swap(true, Ordering::AcqRel) {
+                    let _ = shared.outgoing.send(Outgoing::Pong(payload));
+                }
             }
             Some(Ok(Frame::Message(bytes))) => {
                 let message = match shared.serializer.decode_with(&bytes, &shared.decode_limits) {
@@ -744,21 +808,41 @@ async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
     }
 }
 
+/// Writes queued frames until told to close or the transport fails; once the session has
+/// ended, only for [`GOODBYE_TIMEOUT`] more.
+///
+/// A router that stopped reading would otherwise keep the writer blocked, and with it the
+/// task and the connection, after the session is long gone.
+async fn run_writer(shared: Arc<Shared>, writer: FrameWriter, queue: mpsc::UnboundedReceiver<Outgoing>) {
+    let mut ended = shared.ended.subscribe();
+    let writing = write_queue(&shared, writer, queue);
+    tokio::pin!(writing);
+    tokio::select! {
+        () = &mut writing => return,
+        _ = ended.wait_for(|ended| *ended) => {}
+    }
+    if tokio::time::timeout(GOODBYE_TIMEOUT, writing).await.is_err() {
+        tracing::debug!(
+            session = shared.session_id,
+            "the router did not take the last messages; the connection is dropped"
+        );
+    }
+}
+
 /// Writes queued frames until told to close or the transport fails.
 ///
 /// Every frame already queued when the writer wakes goes out in the same write: with many
 /// calls in flight, one system call carries many messages.
-async fn run_writer(
-    shared: Arc<Shared>,
-    mut writer: FrameWriter,
-    mut queue: mpsc::UnboundedReceiver<Outgoing>,
-) {
+async fn write_queue(shared: &Shared, mut writer: FrameWriter, mut queue: mpsc::UnboundedReceiver<Outgoing>) {
     while let Some(first) = queue.recv().await {
         let mut next = Some(first);
         let mut closing = false;
         let mut written = Ok(());
         while let Some(outgoing) = next.take() {
             closing = matches!(outgoing, Outgoing::Close);
+            if matches!(outgoing, Outgoing::Pong(_)) {
+                shared.pong_queued.store(false, Ordering::Release);
+            }
             written = writer.feed(outgoing).await;
             if closing || written.is_err() {
                 break;

@@ -21,6 +21,8 @@ type WebSocket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// The largest RawSocket frame length the 3-byte length field can express.
 const RAWSOCKET_MAX_FRAME: usize = (1 << 24) - 1;
+/// The read buffer's capacity kept between RawSocket frames.
+const RAWSOCKET_READ_BUFFER: usize = 64 * 1024;
 /// How many bytes of fed RawSocket frames wait for a flush before they are written anyway
 /// (tungstenite's WebSocket write buffer does the same at 128 KiB).
 const RAWSOCKET_WRITE_BUFFER: usize = 64 * 1024;
@@ -314,6 +316,8 @@ fn take_rawsocket_frame(buffer: &mut Vec<u8>, max_length: usize) -> Result<Optio
         return Ok(None);
     }
     let payload = buffer.drain(..4 + length).skip(4).collect();
+    // One large message must not pin its size in memory for the session's lifetime.
+    buffer.shrink_to(RAWSOCKET_READ_BUFFER);
     match kind {
         0 => Ok(Some(RawFrame::Message(payload))),
         1 => Ok(Some(RawFrame::Ping(payload))),
@@ -465,6 +469,25 @@ mod tests {
             &[0x10, 0, 0, 0],
             255,
             Err("protocol error: the router sent a RawSocket frame header with reserved bits set (0x10)"),
+        );
+    }
+
+    #[test]
+    fn a_large_frame_does_not_keep_its_memory() {
+        let length = 1 << 20;
+        let mut buffer = vec![0, 0x10, 0, 0];
+        buffer.resize(4 + length, b'x');
+        buffer.extend_from_slice(&[2, 0, 0, 0]);
+        let taken = take_rawsocket_frame(&mut buffer, length).map_err(|error| error.to_string());
+        assert!(
+            matches!(&taken, Ok(Some(RawFrame::Message(payload))) if payload.len() == length),
+            "the large frame"
+        );
+        assert_eq!(buffer, [2, 0, 0, 0], "what is left after the large frame");
+        assert!(
+            buffer.capacity() <= RAWSOCKET_READ_BUFFER,
+            "the read buffer keeps {} bytes",
+            buffer.capacity()
         );
     }
 

@@ -163,6 +163,7 @@ pub struct DecodeLimits {
 }
 
 impl DecodeLimits {
+    /// Limits allowing lists and dicts to nest `max_depth` deep.
     pub fn new(max_depth: usize) -> DecodeLimits {
         DecodeLimits { max_depth }
     }
