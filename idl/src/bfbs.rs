@@ -297,6 +297,7 @@ fn lower_object(index: &Index, object: reflection::Object<'_>) -> Result<Object,
     }
     // flatc sorts fields by name; the model keeps them in id (declaration) order.
     fields.sort_by_key(|field| field.id);
+    check_unique_fields(&name, &fields)?;
     Ok(Object {
         name,
         is_struct: object.is_struct(),
@@ -304,6 +305,33 @@ fn lower_object(index: &Index, object: reflection::Object<'_>) -> Result<Object,
         attributes: attributes(object.attributes()),
         docs: docs(object.documentation()),
     })
+}
+
+/// Rejects two fields with one id or one name (`fields` in id order), which flatc never
+/// writes and which would make generated code read the wrong slot or fail to compile.
+fn check_unique_fields(owner: &QualifiedName, fields: &[Field]) -> Result<(), ReadError> {
+    for pair in fields.windows(2) {
+        if let [first, second] = pair
+            && first.id == second.id
+        {
+            return Err(ReadError::Inconsistent(format!(
+                "fields `{owner}.{}` and `{owner}.{}` have the same id {}",
+                first.name, second.name, first.id
+            )));
+        }
+    }
+    let mut names: Vec<&str> = fields.iter().map(|field| field.name.as_str()).collect();
+    names.sort_unstable();
+    for pair in names.windows(2) {
+        if let [first, second] = pair
+            && first == second
+        {
+            return Err(ReadError::Inconsistent(format!(
+                "`{owner}` has two fields named `{first}`"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Lowers a field; `None` for the hidden `_type` companion of a union (or union vector).
@@ -735,6 +763,24 @@ mod tests {
     fn rejects_a_name_declared_twice() {
         let bytes = schema_bytes(&[("a.T", false, vec![]), ("a.T", true, vec![])], &[]);
         check_rejected(&bytes, "inconsistent binary schema: `a.T` is declared twice");
+    }
+
+    #[test]
+    fn rejects_fields_sharing_an_id_or_a_name() {
+        let cases = [
+            (
+                vec![field("a", 0, BaseType::Int, -1), field("b", 0, BaseType::Int, -1)],
+                "fields `T.a` and `T.b` have the same id 0",
+            ),
+            (
+                vec![field("x", 0, BaseType::Int, -1), field("x", 1, BaseType::Int, -1)],
+                "`T` has two fields named `x`",
+            ),
+        ];
+        for (fields, problem) in cases {
+            let bytes = schema_bytes(&[("T", false, fields)], &[]);
+            check_rejected(&bytes, &format!("inconsistent binary schema: {problem}"));
+        }
     }
 
     #[test]

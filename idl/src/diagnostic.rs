@@ -21,12 +21,16 @@ pub struct FileId(pub u32);
 /// A byte range in one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
+    /// The file the range is in.
     pub file: FileId,
+    /// Byte offset of the first byte.
     pub start: u32,
+    /// Byte offset just past the last byte (equal to `start` for a point).
     pub end: u32,
 }
 
 impl Span {
+    /// A span of byte offsets; offsets beyond `u32::MAX` (files over 4 GiB) saturate.
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
         Span {
             file,
@@ -49,22 +53,34 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// The 1-based line and column (in characters) of a byte offset.
+    ///
+    /// Spans come from callers too, so any offset is accepted: one past the end means
+    /// the end, and one inside a multi-byte character means that character.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let line_start = self.line_starts[line];
+        let offset = self.text.floor_char_boundary(offset);
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        let line_start = self.line_starts.get(line).copied().unwrap_or(0);
         let column = self
             .text
             .get(line_start..offset)
-            .map_or(offset - line_start, |prefix| prefix.chars().count());
+            .map_or(0, |prefix| prefix.chars().count());
         (line + 1, column + 1)
     }
 
-    /// The text of a 1-based line, without its line break.
+    /// The text of a 1-based line, without its line break; empty for a line the file
+    /// does not have.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts[line - 1];
+        let Some(&start) = line.checked_sub(1).and_then(|index| self.line_starts.get(index)) else {
+            return "";
+        };
         let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
-        self.text[start..end].trim_end_matches(['\n', '\r'])
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 }
 
@@ -88,8 +104,9 @@ impl SourceMap {
         FileId(u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX))
     }
 
-    pub fn get(&self, id: FileId) -> &SourceFile {
-        &self.files[id.0 as usize]
+    /// The file of an id; `None` for an id that this map did not hand out.
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(usize::try_from(id.0).ok()?)
     }
 
     /// The id of a file already added under that path.
@@ -109,13 +126,16 @@ impl SourceMap {
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Worth fixing, but the schema is still used (unless warnings are denied).
     Warning,
+    /// The schema cannot be used.
     Error,
 }
 
 /// A message about a place in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether the problem stops the load.
     pub severity: Severity,
     /// Where; `None` for problems without a place (a file that cannot be opened).
     pub span: Option<Span>,
@@ -126,6 +146,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error at a place (or `None` for one without a place).
     pub fn error(span: impl Into<Option<Span>>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
@@ -135,6 +156,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning at a place (or `None` for one without a place).
     pub fn warning(span: impl Into<Option<Span>>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
@@ -156,28 +178,34 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Adds a diagnostic after those found so far.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.list.push(diagnostic);
     }
 
+    /// Adds an error (see [`Diagnostic::error`]).
     pub fn error(&mut self, span: impl Into<Option<Span>>, message: impl Into<String>) {
         self.push(Diagnostic::error(span, message));
     }
 
+    /// Adds a warning (see [`Diagnostic::warning`]).
     pub fn warning(&mut self, span: impl Into<Option<Span>>, message: impl Into<String>) {
         self.push(Diagnostic::warning(span, message));
     }
 
+    /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.list
             .iter()
             .any(|diagnostic| diagnostic.severity == Severity::Error)
     }
 
+    /// How many diagnostics are errors.
     pub fn error_count(&self) -> usize {
         self.count(Severity::Error)
     }
 
+    /// How many diagnostics are warnings.
     pub fn warning_count(&self) -> usize {
         self.count(Severity::Warning)
     }
@@ -196,10 +224,12 @@ impl Diagnostics {
         }
     }
 
+    /// Every diagnostic, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.list.iter()
     }
 
+    /// Whether there is no diagnostic at all.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
@@ -211,6 +241,16 @@ impl Diagnostics {
             render_one(&mut out, sources, diagnostic);
         }
         out
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    /// Every diagnostic, in the order found.
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_iter()
     }
 }
 
@@ -234,7 +274,11 @@ fn render_located(out: &mut String, sources: &SourceMap, span: Option<Span>, wor
         let _ = writeln!(out, "{word}: {message}");
         return;
     };
-    let file = sources.get(span.file);
+    // A diagnostic rendered against another load's sources has no file to show.
+    let Some(file) = sources.get(span.file) else {
+        let _ = writeln!(out, "{word}: {message}");
+        return;
+    };
     let path = file.path.display();
     if file.text.is_empty() {
         let _ = writeln!(out, "{path}: {word}: {message}");
@@ -243,7 +287,9 @@ fn render_located(out: &mut String, sources: &SourceMap, span: Option<Span>, wor
     let (line, column) = file.line_col(span.start as usize);
     let _ = writeln!(out, "{path}:{line}:{column}: {word}: {message}");
     let text = file.line_text(line);
-    let (end_line, end_column) = file.line_col(span.end as usize);
+    // An end inside a character still underlines that whole character.
+    let end = file.text.ceil_char_boundary(span.end as usize);
+    let (end_line, end_column) = file.line_col(end);
     let caret_end = if end_line == line {
         end_column
     } else {
@@ -251,10 +297,23 @@ fn render_located(out: &mut String, sources: &SourceMap, span: Option<Span>, wor
     };
     let width = caret_end.saturating_sub(column).max(1);
     let gutter = " ".repeat(line.to_string().len());
-    let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let shown: String = text.chars().map(shown_char).collect();
     let _ = writeln!(out, "{gutter} |");
     let _ = writeln!(out, "{line} | {shown}");
     let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(column - 1), "^".repeat(width));
+}
+
+/// How a character of a snippet line is shown: one column per character, so that the
+/// carets stay under it, and nothing that a terminal would act on (a stray carriage
+/// return or escape sequence rewriting the output, or bidirectional overrides
+/// reordering it).
+fn shown_char(character: char) -> char {
+    match character {
+        '\t' => ' ',
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+        _ if character.is_control() => '\u{fffd}',
+        _ => character,
+    }
 }
 
 #[cfg(test)]
@@ -276,6 +335,56 @@ mod tests {
             15,
             18,
             "s.fbs:2:6: error: unknown type `Foo`\n  |\n2 |   x: Foo;\n  |      ^^^\n",
+        );
+    }
+
+    #[test]
+    fn span_starting_inside_a_character_points_at_that_character() {
+        check(
+            "x: Ü;\n",
+            4,
+            5,
+            "s.fbs:1:4: error: unknown type `Foo`\n  |\n1 | x: Ü;\n  |    ^\n",
+        );
+    }
+
+    #[test]
+    fn span_ending_inside_a_character_underlines_all_of_it() {
+        check(
+            "x: Üb;\n",
+            3,
+            4,
+            "s.fbs:1:4: error: unknown type `Foo`\n  |\n1 | x: Üb;\n  |    ^\n",
+        );
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_not_sent_to_the_terminal() {
+        check(
+            "a\u{1b}[2J\r\u{202e} Foo\n",
+            10,
+            13,
+            "s.fbs:1:9: error: unknown type `Foo`\n  |\n1 | a\u{fffd}[2J\u{fffd}\u{fffd} Foo\n  |         ^^^\n",
+        );
+    }
+
+    #[test]
+    fn span_past_the_end_of_the_file_points_at_its_end() {
+        check(
+            "table T {",
+            50,
+            60,
+            "s.fbs:1:10: error: unknown type `Foo`\n  |\n1 | table T {\n  |          ^\n",
+        );
+    }
+
+    #[test]
+    fn span_in_a_file_of_another_source_map_renders_without_place() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.error(Span::new(FileId(7), 0, 1), "unknown type `Foo`");
+        assert_eq!(
+            diagnostics.render(&SourceMap::default()),
+            "error: unknown type `Foo`\n"
         );
     }
 

@@ -37,6 +37,7 @@ pub struct Loader {
 }
 
 impl Loader {
+    /// A loader without include directories that keeps warnings as warnings.
     pub fn new() -> Loader {
         Loader::default()
     }
@@ -54,6 +55,7 @@ impl Loader {
         self
     }
 
+    /// The include directories, in the order they are searched.
     pub fn include_dirs(&self) -> &[PathBuf] {
         &self.include_dirs
     }
@@ -78,10 +80,10 @@ impl Loader {
 
     /// Loads one binary schema given as bytes, under a display path.
     pub fn load_bfbs_bytes(&self, path: impl Into<PathBuf>, bytes: &[u8]) -> Loaded {
-        self.load_inputs(vec![Input::BfbsBytes(path.into(), bytes.to_vec())])
+        self.load_inputs(vec![Input::BfbsBytes(path.into(), bytes)])
     }
 
-    fn load_inputs(&self, inputs: Vec<Input>) -> Loaded {
+    fn load_inputs(&self, inputs: Vec<Input<'_>>) -> Loaded {
         let mut sources = SourceMap::default();
         let mut diagnostics = Diagnostics::default();
         let mut parts = Vec::new();
@@ -103,7 +105,7 @@ impl Loader {
                 }
                 Input::BfbsBytes(path, bytes) => {
                     let file = sources.add(path, String::new());
-                    bfbs::read(&bytes, file, &mut diagnostics)
+                    bfbs::read(bytes, file, &mut diagnostics)
                 }
             };
             parts.extend(part);
@@ -127,14 +129,17 @@ impl Loader {
 /// What one input (a `.fbs` with its includes, or a `.bfbs`) contributes to a load.
 #[derive(Debug, Default)]
 pub struct Part {
+    /// The declarations of the input (and its includes).
     pub schema: Schema,
+    /// Where each declaration of `schema` is, for diagnostics of later stages.
     pub locations: Locations,
 }
 
-enum Input {
+/// One input of a load; binary schemas given as bytes are borrowed, not copied.
+enum Input<'bytes> {
     File(PathBuf),
     FbsText(PathBuf, String),
-    BfbsBytes(PathBuf, Vec<u8>),
+    BfbsBytes(PathBuf, &'bytes [u8]),
 }
 
 fn is_bfbs(path: &Path) -> bool {
@@ -145,8 +150,11 @@ fn is_bfbs(path: &Path) -> bool {
 /// needed to render them.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The merged schema with its WAMP interfaces; `None` when any diagnostic is an error.
     pub schema: Option<Schema>,
+    /// Every error and warning of the load, in the order found.
     pub diagnostics: Diagnostics,
+    /// Every file read, which the diagnostics' spans point into.
     pub sources: SourceMap,
 }
 
@@ -200,6 +208,7 @@ pub enum ErrorKind {
 }
 
 impl Error {
+    /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }

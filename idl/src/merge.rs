@@ -72,9 +72,9 @@ impl Conflicts<'_> {
             Some(_) => {
                 let item = Item::Declaration(name.clone());
                 let first = self.kept.span(&item);
-                let first_file = first.map_or_else(
+                let first_file = first.and_then(|span| self.sources.get(span.file)).map_or_else(
                     || "an earlier input".to_owned(),
-                    |span| format!("`{}`", self.sources.get(span.file).path.display()),
+                    |file| format!("`{}`", file.path.display()),
                 );
                 self.diagnostics.push(
                     Diagnostic::warning(

@@ -79,7 +79,7 @@ impl Schema {
         self.objects
             .binary_search_by(|object| object.name.cmp(name))
             .ok()
-            .map(|index| &self.objects[index])
+            .and_then(|index| self.objects.get(index))
     }
 
     /// The enum or union of that qualified name.
@@ -87,18 +87,22 @@ impl Schema {
         self.enums
             .binary_search_by(|enumeration| enumeration.name.cmp(name))
             .ok()
-            .map(|index| &self.enums[index])
+            .and_then(|index| self.enums.get(index))
     }
 }
 
 /// A table or a struct.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Object {
+    /// The qualified name.
     pub name: QualifiedName,
+    /// A `struct` (fixed layout, inline) rather than a `table`.
     pub is_struct: bool,
     /// Fields in id order (declaration order unless `id` attributes say otherwise).
     pub fields: Vec<Field>,
+    /// The declaration's attributes.
     pub attributes: Attributes,
+    /// The doc comment above the declaration.
     pub docs: Docs,
 }
 
@@ -112,18 +116,23 @@ impl Object {
 /// A field of a table or struct.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Field {
+    /// The field name as declared.
     pub name: String,
     /// The flatc field id (vtable slot); for structs the declaration index.
     pub id: u16,
+    /// The field's type.
     pub ty: Type,
     /// The default of a scalar table field; `None` for non-scalars and struct fields.
     pub default: Option<DefaultValue>,
     /// How the field's presence works in FlatBuffers.
     pub presence: Presence,
+    /// Marked `deprecated` (flatc keeps its id reserved).
     pub deprecated: bool,
     /// Marked `key` (sorted vector key).
     pub key: bool,
+    /// The field's attributes.
     pub attributes: Attributes,
+    /// The doc comment above the field.
     pub docs: Docs,
 }
 
@@ -166,16 +175,27 @@ fn serialize_float<S: serde::Serializer>(value: &f64, serializer: S) -> Result<S
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scalar {
+    /// `bool`
     Bool,
+    /// `byte` (`int8`)
     Byte,
+    /// `ubyte` (`uint8`)
     UByte,
+    /// `short` (`int16`)
     Short,
+    /// `ushort` (`uint16`)
     UShort,
+    /// `int` (`int32`)
     Int,
+    /// `uint` (`uint32`)
     UInt,
+    /// `long` (`int64`)
     Long,
+    /// `ulong` (`uint64`)
     ULong,
+    /// `float` (`float32`)
     Float,
+    /// `double` (`float64`)
     Double,
 }
 
@@ -215,10 +235,12 @@ impl Scalar {
         })
     }
 
+    /// Whether it is a signed or unsigned integer (not `bool`, not a float).
     pub fn is_integer(self) -> bool {
         !matches!(self, Scalar::Bool | Scalar::Float | Scalar::Double)
     }
 
+    /// Whether it is `float` or `double`.
     pub fn is_float(self) -> bool {
         matches!(self, Scalar::Float | Scalar::Double)
     }
@@ -228,7 +250,9 @@ impl Scalar {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Type {
+    /// A scalar.
     Scalar(Scalar),
+    /// `string`.
     String,
     /// `[T]`.
     Vector(Box<Type>),
@@ -236,20 +260,28 @@ pub enum Type {
     Vector64(Box<Type>),
     /// `[T:N]`, only in structs.
     Array {
+        /// The element type.
         element: Box<Type>,
+        /// The number of elements.
         length: u16,
     },
+    /// A table, referenced by offset.
     Table(QualifiedName),
+    /// A struct, stored inline.
     Struct(QualifiedName),
     /// An enum, with its underlying integer type.
     Enum {
+        /// The enum.
         name: QualifiedName,
+        /// Its underlying integer type.
         underlying: Scalar,
     },
+    /// A union (one of several tables, with a type tag).
     Union(QualifiedName),
 }
 
 impl Type {
+    /// Whether it is stored inline as a number (a scalar or an enum).
     pub fn is_scalar(&self) -> bool {
         matches!(self, Type::Scalar(_) | Type::Enum { .. })
     }
@@ -258,14 +290,18 @@ impl Type {
 /// An enum or a union.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Enum {
+    /// The qualified name.
     pub name: QualifiedName,
+    /// A `union` rather than an `enum`.
     pub is_union: bool,
     /// The underlying integer type (`ubyte` for unions).
     pub underlying: Scalar,
     /// Values sorted by value (stably; `ulong` ones as unsigned), as flatc stores them;
     /// unions start with the implicit `NONE = 0`.
     pub values: Vec<EnumValue>,
+    /// The declaration's attributes.
     pub attributes: Attributes,
+    /// The doc comment above the declaration.
     pub docs: Docs,
 }
 
@@ -285,29 +321,37 @@ pub struct EnumValue {
     pub value: i64,
     /// For a union member, the table it holds (`None` for `NONE`).
     pub union_type: Option<QualifiedName>,
+    /// The value's attributes.
     pub attributes: Attributes,
+    /// The doc comment above the value.
     pub docs: Docs,
 }
 
 /// An `rpc_service`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Service {
+    /// The qualified name.
     pub name: QualifiedName,
     /// Calls in declaration order.
     pub calls: Vec<RpcCall>,
+    /// The service's attributes (the WAMP ones among them).
     pub attributes: Attributes,
+    /// The doc comment above the service.
     pub docs: Docs,
 }
 
 /// A method of an `rpc_service`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RpcCall {
+    /// The method name as declared.
     pub name: String,
     /// The request table.
     pub request: QualifiedName,
     /// The response table.
     pub response: QualifiedName,
+    /// The call's attributes (the WAMP ones among them).
     pub attributes: Attributes,
+    /// The doc comment above the call.
     pub docs: Docs,
 }
 
@@ -323,6 +367,7 @@ pub struct Interface {
     pub uuid: Option<String>,
     /// The URI prefix every method URI starts with (the service's `wampuri`).
     pub prefix: UriTemplate,
+    /// The doc comment of the `rpc_service`.
     pub docs: Docs,
     /// Procedures and topics in declaration order.
     pub methods: Vec<Method>,
@@ -331,7 +376,9 @@ pub struct Interface {
 /// A procedure or topic of an interface.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Method {
+    /// The method name (of the `rpc_service` call).
     pub name: String,
+    /// Procedure or topic (the call's `type` attribute).
     pub kind: MethodKind,
     /// The resolved, absolute URI (prefix included), placeholders as written.
     pub uri: UriTemplate,
@@ -342,14 +389,17 @@ pub struct Method {
     pub request: Payload,
     /// Procedure: RESULT/YIELD payload. Topic: the acknowledgement (normally `Void`).
     pub response: Payload,
+    /// The doc comment of the call.
     pub docs: Docs,
 }
 
 /// Whether a method is a procedure or a topic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MethodKind {
+    /// Called with CALL, answered with RESULT.
     Procedure,
+    /// Published with PUBLISH, delivered as EVENT.
     Topic,
 }
 

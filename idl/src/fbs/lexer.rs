@@ -204,16 +204,38 @@ impl Lexer<'_, '_> {
 
     /// A string ends at its closing quote; a line break or the end of the file before
     /// it is an error (flatc rejects control characters in strings).
+    ///
+    /// A character beyond the Basic Multilingual Plane is written as a surrogate pair
+    /// `\uD83D\uDE00`, which [`unescape`] joins; half of a pair has no value, so it is
+    /// an error (as in flatc) rather than a silent U+FFFD.
     fn string(&mut self, quote: u8) {
         let start = self.position;
         self.position += 1;
+        // Where the last `\u` high surrogate starts, until its low surrogate follows.
+        let mut open_high_surrogate: Option<usize> = None;
         loop {
-            match self.bytes.get(self.position) {
+            let at = self.position;
+            match self.bytes.get(at) {
                 Some(&byte) if byte == quote => {
+                    self.unpaired_high_surrogate(open_high_surrogate.take());
                     self.position += 1;
                     break;
                 }
-                Some(b'\\') => self.escape(),
+                Some(b'\\') => match self.escape() {
+                    Some(0xD800..=0xDBFF) => {
+                        self.unpaired_high_surrogate(open_high_surrogate.replace(at));
+                    }
+                    Some(0xDC00..=0xDFFF) => {
+                        if open_high_surrogate.take().is_none() {
+                            self.diagnostics.error(
+                                self.span(at, self.position),
+                                "unpaired low surrogate in string (`\\uDC00`..`\\uDFFF` must follow a high \
+                                 surrogate `\\uD800`..`\\uDBFF`)",
+                            );
+                        }
+                    }
+                    _ => self.unpaired_high_surrogate(open_high_surrogate.take()),
+                },
                 Some(b'\n' | b'\r') | None => {
                     self.diagnostics.error(
                         self.span(start, self.position),
@@ -228,13 +250,28 @@ impl Lexer<'_, '_> {
                     );
                     self.position += 1;
                 }
-                Some(_) => self.position += 1,
+                Some(_) => {
+                    self.unpaired_high_surrogate(open_high_surrogate.take());
+                    self.position += 1;
+                }
             }
         }
         self.push(TokenKind::String, start);
     }
 
-    fn escape(&mut self) {
+    /// Reports a high surrogate escape (starting at `start`) that no low one follows.
+    fn unpaired_high_surrogate(&mut self, start: Option<usize>) {
+        if let Some(start) = start {
+            self.diagnostics.error(
+                self.span(start, start + 6),
+                "unpaired high surrogate in string (`\\uD800`..`\\uDBFF` must be followed by a low \
+                 surrogate `\\uDC00`..`\\uDFFF`)",
+            );
+        }
+    }
+
+    /// Checks one escape sequence and moves past it; the code of a well-formed `\uNNNN`.
+    fn escape(&mut self) -> Option<u32> {
         let start = self.position;
         let digits = match self.peek(1) {
             Some(b'n' | b't' | b'r' | b'b' | b'f' | b'"' | b'\'' | b'\\' | b'/') => 0,
@@ -247,32 +284,34 @@ impl Lexer<'_, '_> {
                     self.span(start, end),
                     "unknown escape in string (expected one of \\n \\t \\r \\b \\f \\\" \\' \\\\ \\/ \\xNN \\uNNNN)",
                 );
-                return;
+                return None;
             }
         };
         self.position += 2;
+        if digits == 0 {
+            return None;
+        }
         let hex_end = self.position + digits;
-        let all_hex = self
-            .bytes
+        let hex = self
+            .text
             .get(self.position..hex_end)
-            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
-        if all_hex {
-            self.position = hex_end;
-            if digits == 2 && self.bytes[start + 2] >= b'8' {
-                self.diagnostics.error(
-                    self.span(start, hex_end),
-                    "`\\x` escape above `\\x7f` (flatc would produce invalid UTF-8; use `\\u`)",
-                );
-            }
-        } else {
+            .filter(|hex| hex.bytes().all(|byte| byte.is_ascii_hexdigit()));
+        let Some(code) = hex.and_then(|hex| u32::from_str_radix(hex, 16).ok()) else {
+            let letter = if digits == 2 { 'x' } else { 'u' };
             self.diagnostics.error(
                 self.span(start, start + 2),
-                format!(
-                    "escape `\\{}` must be followed by {digits} hex digits",
-                    self.bytes[start + 1] as char
-                ),
+                format!("escape `\\{letter}` must be followed by {digits} hex digits"),
+            );
+            return None;
+        };
+        self.position = hex_end;
+        if digits == 2 && code > 0x7f {
+            self.diagnostics.error(
+                self.span(start, hex_end),
+                "`\\x` escape above `\\x7f` (flatc would produce invalid UTF-8; use `\\u`)",
             );
         }
+        (digits == 4).then_some(code)
     }
 
     fn char_end(&self, position: usize) -> usize {
@@ -292,7 +331,8 @@ impl Lexer<'_, '_> {
         }
         match self.peek(0) {
             Some(b'a'..=b'z' | b'A'..=b'Z' | b'_') => return self.signed_word(start),
-            Some(b'0'..=b'9' | b'.') => {}
+            Some(b'0'..=b'9') => {}
+            Some(b'.') if self.peek(1).is_some_and(|next| next.is_ascii_digit()) => {}
             _ => {
                 self.diagnostics.error(
                     self.span(start, self.position),
@@ -423,7 +463,7 @@ pub fn unescape(literal: &str) -> Cow<'_, str> {
             Some('b') => '\u{8}',
             Some('f') => '\u{c}',
             Some('x') => hex_char(&mut chars, 2),
-            Some('u') => hex_char(&mut chars, 4),
+            Some('u') => unicode_escape(&mut chars),
             Some(other) => other,
             None => break,
         };
@@ -433,10 +473,30 @@ pub fn unescape(literal: &str) -> Cow<'_, str> {
 }
 
 fn hex_char(chars: &mut std::str::Chars<'_>, digits: usize) -> char {
-    let code = chars
+    char::from_u32(hex_code(chars, digits)).unwrap_or('\u{fffd}')
+}
+
+fn hex_code(chars: &mut std::str::Chars<'_>, digits: usize) -> u32 {
+    chars
         .by_ref()
         .take(digits)
-        .fold(0, |code, digit| code * 16 + digit.to_digit(16).unwrap_or(0));
+        .fold(0, |code, digit| code * 16 + digit.to_digit(16).unwrap_or(0))
+}
+
+/// The character of a `\u` escape (after the `u`), joining a surrogate pair.
+fn unicode_escape(chars: &mut std::str::Chars<'_>) -> char {
+    let code = hex_code(chars, 4);
+    if (0xD800..=0xDBFF).contains(&code) {
+        let mut rest = chars.clone();
+        if rest.next() == Some('\\') && rest.next() == Some('u') {
+            let low = hex_code(&mut rest, 4);
+            if (0xDC00..=0xDFFF).contains(&low) {
+                *chars = rest;
+                let joined = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                return char::from_u32(joined).unwrap_or('\u{fffd}');
+            }
+        }
+    }
     char::from_u32(code).unwrap_or('\u{fffd}')
 }
 
@@ -533,17 +593,21 @@ mod tests {
     #[test]
     fn malformed_numbers_are_reported() {
         check(
-            "0x - -foo 1e",
+            "0x - -foo 1e +. -.5",
             &[
                 "Integer(0x)",
                 "Integer(-)",
                 "Float(-foo)",
                 "Float(1e)",
+                "Integer(+)",
+                "Dot(.)",
+                "Float(-.5)",
                 "EndOfFile()",
                 "error Some((0, 2)): expected hexadecimal digits after `0x`",
                 "error Some((3, 4)): expected a number after the sign",
                 "error Some((5, 9)): expected a number after the sign, found `foo`",
                 "error Some((10, 12)): expected digits in the exponent of the number",
+                "error Some((13, 14)): expected a number after the sign",
             ],
         );
     }
@@ -555,6 +619,7 @@ mod tests {
             &[r#"String("a\"b")"#, "String('c')", "EndOfFile()"],
         );
         assert_eq!(unescape(r#""q\"\u00e9\x41\/\n""#), "q\"éA/\n");
+        assert_eq!(unescape(r#""\uD83D\ude00!""#), "😀!");
         assert!(matches!(unescape(r#""plain""#), Cow::Borrowed("plain")));
     }
 
@@ -571,6 +636,26 @@ mod tests {
                 "error Some((2, 4)): unknown escape in string (expected one of \\n \\t \\r \\b \\f \\\" \\' \\\\ \\/ \\xNN \\uNNNN)",
                 "error Some((7, 11)): `\\x` escape above `\\x7f` (flatc would produce invalid UTF-8; use `\\u`)",
                 "error Some((13, 18)): unterminated string (missing closing quote)",
+            ],
+        );
+    }
+
+    #[test]
+    fn unpaired_surrogates_are_reported() {
+        check(
+            r#""\ud83d" "\ude00" "\ud83d\ud83d\ude00" "\ud83dx" "\u12G4""#,
+            &[
+                r#"String("\ud83d")"#,
+                r#"String("\ude00")"#,
+                r#"String("\ud83d\ud83d\ude00")"#,
+                r#"String("\ud83dx")"#,
+                r#"String("\u12G4")"#,
+                "EndOfFile()",
+                "error Some((1, 7)): unpaired high surrogate in string (`\\uD800`..`\\uDBFF` must be followed by a low surrogate `\\uDC00`..`\\uDFFF`)",
+                "error Some((10, 16)): unpaired low surrogate in string (`\\uDC00`..`\\uDFFF` must follow a high surrogate `\\uD800`..`\\uDBFF`)",
+                "error Some((19, 25)): unpaired high surrogate in string (`\\uD800`..`\\uDBFF` must be followed by a low surrogate `\\uDC00`..`\\uDFFF`)",
+                "error Some((40, 46)): unpaired high surrogate in string (`\\uD800`..`\\uDBFF` must be followed by a low surrogate `\\uDC00`..`\\uDFFF`)",
+                "error Some((50, 52)): escape `\\u` must be followed by 4 hex digits",
             ],
         );
     }

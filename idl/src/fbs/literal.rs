@@ -89,12 +89,41 @@ fn parse_hex_float(text: &str) -> Result<f64, FloatError> {
     let exponent: i32 = parse_integer(exponent)
         .and_then(|value| i32::try_from(value).ok())
         .ok_or(FloatError::Invalid)?;
-    let mut value = 0.0f64;
-    for character in whole.chars().chain(fraction.chars()) {
-        value = value * 16.0 + f64::from(character.to_digit(16).ok_or(FloatError::Invalid)?);
+    // Only the first 16 significant digits (64 bits, more than an `f64` holds) enter the
+    // mantissa; each later one scales the exponent instead. Accumulating them all would
+    // overflow to infinity on a long mantissa, and infinity times a small power is NaN.
+    let mut mantissa_value = 0u64;
+    let mut significant = 0usize;
+    let mut binary_exponent = i64::from(exponent);
+    for (position, character) in whole.chars().chain(fraction.chars()).enumerate() {
+        let digit = character.to_digit(16).ok_or(FloatError::Invalid)?;
+        let in_fraction = position >= whole.len();
+        if significant == 0 && digit == 0 {
+            if in_fraction {
+                binary_exponent -= 4;
+            }
+            continue;
+        }
+        if significant < 16 {
+            mantissa_value = mantissa_value * 16 + u64::from(digit);
+            significant += 1;
+            if in_fraction {
+                binary_exponent -= 4;
+            }
+        } else if !in_fraction {
+            binary_exponent += 4;
+        }
     }
-    let fraction_bits = i32::try_from(fraction.len() * 4).map_err(|_| FloatError::Invalid)?;
-    Ok(value * 2f64.powi(exponent.saturating_sub(fraction_bits)))
+    // Two halves, so that neither power over- or underflows when the product would not.
+    let half = binary_exponent / 2;
+    let scale =
+        |power: i64| 2f64.powi(i32::try_from(power).unwrap_or(if power < 0 { i32::MIN } else { i32::MAX }));
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "rounding to the nearest `f64` is the point"
+    )]
+    let value = mantissa_value as f64;
+    Ok(value * scale(half) * scale(binary_exponent - half))
 }
 
 #[cfg(test)]
@@ -129,6 +158,14 @@ mod tests {
             ("3", Ok(3.0)),
             ("0x1p3", Ok(8.0)),
             ("0x1.8p-1", Ok(0.75)),
+            ("0x0.001p12", Ok(1.0)),
+            ("0x00010p0", Ok(16.0)),
+            // 16^300 overflows an `f64`, times 2^-2000 it does not.
+            (
+                &format!("0x1{}p-2000", "0".repeat(300)),
+                Ok(2f64.powi(1200 - 2000)),
+            ),
+            ("0x1.00000000000000000001p0", Ok(1.0)),
             ("-Infinity", Ok(f64::NEG_INFINITY)),
             ("INF", Ok(f64::INFINITY)),
             ("0x10", Err(FloatError::HexWithoutExponent)),

@@ -82,7 +82,7 @@ impl Loading<'_, '_, '_> {
     }
 
     fn parse(&mut self, file: FileId) -> syntax::File {
-        let text = &self.sources.get(file).text;
+        let text = self.sources.get(file).map_or("", |source| source.text.as_str());
         let mut found = Diagnostics::default();
         let tokens = lexer::lex(text, file, &mut found);
         let parsed = parser::parse(&tokens, text, file, &mut found);
@@ -95,7 +95,7 @@ impl Loading<'_, '_, '_> {
     /// Like flatc's `-I`: the including file's directory first, then each include
     /// directory in order.
     fn include(&mut self, including: FileId, literal: Span) -> Option<FileId> {
-        let source = self.sources.get(including);
+        let source = self.sources.get(including)?;
         let literal_text = source
             .text
             .get(literal.start as usize..literal.end as usize)
@@ -142,7 +142,7 @@ impl Loading<'_, '_, '_> {
 /// Moves diagnostics found by one stage over to `into`, ordered by place (stable, so
 /// diagnostics at the same place keep the order in which they were found).
 fn append_in_source_order(found: Diagnostics, into: &mut Diagnostics) {
-    let mut found: Vec<Diagnostic> = found.iter().cloned().collect();
+    let mut found: Vec<Diagnostic> = found.into_iter().collect();
     found.sort_by_key(|diagnostic| diagnostic.span);
     for diagnostic in found {
         into.push(diagnostic);

@@ -7,6 +7,8 @@
 mod tables;
 mod uri;
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
@@ -55,10 +57,12 @@ struct Analysis<'a> {
     diagnostics: &'a mut Diagnostics,
 }
 
-/// A method already seen in an interface, to detect a second one answering the same URIs.
-struct Seen {
-    kind: MethodKind,
-    key: Vec<Option<String>>,
+/// The first method of each kind and URI match key in an interface, to detect a second
+/// one answering the same URIs (a map, so that a large interface is not checked pairwise).
+type SeenUris = HashMap<(MethodKind, Vec<Option<String>>), Earlier>;
+
+/// The method that first claimed a URI.
+struct Earlier {
     name: String,
     item: Item,
 }
@@ -75,7 +79,7 @@ impl Analysis<'_> {
         let prefix = self.prefix(service, &declaration);
         let no_prefix = ParsedUri::empty();
         let resolve_against = prefix.as_ref().unwrap_or(&no_prefix);
-        let mut seen = Vec::new();
+        let mut seen = SeenUris::new();
         let methods = service
             .calls
             .iter()
@@ -197,7 +201,7 @@ impl Analysis<'_> {
         service: &Service,
         prefix: &ParsedUri,
         call: &RpcCall,
-        seen: &mut Vec<Seen>,
+        seen: &mut SeenUris,
     ) -> Option<Method> {
         let item = Item::Call(service.name.clone(), call.name.clone());
         let kind = self.method_kind(service, call, &item);
@@ -307,34 +311,35 @@ impl Analysis<'_> {
         kind: MethodKind,
         uri: &UriTemplate,
         item: Item,
-        seen: &mut Vec<Seen>,
+        seen: &mut SeenUris,
     ) {
-        let key = uri::match_key(uri);
-        if let Some(earlier) = seen.iter().find(|seen| seen.kind == kind && seen.key == key) {
-            let kind_word = match kind {
-                MethodKind::Procedure => "procedure",
-                MethodKind::Topic => "topic",
-            };
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    self.locations.span(&item),
-                    format!(
-                        "{kind_word} `{}` of interface `{}` has the same URI `{}` as `{}`",
-                        call.name, service.name, uri.text, earlier.name
-                    ),
-                )
-                .with_note(
-                    self.locations.span(&earlier.item),
-                    format!("`{}` is declared here", earlier.name),
+        let earlier = match seen.entry((kind, uri::match_key(uri))) {
+            Entry::Occupied(earlier) => &*earlier.into_mut(),
+            Entry::Vacant(slot) => {
+                slot.insert(Earlier {
+                    name: call.name.clone(),
+                    item,
+                });
+                return;
+            }
+        };
+        let kind_word = match kind {
+            MethodKind::Procedure => "procedure",
+            MethodKind::Topic => "topic",
+        };
+        self.diagnostics.push(
+            Diagnostic::warning(
+                self.locations.span(&item),
+                format!(
+                    "{kind_word} `{}` of interface `{}` has the same URI `{}` as `{}`",
+                    call.name, service.name, uri.text, earlier.name
                 ),
-            );
-        }
-        seen.push(Seen {
-            kind,
-            key,
-            name: call.name.clone(),
-            item,
-        });
+            )
+            .with_note(
+                self.locations.span(&earlier.item),
+                format!("`{}` is declared here", earlier.name),
+            ),
+        );
     }
 
     /// Reports URI findings, each pointing at its component inside the attribute value.

@@ -85,11 +85,11 @@ fn check_optional(table: &Object, locations: &Locations, diagnostics: &mut Diagn
     let mut first_optional = None;
     for field in travelling_fields(table) {
         let optional = field.attributes.contains_key("optional");
-        let item = Item::Field(table.name.clone(), field.name.clone());
+        let item = || Item::Field(table.name.clone(), field.name.clone());
         if is_kwarg(field) {
             if optional {
                 diagnostics.warning(
-                    locations.span(&attribute(item, "optional")),
+                    locations.span(&attribute(item(), "optional")),
                     format!(
                         "`optional` has no effect on keyword field `{}.{}`: keyword arguments are always optional",
                         table.name, field.name
@@ -100,7 +100,7 @@ fn check_optional(table: &Object, locations: &Locations, diagnostics: &mut Diagn
             first_optional = first_optional.or(Some(field));
         } else if let Some(earlier) = first_optional {
             diagnostics.error(
-                locations.span(&item),
+                locations.span(&item()),
                 format!(
                     "positional field `{}.{}` follows the `optional` positional field `{}` and must be \
                      `optional` too: only trailing positional arguments may be left out",

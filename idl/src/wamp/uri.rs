@@ -4,6 +4,7 @@
 //! byte range into the attribute value, so the caller can point at the offending
 //! component rather than the whole string.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::diagnostic::Severity;
@@ -67,13 +68,17 @@ pub(crate) fn parse(text: &str, findings: &mut Vec<Finding>) -> Option<ParsedUri
     let errors_before = error_count(findings);
     let mut components = Vec::new();
     let mut ranges = Vec::new();
+    // A set rather than a scan of the earlier components: a long URI stays linear.
+    let mut placeholder_names = HashSet::new();
     let mut start = 0;
     for piece in text.split('.') {
         let range = start..start + piece.len();
         start = range.end + 1;
         if let Some(component) = parse_component(text, piece, range.clone(), findings) {
-            if let UriComponent::Placeholder(placeholder) = &component {
-                report_repeated_name(text, placeholder, &range, &components, findings);
+            if let UriComponent::Placeholder(placeholder) = &component
+                && !placeholder_names.insert(placeholder.name.clone())
+            {
+                findings.push(repeated_name(text, placeholder, &range));
             }
             components.push(component);
             ranges.push(range);
@@ -183,25 +188,15 @@ fn is_identifier(text: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn report_repeated_name(
-    text: &str,
-    placeholder: &Placeholder,
-    range: &Range<usize>,
-    earlier: &[UriComponent],
-    findings: &mut Vec<Finding>,
-) {
-    let repeated = earlier.iter().any(
-        |component| matches!(component, UriComponent::Placeholder(other) if other.name == placeholder.name),
-    );
-    if repeated {
-        findings.push(Finding::error(
-            range.clone(),
-            format!(
-                "placeholder name `{}` appears twice in `{text}`",
-                placeholder.name
-            ),
-        ));
-    }
+/// The error for a placeholder named like an earlier one of the URI `text`.
+fn repeated_name(text: &str, placeholder: &Placeholder, range: &Range<usize>) -> Finding {
+    Finding::error(
+        range.clone(),
+        format!(
+            "placeholder name `{}` appears twice in `{text}`",
+            placeholder.name
+        ),
+    )
 }
 
 /// A method URI resolved against its interface's prefix.
@@ -252,15 +247,16 @@ pub(crate) fn resolve_name(prefix: &ParsedUri, name: &str, findings: &mut Vec<Fi
 fn relative(prefix: &ParsedUri, method: ParsedUri, findings: &mut Vec<Finding>) -> Option<Resolved> {
     let uri = join(&prefix.template, &method.template);
     let errors_before = error_count(findings);
+    let prefix_names: HashSet<&str> = prefix
+        .template
+        .placeholders()
+        .map(|placeholder| placeholder.name.as_str())
+        .collect();
     for (component, range) in method.template.components.iter().zip(&method.ranges) {
-        if let UriComponent::Placeholder(placeholder) = component {
-            report_repeated_name(
-                &uri.text,
-                placeholder,
-                range,
-                &prefix.template.components,
-                findings,
-            );
+        if let UriComponent::Placeholder(placeholder) = component
+            && prefix_names.contains(placeholder.name.as_str())
+        {
+            findings.push(repeated_name(&uri.text, placeholder, range));
         }
     }
     (error_count(findings) == errors_before).then_some(Resolved {

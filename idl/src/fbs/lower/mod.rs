@@ -331,8 +331,7 @@ impl<'s, 't> Lowering<'s, 't, '_> {
 fn text_of(sources: &SourceMap, span: Span) -> &str {
     sources
         .get(span.file)
-        .text
-        .get(span.start as usize..span.end as usize)
+        .and_then(|file| file.text.get(span.start as usize..span.end as usize))
         .unwrap_or("")
 }
 fn scalar_bits(scalar: Scalar) -> u32 {
