@@ -128,8 +128,11 @@ impl Builder {
 
     /// Generates the code of `inputs` (`.fbs` or `.bfbs`, loaded together) into
     /// `<out_dir>/<file_name>.rs`, speaking Cargo's build-script protocol: a
-    /// `cargo:rerun-if-changed` line for every file read, a `cargo:warning` line for
-    /// every line of the rendered warnings, and, on error, the diagnostics on stderr.
+    /// `cargo:rerun-if-changed` line for every file read and a `cargo:warning` line for
+    /// every line of the rendered warnings.
+    ///
+    /// On error nothing is printed: the error carries the rendered diagnostics, and
+    /// returning it from `main` (or unwrapping it) shows them once.
     ///
     /// Files whose content did not change are not rewritten.
     pub fn compile<P: AsRef<Path>>(&self, inputs: &[P]) -> Result<(), Error> {
@@ -154,9 +157,8 @@ impl Builder {
         for path in dedup(input_files.chain(&files_read)) {
             directive(format_args!("rerun-if-changed={}", path.display()))?;
         }
-        let print = |error: &Error| eprintln!("{error}");
-        let (code_path, docs_path) = self.output_paths(inputs.first()).inspect_err(print)?;
-        let generated = self.generate_loaded(loaded).inspect_err(print)?;
+        let (code_path, docs_path) = self.output_paths(inputs.first())?;
+        let generated = self.generate_loaded(loaded)?;
         for line in generated.warnings.lines() {
             directive(format_args!("warning={line}"))?;
         }
@@ -219,7 +221,7 @@ impl Builder {
             })?,
         };
         let stem = match (&self.file_name, first_input) {
-            (Some(stem), _) => stem.clone(),
+            (Some(stem), _) => plain_stem(stem)?,
             (None, Some(input)) => wamp_idl::catalog::name_of(input)
                 .map_or(input.as_path(), Path::new)
                 .file_stem()
@@ -233,6 +235,21 @@ impl Builder {
         };
         let docs_path = self.docs.as_ref().map(|request| out_dir.join(&request.path));
         Ok((out_dir.join(format!("{stem}.rs")), docs_path))
+    }
+}
+
+/// A [`Builder::file_name`] checked to name a file directly in the output directory:
+/// `clock.rs` would give `clock.rs.rs`, and `../clock` a file outside it.
+fn plain_stem(stem: &str) -> Result<String, Error> {
+    let plain = !stem.is_empty()
+        && !stem.ends_with(".rs")
+        && Path::new(stem).file_name().is_some_and(|name| name == stem);
+    if plain {
+        Ok(stem.to_owned())
+    } else {
+        Err(Error::config(format!(
+            "`file_name(\"{stem}\")`: expected a file stem without directory or `.rs`, such as \"clock\""
+        )))
     }
 }
 

@@ -15,6 +15,8 @@ use wamp_idl::model::{
 
 /// The whole model as pretty JSON (stable, no source locations), with a final newline.
 pub fn json(schema: &Schema) -> String {
+    // Serializing the model cannot fail: its maps have string keys and it holds no
+    // non-serializable values, so there is no error to pass on.
     let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
     text.push('\n');
     text

@@ -21,14 +21,20 @@ pub enum ErrorKind {
     NameCollision {
         /// The Rust name both map to.
         rust_name: String,
-        /// The two schema names.
+        /// The schema name that took the Rust name first.
         first: String,
+        /// The schema name that wanted it too.
         second: String,
     },
     /// A docs template failed to load or render.
     Template(String),
     /// Reading or writing a file failed.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
     /// The generator was set up wrongly (no output directory, no input...).
     Config(String),
     /// A model that contradicts itself (only from hand-built or edited models, never from the
@@ -37,10 +43,12 @@ pub enum ErrorKind {
 }
 
 impl Error {
+    /// An error of the given kind.
     pub fn new(kind: ErrorKind) -> Error {
         Error { kind }
     }
 
+    /// What went wrong, for callers that handle some kinds differently.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
     }

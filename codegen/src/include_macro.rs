@@ -6,8 +6,9 @@
 //! ```
 //!
 //! Paths are relative to the crate root (`CARGO_MANIFEST_DIR`), like every path a
-//! build script sees; `catalog:<file>` names a schema bundled with wamp-idl. The expansion is the generated code plus, for every file read
-//! (includes too), `const _: &[u8] = ::core::include_bytes!("<absolute path>");`, the
+//! build script sees; `catalog:<file>` names a schema bundled with wamp-idl. The
+//! expansion is the generated code plus, for every file read (includes too),
+//! `const _: &[u8] = ::core::include_bytes!("<absolute path>");`, the
 //! stable way to make Cargo rebuild the crate when a schema changes. Errors become a
 //! `compile_error!` at the path literal, with the rendered diagnostics and paths shown
 //! relative to the crate root.

@@ -100,6 +100,32 @@ fn file_name_renames_the_output() -> TestResult {
 }
 
 #[test]
+fn file_name_must_be_a_plain_stem() -> TestResult {
+    let project = Project::new()?;
+    for stem in ["", "api.rs", "../api", "sub/api", ".."] {
+        let error = Builder::new()
+            .out_dir(project.out())
+            .file_name(stem)
+            .compile(&[project.schema("calc.fbs")])
+            .err()
+            .ok_or_else(|| format!("file_name({stem:?}) must be refused"))?;
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "`file_name({stem:?})`: expected a file stem without directory or `.rs`, such as \"clock\""
+            )
+        );
+    }
+    assert_eq!(project.outputs()?, Vec::<String>::new());
+    assert_eq!(
+        project.root.path().read_dir()?.count(),
+        2,
+        "nothing written beside `out/`"
+    );
+    Ok(())
+}
+
+#[test]
 fn unchanged_output_is_not_rewritten() -> TestResult {
     let project = Project::new()?;
     let builder = Builder::new().out_dir(project.out());

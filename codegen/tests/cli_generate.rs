@@ -202,5 +202,34 @@ fn invalid_runtime_path_exits_1_naming_it() {
     let dir = schemas();
     let run = generate(dir.path(), &["--runtime-path", "not a path", "calc.fbs"]);
     assert_eq!((run.code, run.stdout.as_str()), (Some(1), ""), "{run:?}");
-    assert!(run.stderr.contains("`not a path`"), "{run:?}");
+    assert!(
+        run.stderr.starts_with("error: runtime path `not a path`"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn unwritable_output_names_the_directory_and_no_temporary_file() {
+    let dir = schemas();
+    let run = generate(dir.path(), &["-o", "missing/api.rs", "calc.fbs"]);
+    assert_eq!((run.code, run.stdout.as_str()), (Some(1), ""), "{run:?}");
+    assert_eq!(
+        run.stderr, "error: missing: No such file or directory (os error 2)\n",
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_reader_closing_stdout_early_ends_quietly() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = schemas();
+    let (reader, writer) = std::io::pipe()?;
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_wamp-idl"))
+        .args(["generate", "calc.fbs"])
+        .current_dir(dir.path())
+        .stdout(writer)
+        .output()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!((output.status.code(), stderr.as_ref()), (Some(0), ""));
+    Ok(())
 }

@@ -78,6 +78,7 @@ impl Format {
 /// How to render docs.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// Markdown or HTML.
     pub format: Format,
     /// A directory whose templates override the embedded ones of the same name.
     pub templates: Option<PathBuf>,

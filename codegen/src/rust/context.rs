@@ -63,6 +63,7 @@ pub enum Placement {
     Keyword,
 }
 
+/// The schema, the options, and what was worked out about them once for every generator.
 pub struct Context<'a> {
     pub schema: &'a Schema,
     pub options: &'a Options,
@@ -83,9 +84,15 @@ impl<'a> Context<'a> {
             .type_attributes
             .iter()
             .map(|(target, attribute)| {
-                let parsed = syn::parse_str::<TokenStream>(attribute)
-                    .map_err(|error| Error::config(format!("type attribute `{attribute}`: {error}")))?;
-                Ok((target.clone(), parsed))
+                // Parsed as attributes here, so that `derive(Hash)` without `#[…]` is
+                // reported as the option's mistake rather than as unparsable generated code.
+                let parsed = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, attribute)
+                    .map_err(|error| {
+                        Error::config(format!(
+                            "type attribute `{attribute}`: {error}; expected attributes such as `#[derive(Hash)]`"
+                        ))
+                    })?;
+                Ok((target.clone(), quote!(#(#parsed)*)))
             })
             .collect::<Result<_, Error>>()?;
         let mut payloads = BTreeMap::new();

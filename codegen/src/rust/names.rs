@@ -76,21 +76,25 @@ impl Scope {
         for name in reserved {
             scope
                 .taken
-                .insert((*name).to_owned(), format!("the generated `{name}`"));
+                .insert(ident(name).to_string(), format!("the generated `{name}`"));
         }
         scope
     }
 
     /// Takes `rust_name` for the schema name `schema_name`; two schema names may not
     /// end up as one Rust name.
+    ///
+    /// Names are compared as the identifiers [`ident`] makes of them, since that can map
+    /// two converted names to one (`Café` and `Cafè` both become `Caf_`).
     pub fn claim(&mut self, rust_name: &str, schema_name: &str) -> Result<(), Error> {
-        match self.taken.entry(rust_name.to_owned()) {
+        let identifier = ident(rust_name).to_string();
+        match self.taken.entry(identifier) {
             Entry::Vacant(entry) => {
                 entry.insert(schema_name.to_owned());
                 Ok(())
             }
             Entry::Occupied(entry) => Err(Error::new(ErrorKind::NameCollision {
-                rust_name: rust_name.to_owned(),
+                rust_name: entry.key().clone(),
                 first: entry.get().clone(),
                 second: schema_name.to_owned(),
             })),
@@ -142,6 +146,19 @@ mod tests {
                 "`demo.foo_bar` and `demo.FooBar` both become `FooBar` in Rust; rename one of them"
                     .to_owned()
             )
+        );
+    }
+
+    #[test]
+    fn names_that_become_one_identifier_collide() {
+        let mut scope = Scope::default();
+        assert!(scope.claim(&type_name("Café"), "demo.Café").is_ok());
+        let error = scope
+            .claim(&type_name("Cafè"), "demo.Cafè")
+            .map_err(|error| error.to_string());
+        assert_eq!(
+            error,
+            Err("`demo.Café` and `demo.Cafè` both become `Caf_` in Rust; rename one of them".to_owned())
         );
     }
 }

@@ -136,6 +136,15 @@ fn options_choose_the_sides_the_runtime_path_and_attributes() {
         ..Options::default()
     };
     check(fbs, &bad_path, Err("runtime path `not a path`: unexpected token"));
+    let bare_attribute = Options {
+        type_attributes: vec![(".".to_owned(), "derive(Hash)".to_owned())],
+        ..Options::default()
+    };
+    check(
+        fbs,
+        &bare_attribute,
+        Err("type attribute `derive(Hash)`: unexpected token; expected attributes such as `#[derive(Hash)]`"),
+    );
 }
 
 #[test]

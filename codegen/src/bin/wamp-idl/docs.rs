@@ -1,6 +1,5 @@
 //! `wamp-idl docs`: API docs as Markdown or one self-contained HTML page, on stdout or into a file.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,6 +14,7 @@ use crate::Inputs;
 pub struct Args {
     #[command(flatten)]
     inputs: Inputs,
+    /// The format of the docs.
     #[arg(long, value_enum, default_value_t = DocsFormat::Markdown)]
     format: DocsFormat,
     /// Write the docs to this file (atomically, only if its content changes) instead of stdout.
@@ -66,10 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 return Ok(failure(&error));
             }
         }
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .context("cannot write to stdout")?,
+        None => crate::print(&text).context("cannot write to stdout")?,
     }
     Ok(ExitCode::SUCCESS)
 }

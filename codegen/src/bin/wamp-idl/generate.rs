@@ -1,11 +1,10 @@
 //! `wamp-idl generate`: typed Rust stubs on stdout, or into a file written only when it changed.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use wamp_idl_codegen::Builder;
+use wamp_idl_codegen::{Builder, ErrorKind};
 
 use crate::Inputs;
 
@@ -44,7 +43,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let generated = match builder.generate(&args.inputs.files) {
         Ok(generated) => generated,
         Err(error) => {
-            eprintln!("{error}");
+            // Schema errors are rendered diagnostics, each line already saying `error:`.
+            match error.kind() {
+                ErrorKind::Schema(_) => eprintln!("{error}"),
+                _ => eprintln!("error: {error}"),
+            }
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -53,10 +56,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => {
             wamp_idl_codegen::output::write_if_changed(path, &generated.code)?;
         }
-        None => std::io::stdout()
-            .lock()
-            .write_all(generated.code.as_bytes())
-            .context("cannot write to stdout")?,
+        None => crate::print(&generated.code).context("cannot write to stdout")?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -53,6 +53,7 @@ enum Command {
     Describe {
         #[command(flatten)]
         inputs: Inputs,
+        /// `text`: an overview for people; `json`: the whole model, for tools.
         #[arg(long, value_enum, default_value_t = DescribeFormat::Text)]
         format: DescribeFormat,
     },
@@ -117,12 +118,23 @@ fn describe(inputs: &Inputs, format: DescribeFormat) -> ExitCode {
         DescribeFormat::Json => wamp_idl_codegen::describe::json(schema),
         DescribeFormat::Text => wamp_idl_codegen::describe::text(schema),
     };
-    match std::io::stdout().write_all(text.as_bytes()) {
+    match print(&text) {
         Ok(()) => status,
         Err(error) => {
             eprintln!("error: cannot write the description: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Writes `text` to stdout.
+///
+/// A reader that stops early (`wamp-idl describe x.fbs | head`) closes the pipe; like
+/// other Unix tools, the command then ends quietly instead of reporting the broken pipe.
+fn print(text: &str) -> std::io::Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        written => written,
     }
 }
 
