@@ -451,3 +451,26 @@ fn bundled_meta_reference_pages_are_current() -> TestResult {
     }
     Ok(())
 }
+
+/// Structs may nest fixed arrays of 65535 items; their examples stay small.
+#[test]
+fn examples_of_huge_fixed_arrays_stay_small() -> TestResult {
+    let schema = wamp_idl::Loader::new()
+        .load_fbs_text(
+            "huge.fbs",
+            r#"include "wamp.fbs";
+namespace huge;
+struct Row { cells: [uint32:65535]; }
+struct Grid { rows: [Row:65535]; }
+table Put { grid: Grid; }
+rpc_service IHuge (type: "interface", wampuri: "com.example.huge") {
+    put (Put): wamp.Void (type: "procedure");
+}
+"#,
+        )
+        .into_result()?;
+    let markdown = render(&schema, Format::Markdown)?;
+    assert!(markdown.len() < 100_000, "the docs are {} bytes", markdown.len());
+    assert!(markdown.contains("`com.example.huge.put`"));
+    Ok(())
+}

@@ -29,6 +29,11 @@ pub(crate) enum Example {
 }
 
 /// An example WAMP ID (IDs are integers in [1, 2^53]).
+/// The most items an example shows of a fixed-size array: structs may nest arrays of up
+/// to 65535 items each, and an example of their full size would be unreadable and could
+/// exhaust memory.
+const MAX_ARRAY_ITEMS: usize = 16;
+
 const EXAMPLE_ID: i64 = 1234;
 /// An example timestamp: 2025-11-21T00:00:00Z in nanoseconds since the epoch.
 const EXAMPLE_TIMESTAMP: i64 = 1_763_683_200_000_000_000;
@@ -63,7 +68,7 @@ impl<'a> ExampleBuilder<'a> {
             },
             Type::Array { element, length } => {
                 let item = self.field(element, attributes);
-                Example::List(vec![item; usize::from(*length)])
+                Example::List(vec![item; usize::from(*length).min(MAX_ARRAY_ITEMS)])
             }
             Type::Scalar(scalar) => example_scalar(*scalar, attributes),
             Type::String => example_string(attributes),
