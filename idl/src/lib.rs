@@ -86,6 +86,17 @@ impl Loader {
     fn load_inputs(&self, inputs: Vec<Input<'_>>) -> Loaded {
         let mut sources = SourceMap::default();
         let mut diagnostics = Diagnostics::default();
+        // A mistyped `-I` would otherwise surface only as "include not found", far from
+        // its cause.
+        for dir in self.include_dirs.iter().filter(|dir| !dir.is_dir()) {
+            diagnostics.error(
+                None,
+                format!(
+                    "include directory `{}` does not exist or is not a directory",
+                    dir.display()
+                ),
+            );
+        }
         let mut parts = Vec::new();
         for input in inputs {
             let part = match input {

@@ -103,6 +103,18 @@ fn a_missing_file_is_an_error_naming_it() {
 }
 
 #[test]
+fn a_missing_include_dir_is_an_error_naming_it() {
+    let loaded = Loader::new()
+        .include_dir("no/such/dir")
+        .load_fbs_text("t.fbs", "table T {}\n");
+    assert!(loaded.schema.is_none());
+    assert_eq!(
+        loaded.render_diagnostics(),
+        "error: include directory `no/such/dir` does not exist or is not a directory\n"
+    );
+}
+
+#[test]
 fn include_dirs_are_searched_after_the_including_files_directory() {
     let include_dir = repo_root().join("tests/data/fbs/valid/include");
     let schema = "include \"common.fbs\";\ntable T { c: common.Common; }\n";
