@@ -61,7 +61,6 @@ impl<'a> ExampleBuilder<'a> {
     pub(crate) fn field(&mut self, ty: &'a Type, attributes: &Attributes) -> Example {
         match ty {
             Type::Vector(element) | Type::Vector64(element) => match **element {
-                // `cbor` and `flexbuffer` bytes carry any WAMP value (docs/wamp-idl.md §5).
                 Type::Scalar(Scalar::UByte) if carries_any_value(attributes) => Example::Dict(Vec::new()),
                 Type::Scalar(Scalar::UByte) => Example::Bytes(example_bytes(attributes)),
                 ref element => Example::List(vec![self.field(element, attributes)]),
@@ -162,7 +161,8 @@ fn example_string(attributes: &Attributes) -> Example {
     Example::String(text)
 }
 
-fn carries_any_value(attributes: &Attributes) -> bool {
+/// Bytes marked `cbor` or `flexbuffer` carry any WAMP value (docs/wamp-idl.md §5).
+pub(crate) fn carries_any_value(attributes: &Attributes) -> bool {
     attributes.contains_key("cbor") || attributes.contains_key("flexbuffer")
 }
 

@@ -521,7 +521,7 @@ fn parameter_view(schema: &Schema, field: &Field, position: Option<usize>) -> Pa
     ParameterView {
         position,
         name: field.name.clone(),
-        ty: type_ref(schema, &field.ty),
+        ty: field_type_ref(schema, field),
         required,
         default: if required {
             None
@@ -548,7 +548,7 @@ fn object_view(schema: &Schema, object: &Object, uses: &mut Uses) -> TypeView {
             .map(|field| FieldView {
                 id: field.id,
                 name: field.name.clone(),
-                ty: type_ref(schema, &field.ty),
+                ty: field_type_ref(schema, field),
                 presence: match field.presence {
                     Presence::Default => "default",
                     Presence::Optional => "optional",
@@ -590,6 +590,20 @@ fn enum_view(schema: &Schema, enumeration: &Enum, uses: &mut Uses) -> TypeView {
             .collect(),
         used_by: uses.take(&enumeration.name),
     }
+}
+
+/// A field's type for readers: as written in the schema, except bytes that carry any
+/// WAMP value, which do not travel as bytes.
+fn field_type_ref(schema: &Schema, field: &Field) -> TypeRef {
+    let is_bytes = matches!(&field.ty, Type::Vector(element) | Type::Vector64(element)
+        if **element == Type::Scalar(Scalar::UByte));
+    if is_bytes && example::carries_any_value(&field.attributes) {
+        return TypeRef {
+            text: "any value".to_owned(),
+            anchor: None,
+        };
+    }
+    type_ref(schema, &field.ty)
 }
 
 /// A field type as written in a schema, linked to the definition of the type it names.
