@@ -1,45 +1,10 @@
 //! The example runs through a Crossbar.io router, over WebSocket and RawSocket, and prints the
 //! transcript it prints over the in-memory session (which `transcript.rs` pins down).
 
-#[path = "../../../runtime/tests/support/mod.rs"]
-mod support;
-
-use std::process::Command;
-
-use support::{Router, Transport};
-
-/// The lines the example prints with `arguments`; fails the test, with the log of the
-/// `router` it used, if the example fails.
-fn transcript(arguments: &[&str], router: Option<&Router>) -> Vec<String> {
-    let output = match Command::new(env!("CARGO_BIN_EXE_example-macro"))
-        .args(arguments)
-        .output()
-    {
-        Ok(output) => output,
-        Err(error) => panic!("cannot run the example: {error}"),
-    };
-    assert!(
-        output.status.success(),
-        "the example {arguments:?} failed ({}):\n{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr),
-        router.map(Router::log_tail).unwrap_or_default()
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
+#[path = "../../support/router_transcript.rs"]
+mod router_transcript;
 
 #[test]
 fn prints_the_in_memory_transcript_through_crossbar() {
-    let Some(router) = support::router("prints_the_in_memory_transcript_through_crossbar") else {
-        return;
-    };
-    let in_memory = transcript(&[], None);
-    for transport in [Transport::WebSocket, Transport::RawSocket] {
-        let url = router.url(transport);
-        let routed = transcript(&["--router", &url, "--realm", support::REALM], Some(router));
-        assert_eq!(routed, in_memory, "through {url}");
-    }
+    router_transcript::check_routed_transcript_matches_in_memory(env!("CARGO_BIN_EXE_example-macro"));
 }
