@@ -136,6 +136,21 @@ pub struct Field {
     pub docs: Docs,
 }
 
+impl Field {
+    /// Whether the field is bytes that carry any WAMP value rather than bytes.
+    pub fn carries_any_value(&self) -> bool {
+        carries_any_value(&self.ty, &self.attributes)
+    }
+}
+
+/// Whether a value of type `ty` with `attributes` is any WAMP value: `[ubyte]` marked
+/// `cbor` or `flexbuffer` (docs/wamp-idl.md §5).
+pub fn carries_any_value(ty: &Type, attributes: &Attributes) -> bool {
+    let bytes = matches!(ty, Type::Vector(element) | Type::Vector64(element)
+        if **element == Type::Scalar(Scalar::UByte));
+    bytes && (attributes.contains_key("cbor") || attributes.contains_key("flexbuffer"))
+}
+
 /// Presence of a field in FlatBuffers terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

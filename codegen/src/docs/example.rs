@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use wamp_idl::Schema;
-use wamp_idl::model::{Attributes, PlaceholderType, QualifiedName, Scalar, Type, UriComponent, UriTemplate};
+use wamp_idl::model::{
+    self, Attributes, PlaceholderType, QualifiedName, Scalar, Type, UriComponent, UriTemplate,
+};
 
 /// Width beyond which an example is broken over several lines.
 const LINE_WIDTH: usize = 72;
@@ -60,8 +62,8 @@ impl<'a> ExampleBuilder<'a> {
     /// An example value of a field of type `ty` carrying `attributes`.
     pub(crate) fn field(&mut self, ty: &'a Type, attributes: &Attributes) -> Example {
         match ty {
+            _ if model::carries_any_value(ty, attributes) => Example::Dict(Vec::new()),
             Type::Vector(element) | Type::Vector64(element) => match **element {
-                Type::Scalar(Scalar::UByte) if carries_any_value(attributes) => Example::Dict(Vec::new()),
                 Type::Scalar(Scalar::UByte) => Example::Bytes(example_bytes(attributes)),
                 ref element => Example::List(vec![self.field(element, attributes)]),
             },
@@ -159,11 +161,6 @@ fn example_string(attributes: &Attributes) -> Example {
         "text".to_owned()
     };
     Example::String(text)
-}
-
-/// Bytes marked `cbor` or `flexbuffer` carry any WAMP value (docs/wamp-idl.md §5).
-pub(crate) fn carries_any_value(attributes: &Attributes) -> bool {
-    attributes.contains_key("cbor") || attributes.contains_key("flexbuffer")
 }
 
 /// Bytes of a plausible length for what the attributes say the bytes hold.

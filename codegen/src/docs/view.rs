@@ -595,9 +595,7 @@ fn enum_view(schema: &Schema, enumeration: &Enum, uses: &mut Uses) -> TypeView {
 /// A field's type for readers: as written in the schema, except bytes that carry any
 /// WAMP value, which do not travel as bytes.
 fn field_type_ref(schema: &Schema, field: &Field) -> TypeRef {
-    let is_bytes = matches!(&field.ty, Type::Vector(element) | Type::Vector64(element)
-        if **element == Type::Scalar(Scalar::UByte));
-    if is_bytes && example::carries_any_value(&field.attributes) {
+    if field.carries_any_value() {
         return TypeRef {
             text: "any value".to_owned(),
             anchor: None,

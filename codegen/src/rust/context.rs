@@ -221,7 +221,7 @@ impl<'a> Context<'a> {
 
     /// The Rust type of a field's value (without the `Option` of an optional field).
     pub fn field_value_type(&self, here: &Here<'_>, owner: &QualifiedName, field: &Field) -> TokenStream {
-        if is_any_value(field) {
+        if field.carries_any_value() {
             let runtime = &self.runtime;
             quote!(#runtime::Value)
         } else {
@@ -231,7 +231,7 @@ impl<'a> Context<'a> {
 
     /// A function `Value -> Result<T, PayloadError>` for a field's value.
     pub fn field_decoder(&self, here: &Here<'_>, owner: &QualifiedName, field: &Field) -> TokenStream {
-        if is_any_value(field) {
+        if field.carries_any_value() {
             let runtime = &self.runtime;
             quote!(<#runtime::Value as #runtime::FromValue>::from_value)
         } else {
@@ -241,7 +241,7 @@ impl<'a> Context<'a> {
 
     /// A function `T -> Value` for a field's value.
     pub fn field_encoder(&self, here: &Here<'_>, owner: &QualifiedName, field: &Field) -> TokenStream {
-        if is_any_value(field) {
+        if field.carries_any_value() {
             let runtime = &self.runtime;
             quote!(<#runtime::Value as #runtime::IntoValue>::into_value)
         } else {
@@ -383,7 +383,7 @@ impl<'a> Context<'a> {
         let found = match (self.schema.object(name), self.schema.enumeration(name)) {
             // Any value may be a float.
             (Some(object), _) => Self::fields(object)
-                .any(|field| is_any_value(field) || self.type_has_float(&field.ty, visiting)),
+                .any(|field| field.carries_any_value() || self.type_has_float(&field.ty, visiting)),
             (None, Some(union)) => union
                 .values
                 .iter()
@@ -489,14 +489,6 @@ pub fn is_optional_arg(field: &Field) -> bool {
 /// argument (spec §4).
 fn is_nullable_scalar(field: &Field) -> bool {
     field.default == Some(DefaultValue::Null)
-}
-
-/// Whether a field holds any WAMP value the schema does not describe: a `[ubyte]`
-/// marked `cbor` or `flexbuffer` (spec §5), which travels as is.
-pub fn is_any_value(field: &Field) -> bool {
-    let bytes = matches!(&field.ty, Type::Vector(element) | Type::Vector64(element)
-        if **element == Type::Scalar(Scalar::UByte));
-    bytes && (field.attributes.contains_key("cbor") || field.attributes.contains_key("flexbuffer"))
 }
 
 fn reaches(
