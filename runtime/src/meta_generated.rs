@@ -17,41 +17,20 @@ pub mod wamp {
         pub value: ::core::option::Option<::std::string::String>,
     }
     impl crate::FromValue for KeyValue {
-        fn from_value(
-            value: crate::Value,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::DictReader::new(value, "wamp.KeyValue")?;
+        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::DictReader::new(value, "wamp.KeyValue")?;
             ::core::result::Result::Ok(Self {
-                key: reader
-                    .required(
-                        "key",
-                        <::std::string::String as crate::FromValue>::from_value,
-                    )?,
-                value: reader
-                    .optional(
-                        "value",
-                        <::std::string::String as crate::FromValue>::from_value,
-                    )?,
+                key: fields.required("key")?,
+                value: fields.optional("value")?,
             })
         }
     }
     impl crate::IntoValue for KeyValue {
         fn into_value(self) -> crate::Value {
-            let mut writer = crate::payload::DictWriter::new();
-            writer
-                .field(
-                    "key",
-                    <::std::string::String as crate::IntoValue>::into_value(self.key),
-                );
-            writer
-                .optional(
-                    "value",
-                    ::core::option::Option::map(
-                        self.value,
-                        <::std::string::String as crate::IntoValue>::into_value,
-                    ),
-                );
-            writer.finish()
+            crate::payload::DictWriter::new()
+                .field("key", self.key)
+                .optional("value", self.value)
+                .finish()
         }
     }
     /// A list of key-value pairs.
@@ -67,30 +46,21 @@ pub mod wamp {
         pub value: ::std::vec::Vec<KeyValue>,
     }
     impl crate::FromValue for KeyValues {
-        fn from_value(
-            value: crate::Value,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::DictReader::new(value, "wamp.KeyValues")?;
+        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::DictReader::new(value, "wamp.KeyValues")?;
             ::core::result::Result::Ok(Self {
-                value: reader
-                    .required("value", crate::payload::list_from_value::<KeyValue>)?,
+                value: fields.required("value")?,
             })
         }
     }
     impl crate::IntoValue for KeyValues {
         fn into_value(self) -> crate::Value {
-            let mut writer = crate::payload::DictWriter::new();
-            writer
-                .field("value", crate::payload::list_into_value::<KeyValue>(self.value));
-            writer.finish()
+            crate::payload::DictWriter::new().field("value", self.value).finish()
         }
     }
     /// A WAMP ID that may be null.
     ///
-    /// Travels as a WAMP payload:
-    ///
-    /// - args: `value: ulong`
-    /// - kwargs: none
+    /// Travels as a WAMP payload: args `value: ulong`.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -103,66 +73,42 @@ pub mod wamp {
         pub value: ::core::option::Option<u64>,
     }
     impl crate::FromValue for OptionalWampId {
-        fn from_value(
-            value: crate::Value,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::DictReader::new(
+        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::DictReader::new(
                 value,
                 "wamp.OptionalWampId",
             )?;
             ::core::result::Result::Ok(Self {
-                value: reader.optional("value", <u64 as crate::FromValue>::from_value)?,
+                value: fields.optional("value")?,
             })
         }
     }
     impl crate::IntoValue for OptionalWampId {
         fn into_value(self) -> crate::Value {
-            let mut writer = crate::payload::DictWriter::new();
-            writer
-                .optional(
-                    "value",
-                    ::core::option::Option::map(
-                        self.value,
-                        <u64 as crate::IntoValue>::into_value,
-                    ),
-                );
-            writer.finish()
+            crate::payload::DictWriter::new().optional("value", self.value).finish()
         }
     }
     impl crate::FromPayload for OptionalWampId {
-        fn from_payload(
-            payload: crate::Payload,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::PayloadReader::new(
+        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::PayloadReader::new(
                 payload,
                 &["value"],
                 1,
                 &[],
             )?;
             ::core::result::Result::Ok(Self {
-                value: reader.optional_arg(<u64 as crate::FromValue>::from_value)?,
+                value: fields.optional_arg()?,
             })
         }
     }
     impl crate::IntoPayload for OptionalWampId {
         fn into_payload(self) -> crate::Payload {
-            let mut writer = crate::payload::PayloadWriter::new();
-            writer
-                .nullable_arg(
-                    ::core::option::Option::map(
-                        self.value,
-                        <u64 as crate::IntoValue>::into_value,
-                    ),
-                );
-            writer.finish()
+            crate::payload::PayloadWriter::new().nullable_arg(self.value).finish()
         }
     }
     /// A list of WAMP IDs that may be null.
     ///
-    /// Travels as a WAMP payload:
-    ///
-    /// - args: `value: [ulong]` (optional)
-    /// - kwargs: none
+    /// Travels as a WAMP payload: args `value: [ulong]` (optional).
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -175,66 +121,42 @@ pub mod wamp {
         pub value: ::core::option::Option<::std::vec::Vec<u64>>,
     }
     impl crate::FromValue for OptionalWampIds {
-        fn from_value(
-            value: crate::Value,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::DictReader::new(
+        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::DictReader::new(
                 value,
                 "wamp.OptionalWampIds",
             )?;
             ::core::result::Result::Ok(Self {
-                value: reader.optional("value", crate::payload::list_from_value::<u64>)?,
+                value: fields.optional("value")?,
             })
         }
     }
     impl crate::IntoValue for OptionalWampIds {
         fn into_value(self) -> crate::Value {
-            let mut writer = crate::payload::DictWriter::new();
-            writer
-                .optional(
-                    "value",
-                    ::core::option::Option::map(
-                        self.value,
-                        crate::payload::list_into_value::<u64>,
-                    ),
-                );
-            writer.finish()
+            crate::payload::DictWriter::new().optional("value", self.value).finish()
         }
     }
     impl crate::FromPayload for OptionalWampIds {
-        fn from_payload(
-            payload: crate::Payload,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::PayloadReader::new(
+        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::PayloadReader::new(
                 payload,
                 &["value"],
                 0,
                 &[],
             )?;
             ::core::result::Result::Ok(Self {
-                value: reader.optional_arg(crate::payload::list_from_value::<u64>)?,
+                value: fields.optional_arg()?,
             })
         }
     }
     impl crate::IntoPayload for OptionalWampIds {
         fn into_payload(self) -> crate::Payload {
-            let mut writer = crate::payload::PayloadWriter::new();
-            writer
-                .optional_arg(
-                    ::core::option::Option::map(
-                        self.value,
-                        crate::payload::list_into_value::<u64>,
-                    ),
-                );
-            writer.finish()
+            crate::payload::PayloadWriter::new().optional_arg(self.value).finish()
         }
     }
     /// A single unsigned integer.
     ///
-    /// Travels as a WAMP payload:
-    ///
-    /// - args: `value: ulong`
-    /// - kwargs: none
+    /// Travels as a WAMP payload: args `value: ulong`.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -247,52 +169,37 @@ pub mod wamp {
         pub value: u64,
     }
     impl crate::FromValue for Uint {
-        fn from_value(
-            value: crate::Value,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::DictReader::new(value, "wamp.Uint")?;
+        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::DictReader::new(value, "wamp.Uint")?;
             ::core::result::Result::Ok(Self {
-                value: reader
-                    .optional("value", <u64 as crate::FromValue>::from_value)?
-                    .unwrap_or(0),
+                value: fields.optional("value")?.unwrap_or(0),
             })
         }
     }
     impl crate::IntoValue for Uint {
         fn into_value(self) -> crate::Value {
-            let mut writer = crate::payload::DictWriter::new();
-            writer.field("value", <u64 as crate::IntoValue>::into_value(self.value));
-            writer.finish()
+            crate::payload::DictWriter::new().field("value", self.value).finish()
         }
     }
     impl crate::FromPayload for Uint {
-        fn from_payload(
-            payload: crate::Payload,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::PayloadReader::new(
+        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::PayloadReader::new(
                 payload,
                 &["value"],
                 1,
                 &[],
             )?;
-            ::core::result::Result::Ok(Self {
-                value: reader.arg(<u64 as crate::FromValue>::from_value)?,
-            })
+            ::core::result::Result::Ok(Self { value: fields.arg()? })
         }
     }
     impl crate::IntoPayload for Uint {
         fn into_payload(self) -> crate::Payload {
-            let mut writer = crate::payload::PayloadWriter::new();
-            writer.arg(<u64 as crate::IntoValue>::into_value(self.value));
-            writer.finish()
+            crate::payload::PayloadWriter::new().arg(self.value).finish()
         }
     }
     /// No value at all: a payload without args and kwargs.
     ///
-    /// Travels as a WAMP payload:
-    ///
-    /// - args: none
-    /// - kwargs: none
+    /// Travels as a WAMP payload: no args or kwargs.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -302,9 +209,7 @@ pub mod wamp {
     )]
     pub struct Void {}
     impl crate::FromValue for Void {
-        fn from_value(
-            value: crate::Value,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
+        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
             crate::payload::DictReader::new(value, "wamp.Void")?;
             ::core::result::Result::Ok(Self {})
         }
@@ -315,9 +220,7 @@ pub mod wamp {
         }
     }
     impl crate::FromPayload for Void {
-        fn from_payload(
-            payload: crate::Payload,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
+        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
             crate::payload::PayloadReader::new(payload, &[], 0, &[])?;
             ::core::result::Result::Ok(Self {})
         }
@@ -329,10 +232,7 @@ pub mod wamp {
     }
     /// A single WAMP ID.
     ///
-    /// Travels as a WAMP payload:
-    ///
-    /// - args: `value: ulong`
-    /// - kwargs: none
+    /// Travels as a WAMP payload: args `value: ulong`.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -345,52 +245,37 @@ pub mod wamp {
         pub value: u64,
     }
     impl crate::FromValue for WampId {
-        fn from_value(
-            value: crate::Value,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::DictReader::new(value, "wamp.WampId")?;
+        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::DictReader::new(value, "wamp.WampId")?;
             ::core::result::Result::Ok(Self {
-                value: reader
-                    .optional("value", <u64 as crate::FromValue>::from_value)?
-                    .unwrap_or(0),
+                value: fields.optional("value")?.unwrap_or(0),
             })
         }
     }
     impl crate::IntoValue for WampId {
         fn into_value(self) -> crate::Value {
-            let mut writer = crate::payload::DictWriter::new();
-            writer.field("value", <u64 as crate::IntoValue>::into_value(self.value));
-            writer.finish()
+            crate::payload::DictWriter::new().field("value", self.value).finish()
         }
     }
     impl crate::FromPayload for WampId {
-        fn from_payload(
-            payload: crate::Payload,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::PayloadReader::new(
+        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::PayloadReader::new(
                 payload,
                 &["value"],
                 1,
                 &[],
             )?;
-            ::core::result::Result::Ok(Self {
-                value: reader.arg(<u64 as crate::FromValue>::from_value)?,
-            })
+            ::core::result::Result::Ok(Self { value: fields.arg()? })
         }
     }
     impl crate::IntoPayload for WampId {
         fn into_payload(self) -> crate::Payload {
-            let mut writer = crate::payload::PayloadWriter::new();
-            writer.arg(<u64 as crate::IntoValue>::into_value(self.value));
-            writer.finish()
+            crate::payload::PayloadWriter::new().arg(self.value).finish()
         }
     }
     /// A list of WAMP IDs.
     ///
-    /// Travels as a WAMP payload:
-    ///
-    /// - args: `value: [ulong]`
-    /// - kwargs: none
+    /// Travels as a WAMP payload: args `value: [ulong]`.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -403,42 +288,32 @@ pub mod wamp {
         pub value: ::std::vec::Vec<u64>,
     }
     impl crate::FromValue for WampIds {
-        fn from_value(
-            value: crate::Value,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::DictReader::new(value, "wamp.WampIds")?;
+        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::DictReader::new(value, "wamp.WampIds")?;
             ::core::result::Result::Ok(Self {
-                value: reader.required("value", crate::payload::list_from_value::<u64>)?,
+                value: fields.required("value")?,
             })
         }
     }
     impl crate::IntoValue for WampIds {
         fn into_value(self) -> crate::Value {
-            let mut writer = crate::payload::DictWriter::new();
-            writer.field("value", crate::payload::list_into_value::<u64>(self.value));
-            writer.finish()
+            crate::payload::DictWriter::new().field("value", self.value).finish()
         }
     }
     impl crate::FromPayload for WampIds {
-        fn from_payload(
-            payload: crate::Payload,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::PayloadReader::new(
+        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::PayloadReader::new(
                 payload,
                 &["value"],
                 1,
                 &[],
             )?;
-            ::core::result::Result::Ok(Self {
-                value: reader.arg(crate::payload::list_from_value::<u64>)?,
-            })
+            ::core::result::Result::Ok(Self { value: fields.arg()? })
         }
     }
     impl crate::IntoPayload for WampIds {
         fn into_payload(self) -> crate::Payload {
-            let mut writer = crate::payload::PayloadWriter::new();
-            writer.arg(crate::payload::list_into_value::<u64>(self.value));
-            writer.finish()
+            crate::payload::PayloadWriter::new().arg(self.value).finish()
         }
     }
     /// A single WAMP URI.
@@ -454,28 +329,16 @@ pub mod wamp {
         pub value: ::std::string::String,
     }
     impl crate::FromValue for WampUri {
-        fn from_value(
-            value: crate::Value,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::DictReader::new(value, "wamp.WampUri")?;
+        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::DictReader::new(value, "wamp.WampUri")?;
             ::core::result::Result::Ok(Self {
-                value: reader
-                    .required(
-                        "value",
-                        <::std::string::String as crate::FromValue>::from_value,
-                    )?,
+                value: fields.required("value")?,
             })
         }
     }
     impl crate::IntoValue for WampUri {
         fn into_value(self) -> crate::Value {
-            let mut writer = crate::payload::DictWriter::new();
-            writer
-                .field(
-                    "value",
-                    <::std::string::String as crate::IntoValue>::into_value(self.value),
-                );
-            writer.finish()
+            crate::payload::DictWriter::new().field("value", self.value).finish()
         }
     }
     /// A list of WAMP URIs.
@@ -491,38 +354,23 @@ pub mod wamp {
         pub value: ::std::vec::Vec<::std::string::String>,
     }
     impl crate::FromValue for WampUris {
-        fn from_value(
-            value: crate::Value,
-        ) -> ::core::result::Result<Self, crate::PayloadError> {
-            let mut reader = crate::payload::DictReader::new(value, "wamp.WampUris")?;
+        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+            let mut fields = crate::payload::DictReader::new(value, "wamp.WampUris")?;
             ::core::result::Result::Ok(Self {
-                value: reader
-                    .required(
-                        "value",
-                        crate::payload::list_from_value::<::std::string::String>,
-                    )?,
+                value: fields.required("value")?,
             })
         }
     }
     impl crate::IntoValue for WampUris {
         fn into_value(self) -> crate::Value {
-            let mut writer = crate::payload::DictWriter::new();
-            writer
-                .field(
-                    "value",
-                    crate::payload::list_into_value::<::std::string::String>(self.value),
-                );
-            writer.finish()
+            crate::payload::DictWriter::new().field("value", self.value).finish()
         }
     }
     /// The namespace `wamp.meta`.
     pub mod meta {
         /// A testament: an event the router publishes when the session goes away.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `topic: string`, `args: [ubyte]`, `kwargs: [ubyte]`
-        /// - kwargs: `publish_options: [ubyte]`, `scope: string`
+        /// Travels as a WAMP payload: args `topic: string`, `args: [ubyte]`, `kwargs: [ubyte]`; kwargs `publish_options: [ubyte]`, `scope: string`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -542,137 +390,57 @@ pub mod wamp {
             pub scope: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for AddTestament {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.AddTestament",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    topic: reader
-                        .required(
-                            "topic",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    args: reader
-                        .required(
-                            "args",
-                            <crate::Value as crate::FromValue>::from_value,
-                        )?,
-                    kwargs: reader
-                        .required(
-                            "kwargs",
-                            <crate::Value as crate::FromValue>::from_value,
-                        )?,
-                    publish_options: reader
-                        .optional(
-                            "publish_options",
-                            <crate::Value as crate::FromValue>::from_value,
-                        )?,
-                    scope: reader
-                        .optional(
-                            "scope",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    topic: fields.required("topic")?,
+                    args: fields.required("args")?,
+                    kwargs: fields.required("kwargs")?,
+                    publish_options: fields.optional("publish_options")?,
+                    scope: fields.optional("scope")?,
                 })
             }
         }
         impl crate::IntoValue for AddTestament {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "topic",
-                        <::std::string::String as crate::IntoValue>::into_value(
-                            self.topic,
-                        ),
-                    );
-                writer
-                    .field(
-                        "args",
-                        <crate::Value as crate::IntoValue>::into_value(self.args),
-                    );
-                writer
-                    .field(
-                        "kwargs",
-                        <crate::Value as crate::IntoValue>::into_value(self.kwargs),
-                    );
-                writer
-                    .optional(
-                        "publish_options",
-                        ::core::option::Option::map(
-                            self.publish_options,
-                            <crate::Value as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "scope",
-                        ::core::option::Option::map(
-                            self.scope,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("topic", self.topic)
+                    .field("args", self.args)
+                    .field("kwargs", self.kwargs)
+                    .optional("publish_options", self.publish_options)
+                    .optional("scope", self.scope)
+                    .finish()
             }
         }
         impl crate::FromPayload for AddTestament {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["topic", "args", "kwargs"],
                     3,
                     &["publish_options", "scope"],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    topic: reader
-                        .arg(<::std::string::String as crate::FromValue>::from_value)?,
-                    args: reader.arg(<crate::Value as crate::FromValue>::from_value)?,
-                    kwargs: reader.arg(<crate::Value as crate::FromValue>::from_value)?,
-                    publish_options: reader
-                        .kwarg(
-                            "publish_options",
-                            <crate::Value as crate::FromValue>::from_value,
-                        )?,
-                    scope: reader
-                        .kwarg(
-                            "scope",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    topic: fields.arg()?,
+                    args: fields.arg()?,
+                    kwargs: fields.arg()?,
+                    publish_options: fields.kwarg("publish_options")?,
+                    scope: fields.kwarg("scope")?,
                 })
             }
         }
         impl crate::IntoPayload for AddTestament {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .arg(
-                        <::std::string::String as crate::IntoValue>::into_value(
-                            self.topic,
-                        ),
-                    );
-                writer.arg(<crate::Value as crate::IntoValue>::into_value(self.args));
-                writer.arg(<crate::Value as crate::IntoValue>::into_value(self.kwargs));
-                writer
-                    .optional_kwarg(
-                        "publish_options",
-                        ::core::option::Option::map(
-                            self.publish_options,
-                            <crate::Value as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional_kwarg(
-                        "scope",
-                        ::core::option::Option::map(
-                            self.scope,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .arg(self.topic)
+                    .arg(self.args)
+                    .arg(self.kwargs)
+                    .optional_kwarg("publish_options", self.publish_options)
+                    .optional_kwarg("scope", self.scope)
+                    .finish()
             }
         }
         /// An event from the history of a subscription.
@@ -697,99 +465,36 @@ pub mod wamp {
             pub kwargs: ::core::option::Option<crate::Value>,
         }
         impl crate::FromValue for EventRecord {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.EventRecord",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    timestamp: reader
-                        .optional(
-                            "timestamp",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    publication: reader
-                        .optional("publication", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    publisher: reader
-                        .optional("publisher", <u64 as crate::FromValue>::from_value)?,
-                    topic: reader
-                        .optional(
-                            "topic",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    args: reader
-                        .optional(
-                            "args",
-                            <crate::Value as crate::FromValue>::from_value,
-                        )?,
-                    kwargs: reader
-                        .optional(
-                            "kwargs",
-                            <crate::Value as crate::FromValue>::from_value,
-                        )?,
+                    timestamp: fields.optional("timestamp")?,
+                    publication: fields.optional("publication")?.unwrap_or(0),
+                    publisher: fields.optional("publisher")?,
+                    topic: fields.optional("topic")?,
+                    args: fields.optional("args")?,
+                    kwargs: fields.optional("kwargs")?,
                 })
             }
         }
         impl crate::IntoValue for EventRecord {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .optional(
-                        "timestamp",
-                        ::core::option::Option::map(
-                            self.timestamp,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .field(
-                        "publication",
-                        <u64 as crate::IntoValue>::into_value(self.publication),
-                    );
-                writer
-                    .optional(
-                        "publisher",
-                        ::core::option::Option::map(
-                            self.publisher,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "topic",
-                        ::core::option::Option::map(
-                            self.topic,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "args",
-                        ::core::option::Option::map(
-                            self.args,
-                            <crate::Value as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "kwargs",
-                        ::core::option::Option::map(
-                            self.kwargs,
-                            <crate::Value as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .optional("timestamp", self.timestamp)
+                    .field("publication", self.publication)
+                    .optional("publisher", self.publisher)
+                    .optional("topic", self.topic)
+                    .optional("args", self.args)
+                    .optional("kwargs", self.kwargs)
+                    .finish()
             }
         }
         /// Events from a subscription's history.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `events: [wamp.meta.EventRecord]`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `events: [wamp.meta.EventRecord]`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -801,61 +506,40 @@ pub mod wamp {
             pub events: ::std::vec::Vec<EventRecord>,
         }
         impl crate::FromValue for EventRecords {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.EventRecords",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    events: reader
-                        .required(
-                            "events",
-                            crate::payload::list_from_value::<EventRecord>,
-                        )?,
+                    events: fields.required("events")?,
                 })
             }
         }
         impl crate::IntoValue for EventRecords {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "events",
-                        crate::payload::list_into_value::<EventRecord>(self.events),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new().field("events", self.events).finish()
             }
         }
         impl crate::FromPayload for EventRecords {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["events"],
                     1,
                     &[],
                 )?;
-                ::core::result::Result::Ok(Self {
-                    events: reader.arg(crate::payload::list_from_value::<EventRecord>)?,
-                })
+                ::core::result::Result::Ok(Self { events: fields.arg()? })
             }
         }
         impl crate::IntoPayload for EventRecords {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer.arg(crate::payload::list_into_value::<EventRecord>(self.events));
-                writer.finish()
+                crate::payload::PayloadWriter::new().arg(self.events).finish()
             }
         }
         /// Which testaments to flush.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `scope: string` (optional)
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `scope: string` (optional).
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -868,73 +552,42 @@ pub mod wamp {
             pub scope: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for FlushTestaments {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.FlushTestaments",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    scope: reader
-                        .optional(
-                            "scope",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    scope: fields.optional("scope")?,
                 })
             }
         }
         impl crate::IntoValue for FlushTestaments {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .optional(
-                        "scope",
-                        ::core::option::Option::map(
-                            self.scope,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new().optional("scope", self.scope).finish()
             }
         }
         impl crate::FromPayload for FlushTestaments {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["scope"],
                     0,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    scope: reader
-                        .optional_arg(
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    scope: fields.optional_arg()?,
                 })
             }
         }
         impl crate::IntoPayload for FlushTestaments {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .optional_arg(
-                        ::core::option::Option::map(
-                            self.scope,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new().optional_arg(self.scope).finish()
             }
         }
         /// Which events to return from a subscription's history.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `subscription: ulong`, `limit: uint` (optional)
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `subscription: ulong`, `limit: uint` (optional).
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -949,77 +602,50 @@ pub mod wamp {
             pub limit: ::core::option::Option<u32>,
         }
         impl crate::FromValue for GetEvents {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.GetEvents",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    subscription: reader
-                        .optional("subscription", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    limit: reader
-                        .optional("limit", <u32 as crate::FromValue>::from_value)?,
+                    subscription: fields.optional("subscription")?.unwrap_or(0),
+                    limit: fields.optional("limit")?,
                 })
             }
         }
         impl crate::IntoValue for GetEvents {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "subscription",
-                        <u64 as crate::IntoValue>::into_value(self.subscription),
-                    );
-                writer
-                    .optional(
-                        "limit",
-                        ::core::option::Option::map(
-                            self.limit,
-                            <u32 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("subscription", self.subscription)
+                    .optional("limit", self.limit)
+                    .finish()
             }
         }
         impl crate::FromPayload for GetEvents {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["subscription", "limit"],
                     1,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    subscription: reader.arg(<u64 as crate::FromValue>::from_value)?,
-                    limit: reader.optional_arg(<u32 as crate::FromValue>::from_value)?,
+                    subscription: fields.arg()?,
+                    limit: fields.optional_arg()?,
                 })
             }
         }
         impl crate::IntoPayload for GetEvents {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.subscription));
-                writer
-                    .optional_arg(
-                        ::core::option::Option::map(
-                            self.limit,
-                            <u32 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .arg(self.subscription)
+                    .optional_arg(self.limit)
+                    .finish()
             }
         }
         /// Which sessions to kill by authid, and why.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `authid: string`
-        /// - kwargs: `reason: string`, `message: string`
+        /// Travels as a WAMP payload: args `authid: string`; kwargs `reason: string`, `message: string`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -1036,121 +662,54 @@ pub mod wamp {
             pub message: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for KillByAuthid {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.KillByAuthid",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    authid: reader
-                        .required(
-                            "authid",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    reason: reader
-                        .optional(
-                            "reason",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    message: reader
-                        .optional(
-                            "message",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    authid: fields.required("authid")?,
+                    reason: fields.optional("reason")?,
+                    message: fields.optional("message")?,
                 })
             }
         }
         impl crate::IntoValue for KillByAuthid {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "authid",
-                        <::std::string::String as crate::IntoValue>::into_value(
-                            self.authid,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "reason",
-                        ::core::option::Option::map(
-                            self.reason,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "message",
-                        ::core::option::Option::map(
-                            self.message,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("authid", self.authid)
+                    .optional("reason", self.reason)
+                    .optional("message", self.message)
+                    .finish()
             }
         }
         impl crate::FromPayload for KillByAuthid {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["authid"],
                     1,
                     &["reason", "message"],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    authid: reader
-                        .arg(<::std::string::String as crate::FromValue>::from_value)?,
-                    reason: reader
-                        .kwarg(
-                            "reason",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    message: reader
-                        .kwarg(
-                            "message",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    authid: fields.arg()?,
+                    reason: fields.kwarg("reason")?,
+                    message: fields.kwarg("message")?,
                 })
             }
         }
         impl crate::IntoPayload for KillByAuthid {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .arg(
-                        <::std::string::String as crate::IntoValue>::into_value(
-                            self.authid,
-                        ),
-                    );
-                writer
-                    .optional_kwarg(
-                        "reason",
-                        ::core::option::Option::map(
-                            self.reason,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional_kwarg(
-                        "message",
-                        ::core::option::Option::map(
-                            self.message,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .arg(self.authid)
+                    .optional_kwarg("reason", self.reason)
+                    .optional_kwarg("message", self.message)
+                    .finish()
             }
         }
         /// Which sessions to kill by authrole, and why.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `authrole: string`
-        /// - kwargs: `reason: string`, `message: string`
+        /// Travels as a WAMP payload: args `authrole: string`; kwargs `reason: string`, `message: string`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -1167,121 +726,54 @@ pub mod wamp {
             pub message: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for KillByAuthrole {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.KillByAuthrole",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    authrole: reader
-                        .required(
-                            "authrole",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    reason: reader
-                        .optional(
-                            "reason",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    message: reader
-                        .optional(
-                            "message",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    authrole: fields.required("authrole")?,
+                    reason: fields.optional("reason")?,
+                    message: fields.optional("message")?,
                 })
             }
         }
         impl crate::IntoValue for KillByAuthrole {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "authrole",
-                        <::std::string::String as crate::IntoValue>::into_value(
-                            self.authrole,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "reason",
-                        ::core::option::Option::map(
-                            self.reason,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "message",
-                        ::core::option::Option::map(
-                            self.message,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("authrole", self.authrole)
+                    .optional("reason", self.reason)
+                    .optional("message", self.message)
+                    .finish()
             }
         }
         impl crate::FromPayload for KillByAuthrole {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["authrole"],
                     1,
                     &["reason", "message"],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    authrole: reader
-                        .arg(<::std::string::String as crate::FromValue>::from_value)?,
-                    reason: reader
-                        .kwarg(
-                            "reason",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    message: reader
-                        .kwarg(
-                            "message",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    authrole: fields.arg()?,
+                    reason: fields.kwarg("reason")?,
+                    message: fields.kwarg("message")?,
                 })
             }
         }
         impl crate::IntoPayload for KillByAuthrole {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .arg(
-                        <::std::string::String as crate::IntoValue>::into_value(
-                            self.authrole,
-                        ),
-                    );
-                writer
-                    .optional_kwarg(
-                        "reason",
-                        ::core::option::Option::map(
-                            self.reason,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional_kwarg(
-                        "message",
-                        ::core::option::Option::map(
-                            self.message,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .arg(self.authrole)
+                    .optional_kwarg("reason", self.reason)
+                    .optional_kwarg("message", self.message)
+                    .finish()
             }
         }
         /// Which session to kill, and why.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `session: ulong`
-        /// - kwargs: `reason: string`, `message: string`
+        /// Travels as a WAMP payload: args `session: ulong`; kwargs `reason: string`, `message: string`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -1298,111 +790,54 @@ pub mod wamp {
             pub message: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for KillSession {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.KillSession",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader
-                        .optional("session", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    reason: reader
-                        .optional(
-                            "reason",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    message: reader
-                        .optional(
-                            "message",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    session: fields.optional("session")?.unwrap_or(0),
+                    reason: fields.optional("reason")?,
+                    message: fields.optional("message")?,
                 })
             }
         }
         impl crate::IntoValue for KillSession {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "session",
-                        <u64 as crate::IntoValue>::into_value(self.session),
-                    );
-                writer
-                    .optional(
-                        "reason",
-                        ::core::option::Option::map(
-                            self.reason,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "message",
-                        ::core::option::Option::map(
-                            self.message,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("session", self.session)
+                    .optional("reason", self.reason)
+                    .optional("message", self.message)
+                    .finish()
             }
         }
         impl crate::FromPayload for KillSession {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["session"],
                     1,
                     &["reason", "message"],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader.arg(<u64 as crate::FromValue>::from_value)?,
-                    reason: reader
-                        .kwarg(
-                            "reason",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    message: reader
-                        .kwarg(
-                            "message",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    session: fields.arg()?,
+                    reason: fields.kwarg("reason")?,
+                    message: fields.kwarg("message")?,
                 })
             }
         }
         impl crate::IntoPayload for KillSession {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.session));
-                writer
-                    .optional_kwarg(
-                        "reason",
-                        ::core::option::Option::map(
-                            self.reason,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional_kwarg(
-                        "message",
-                        ::core::option::Option::map(
-                            self.message,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .arg(self.session)
+                    .optional_kwarg("reason", self.reason)
+                    .optional_kwarg("message", self.message)
+                    .finish()
             }
         }
         /// A URI to look up under a match policy.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `uri: string`, `options: wamp.meta.LookupOptions` (optional)
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `uri: string`, `options: wamp.meta.LookupOptions` (optional).
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -1417,79 +852,45 @@ pub mod wamp {
             pub options: ::core::option::Option<LookupOptions>,
         }
         impl crate::FromValue for Lookup {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.Lookup",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    uri: reader
-                        .required(
-                            "uri",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    options: reader
-                        .optional(
-                            "options",
-                            <LookupOptions as crate::FromValue>::from_value,
-                        )?,
+                    uri: fields.required("uri")?,
+                    options: fields.optional("options")?,
                 })
             }
         }
         impl crate::IntoValue for Lookup {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "uri",
-                        <::std::string::String as crate::IntoValue>::into_value(self.uri),
-                    );
-                writer
-                    .optional(
-                        "options",
-                        ::core::option::Option::map(
-                            self.options,
-                            <LookupOptions as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("uri", self.uri)
+                    .optional("options", self.options)
+                    .finish()
             }
         }
         impl crate::FromPayload for Lookup {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["uri", "options"],
                     1,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    uri: reader
-                        .arg(<::std::string::String as crate::FromValue>::from_value)?,
-                    options: reader
-                        .optional_arg(<LookupOptions as crate::FromValue>::from_value)?,
+                    uri: fields.arg()?,
+                    options: fields.optional_arg()?,
                 })
             }
         }
         impl crate::IntoPayload for Lookup {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .arg(
-                        <::std::string::String as crate::IntoValue>::into_value(self.uri),
-                    );
-                writer
-                    .optional_arg(
-                        ::core::option::Option::map(
-                            self.options,
-                            <LookupOptions as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .arg(self.uri)
+                    .optional_arg(self.options)
+                    .finish()
             }
         }
         /// Options of a lookup.
@@ -1505,34 +906,21 @@ pub mod wamp {
             pub r#match: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for LookupOptions {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.LookupOptions",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    r#match: reader
-                        .optional(
-                            "match",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    r#match: fields.optional("match")?,
                 })
             }
         }
         impl crate::IntoValue for LookupOptions {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .optional(
-                        "match",
-                        ::core::option::Option::map(
-                            self.r#match,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .optional("match", self.r#match)
+                    .finish()
             }
         }
         /// Registration or subscription IDs, grouped by match policy.
@@ -1552,59 +940,30 @@ pub mod wamp {
             pub wildcard: ::core::option::Option<::std::vec::Vec<u64>>,
         }
         impl crate::FromValue for MatchPolicyLists {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.MatchPolicyLists",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    exact: reader
-                        .optional("exact", crate::payload::list_from_value::<u64>)?,
-                    prefix: reader
-                        .optional("prefix", crate::payload::list_from_value::<u64>)?,
-                    wildcard: reader
-                        .optional("wildcard", crate::payload::list_from_value::<u64>)?,
+                    exact: fields.optional("exact")?,
+                    prefix: fields.optional("prefix")?,
+                    wildcard: fields.optional("wildcard")?,
                 })
             }
         }
         impl crate::IntoValue for MatchPolicyLists {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .optional(
-                        "exact",
-                        ::core::option::Option::map(
-                            self.exact,
-                            crate::payload::list_into_value::<u64>,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "prefix",
-                        ::core::option::Option::map(
-                            self.prefix,
-                            crate::payload::list_into_value::<u64>,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "wildcard",
-                        ::core::option::Option::map(
-                            self.wildcard,
-                            crate::payload::list_into_value::<u64>,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .optional("exact", self.exact)
+                    .optional("prefix", self.prefix)
+                    .optional("wildcard", self.wildcard)
+                    .finish()
             }
         }
         /// Registration or subscription IDs grouped by match policy.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `lists: wamp.meta.MatchPolicyLists`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `lists: wamp.meta.MatchPolicyLists`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -1617,63 +976,40 @@ pub mod wamp {
             pub lists: MatchPolicyLists,
         }
         impl crate::FromValue for MatchPolicyListsResult {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.MatchPolicyListsResult",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    lists: reader
-                        .required(
-                            "lists",
-                            <MatchPolicyLists as crate::FromValue>::from_value,
-                        )?,
+                    lists: fields.required("lists")?,
                 })
             }
         }
         impl crate::IntoValue for MatchPolicyListsResult {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "lists",
-                        <MatchPolicyLists as crate::IntoValue>::into_value(self.lists),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new().field("lists", self.lists).finish()
             }
         }
         impl crate::FromPayload for MatchPolicyListsResult {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["lists"],
                     1,
                     &[],
                 )?;
-                ::core::result::Result::Ok(Self {
-                    lists: reader
-                        .arg(<MatchPolicyLists as crate::FromValue>::from_value)?,
-                })
+                ::core::result::Result::Ok(Self { lists: fields.arg()? })
             }
         }
         impl crate::IntoPayload for MatchPolicyListsResult {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .arg(<MatchPolicyLists as crate::IntoValue>::into_value(self.lists));
-                writer.finish()
+                crate::payload::PayloadWriter::new().arg(self.lists).finish()
             }
         }
         /// A concrete URI to match against registrations or subscriptions.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `uri: string`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `uri: string`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -1686,65 +1022,40 @@ pub mod wamp {
             pub uri: ::std::string::String,
         }
         impl crate::FromValue for MatchUri {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.MatchUri",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    uri: reader
-                        .required(
-                            "uri",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    uri: fields.required("uri")?,
                 })
             }
         }
         impl crate::IntoValue for MatchUri {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "uri",
-                        <::std::string::String as crate::IntoValue>::into_value(self.uri),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new().field("uri", self.uri).finish()
             }
         }
         impl crate::FromPayload for MatchUri {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["uri"],
                     1,
                     &[],
                 )?;
-                ::core::result::Result::Ok(Self {
-                    uri: reader
-                        .arg(<::std::string::String as crate::FromValue>::from_value)?,
-                })
+                ::core::result::Result::Ok(Self { uri: fields.arg()? })
             }
         }
         impl crate::IntoPayload for MatchUri {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .arg(
-                        <::std::string::String as crate::IntoValue>::into_value(self.uri),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new().arg(self.uri).finish()
             }
         }
         /// A session ID, or none to mean every session.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `session: ulong` (optional)
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `session: ulong` (optional).
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -1757,67 +1068,44 @@ pub mod wamp {
             pub session: ::core::option::Option<u64>,
         }
         impl crate::FromValue for OptionalSessionId {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.OptionalSessionId",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader
-                        .optional("session", <u64 as crate::FromValue>::from_value)?,
+                    session: fields.optional("session")?,
                 })
             }
         }
         impl crate::IntoValue for OptionalSessionId {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .optional(
-                        "session",
-                        ::core::option::Option::map(
-                            self.session,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .optional("session", self.session)
+                    .finish()
             }
         }
         impl crate::FromPayload for OptionalSessionId {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["session"],
                     0,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader.optional_arg(<u64 as crate::FromValue>::from_value)?,
+                    session: fields.optional_arg()?,
                 })
             }
         }
         impl crate::IntoPayload for OptionalSessionId {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .optional_arg(
-                        ::core::option::Option::map(
-                            self.session,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new().optional_arg(self.session).finish()
             }
         }
         /// A callee was added to or removed from a registration, or a registration was deleted.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `session: ulong`, `registration: ulong`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `session: ulong`, `registration: ulong`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -1832,77 +1120,50 @@ pub mod wamp {
             pub registration: u64,
         }
         impl crate::FromValue for RegistrationChanged {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.RegistrationChanged",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader
-                        .optional("session", <u64 as crate::FromValue>::from_value)?,
-                    registration: reader
-                        .optional("registration", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
+                    session: fields.optional("session")?,
+                    registration: fields.optional("registration")?.unwrap_or(0),
                 })
             }
         }
         impl crate::IntoValue for RegistrationChanged {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .optional(
-                        "session",
-                        ::core::option::Option::map(
-                            self.session,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .field(
-                        "registration",
-                        <u64 as crate::IntoValue>::into_value(self.registration),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .optional("session", self.session)
+                    .field("registration", self.registration)
+                    .finish()
             }
         }
         impl crate::FromPayload for RegistrationChanged {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["session", "registration"],
                     2,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader.optional_arg(<u64 as crate::FromValue>::from_value)?,
-                    registration: reader.arg(<u64 as crate::FromValue>::from_value)?,
+                    session: fields.optional_arg()?,
+                    registration: fields.arg()?,
                 })
             }
         }
         impl crate::IntoPayload for RegistrationChanged {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .nullable_arg(
-                        ::core::option::Option::map(
-                            self.session,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.registration));
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .nullable_arg(self.session)
+                    .arg(self.registration)
+                    .finish()
             }
         }
         /// A registration was created.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `session: ulong`, `registration: wamp.meta.RegistrationDetails`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `session: ulong`, `registration: wamp.meta.RegistrationDetails`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -1917,79 +1178,45 @@ pub mod wamp {
             pub registration: RegistrationDetails,
         }
         impl crate::FromValue for RegistrationCreated {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.RegistrationCreated",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader
-                        .optional("session", <u64 as crate::FromValue>::from_value)?,
-                    registration: reader
-                        .required(
-                            "registration",
-                            <RegistrationDetails as crate::FromValue>::from_value,
-                        )?,
+                    session: fields.optional("session")?,
+                    registration: fields.required("registration")?,
                 })
             }
         }
         impl crate::IntoValue for RegistrationCreated {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .optional(
-                        "session",
-                        ::core::option::Option::map(
-                            self.session,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .field(
-                        "registration",
-                        <RegistrationDetails as crate::IntoValue>::into_value(
-                            self.registration,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .optional("session", self.session)
+                    .field("registration", self.registration)
+                    .finish()
             }
         }
         impl crate::FromPayload for RegistrationCreated {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["session", "registration"],
                     2,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader.optional_arg(<u64 as crate::FromValue>::from_value)?,
-                    registration: reader
-                        .arg(<RegistrationDetails as crate::FromValue>::from_value)?,
+                    session: fields.optional_arg()?,
+                    registration: fields.arg()?,
                 })
             }
         }
         impl crate::IntoPayload for RegistrationCreated {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .nullable_arg(
-                        ::core::option::Option::map(
-                            self.session,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .arg(
-                        <RegistrationDetails as crate::IntoValue>::into_value(
-                            self.registration,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .nullable_arg(self.session)
+                    .arg(self.registration)
+                    .finish()
             }
         }
         /// A registration as the router describes it.
@@ -2013,85 +1240,34 @@ pub mod wamp {
             pub invoke: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for RegistrationDetails {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.RegistrationDetails",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    id: reader
-                        .optional("id", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    created: reader
-                        .optional(
-                            "created",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    uri: reader
-                        .optional(
-                            "uri",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    r#match: reader
-                        .optional(
-                            "match",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    invoke: reader
-                        .optional(
-                            "invoke",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    id: fields.optional("id")?.unwrap_or(0),
+                    created: fields.optional("created")?,
+                    uri: fields.optional("uri")?,
+                    r#match: fields.optional("match")?,
+                    invoke: fields.optional("invoke")?,
                 })
             }
         }
         impl crate::IntoValue for RegistrationDetails {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer.field("id", <u64 as crate::IntoValue>::into_value(self.id));
-                writer
-                    .optional(
-                        "created",
-                        ::core::option::Option::map(
-                            self.created,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "uri",
-                        ::core::option::Option::map(
-                            self.uri,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "match",
-                        ::core::option::Option::map(
-                            self.r#match,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "invoke",
-                        ::core::option::Option::map(
-                            self.invoke,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("id", self.id)
+                    .optional("created", self.created)
+                    .optional("uri", self.uri)
+                    .optional("match", self.r#match)
+                    .optional("invoke", self.invoke)
+                    .finish()
             }
         }
         /// The details of a registration.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `details: wamp.meta.RegistrationDetails`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `details: wamp.meta.RegistrationDetails`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -2104,69 +1280,40 @@ pub mod wamp {
             pub details: RegistrationDetails,
         }
         impl crate::FromValue for RegistrationDetailsResult {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.RegistrationDetailsResult",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    details: reader
-                        .required(
-                            "details",
-                            <RegistrationDetails as crate::FromValue>::from_value,
-                        )?,
+                    details: fields.required("details")?,
                 })
             }
         }
         impl crate::IntoValue for RegistrationDetailsResult {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "details",
-                        <RegistrationDetails as crate::IntoValue>::into_value(
-                            self.details,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new().field("details", self.details).finish()
             }
         }
         impl crate::FromPayload for RegistrationDetailsResult {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["details"],
                     1,
                     &[],
                 )?;
-                ::core::result::Result::Ok(Self {
-                    details: reader
-                        .arg(<RegistrationDetails as crate::FromValue>::from_value)?,
-                })
+                ::core::result::Result::Ok(Self { details: fields.arg()? })
             }
         }
         impl crate::IntoPayload for RegistrationDetailsResult {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .arg(
-                        <RegistrationDetails as crate::IntoValue>::into_value(
-                            self.details,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new().arg(self.details).finish()
             }
         }
         /// A registration ID.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `registration: ulong`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `registration: ulong`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -2179,59 +1326,44 @@ pub mod wamp {
             pub registration: u64,
         }
         impl crate::FromValue for RegistrationId {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.RegistrationId",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    registration: reader
-                        .optional("registration", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
+                    registration: fields.optional("registration")?.unwrap_or(0),
                 })
             }
         }
         impl crate::IntoValue for RegistrationId {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "registration",
-                        <u64 as crate::IntoValue>::into_value(self.registration),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("registration", self.registration)
+                    .finish()
             }
         }
         impl crate::FromPayload for RegistrationId {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["registration"],
                     1,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    registration: reader.arg(<u64 as crate::FromValue>::from_value)?,
+                    registration: fields.arg()?,
                 })
             }
         }
         impl crate::IntoPayload for RegistrationId {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.registration));
-                writer.finish()
+                crate::payload::PayloadWriter::new().arg(self.registration).finish()
             }
         }
         /// Which callee to remove from a registration.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `registration: ulong`, `callee: ulong`, `reason: string` (optional)
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `registration: ulong`, `callee: ulong`, `reason: string` (optional).
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -2248,90 +1380,54 @@ pub mod wamp {
             pub reason: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for RemoveCallee {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.RemoveCallee",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    registration: reader
-                        .optional("registration", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    callee: reader
-                        .optional("callee", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    reason: reader
-                        .optional(
-                            "reason",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    registration: fields.optional("registration")?.unwrap_or(0),
+                    callee: fields.optional("callee")?.unwrap_or(0),
+                    reason: fields.optional("reason")?,
                 })
             }
         }
         impl crate::IntoValue for RemoveCallee {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "registration",
-                        <u64 as crate::IntoValue>::into_value(self.registration),
-                    );
-                writer
-                    .field("callee", <u64 as crate::IntoValue>::into_value(self.callee));
-                writer
-                    .optional(
-                        "reason",
-                        ::core::option::Option::map(
-                            self.reason,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("registration", self.registration)
+                    .field("callee", self.callee)
+                    .optional("reason", self.reason)
+                    .finish()
             }
         }
         impl crate::FromPayload for RemoveCallee {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["registration", "callee", "reason"],
                     2,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    registration: reader.arg(<u64 as crate::FromValue>::from_value)?,
-                    callee: reader.arg(<u64 as crate::FromValue>::from_value)?,
-                    reason: reader
-                        .optional_arg(
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    registration: fields.arg()?,
+                    callee: fields.arg()?,
+                    reason: fields.optional_arg()?,
                 })
             }
         }
         impl crate::IntoPayload for RemoveCallee {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.registration));
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.callee));
-                writer
-                    .optional_arg(
-                        ::core::option::Option::map(
-                            self.reason,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .arg(self.registration)
+                    .arg(self.callee)
+                    .optional_arg(self.reason)
+                    .finish()
             }
         }
         /// Which subscriber to remove from a subscription.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `subscription: ulong`, `subscriber: ulong`, `reason: string` (optional)
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `subscription: ulong`, `subscriber: ulong`, `reason: string` (optional).
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -2348,85 +1444,49 @@ pub mod wamp {
             pub reason: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for RemoveSubscriber {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.RemoveSubscriber",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    subscription: reader
-                        .optional("subscription", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    subscriber: reader
-                        .optional("subscriber", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    reason: reader
-                        .optional(
-                            "reason",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    subscription: fields.optional("subscription")?.unwrap_or(0),
+                    subscriber: fields.optional("subscriber")?.unwrap_or(0),
+                    reason: fields.optional("reason")?,
                 })
             }
         }
         impl crate::IntoValue for RemoveSubscriber {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "subscription",
-                        <u64 as crate::IntoValue>::into_value(self.subscription),
-                    );
-                writer
-                    .field(
-                        "subscriber",
-                        <u64 as crate::IntoValue>::into_value(self.subscriber),
-                    );
-                writer
-                    .optional(
-                        "reason",
-                        ::core::option::Option::map(
-                            self.reason,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("subscription", self.subscription)
+                    .field("subscriber", self.subscriber)
+                    .optional("reason", self.reason)
+                    .finish()
             }
         }
         impl crate::FromPayload for RemoveSubscriber {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["subscription", "subscriber", "reason"],
                     2,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    subscription: reader.arg(<u64 as crate::FromValue>::from_value)?,
-                    subscriber: reader.arg(<u64 as crate::FromValue>::from_value)?,
-                    reason: reader
-                        .optional_arg(
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    subscription: fields.arg()?,
+                    subscriber: fields.arg()?,
+                    reason: fields.optional_arg()?,
                 })
             }
         }
         impl crate::IntoPayload for RemoveSubscriber {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.subscription));
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.subscriber));
-                writer
-                    .optional_arg(
-                        ::core::option::Option::map(
-                            self.reason,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .arg(self.subscription)
+                    .arg(self.subscriber)
+                    .optional_arg(self.reason)
+                    .finish()
             }
         }
         /// Traffic statistics of a session's serializer.
@@ -2458,86 +1518,37 @@ pub mod wamp {
             pub last: bool,
         }
         impl crate::FromValue for SerializerStats {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SerializerStats",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    cycle: reader
-                        .optional("cycle", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    serializer: reader
-                        .optional(
-                            "serializer",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    timestamp: reader
-                        .optional("timestamp", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    duration: reader
-                        .optional("duration", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    bytes: reader
-                        .optional("bytes", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    messages: reader
-                        .optional("messages", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    rated_messages: reader
-                        .optional(
-                            "rated_messages",
-                            <u64 as crate::FromValue>::from_value,
-                        )?
-                        .unwrap_or(0),
-                    first: reader
-                        .optional("first", <bool as crate::FromValue>::from_value)?
-                        .unwrap_or(false),
-                    last: reader
-                        .optional("last", <bool as crate::FromValue>::from_value)?
-                        .unwrap_or(false),
+                    cycle: fields.optional("cycle")?.unwrap_or(0),
+                    serializer: fields.optional("serializer")?,
+                    timestamp: fields.optional("timestamp")?.unwrap_or(0),
+                    duration: fields.optional("duration")?.unwrap_or(0),
+                    bytes: fields.optional("bytes")?.unwrap_or(0),
+                    messages: fields.optional("messages")?.unwrap_or(0),
+                    rated_messages: fields.optional("rated_messages")?.unwrap_or(0),
+                    first: fields.optional("first")?.unwrap_or(false),
+                    last: fields.optional("last")?.unwrap_or(false),
                 })
             }
         }
         impl crate::IntoValue for SerializerStats {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer.field("cycle", <u64 as crate::IntoValue>::into_value(self.cycle));
-                writer
-                    .optional(
-                        "serializer",
-                        ::core::option::Option::map(
-                            self.serializer,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .field(
-                        "timestamp",
-                        <u64 as crate::IntoValue>::into_value(self.timestamp),
-                    );
-                writer
-                    .field(
-                        "duration",
-                        <u64 as crate::IntoValue>::into_value(self.duration),
-                    );
-                writer.field("bytes", <u64 as crate::IntoValue>::into_value(self.bytes));
-                writer
-                    .field(
-                        "messages",
-                        <u64 as crate::IntoValue>::into_value(self.messages),
-                    );
-                writer
-                    .field(
-                        "rated_messages",
-                        <u64 as crate::IntoValue>::into_value(self.rated_messages),
-                    );
-                writer
-                    .field("first", <bool as crate::IntoValue>::into_value(self.first));
-                writer.field("last", <bool as crate::IntoValue>::into_value(self.last));
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("cycle", self.cycle)
+                    .optional("serializer", self.serializer)
+                    .field("timestamp", self.timestamp)
+                    .field("duration", self.duration)
+                    .field("bytes", self.bytes)
+                    .field("messages", self.messages)
+                    .field("rated_messages", self.rated_messages)
+                    .field("first", self.first)
+                    .field("last", self.last)
+                    .finish()
             }
         }
         /// What a router knows about a joined session.
@@ -2576,170 +1587,48 @@ pub mod wamp {
             pub resume_token: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for SessionDetails {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SessionDetails",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader
-                        .optional("session", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    realm: reader
-                        .optional(
-                            "realm",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    authid: reader
-                        .optional(
-                            "authid",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    authrole: reader
-                        .optional(
-                            "authrole",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    authmethod: reader
-                        .optional(
-                            "authmethod",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    authprovider: reader
-                        .optional(
-                            "authprovider",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    authextra: reader
-                        .optional(
-                            "authextra",
-                            <crate::Value as crate::FromValue>::from_value,
-                        )?,
-                    serializer: reader
-                        .optional(
-                            "serializer",
-                            <crate::Value as crate::FromValue>::from_value,
-                        )?,
-                    transport: reader
-                        .optional(
-                            "transport",
-                            <crate::Value as crate::FromValue>::from_value,
-                        )?,
-                    resumed: reader
-                        .optional("resumed", <bool as crate::FromValue>::from_value)?
-                        .unwrap_or(false),
-                    resumable: reader
-                        .optional("resumable", <bool as crate::FromValue>::from_value)?
-                        .unwrap_or(false),
-                    resume_token: reader
-                        .optional(
-                            "resume_token",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    session: fields.optional("session")?.unwrap_or(0),
+                    realm: fields.optional("realm")?,
+                    authid: fields.optional("authid")?,
+                    authrole: fields.optional("authrole")?,
+                    authmethod: fields.optional("authmethod")?,
+                    authprovider: fields.optional("authprovider")?,
+                    authextra: fields.optional("authextra")?,
+                    serializer: fields.optional("serializer")?,
+                    transport: fields.optional("transport")?,
+                    resumed: fields.optional("resumed")?.unwrap_or(false),
+                    resumable: fields.optional("resumable")?.unwrap_or(false),
+                    resume_token: fields.optional("resume_token")?,
                 })
             }
         }
         impl crate::IntoValue for SessionDetails {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "session",
-                        <u64 as crate::IntoValue>::into_value(self.session),
-                    );
-                writer
-                    .optional(
-                        "realm",
-                        ::core::option::Option::map(
-                            self.realm,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "authid",
-                        ::core::option::Option::map(
-                            self.authid,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "authrole",
-                        ::core::option::Option::map(
-                            self.authrole,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "authmethod",
-                        ::core::option::Option::map(
-                            self.authmethod,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "authprovider",
-                        ::core::option::Option::map(
-                            self.authprovider,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "authextra",
-                        ::core::option::Option::map(
-                            self.authextra,
-                            <crate::Value as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "serializer",
-                        ::core::option::Option::map(
-                            self.serializer,
-                            <crate::Value as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "transport",
-                        ::core::option::Option::map(
-                            self.transport,
-                            <crate::Value as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .field(
-                        "resumed",
-                        <bool as crate::IntoValue>::into_value(self.resumed),
-                    );
-                writer
-                    .field(
-                        "resumable",
-                        <bool as crate::IntoValue>::into_value(self.resumable),
-                    );
-                writer
-                    .optional(
-                        "resume_token",
-                        ::core::option::Option::map(
-                            self.resume_token,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("session", self.session)
+                    .optional("realm", self.realm)
+                    .optional("authid", self.authid)
+                    .optional("authrole", self.authrole)
+                    .optional("authmethod", self.authmethod)
+                    .optional("authprovider", self.authprovider)
+                    .optional("authextra", self.authextra)
+                    .optional("serializer", self.serializer)
+                    .optional("transport", self.transport)
+                    .field("resumed", self.resumed)
+                    .field("resumable", self.resumable)
+                    .optional("resume_token", self.resume_token)
+                    .finish()
             }
         }
         /// The details of a session.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `details: wamp.meta.SessionDetails`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `details: wamp.meta.SessionDetails`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -2751,63 +1640,40 @@ pub mod wamp {
             pub details: SessionDetails,
         }
         impl crate::FromValue for SessionDetailsResult {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SessionDetailsResult",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    details: reader
-                        .required(
-                            "details",
-                            <SessionDetails as crate::FromValue>::from_value,
-                        )?,
+                    details: fields.required("details")?,
                 })
             }
         }
         impl crate::IntoValue for SessionDetailsResult {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "details",
-                        <SessionDetails as crate::IntoValue>::into_value(self.details),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new().field("details", self.details).finish()
             }
         }
         impl crate::FromPayload for SessionDetailsResult {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["details"],
                     1,
                     &[],
                 )?;
-                ::core::result::Result::Ok(Self {
-                    details: reader
-                        .arg(<SessionDetails as crate::FromValue>::from_value)?,
-                })
+                ::core::result::Result::Ok(Self { details: fields.arg()? })
             }
         }
         impl crate::IntoPayload for SessionDetailsResult {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .arg(<SessionDetails as crate::IntoValue>::into_value(self.details));
-                writer.finish()
+                crate::payload::PayloadWriter::new().arg(self.details).finish()
             }
         }
         /// A filter on the authroles of sessions.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `filter_authroles: [string]` (optional)
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `filter_authroles: [string]` (optional).
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -2822,73 +1688,46 @@ pub mod wamp {
             >,
         }
         impl crate::FromValue for SessionFilter {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SessionFilter",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    filter_authroles: reader
-                        .optional(
-                            "filter_authroles",
-                            crate::payload::list_from_value::<::std::string::String>,
-                        )?,
+                    filter_authroles: fields.optional("filter_authroles")?,
                 })
             }
         }
         impl crate::IntoValue for SessionFilter {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .optional(
-                        "filter_authroles",
-                        ::core::option::Option::map(
-                            self.filter_authroles,
-                            crate::payload::list_into_value::<::std::string::String>,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .optional("filter_authroles", self.filter_authroles)
+                    .finish()
             }
         }
         impl crate::FromPayload for SessionFilter {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["filter_authroles"],
                     0,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    filter_authroles: reader
-                        .optional_arg(
-                            crate::payload::list_from_value::<::std::string::String>,
-                        )?,
+                    filter_authroles: fields.optional_arg()?,
                 })
             }
         }
         impl crate::IntoPayload for SessionFilter {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .optional_arg(
-                        ::core::option::Option::map(
-                            self.filter_authroles,
-                            crate::payload::list_into_value::<::std::string::String>,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .optional_arg(self.filter_authroles)
+                    .finish()
             }
         }
         /// A session ID.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `session: ulong`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `session: ulong`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -2901,51 +1740,35 @@ pub mod wamp {
             pub session: u64,
         }
         impl crate::FromValue for SessionId {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SessionId",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader
-                        .optional("session", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
+                    session: fields.optional("session")?.unwrap_or(0),
                 })
             }
         }
         impl crate::IntoValue for SessionId {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "session",
-                        <u64 as crate::IntoValue>::into_value(self.session),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new().field("session", self.session).finish()
             }
         }
         impl crate::FromPayload for SessionId {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["session"],
                     1,
                     &[],
                 )?;
-                ::core::result::Result::Ok(Self {
-                    session: reader.arg(<u64 as crate::FromValue>::from_value)?,
-                })
+                ::core::result::Result::Ok(Self { session: fields.arg()? })
             }
         }
         impl crate::IntoPayload for SessionId {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.session));
-                writer.finish()
+                crate::payload::PayloadWriter::new().arg(self.session).finish()
             }
         }
         /// A short identification of a session, as `on_stats` events carry it.
@@ -2967,78 +1790,32 @@ pub mod wamp {
             pub authrole: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for SessionInfo {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SessionInfo",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader
-                        .optional("session", <u64 as crate::FromValue>::from_value)?,
-                    realm: reader
-                        .optional(
-                            "realm",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    authid: reader
-                        .optional(
-                            "authid",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    authrole: reader
-                        .optional(
-                            "authrole",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    session: fields.optional("session")?,
+                    realm: fields.optional("realm")?,
+                    authid: fields.optional("authid")?,
+                    authrole: fields.optional("authrole")?,
                 })
             }
         }
         impl crate::IntoValue for SessionInfo {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .optional(
-                        "session",
-                        ::core::option::Option::map(
-                            self.session,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "realm",
-                        ::core::option::Option::map(
-                            self.realm,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "authid",
-                        ::core::option::Option::map(
-                            self.authid,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "authrole",
-                        ::core::option::Option::map(
-                            self.authrole,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .optional("session", self.session)
+                    .optional("realm", self.realm)
+                    .optional("authid", self.authid)
+                    .optional("authrole", self.authrole)
+                    .finish()
             }
         }
         /// A session joined the realm.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `details: wamp.meta.SessionDetails`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `details: wamp.meta.SessionDetails`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -3050,63 +1827,40 @@ pub mod wamp {
             pub details: SessionDetails,
         }
         impl crate::FromValue for SessionJoined {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SessionJoined",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    details: reader
-                        .required(
-                            "details",
-                            <SessionDetails as crate::FromValue>::from_value,
-                        )?,
+                    details: fields.required("details")?,
                 })
             }
         }
         impl crate::IntoValue for SessionJoined {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "details",
-                        <SessionDetails as crate::IntoValue>::into_value(self.details),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new().field("details", self.details).finish()
             }
         }
         impl crate::FromPayload for SessionJoined {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["details"],
                     1,
                     &[],
                 )?;
-                ::core::result::Result::Ok(Self {
-                    details: reader
-                        .arg(<SessionDetails as crate::FromValue>::from_value)?,
-                })
+                ::core::result::Result::Ok(Self { details: fields.arg()? })
             }
         }
         impl crate::IntoPayload for SessionJoined {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .arg(<SessionDetails as crate::IntoValue>::into_value(self.details));
-                writer.finish()
+                crate::payload::PayloadWriter::new().arg(self.details).finish()
             }
         }
         /// A session left the realm.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `session: ulong`, `authid: string` (optional), `authrole: string` (optional)
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `session: ulong`, `authid: string` (optional), `authrole: string` (optional).
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -3123,107 +1877,54 @@ pub mod wamp {
             pub authrole: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for SessionLeft {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SessionLeft",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader
-                        .optional("session", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    authid: reader
-                        .optional(
-                            "authid",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    authrole: reader
-                        .optional(
-                            "authrole",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    session: fields.optional("session")?.unwrap_or(0),
+                    authid: fields.optional("authid")?,
+                    authrole: fields.optional("authrole")?,
                 })
             }
         }
         impl crate::IntoValue for SessionLeft {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "session",
-                        <u64 as crate::IntoValue>::into_value(self.session),
-                    );
-                writer
-                    .optional(
-                        "authid",
-                        ::core::option::Option::map(
-                            self.authid,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "authrole",
-                        ::core::option::Option::map(
-                            self.authrole,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("session", self.session)
+                    .optional("authid", self.authid)
+                    .optional("authrole", self.authrole)
+                    .finish()
             }
         }
         impl crate::FromPayload for SessionLeft {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["session", "authid", "authrole"],
                     1,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader.arg(<u64 as crate::FromValue>::from_value)?,
-                    authid: reader
-                        .optional_arg(
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    authrole: reader
-                        .optional_arg(
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    session: fields.arg()?,
+                    authid: fields.optional_arg()?,
+                    authrole: fields.optional_arg()?,
                 })
             }
         }
         impl crate::IntoPayload for SessionLeft {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.session));
-                writer
-                    .optional_arg(
-                        ::core::option::Option::map(
-                            self.authid,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional_arg(
-                        ::core::option::Option::map(
-                            self.authrole,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .arg(self.session)
+                    .optional_arg(self.authid)
+                    .optional_arg(self.authrole)
+                    .finish()
             }
         }
         /// Traffic statistics of a session.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `session: wamp.meta.SessionInfo`, `stats: wamp.meta.SerializerStats`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `session: wamp.meta.SessionInfo`, `stats: wamp.meta.SerializerStats`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -3238,74 +1939,50 @@ pub mod wamp {
             pub stats: SerializerStats,
         }
         impl crate::FromValue for SessionStats {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SessionStats",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader
-                        .required(
-                            "session",
-                            <SessionInfo as crate::FromValue>::from_value,
-                        )?,
-                    stats: reader
-                        .required(
-                            "stats",
-                            <SerializerStats as crate::FromValue>::from_value,
-                        )?,
+                    session: fields.required("session")?,
+                    stats: fields.required("stats")?,
                 })
             }
         }
         impl crate::IntoValue for SessionStats {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "session",
-                        <SessionInfo as crate::IntoValue>::into_value(self.session),
-                    );
-                writer
-                    .field(
-                        "stats",
-                        <SerializerStats as crate::IntoValue>::into_value(self.stats),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("session", self.session)
+                    .field("stats", self.stats)
+                    .finish()
             }
         }
         impl crate::FromPayload for SessionStats {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["session", "stats"],
                     2,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader.arg(<SessionInfo as crate::FromValue>::from_value)?,
-                    stats: reader.arg(<SerializerStats as crate::FromValue>::from_value)?,
+                    session: fields.arg()?,
+                    stats: fields.arg()?,
                 })
             }
         }
         impl crate::IntoPayload for SessionStats {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer.arg(<SessionInfo as crate::IntoValue>::into_value(self.session));
-                writer
-                    .arg(<SerializerStats as crate::IntoValue>::into_value(self.stats));
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .arg(self.session)
+                    .arg(self.stats)
+                    .finish()
             }
         }
         /// A subscriber was added to or removed from a subscription, or a subscription was deleted.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `session: ulong`, `subscription: ulong`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `session: ulong`, `subscription: ulong`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -3320,77 +1997,50 @@ pub mod wamp {
             pub subscription: u64,
         }
         impl crate::FromValue for SubscriptionChanged {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SubscriptionChanged",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader
-                        .optional("session", <u64 as crate::FromValue>::from_value)?,
-                    subscription: reader
-                        .optional("subscription", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
+                    session: fields.optional("session")?,
+                    subscription: fields.optional("subscription")?.unwrap_or(0),
                 })
             }
         }
         impl crate::IntoValue for SubscriptionChanged {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .optional(
-                        "session",
-                        ::core::option::Option::map(
-                            self.session,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .field(
-                        "subscription",
-                        <u64 as crate::IntoValue>::into_value(self.subscription),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .optional("session", self.session)
+                    .field("subscription", self.subscription)
+                    .finish()
             }
         }
         impl crate::FromPayload for SubscriptionChanged {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["session", "subscription"],
                     2,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader.optional_arg(<u64 as crate::FromValue>::from_value)?,
-                    subscription: reader.arg(<u64 as crate::FromValue>::from_value)?,
+                    session: fields.optional_arg()?,
+                    subscription: fields.arg()?,
                 })
             }
         }
         impl crate::IntoPayload for SubscriptionChanged {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .nullable_arg(
-                        ::core::option::Option::map(
-                            self.session,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.subscription));
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .nullable_arg(self.session)
+                    .arg(self.subscription)
+                    .finish()
             }
         }
         /// A subscription was created.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `session: ulong`, `subscription: wamp.meta.SubscriptionDetails`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `session: ulong`, `subscription: wamp.meta.SubscriptionDetails`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -3405,79 +2055,45 @@ pub mod wamp {
             pub subscription: SubscriptionDetails,
         }
         impl crate::FromValue for SubscriptionCreated {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SubscriptionCreated",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader
-                        .optional("session", <u64 as crate::FromValue>::from_value)?,
-                    subscription: reader
-                        .required(
-                            "subscription",
-                            <SubscriptionDetails as crate::FromValue>::from_value,
-                        )?,
+                    session: fields.optional("session")?,
+                    subscription: fields.required("subscription")?,
                 })
             }
         }
         impl crate::IntoValue for SubscriptionCreated {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .optional(
-                        "session",
-                        ::core::option::Option::map(
-                            self.session,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .field(
-                        "subscription",
-                        <SubscriptionDetails as crate::IntoValue>::into_value(
-                            self.subscription,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .optional("session", self.session)
+                    .field("subscription", self.subscription)
+                    .finish()
             }
         }
         impl crate::FromPayload for SubscriptionCreated {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["session", "subscription"],
                     2,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    session: reader.optional_arg(<u64 as crate::FromValue>::from_value)?,
-                    subscription: reader
-                        .arg(<SubscriptionDetails as crate::FromValue>::from_value)?,
+                    session: fields.optional_arg()?,
+                    subscription: fields.arg()?,
                 })
             }
         }
         impl crate::IntoPayload for SubscriptionCreated {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .nullable_arg(
-                        ::core::option::Option::map(
-                            self.session,
-                            <u64 as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .arg(
-                        <SubscriptionDetails as crate::IntoValue>::into_value(
-                            self.subscription,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new()
+                    .nullable_arg(self.session)
+                    .arg(self.subscription)
+                    .finish()
             }
         }
         /// A subscription as the router describes it.
@@ -3499,72 +2115,32 @@ pub mod wamp {
             pub r#match: ::core::option::Option<::std::string::String>,
         }
         impl crate::FromValue for SubscriptionDetails {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SubscriptionDetails",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    id: reader
-                        .optional("id", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
-                    created: reader
-                        .optional(
-                            "created",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    uri: reader
-                        .optional(
-                            "uri",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
-                    r#match: reader
-                        .optional(
-                            "match",
-                            <::std::string::String as crate::FromValue>::from_value,
-                        )?,
+                    id: fields.optional("id")?.unwrap_or(0),
+                    created: fields.optional("created")?,
+                    uri: fields.optional("uri")?,
+                    r#match: fields.optional("match")?,
                 })
             }
         }
         impl crate::IntoValue for SubscriptionDetails {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer.field("id", <u64 as crate::IntoValue>::into_value(self.id));
-                writer
-                    .optional(
-                        "created",
-                        ::core::option::Option::map(
-                            self.created,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "uri",
-                        ::core::option::Option::map(
-                            self.uri,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer
-                    .optional(
-                        "match",
-                        ::core::option::Option::map(
-                            self.r#match,
-                            <::std::string::String as crate::IntoValue>::into_value,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("id", self.id)
+                    .optional("created", self.created)
+                    .optional("uri", self.uri)
+                    .optional("match", self.r#match)
+                    .finish()
             }
         }
         /// The details of a subscription.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `details: wamp.meta.SubscriptionDetails`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `details: wamp.meta.SubscriptionDetails`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -3577,69 +2153,40 @@ pub mod wamp {
             pub details: SubscriptionDetails,
         }
         impl crate::FromValue for SubscriptionDetailsResult {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SubscriptionDetailsResult",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    details: reader
-                        .required(
-                            "details",
-                            <SubscriptionDetails as crate::FromValue>::from_value,
-                        )?,
+                    details: fields.required("details")?,
                 })
             }
         }
         impl crate::IntoValue for SubscriptionDetailsResult {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "details",
-                        <SubscriptionDetails as crate::IntoValue>::into_value(
-                            self.details,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new().field("details", self.details).finish()
             }
         }
         impl crate::FromPayload for SubscriptionDetailsResult {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["details"],
                     1,
                     &[],
                 )?;
-                ::core::result::Result::Ok(Self {
-                    details: reader
-                        .arg(<SubscriptionDetails as crate::FromValue>::from_value)?,
-                })
+                ::core::result::Result::Ok(Self { details: fields.arg()? })
             }
         }
         impl crate::IntoPayload for SubscriptionDetailsResult {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer
-                    .arg(
-                        <SubscriptionDetails as crate::IntoValue>::into_value(
-                            self.details,
-                        ),
-                    );
-                writer.finish()
+                crate::payload::PayloadWriter::new().arg(self.details).finish()
             }
         }
         /// A subscription ID.
         ///
-        /// Travels as a WAMP payload:
-        ///
-        /// - args: `subscription: ulong`
-        /// - kwargs: none
+        /// Travels as a WAMP payload: args `subscription: ulong`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -3652,51 +2199,39 @@ pub mod wamp {
             pub subscription: u64,
         }
         impl crate::FromValue for SubscriptionId {
-            fn from_value(
-                value: crate::Value,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::DictReader::new(
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::DictReader::new(
                     value,
                     "wamp.meta.SubscriptionId",
                 )?;
                 ::core::result::Result::Ok(Self {
-                    subscription: reader
-                        .optional("subscription", <u64 as crate::FromValue>::from_value)?
-                        .unwrap_or(0),
+                    subscription: fields.optional("subscription")?.unwrap_or(0),
                 })
             }
         }
         impl crate::IntoValue for SubscriptionId {
             fn into_value(self) -> crate::Value {
-                let mut writer = crate::payload::DictWriter::new();
-                writer
-                    .field(
-                        "subscription",
-                        <u64 as crate::IntoValue>::into_value(self.subscription),
-                    );
-                writer.finish()
+                crate::payload::DictWriter::new()
+                    .field("subscription", self.subscription)
+                    .finish()
             }
         }
         impl crate::FromPayload for SubscriptionId {
-            fn from_payload(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut reader = crate::payload::PayloadReader::new(
+            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::PayloadReader::new(
                     payload,
                     &["subscription"],
                     1,
                     &[],
                 )?;
                 ::core::result::Result::Ok(Self {
-                    subscription: reader.arg(<u64 as crate::FromValue>::from_value)?,
+                    subscription: fields.arg()?,
                 })
             }
         }
         impl crate::IntoPayload for SubscriptionId {
             fn into_payload(self) -> crate::Payload {
-                let mut writer = crate::payload::PayloadWriter::new();
-                writer.arg(<u64 as crate::IntoValue>::into_value(self.subscription));
-                writer.finish()
+                crate::payload::PayloadWriter::new().arg(self.subscription).finish()
             }
         }
         /// The WAMP Meta API: what a router tells about its sessions, registrations and subscriptions.
@@ -3776,33 +2311,15 @@ pub mod wamp {
             /// The URI of topic `subscription_on_delete`.
             pub const URI_SUBSCRIPTION_ON_DELETE: &str = "wamp.subscription.on_delete";
             /// Calls the procedures and publishes the topics of this interface on a session.
-            #[derive(::core::clone::Clone)]
+            #[derive(::core::clone::Clone, ::core::fmt::Debug)]
             pub struct Caller {
-                session: ::std::sync::Arc<dyn crate::Session>,
-                prefix: crate::uri::Prefix,
-                call_options: crate::CallOptions,
-                publish_options: crate::PublishOptions,
-            }
-            impl ::core::fmt::Debug for Caller {
-                fn fmt(
-                    &self,
-                    f: &mut ::core::fmt::Formatter<'_>,
-                ) -> ::core::fmt::Result {
-                    f.debug_struct("Caller")
-                        .field("prefix", &self.prefix)
-                        .field("call_options", &self.call_options)
-                        .field("publish_options", &self.publish_options)
-                        .finish_non_exhaustive()
-                }
+                core: crate::stub::CallerCore,
             }
             impl Caller {
                 /// A caller on `session` under the schema's prefix `wamp`.
                 pub fn new(session: ::std::sync::Arc<dyn crate::Session>) -> Self {
                     Self {
-                        session,
-                        prefix: crate::uri::Prefix::new(PREFIX, &[]),
-                        call_options: ::core::default::Default::default(),
-                        publish_options: ::core::default::Default::default(),
+                        core: crate::stub::CallerCore::new(session, PREFIX, &[]),
                     }
                 }
                 /// Uses the prefix template `prefix` instead of the schema's (a deployment may
@@ -3813,15 +2330,13 @@ pub mod wamp {
                     prefix: &str,
                 ) -> ::core::result::Result<Self, crate::Error> {
                     ::core::result::Result::Ok(Self {
-                        prefix: self.prefix.with_template(prefix, PREFIX)?,
-                        ..self
+                        core: self.core.with_prefix(prefix, PREFIX)?,
                     })
                 }
                 /// Sends every call with `options`.
                 pub fn with_call_options(self, options: crate::CallOptions) -> Self {
                     Self {
-                        call_options: options,
-                        ..self
+                        core: self.core.with_call_options(options),
                     }
                 }
                 /// Publishes every event with `options`.
@@ -3830,589 +2345,266 @@ pub mod wamp {
                     options: crate::PublishOptions,
                 ) -> Self {
                     Self {
-                        publish_options: options,
-                        ..self
+                        core: self.core.with_publish_options(options),
                     }
                 }
                 /// The prefix template in use.
                 pub fn prefix(&self) -> &str {
-                    self.prefix.template()
+                    self.core.prefix()
                 }
                 /// Counts the sessions joined on the realm.
                 ///
-                /// Procedure `wamp.session.count`.
-                ///
-                /// Request `wamp.meta.SessionFilter`:
-                ///
-                /// - args: `filter_authroles: [string]` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Uint`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.session.count`. Request: args `filter_authroles: [string]` (optional). Result: args `value: ulong`.
                 pub async fn session_count(
                     &self,
                     filter_authroles: ::core::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     >,
                 ) -> ::core::result::Result<u64, crate::Error> {
-                    let result = self
-                        .session
+                    self.core
                         .call(
-                            &self.prefix.uri("session.count", &[])?,
-                            crate::IntoPayload::into_payload(super::SessionFilter {
+                            "session.count",
+                            &[],
+                            super::SessionFilter {
                                 filter_authroles,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
+                            },
                         )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::Uint as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                        .await
+                        .map(|response: super::super::Uint| response.value)
                 }
                 /// Lists the IDs of the sessions joined on the realm.
                 ///
-                /// Procedure `wamp.session.list`.
-                ///
-                /// Request `wamp.meta.SessionFilter`:
-                ///
-                /// - args: `filter_authroles: [string]` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.WampIds`:
-                ///
-                /// - args: `value: [ulong]`
-                /// - kwargs: none
+                /// Procedure `wamp.session.list`. Request: args `filter_authroles: [string]` (optional). Result: args `value: [ulong]`.
                 pub async fn session_list(
                     &self,
                     filter_authroles: ::core::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     >,
                 ) -> ::core::result::Result<::std::vec::Vec<u64>, crate::Error> {
-                    let result = self
-                        .session
+                    self.core
                         .call(
-                            &self.prefix.uri("session.list", &[])?,
-                            crate::IntoPayload::into_payload(super::SessionFilter {
+                            "session.list",
+                            &[],
+                            super::SessionFilter {
                                 filter_authroles,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
+                            },
                         )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::WampIds as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                        .await
+                        .map(|response: super::super::WampIds| response.value)
                 }
                 /// Gets the details of a session. Fails with `wamp.error.no_such_session`.
                 ///
-                /// Procedure `wamp.session.get`.
-                ///
-                /// Request `wamp.meta.SessionId`:
-                ///
-                /// - args: `session: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.SessionDetailsResult`:
-                ///
-                /// - args: `details: wamp.meta.SessionDetails`
-                /// - kwargs: none
+                /// Procedure `wamp.session.get`. Request: args `session: ulong`. Result: args `details: wamp.meta.SessionDetails`.
                 pub async fn session_get(
                     &self,
                     session: u64,
                 ) -> ::core::result::Result<super::SessionDetails, crate::Error> {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("session.get", &[])?,
-                            crate::IntoPayload::into_payload(super::SessionId {
-                                session,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::SessionDetailsResult as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .details,
-                    )
+                    self.core
+                        .call("session.get", &[], super::SessionId { session })
+                        .await
+                        .map(|response: super::SessionDetailsResult| response.details)
                 }
                 /// Adds a testament to the calling session; returns its ID.
                 ///
-                /// Procedure `wamp.session.add_testament`.
-                ///
-                /// Request `wamp.meta.AddTestament`:
-                ///
-                /// - args: `topic: string`, `args: [ubyte]`, `kwargs: [ubyte]`
-                /// - kwargs: `publish_options: [ubyte]`, `scope: string`
-                ///
-                /// Result `wamp.WampId`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.session.add_testament`. Request: args `topic: string`, `args: [ubyte]`, `kwargs: [ubyte]`; kwargs `publish_options: [ubyte]`, `scope: string`. Result: args `value: ulong`.
                 pub async fn session_add_testament(
                     &self,
                     request: super::AddTestament,
                 ) -> ::core::result::Result<u64, crate::Error> {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("session.add_testament", &[])?,
-                            crate::IntoPayload::into_payload(request),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::WampId as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                    self.core
+                        .call("session.add_testament", &[], request)
+                        .await
+                        .map(|response: super::super::WampId| response.value)
                 }
                 /// Removes the calling session's testaments of a scope; returns how many.
                 ///
-                /// Procedure `wamp.session.flush_testaments`.
-                ///
-                /// Request `wamp.meta.FlushTestaments`:
-                ///
-                /// - args: `scope: string` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Uint`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.session.flush_testaments`. Request: args `scope: string` (optional). Result: args `value: ulong`.
                 pub async fn session_flush_testaments(
                     &self,
                     scope: ::core::option::Option<::std::string::String>,
                 ) -> ::core::result::Result<u64, crate::Error> {
-                    let result = self
-                        .session
+                    self.core
                         .call(
-                            &self.prefix.uri("session.flush_testaments", &[])?,
-                            crate::IntoPayload::into_payload(super::FlushTestaments {
-                                scope,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
+                            "session.flush_testaments",
+                            &[],
+                            super::FlushTestaments { scope },
                         )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::Uint as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                        .await
+                        .map(|response: super::super::Uint| response.value)
                 }
                 /// Kills a session. Fails with `wamp.error.no_such_session`.
                 ///
-                /// Procedure `wamp.session.kill`.
-                ///
-                /// Request `wamp.meta.KillSession`:
-                ///
-                /// - args: `session: ulong`
-                /// - kwargs: `reason: string`, `message: string`
-                ///
-                /// Result `wamp.Void`:
-                ///
-                /// - args: none
-                /// - kwargs: none
+                /// Procedure `wamp.session.kill`. Request: args `session: ulong`; kwargs `reason: string`, `message: string`. Result: no args or kwargs.
                 pub async fn session_kill(
                     &self,
                     request: super::KillSession,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("session.kill", &[])?,
-                            crate::IntoPayload::into_payload(request),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    <super::super::Void as crate::FromPayload>::from_payload(
-                        result.payload,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    self.core.call("session.kill", &[], request).await
                 }
                 /// Kills every session with an authid; returns their IDs.
                 ///
-                /// Procedure `wamp.session.kill_by_authid`.
-                ///
-                /// Request `wamp.meta.KillByAuthid`:
-                ///
-                /// - args: `authid: string`
-                /// - kwargs: `reason: string`, `message: string`
-                ///
-                /// Result `wamp.WampIds`:
-                ///
-                /// - args: `value: [ulong]`
-                /// - kwargs: none
+                /// Procedure `wamp.session.kill_by_authid`. Request: args `authid: string`; kwargs `reason: string`, `message: string`. Result: args `value: [ulong]`.
                 pub async fn session_kill_by_authid(
                     &self,
                     request: super::KillByAuthid,
                 ) -> ::core::result::Result<::std::vec::Vec<u64>, crate::Error> {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("session.kill_by_authid", &[])?,
-                            crate::IntoPayload::into_payload(request),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::WampIds as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                    self.core
+                        .call("session.kill_by_authid", &[], request)
+                        .await
+                        .map(|response: super::super::WampIds| response.value)
                 }
                 /// Kills every session with an authrole; returns their IDs.
                 ///
-                /// Procedure `wamp.session.kill_by_authrole`.
-                ///
-                /// Request `wamp.meta.KillByAuthrole`:
-                ///
-                /// - args: `authrole: string`
-                /// - kwargs: `reason: string`, `message: string`
-                ///
-                /// Result `wamp.WampIds`:
-                ///
-                /// - args: `value: [ulong]`
-                /// - kwargs: none
+                /// Procedure `wamp.session.kill_by_authrole`. Request: args `authrole: string`; kwargs `reason: string`, `message: string`. Result: args `value: [ulong]`.
                 pub async fn session_kill_by_authrole(
                     &self,
                     request: super::KillByAuthrole,
                 ) -> ::core::result::Result<::std::vec::Vec<u64>, crate::Error> {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("session.kill_by_authrole", &[])?,
-                            crate::IntoPayload::into_payload(request),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::WampIds as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                    self.core
+                        .call("session.kill_by_authrole", &[], request)
+                        .await
+                        .map(|response: super::super::WampIds| response.value)
                 }
                 /// Lists registration IDs by match policy, of one session or of all.
                 ///
-                /// Procedure `wamp.registration.list`.
-                ///
-                /// Request `wamp.meta.OptionalSessionId`:
-                ///
-                /// - args: `session: ulong` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.MatchPolicyListsResult`:
-                ///
-                /// - args: `lists: wamp.meta.MatchPolicyLists`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.list`. Request: args `session: ulong` (optional). Result: args `lists: wamp.meta.MatchPolicyLists`.
                 pub async fn registration_list(
                     &self,
                     session: ::core::option::Option<u64>,
                 ) -> ::core::result::Result<super::MatchPolicyLists, crate::Error> {
-                    let result = self
-                        .session
+                    self.core
                         .call(
-                            &self.prefix.uri("registration.list", &[])?,
-                            crate::IntoPayload::into_payload(super::OptionalSessionId {
+                            "registration.list",
+                            &[],
+                            super::OptionalSessionId {
                                 session,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
+                            },
                         )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::MatchPolicyListsResult as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .lists,
-                    )
+                        .await
+                        .map(|response: super::MatchPolicyListsResult| response.lists)
                 }
                 /// Finds the registration of a URI under a match policy; null when there is none.
                 ///
-                /// Procedure `wamp.registration.lookup`.
-                ///
-                /// Request `wamp.meta.Lookup`:
-                ///
-                /// - args: `uri: string`, `options: wamp.meta.LookupOptions` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.OptionalWampId`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.lookup`. Request: args `uri: string`, `options: wamp.meta.LookupOptions` (optional). Result: args `value: ulong`.
                 pub async fn registration_lookup(
                     &self,
                     request: super::Lookup,
                 ) -> ::core::result::Result<::core::option::Option<u64>, crate::Error> {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("registration.lookup", &[])?,
-                            crate::IntoPayload::into_payload(request),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::OptionalWampId as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                    self.core
+                        .call("registration.lookup", &[], request)
+                        .await
+                        .map(|response: super::super::OptionalWampId| response.value)
                 }
                 /// Finds the registration a call to a URI would be routed to; null when there is none.
                 ///
-                /// Procedure `wamp.registration.match`.
-                ///
-                /// Request `wamp.meta.MatchUri`:
-                ///
-                /// - args: `uri: string`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.OptionalWampId`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.match`. Request: args `uri: string`. Result: args `value: ulong`.
                 pub async fn registration_match(
                     &self,
                     uri: ::std::string::String,
                 ) -> ::core::result::Result<::core::option::Option<u64>, crate::Error> {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("registration.match", &[])?,
-                            crate::IntoPayload::into_payload(super::MatchUri { uri }),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::OptionalWampId as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                    self.core
+                        .call("registration.match", &[], super::MatchUri { uri })
+                        .await
+                        .map(|response: super::super::OptionalWampId| response.value)
                 }
                 /// Gets the details of a registration. Fails with `wamp.error.no_such_registration`.
                 ///
-                /// Procedure `wamp.registration.get`.
-                ///
-                /// Request `wamp.meta.RegistrationId`:
-                ///
-                /// - args: `registration: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.RegistrationDetailsResult`:
-                ///
-                /// - args: `details: wamp.meta.RegistrationDetails`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.get`. Request: args `registration: ulong`. Result: args `details: wamp.meta.RegistrationDetails`.
                 pub async fn registration_get(
                     &self,
                     registration: u64,
                 ) -> ::core::result::Result<super::RegistrationDetails, crate::Error> {
-                    let result = self
-                        .session
+                    self.core
                         .call(
-                            &self.prefix.uri("registration.get", &[])?,
-                            crate::IntoPayload::into_payload(super::RegistrationId {
+                            "registration.get",
+                            &[],
+                            super::RegistrationId {
                                 registration,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
+                            },
                         )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::RegistrationDetailsResult as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .details,
-                    )
+                        .await
+                        .map(|response: super::RegistrationDetailsResult| {
+                            response.details
+                        })
                 }
                 /// Lists the session IDs of a registration's callees.
                 ///
-                /// Procedure `wamp.registration.list_callees`.
-                ///
-                /// Request `wamp.meta.RegistrationId`:
-                ///
-                /// - args: `registration: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.WampIds`:
-                ///
-                /// - args: `value: [ulong]`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.list_callees`. Request: args `registration: ulong`. Result: args `value: [ulong]`.
                 pub async fn registration_list_callees(
                     &self,
                     registration: u64,
                 ) -> ::core::result::Result<::std::vec::Vec<u64>, crate::Error> {
-                    let result = self
-                        .session
+                    self.core
                         .call(
-                            &self.prefix.uri("registration.list_callees", &[])?,
-                            crate::IntoPayload::into_payload(super::RegistrationId {
+                            "registration.list_callees",
+                            &[],
+                            super::RegistrationId {
                                 registration,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
+                            },
                         )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::WampIds as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                        .await
+                        .map(|response: super::super::WampIds| response.value)
                 }
                 /// Counts a registration's callees.
                 ///
-                /// Procedure `wamp.registration.count_callees`.
-                ///
-                /// Request `wamp.meta.RegistrationId`:
-                ///
-                /// - args: `registration: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Uint`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.count_callees`. Request: args `registration: ulong`. Result: args `value: ulong`.
                 pub async fn registration_count_callees(
                     &self,
                     registration: u64,
                 ) -> ::core::result::Result<u64, crate::Error> {
-                    let result = self
-                        .session
+                    self.core
                         .call(
-                            &self.prefix.uri("registration.count_callees", &[])?,
-                            crate::IntoPayload::into_payload(super::RegistrationId {
+                            "registration.count_callees",
+                            &[],
+                            super::RegistrationId {
                                 registration,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
+                            },
                         )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::Uint as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                        .await
+                        .map(|response: super::super::Uint| response.value)
                 }
                 /// Removes a callee from a registration (Crossbar 26.10 fails with `wamp.error.runtime_error`).
                 ///
-                /// Procedure `wamp.registration.remove_callee`.
-                ///
-                /// Request `wamp.meta.RemoveCallee`:
-                ///
-                /// - args: `registration: ulong`, `callee: ulong`, `reason: string` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Void`:
-                ///
-                /// - args: none
-                /// - kwargs: none
+                /// Procedure `wamp.registration.remove_callee`. Request: args `registration: ulong`, `callee: ulong`, `reason: string` (optional). Result: no args or kwargs.
                 pub async fn registration_remove_callee(
                     &self,
                     request: super::RemoveCallee,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("registration.remove_callee", &[])?,
-                            crate::IntoPayload::into_payload(request),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    <super::super::Void as crate::FromPayload>::from_payload(
-                        result.payload,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    self.core.call("registration.remove_callee", &[], request).await
                 }
                 /// Lists subscription IDs by match policy, of one session or of all.
                 ///
-                /// Procedure `wamp.subscription.list`.
-                ///
-                /// Request `wamp.meta.OptionalSessionId`:
-                ///
-                /// - args: `session: ulong` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.MatchPolicyListsResult`:
-                ///
-                /// - args: `lists: wamp.meta.MatchPolicyLists`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.list`. Request: args `session: ulong` (optional). Result: args `lists: wamp.meta.MatchPolicyLists`.
                 pub async fn subscription_list(
                     &self,
                     session: ::core::option::Option<u64>,
                 ) -> ::core::result::Result<super::MatchPolicyLists, crate::Error> {
-                    let result = self
-                        .session
+                    self.core
                         .call(
-                            &self.prefix.uri("subscription.list", &[])?,
-                            crate::IntoPayload::into_payload(super::OptionalSessionId {
+                            "subscription.list",
+                            &[],
+                            super::OptionalSessionId {
                                 session,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
+                            },
                         )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::MatchPolicyListsResult as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .lists,
-                    )
+                        .await
+                        .map(|response: super::MatchPolicyListsResult| response.lists)
                 }
                 /// Finds the subscription of a URI under a match policy; null when there is none.
                 ///
-                /// Procedure `wamp.subscription.lookup`.
-                ///
-                /// Request `wamp.meta.Lookup`:
-                ///
-                /// - args: `uri: string`, `options: wamp.meta.LookupOptions` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.OptionalWampId`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.lookup`. Request: args `uri: string`, `options: wamp.meta.LookupOptions` (optional). Result: args `value: ulong`.
                 pub async fn subscription_lookup(
                     &self,
                     request: super::Lookup,
                 ) -> ::core::result::Result<::core::option::Option<u64>, crate::Error> {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("subscription.lookup", &[])?,
-                            crate::IntoPayload::into_payload(request),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::OptionalWampId as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                    self.core
+                        .call("subscription.lookup", &[], request)
+                        .await
+                        .map(|response: super::super::OptionalWampId| response.value)
                 }
                 /// Finds the subscriptions an event to a URI would reach; null when there is none.
                 ///
-                /// Procedure `wamp.subscription.match`.
-                ///
-                /// Request `wamp.meta.MatchUri`:
-                ///
-                /// - args: `uri: string`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.OptionalWampIds`:
-                ///
-                /// - args: `value: [ulong]` (optional)
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.match`. Request: args `uri: string`. Result: args `value: [ulong]` (optional).
                 pub async fn subscription_match(
                     &self,
                     uri: ::std::string::String,
@@ -4420,167 +2612,80 @@ pub mod wamp {
                     ::core::option::Option<::std::vec::Vec<u64>>,
                     crate::Error,
                 > {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("subscription.match", &[])?,
-                            crate::IntoPayload::into_payload(super::MatchUri { uri }),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::OptionalWampIds as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                    self.core
+                        .call("subscription.match", &[], super::MatchUri { uri })
+                        .await
+                        .map(|response: super::super::OptionalWampIds| response.value)
                 }
                 /// Gets the details of a subscription. Fails with `wamp.error.no_such_subscription`.
                 ///
-                /// Procedure `wamp.subscription.get`.
-                ///
-                /// Request `wamp.meta.SubscriptionId`:
-                ///
-                /// - args: `subscription: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.SubscriptionDetailsResult`:
-                ///
-                /// - args: `details: wamp.meta.SubscriptionDetails`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.get`. Request: args `subscription: ulong`. Result: args `details: wamp.meta.SubscriptionDetails`.
                 pub async fn subscription_get(
                     &self,
                     subscription: u64,
                 ) -> ::core::result::Result<super::SubscriptionDetails, crate::Error> {
-                    let result = self
-                        .session
+                    self.core
                         .call(
-                            &self.prefix.uri("subscription.get", &[])?,
-                            crate::IntoPayload::into_payload(super::SubscriptionId {
+                            "subscription.get",
+                            &[],
+                            super::SubscriptionId {
                                 subscription,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
+                            },
                         )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::SubscriptionDetailsResult as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .details,
-                    )
+                        .await
+                        .map(|response: super::SubscriptionDetailsResult| {
+                            response.details
+                        })
                 }
                 /// Lists the session IDs of a subscription's subscribers.
                 ///
-                /// Procedure `wamp.subscription.list_subscribers`.
-                ///
-                /// Request `wamp.meta.SubscriptionId`:
-                ///
-                /// - args: `subscription: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.WampIds`:
-                ///
-                /// - args: `value: [ulong]`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.list_subscribers`. Request: args `subscription: ulong`. Result: args `value: [ulong]`.
                 pub async fn subscription_list_subscribers(
                     &self,
                     subscription: u64,
                 ) -> ::core::result::Result<::std::vec::Vec<u64>, crate::Error> {
-                    let result = self
-                        .session
+                    self.core
                         .call(
-                            &self.prefix.uri("subscription.list_subscribers", &[])?,
-                            crate::IntoPayload::into_payload(super::SubscriptionId {
+                            "subscription.list_subscribers",
+                            &[],
+                            super::SubscriptionId {
                                 subscription,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
+                            },
                         )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::WampIds as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                        .await
+                        .map(|response: super::super::WampIds| response.value)
                 }
                 /// Counts a subscription's subscribers.
                 ///
-                /// Procedure `wamp.subscription.count_subscribers`.
-                ///
-                /// Request `wamp.meta.SubscriptionId`:
-                ///
-                /// - args: `subscription: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Uint`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.count_subscribers`. Request: args `subscription: ulong`. Result: args `value: ulong`.
                 pub async fn subscription_count_subscribers(
                     &self,
                     subscription: u64,
                 ) -> ::core::result::Result<u64, crate::Error> {
-                    let result = self
-                        .session
+                    self.core
                         .call(
-                            &self.prefix.uri("subscription.count_subscribers", &[])?,
-                            crate::IntoPayload::into_payload(super::SubscriptionId {
+                            "subscription.count_subscribers",
+                            &[],
+                            super::SubscriptionId {
                                 subscription,
-                            }),
-                            ::core::clone::Clone::clone(&self.call_options),
+                            },
                         )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::super::Uint as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .value,
-                    )
+                        .await
+                        .map(|response: super::super::Uint| response.value)
                 }
                 /// Removes a subscriber from a subscription.
                 ///
-                /// Procedure `wamp.subscription.remove_subscriber`.
-                ///
-                /// Request `wamp.meta.RemoveSubscriber`:
-                ///
-                /// - args: `subscription: ulong`, `subscriber: ulong`, `reason: string` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Void`:
-                ///
-                /// - args: none
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.remove_subscriber`. Request: args `subscription: ulong`, `subscriber: ulong`, `reason: string` (optional). Result: no args or kwargs.
                 pub async fn subscription_remove_subscriber(
                     &self,
                     request: super::RemoveSubscriber,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("subscription.remove_subscriber", &[])?,
-                            crate::IntoPayload::into_payload(request),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    <super::super::Void as crate::FromPayload>::from_payload(
-                        result.payload,
-                    )?;
-                    ::core::result::Result::Ok(())
+                    self.core.call("subscription.remove_subscriber", &[], request).await
                 }
                 /// Returns events from a subscription's history. Fails with `wamp.error.history_unavailable`
                 /// when the realm keeps no history.
                 ///
-                /// Procedure `wamp.subscription.get_events`.
-                ///
-                /// Request `wamp.meta.GetEvents`:
-                ///
-                /// - args: `subscription: ulong`, `limit: uint` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.EventRecords`:
-                ///
-                /// - args: `events: [wamp.meta.EventRecord]`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.get_events`. Request: args `subscription: ulong`, `limit: uint` (optional). Result: args `events: [wamp.meta.EventRecord]`.
                 pub async fn subscription_get_events(
                     &self,
                     request: super::GetEvents,
@@ -4588,242 +2693,115 @@ pub mod wamp {
                     ::std::vec::Vec<super::EventRecord>,
                     crate::Error,
                 > {
-                    let result = self
-                        .session
-                        .call(
-                            &self.prefix.uri("subscription.get_events", &[])?,
-                            crate::IntoPayload::into_payload(request),
-                            ::core::clone::Clone::clone(&self.call_options),
-                        )
-                        .await?;
-                    ::core::result::Result::Ok(
-                        <super::EventRecords as crate::FromPayload>::from_payload(
-                                result.payload,
-                            )?
-                            .events,
-                    )
+                    self.core
+                        .call("subscription.get_events", &[], request)
+                        .await
+                        .map(|response: super::EventRecords| response.events)
                 }
                 /// A session joined the realm.
                 ///
-                /// Topic `wamp.session.on_join`.
-                ///
-                /// Event `wamp.meta.SessionJoined`:
-                ///
-                /// - args: `details: wamp.meta.SessionDetails`
-                /// - kwargs: none
+                /// Topic `wamp.session.on_join`. Event: args `details: wamp.meta.SessionDetails`.
                 pub async fn publish_session_on_join(
                     &self,
                     details: super::SessionDetails,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    self.session
+                    self.core
                         .publish(
-                            &self.prefix.uri("session.on_join", &[])?,
-                            crate::IntoPayload::into_payload(super::SessionJoined {
-                                details,
-                            }),
-                            ::core::clone::Clone::clone(&self.publish_options),
+                            "session.on_join",
+                            &[],
+                            super::SessionJoined { details },
                         )
                         .await
                 }
                 /// A session left the realm.
                 ///
-                /// Topic `wamp.session.on_leave`.
-                ///
-                /// Event `wamp.meta.SessionLeft`:
-                ///
-                /// - args: `session: ulong`, `authid: string` (optional), `authrole: string` (optional)
-                /// - kwargs: none
+                /// Topic `wamp.session.on_leave`. Event: args `session: ulong`, `authid: string` (optional), `authrole: string` (optional).
                 pub async fn publish_session_on_leave(
                     &self,
                     event: super::SessionLeft,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    self.session
-                        .publish(
-                            &self.prefix.uri("session.on_leave", &[])?,
-                            crate::IntoPayload::into_payload(event),
-                            ::core::clone::Clone::clone(&self.publish_options),
-                        )
-                        .await
+                    self.core.publish("session.on_leave", &[], event).await
                 }
                 /// Traffic statistics of a session (Crossbar sends them when a session leaves, and periodically if configured).
                 ///
-                /// Topic `wamp.session.on_stats`.
-                ///
-                /// Event `wamp.meta.SessionStats`:
-                ///
-                /// - args: `session: wamp.meta.SessionInfo`, `stats: wamp.meta.SerializerStats`
-                /// - kwargs: none
+                /// Topic `wamp.session.on_stats`. Event: args `session: wamp.meta.SessionInfo`, `stats: wamp.meta.SerializerStats`.
                 pub async fn publish_session_on_stats(
                     &self,
                     event: super::SessionStats,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    self.session
-                        .publish(
-                            &self.prefix.uri("session.on_stats", &[])?,
-                            crate::IntoPayload::into_payload(event),
-                            ::core::clone::Clone::clone(&self.publish_options),
-                        )
-                        .await
+                    self.core.publish("session.on_stats", &[], event).await
                 }
                 /// A registration was created for its first callee.
                 ///
-                /// Topic `wamp.registration.on_create`.
-                ///
-                /// Event `wamp.meta.RegistrationCreated`:
-                ///
-                /// - args: `session: ulong`, `registration: wamp.meta.RegistrationDetails`
-                /// - kwargs: none
+                /// Topic `wamp.registration.on_create`. Event: args `session: ulong`, `registration: wamp.meta.RegistrationDetails`.
                 pub async fn publish_registration_on_create(
                     &self,
                     event: super::RegistrationCreated,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    self.session
-                        .publish(
-                            &self.prefix.uri("registration.on_create", &[])?,
-                            crate::IntoPayload::into_payload(event),
-                            ::core::clone::Clone::clone(&self.publish_options),
-                        )
-                        .await
+                    self.core.publish("registration.on_create", &[], event).await
                 }
                 /// A callee was added to a registration.
                 ///
-                /// Topic `wamp.registration.on_register`.
-                ///
-                /// Event `wamp.meta.RegistrationChanged`:
-                ///
-                /// - args: `session: ulong`, `registration: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.registration.on_register`. Event: args `session: ulong`, `registration: ulong`.
                 pub async fn publish_registration_on_register(
                     &self,
                     event: super::RegistrationChanged,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    self.session
-                        .publish(
-                            &self.prefix.uri("registration.on_register", &[])?,
-                            crate::IntoPayload::into_payload(event),
-                            ::core::clone::Clone::clone(&self.publish_options),
-                        )
-                        .await
+                    self.core.publish("registration.on_register", &[], event).await
                 }
                 /// A callee was removed from a registration.
                 ///
-                /// Topic `wamp.registration.on_unregister`.
-                ///
-                /// Event `wamp.meta.RegistrationChanged`:
-                ///
-                /// - args: `session: ulong`, `registration: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.registration.on_unregister`. Event: args `session: ulong`, `registration: ulong`.
                 pub async fn publish_registration_on_unregister(
                     &self,
                     event: super::RegistrationChanged,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    self.session
-                        .publish(
-                            &self.prefix.uri("registration.on_unregister", &[])?,
-                            crate::IntoPayload::into_payload(event),
-                            ::core::clone::Clone::clone(&self.publish_options),
-                        )
-                        .await
+                    self.core.publish("registration.on_unregister", &[], event).await
                 }
                 /// A registration lost its last callee and was deleted.
                 ///
-                /// Topic `wamp.registration.on_delete`.
-                ///
-                /// Event `wamp.meta.RegistrationChanged`:
-                ///
-                /// - args: `session: ulong`, `registration: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.registration.on_delete`. Event: args `session: ulong`, `registration: ulong`.
                 pub async fn publish_registration_on_delete(
                     &self,
                     event: super::RegistrationChanged,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    self.session
-                        .publish(
-                            &self.prefix.uri("registration.on_delete", &[])?,
-                            crate::IntoPayload::into_payload(event),
-                            ::core::clone::Clone::clone(&self.publish_options),
-                        )
-                        .await
+                    self.core.publish("registration.on_delete", &[], event).await
                 }
                 /// A subscription was created for its first subscriber.
                 ///
-                /// Topic `wamp.subscription.on_create`.
-                ///
-                /// Event `wamp.meta.SubscriptionCreated`:
-                ///
-                /// - args: `session: ulong`, `subscription: wamp.meta.SubscriptionDetails`
-                /// - kwargs: none
+                /// Topic `wamp.subscription.on_create`. Event: args `session: ulong`, `subscription: wamp.meta.SubscriptionDetails`.
                 pub async fn publish_subscription_on_create(
                     &self,
                     event: super::SubscriptionCreated,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    self.session
-                        .publish(
-                            &self.prefix.uri("subscription.on_create", &[])?,
-                            crate::IntoPayload::into_payload(event),
-                            ::core::clone::Clone::clone(&self.publish_options),
-                        )
-                        .await
+                    self.core.publish("subscription.on_create", &[], event).await
                 }
                 /// A subscriber was added to a subscription.
                 ///
-                /// Topic `wamp.subscription.on_subscribe`.
-                ///
-                /// Event `wamp.meta.SubscriptionChanged`:
-                ///
-                /// - args: `session: ulong`, `subscription: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.subscription.on_subscribe`. Event: args `session: ulong`, `subscription: ulong`.
                 pub async fn publish_subscription_on_subscribe(
                     &self,
                     event: super::SubscriptionChanged,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    self.session
-                        .publish(
-                            &self.prefix.uri("subscription.on_subscribe", &[])?,
-                            crate::IntoPayload::into_payload(event),
-                            ::core::clone::Clone::clone(&self.publish_options),
-                        )
-                        .await
+                    self.core.publish("subscription.on_subscribe", &[], event).await
                 }
                 /// A subscriber was removed from a subscription.
                 ///
-                /// Topic `wamp.subscription.on_unsubscribe`.
-                ///
-                /// Event `wamp.meta.SubscriptionChanged`:
-                ///
-                /// - args: `session: ulong`, `subscription: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.subscription.on_unsubscribe`. Event: args `session: ulong`, `subscription: ulong`.
                 pub async fn publish_subscription_on_unsubscribe(
                     &self,
                     event: super::SubscriptionChanged,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    self.session
-                        .publish(
-                            &self.prefix.uri("subscription.on_unsubscribe", &[])?,
-                            crate::IntoPayload::into_payload(event),
-                            ::core::clone::Clone::clone(&self.publish_options),
-                        )
-                        .await
+                    self.core.publish("subscription.on_unsubscribe", &[], event).await
                 }
                 /// A subscription lost its last subscriber and was deleted.
                 ///
-                /// Topic `wamp.subscription.on_delete`.
-                ///
-                /// Event `wamp.meta.SubscriptionChanged`:
-                ///
-                /// - args: `session: ulong`, `subscription: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.subscription.on_delete`. Event: args `session: ulong`, `subscription: ulong`.
                 pub async fn publish_subscription_on_delete(
                     &self,
                     event: super::SubscriptionChanged,
                 ) -> ::core::result::Result<(), crate::Error> {
-                    self.session
-                        .publish(
-                            &self.prefix.uri("subscription.on_delete", &[])?,
-                            crate::IntoPayload::into_payload(event),
-                            ::core::clone::Clone::clone(&self.publish_options),
-                        )
-                        .await
+                    self.core.publish("subscription.on_delete", &[], event).await
                 }
             }
             /// The procedures of this interface, as a callee implements them.
@@ -4833,17 +2811,7 @@ pub mod wamp {
             pub trait Callee: ::core::marker::Send + ::core::marker::Sync + 'static {
                 /// Counts the sessions joined on the realm.
                 ///
-                /// Procedure `wamp.session.count`.
-                ///
-                /// Request `wamp.meta.SessionFilter`:
-                ///
-                /// - args: `filter_authroles: [string]` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Uint`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.session.count`. Request: args `filter_authroles: [string]` (optional). Result: args `value: ulong`.
                 fn session_count(
                     &self,
                     filter_authroles: ::core::option::Option<
@@ -4854,17 +2822,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Lists the IDs of the sessions joined on the realm.
                 ///
-                /// Procedure `wamp.session.list`.
-                ///
-                /// Request `wamp.meta.SessionFilter`:
-                ///
-                /// - args: `filter_authroles: [string]` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.WampIds`:
-                ///
-                /// - args: `value: [ulong]`
-                /// - kwargs: none
+                /// Procedure `wamp.session.list`. Request: args `filter_authroles: [string]` (optional). Result: args `value: [ulong]`.
                 fn session_list(
                     &self,
                     filter_authroles: ::core::option::Option<
@@ -4878,17 +2836,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Gets the details of a session. Fails with `wamp.error.no_such_session`.
                 ///
-                /// Procedure `wamp.session.get`.
-                ///
-                /// Request `wamp.meta.SessionId`:
-                ///
-                /// - args: `session: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.SessionDetailsResult`:
-                ///
-                /// - args: `details: wamp.meta.SessionDetails`
-                /// - kwargs: none
+                /// Procedure `wamp.session.get`. Request: args `session: ulong`. Result: args `details: wamp.meta.SessionDetails`.
                 fn session_get(
                     &self,
                     session: u64,
@@ -4900,17 +2848,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Adds a testament to the calling session; returns its ID.
                 ///
-                /// Procedure `wamp.session.add_testament`.
-                ///
-                /// Request `wamp.meta.AddTestament`:
-                ///
-                /// - args: `topic: string`, `args: [ubyte]`, `kwargs: [ubyte]`
-                /// - kwargs: `publish_options: [ubyte]`, `scope: string`
-                ///
-                /// Result `wamp.WampId`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.session.add_testament`. Request: args `topic: string`, `args: [ubyte]`, `kwargs: [ubyte]`; kwargs `publish_options: [ubyte]`, `scope: string`. Result: args `value: ulong`.
                 fn session_add_testament(
                     &self,
                     request: super::AddTestament,
@@ -4919,17 +2857,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Removes the calling session's testaments of a scope; returns how many.
                 ///
-                /// Procedure `wamp.session.flush_testaments`.
-                ///
-                /// Request `wamp.meta.FlushTestaments`:
-                ///
-                /// - args: `scope: string` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Uint`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.session.flush_testaments`. Request: args `scope: string` (optional). Result: args `value: ulong`.
                 fn session_flush_testaments(
                     &self,
                     scope: ::core::option::Option<::std::string::String>,
@@ -4938,17 +2866,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Kills a session. Fails with `wamp.error.no_such_session`.
                 ///
-                /// Procedure `wamp.session.kill`.
-                ///
-                /// Request `wamp.meta.KillSession`:
-                ///
-                /// - args: `session: ulong`
-                /// - kwargs: `reason: string`, `message: string`
-                ///
-                /// Result `wamp.Void`:
-                ///
-                /// - args: none
-                /// - kwargs: none
+                /// Procedure `wamp.session.kill`. Request: args `session: ulong`; kwargs `reason: string`, `message: string`. Result: no args or kwargs.
                 fn session_kill(
                     &self,
                     request: super::KillSession,
@@ -4957,17 +2875,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Kills every session with an authid; returns their IDs.
                 ///
-                /// Procedure `wamp.session.kill_by_authid`.
-                ///
-                /// Request `wamp.meta.KillByAuthid`:
-                ///
-                /// - args: `authid: string`
-                /// - kwargs: `reason: string`, `message: string`
-                ///
-                /// Result `wamp.WampIds`:
-                ///
-                /// - args: `value: [ulong]`
-                /// - kwargs: none
+                /// Procedure `wamp.session.kill_by_authid`. Request: args `authid: string`; kwargs `reason: string`, `message: string`. Result: args `value: [ulong]`.
                 fn session_kill_by_authid(
                     &self,
                     request: super::KillByAuthid,
@@ -4979,17 +2887,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Kills every session with an authrole; returns their IDs.
                 ///
-                /// Procedure `wamp.session.kill_by_authrole`.
-                ///
-                /// Request `wamp.meta.KillByAuthrole`:
-                ///
-                /// - args: `authrole: string`
-                /// - kwargs: `reason: string`, `message: string`
-                ///
-                /// Result `wamp.WampIds`:
-                ///
-                /// - args: `value: [ulong]`
-                /// - kwargs: none
+                /// Procedure `wamp.session.kill_by_authrole`. Request: args `authrole: string`; kwargs `reason: string`, `message: string`. Result: args `value: [ulong]`.
                 fn session_kill_by_authrole(
                     &self,
                     request: super::KillByAuthrole,
@@ -5001,17 +2899,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Lists registration IDs by match policy, of one session or of all.
                 ///
-                /// Procedure `wamp.registration.list`.
-                ///
-                /// Request `wamp.meta.OptionalSessionId`:
-                ///
-                /// - args: `session: ulong` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.MatchPolicyListsResult`:
-                ///
-                /// - args: `lists: wamp.meta.MatchPolicyLists`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.list`. Request: args `session: ulong` (optional). Result: args `lists: wamp.meta.MatchPolicyLists`.
                 fn registration_list(
                     &self,
                     session: ::core::option::Option<u64>,
@@ -5023,17 +2911,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Finds the registration of a URI under a match policy; null when there is none.
                 ///
-                /// Procedure `wamp.registration.lookup`.
-                ///
-                /// Request `wamp.meta.Lookup`:
-                ///
-                /// - args: `uri: string`, `options: wamp.meta.LookupOptions` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.OptionalWampId`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.lookup`. Request: args `uri: string`, `options: wamp.meta.LookupOptions` (optional). Result: args `value: ulong`.
                 fn registration_lookup(
                     &self,
                     request: super::Lookup,
@@ -5045,17 +2923,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Finds the registration a call to a URI would be routed to; null when there is none.
                 ///
-                /// Procedure `wamp.registration.match`.
-                ///
-                /// Request `wamp.meta.MatchUri`:
-                ///
-                /// - args: `uri: string`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.OptionalWampId`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.match`. Request: args `uri: string`. Result: args `value: ulong`.
                 fn registration_match(
                     &self,
                     uri: ::std::string::String,
@@ -5067,17 +2935,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Gets the details of a registration. Fails with `wamp.error.no_such_registration`.
                 ///
-                /// Procedure `wamp.registration.get`.
-                ///
-                /// Request `wamp.meta.RegistrationId`:
-                ///
-                /// - args: `registration: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.RegistrationDetailsResult`:
-                ///
-                /// - args: `details: wamp.meta.RegistrationDetails`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.get`. Request: args `registration: ulong`. Result: args `details: wamp.meta.RegistrationDetails`.
                 fn registration_get(
                     &self,
                     registration: u64,
@@ -5089,17 +2947,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Lists the session IDs of a registration's callees.
                 ///
-                /// Procedure `wamp.registration.list_callees`.
-                ///
-                /// Request `wamp.meta.RegistrationId`:
-                ///
-                /// - args: `registration: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.WampIds`:
-                ///
-                /// - args: `value: [ulong]`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.list_callees`. Request: args `registration: ulong`. Result: args `value: [ulong]`.
                 fn registration_list_callees(
                     &self,
                     registration: u64,
@@ -5111,17 +2959,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Counts a registration's callees.
                 ///
-                /// Procedure `wamp.registration.count_callees`.
-                ///
-                /// Request `wamp.meta.RegistrationId`:
-                ///
-                /// - args: `registration: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Uint`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.registration.count_callees`. Request: args `registration: ulong`. Result: args `value: ulong`.
                 fn registration_count_callees(
                     &self,
                     registration: u64,
@@ -5130,17 +2968,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Removes a callee from a registration (Crossbar 26.10 fails with `wamp.error.runtime_error`).
                 ///
-                /// Procedure `wamp.registration.remove_callee`.
-                ///
-                /// Request `wamp.meta.RemoveCallee`:
-                ///
-                /// - args: `registration: ulong`, `callee: ulong`, `reason: string` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Void`:
-                ///
-                /// - args: none
-                /// - kwargs: none
+                /// Procedure `wamp.registration.remove_callee`. Request: args `registration: ulong`, `callee: ulong`, `reason: string` (optional). Result: no args or kwargs.
                 fn registration_remove_callee(
                     &self,
                     request: super::RemoveCallee,
@@ -5149,17 +2977,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Lists subscription IDs by match policy, of one session or of all.
                 ///
-                /// Procedure `wamp.subscription.list`.
-                ///
-                /// Request `wamp.meta.OptionalSessionId`:
-                ///
-                /// - args: `session: ulong` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.MatchPolicyListsResult`:
-                ///
-                /// - args: `lists: wamp.meta.MatchPolicyLists`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.list`. Request: args `session: ulong` (optional). Result: args `lists: wamp.meta.MatchPolicyLists`.
                 fn subscription_list(
                     &self,
                     session: ::core::option::Option<u64>,
@@ -5171,17 +2989,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Finds the subscription of a URI under a match policy; null when there is none.
                 ///
-                /// Procedure `wamp.subscription.lookup`.
-                ///
-                /// Request `wamp.meta.Lookup`:
-                ///
-                /// - args: `uri: string`, `options: wamp.meta.LookupOptions` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.OptionalWampId`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.lookup`. Request: args `uri: string`, `options: wamp.meta.LookupOptions` (optional). Result: args `value: ulong`.
                 fn subscription_lookup(
                     &self,
                     request: super::Lookup,
@@ -5193,17 +3001,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Finds the subscriptions an event to a URI would reach; null when there is none.
                 ///
-                /// Procedure `wamp.subscription.match`.
-                ///
-                /// Request `wamp.meta.MatchUri`:
-                ///
-                /// - args: `uri: string`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.OptionalWampIds`:
-                ///
-                /// - args: `value: [ulong]` (optional)
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.match`. Request: args `uri: string`. Result: args `value: [ulong]` (optional).
                 fn subscription_match(
                     &self,
                     uri: ::std::string::String,
@@ -5215,17 +3013,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Gets the details of a subscription. Fails with `wamp.error.no_such_subscription`.
                 ///
-                /// Procedure `wamp.subscription.get`.
-                ///
-                /// Request `wamp.meta.SubscriptionId`:
-                ///
-                /// - args: `subscription: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.SubscriptionDetailsResult`:
-                ///
-                /// - args: `details: wamp.meta.SubscriptionDetails`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.get`. Request: args `subscription: ulong`. Result: args `details: wamp.meta.SubscriptionDetails`.
                 fn subscription_get(
                     &self,
                     subscription: u64,
@@ -5237,17 +3025,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Lists the session IDs of a subscription's subscribers.
                 ///
-                /// Procedure `wamp.subscription.list_subscribers`.
-                ///
-                /// Request `wamp.meta.SubscriptionId`:
-                ///
-                /// - args: `subscription: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.WampIds`:
-                ///
-                /// - args: `value: [ulong]`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.list_subscribers`. Request: args `subscription: ulong`. Result: args `value: [ulong]`.
                 fn subscription_list_subscribers(
                     &self,
                     subscription: u64,
@@ -5259,17 +3037,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Counts a subscription's subscribers.
                 ///
-                /// Procedure `wamp.subscription.count_subscribers`.
-                ///
-                /// Request `wamp.meta.SubscriptionId`:
-                ///
-                /// - args: `subscription: ulong`
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Uint`:
-                ///
-                /// - args: `value: ulong`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.count_subscribers`. Request: args `subscription: ulong`. Result: args `value: ulong`.
                 fn subscription_count_subscribers(
                     &self,
                     subscription: u64,
@@ -5278,17 +3046,7 @@ pub mod wamp {
                 > + ::core::marker::Send;
                 /// Removes a subscriber from a subscription.
                 ///
-                /// Procedure `wamp.subscription.remove_subscriber`.
-                ///
-                /// Request `wamp.meta.RemoveSubscriber`:
-                ///
-                /// - args: `subscription: ulong`, `subscriber: ulong`, `reason: string` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.Void`:
-                ///
-                /// - args: none
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.remove_subscriber`. Request: args `subscription: ulong`, `subscriber: ulong`, `reason: string` (optional). Result: no args or kwargs.
                 fn subscription_remove_subscriber(
                     &self,
                     request: super::RemoveSubscriber,
@@ -5298,17 +3056,7 @@ pub mod wamp {
                 /// Returns events from a subscription's history. Fails with `wamp.error.history_unavailable`
                 /// when the realm keeps no history.
                 ///
-                /// Procedure `wamp.subscription.get_events`.
-                ///
-                /// Request `wamp.meta.GetEvents`:
-                ///
-                /// - args: `subscription: ulong`, `limit: uint` (optional)
-                /// - kwargs: none
-                ///
-                /// Result `wamp.meta.EventRecords`:
-                ///
-                /// - args: `events: [wamp.meta.EventRecord]`
-                /// - kwargs: none
+                /// Procedure `wamp.subscription.get_events`. Request: args `subscription: ulong`, `limit: uint` (optional). Result: args `events: [wamp.meta.EventRecord]`.
                 fn subscription_get_events(
                     &self,
                     request: super::GetEvents,
@@ -5342,711 +3090,301 @@ pub mod wamp {
                 ::std::vec::Vec<crate::Registration>,
                 crate::Error,
             > {
-                let mut registrations = crate::stub::Registrations::new(session);
-                registrations
+                crate::stub::Registrations::new(prefix, PREFIX, callee)
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "session.count",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_session_count::<C>,
-                            )
-                            .await,
+                        "session.count",
+                        |callee, _, request: super::SessionFilter| async move {
+                            callee
+                                .session_count(request.filter_authroles)
+                                .await
+                                .map(|value| super::super::Uint { value })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "session.list",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_session_list::<C>,
-                            )
-                            .await,
+                        "session.list",
+                        |callee, _, request: super::SessionFilter| async move {
+                            callee
+                                .session_list(request.filter_authroles)
+                                .await
+                                .map(|value| super::super::WampIds { value })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "session.get",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_session_get::<C>,
-                            )
-                            .await,
+                        "session.get",
+                        |callee, _, request: super::SessionId| async move {
+                            callee
+                                .session_get(request.session)
+                                .await
+                                .map(|details| super::SessionDetailsResult {
+                                    details,
+                                })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "session.add_testament",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_session_add_testament::<C>,
-                            )
-                            .await,
+                        "session.add_testament",
+                        |callee, _, request: super::AddTestament| async move {
+                            callee
+                                .session_add_testament(request)
+                                .await
+                                .map(|value| super::super::WampId { value })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "session.flush_testaments",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_session_flush_testaments::<C>,
-                            )
-                            .await,
+                        "session.flush_testaments",
+                        |callee, _, request: super::FlushTestaments| async move {
+                            callee
+                                .session_flush_testaments(request.scope)
+                                .await
+                                .map(|value| super::super::Uint { value })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "session.kill",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_session_kill::<C>,
-                            )
-                            .await,
+                        "session.kill",
+                        |callee, _, request: super::KillSession| async move {
+                            callee.session_kill(request).await
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "session.kill_by_authid",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_session_kill_by_authid::<C>,
-                            )
-                            .await,
+                        "session.kill_by_authid",
+                        |callee, _, request: super::KillByAuthid| async move {
+                            callee
+                                .session_kill_by_authid(request)
+                                .await
+                                .map(|value| super::super::WampIds { value })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "session.kill_by_authrole",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_session_kill_by_authrole::<C>,
-                            )
-                            .await,
+                        "session.kill_by_authrole",
+                        |callee, _, request: super::KillByAuthrole| async move {
+                            callee
+                                .session_kill_by_authrole(request)
+                                .await
+                                .map(|value| super::super::WampIds { value })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "registration.list",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_registration_list::<C>,
-                            )
-                            .await,
+                        "registration.list",
+                        |callee, _, request: super::OptionalSessionId| async move {
+                            callee
+                                .registration_list(request.session)
+                                .await
+                                .map(|lists| super::MatchPolicyListsResult {
+                                    lists,
+                                })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "registration.lookup",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_registration_lookup::<C>,
-                            )
-                            .await,
+                        "registration.lookup",
+                        |callee, _, request: super::Lookup| async move {
+                            callee
+                                .registration_lookup(request)
+                                .await
+                                .map(|value| super::super::OptionalWampId {
+                                    value,
+                                })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "registration.match",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_registration_match::<C>,
-                            )
-                            .await,
+                        "registration.match",
+                        |callee, _, request: super::MatchUri| async move {
+                            callee
+                                .registration_match(request.uri)
+                                .await
+                                .map(|value| super::super::OptionalWampId {
+                                    value,
+                                })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "registration.get",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_registration_get::<C>,
-                            )
-                            .await,
+                        "registration.get",
+                        |callee, _, request: super::RegistrationId| async move {
+                            callee
+                                .registration_get(request.registration)
+                                .await
+                                .map(|details| super::RegistrationDetailsResult {
+                                    details,
+                                })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "registration.list_callees",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_registration_list_callees::<C>,
-                            )
-                            .await,
+                        "registration.list_callees",
+                        |callee, _, request: super::RegistrationId| async move {
+                            callee
+                                .registration_list_callees(request.registration)
+                                .await
+                                .map(|value| super::super::WampIds { value })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "registration.count_callees",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_registration_count_callees::<C>,
-                            )
-                            .await,
+                        "registration.count_callees",
+                        |callee, _, request: super::RegistrationId| async move {
+                            callee
+                                .registration_count_callees(request.registration)
+                                .await
+                                .map(|value| super::super::Uint { value })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "registration.remove_callee",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_registration_remove_callee::<C>,
-                            )
-                            .await,
+                        "registration.remove_callee",
+                        |callee, _, request: super::RemoveCallee| async move {
+                            callee.registration_remove_callee(request).await
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.list",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_subscription_list::<C>,
-                            )
-                            .await,
+                        "subscription.list",
+                        |callee, _, request: super::OptionalSessionId| async move {
+                            callee
+                                .subscription_list(request.session)
+                                .await
+                                .map(|lists| super::MatchPolicyListsResult {
+                                    lists,
+                                })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.lookup",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_subscription_lookup::<C>,
-                            )
-                            .await,
+                        "subscription.lookup",
+                        |callee, _, request: super::Lookup| async move {
+                            callee
+                                .subscription_lookup(request)
+                                .await
+                                .map(|value| super::super::OptionalWampId {
+                                    value,
+                                })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.match",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_subscription_match::<C>,
-                            )
-                            .await,
+                        "subscription.match",
+                        |callee, _, request: super::MatchUri| async move {
+                            callee
+                                .subscription_match(request.uri)
+                                .await
+                                .map(|value| super::super::OptionalWampIds {
+                                    value,
+                                })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.get",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_subscription_get::<C>,
-                            )
-                            .await,
+                        "subscription.get",
+                        |callee, _, request: super::SubscriptionId| async move {
+                            callee
+                                .subscription_get(request.subscription)
+                                .await
+                                .map(|details| super::SubscriptionDetailsResult {
+                                    details,
+                                })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.list_subscribers",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_subscription_list_subscribers::<C>,
-                            )
-                            .await,
+                        "subscription.list_subscribers",
+                        |callee, _, request: super::SubscriptionId| async move {
+                            callee
+                                .subscription_list_subscribers(request.subscription)
+                                .await
+                                .map(|value| super::super::WampIds { value })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.count_subscribers",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_subscription_count_subscribers::<C>,
-                            )
-                            .await,
+                        "subscription.count_subscribers",
+                        |callee, _, request: super::SubscriptionId| async move {
+                            callee
+                                .subscription_count_subscribers(request.subscription)
+                                .await
+                                .map(|value| super::super::Uint { value })
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.remove_subscriber",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_subscription_remove_subscriber::<C>,
-                            )
-                            .await,
+                        "subscription.remove_subscriber",
+                        |callee, _, request: super::RemoveSubscriber| async move {
+                            callee.subscription_remove_subscriber(request).await
+                        },
                     )
-                    .await?;
-                registrations
                     .add(
-                        crate::stub::register_procedure(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.get_events",
-                                ::core::clone::Clone::clone(&callee),
-                                invoke_subscription_get_events::<C>,
-                            )
-                            .await,
+                        "subscription.get_events",
+                        |callee, _, request: super::GetEvents| async move {
+                            callee
+                                .subscription_get_events(request)
+                                .await
+                                .map(|events| super::EventRecords { events })
+                        },
                     )
-                    .await?;
-                ::core::result::Result::Ok(registrations.finish())
-            }
-            async fn invoke_session_count<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_session_count(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::Uint {
-                        value: callee.session_count(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_session_list<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_session_list(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::WampIds {
-                        value: callee.session_list(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_session_get<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_session_get(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::SessionDetailsResult {
-                        details: callee.session_get(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_session_add_testament<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_session_add_testament(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::WampId {
-                        value: callee.session_add_testament(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_session_flush_testaments<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_session_flush_testaments(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::Uint {
-                        value: callee.session_flush_testaments(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_session_kill<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_session_kill(payload)?;
-                callee.session_kill(decoded.0).await?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::Void {}),
-                )
-            }
-            async fn invoke_session_kill_by_authid<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_session_kill_by_authid(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::WampIds {
-                        value: callee.session_kill_by_authid(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_session_kill_by_authrole<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_session_kill_by_authrole(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::WampIds {
-                        value: callee.session_kill_by_authrole(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_registration_list<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_registration_list(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::MatchPolicyListsResult {
-                        lists: callee.registration_list(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_registration_lookup<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_registration_lookup(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::OptionalWampId {
-                        value: callee.registration_lookup(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_registration_match<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_registration_match(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::OptionalWampId {
-                        value: callee.registration_match(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_registration_get<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_registration_get(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::RegistrationDetailsResult {
-                        details: callee.registration_get(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_registration_list_callees<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_registration_list_callees(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::WampIds {
-                        value: callee.registration_list_callees(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_registration_count_callees<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_registration_count_callees(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::Uint {
-                        value: callee.registration_count_callees(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_registration_remove_callee<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_registration_remove_callee(payload)?;
-                callee.registration_remove_callee(decoded.0).await?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::Void {}),
-                )
-            }
-            async fn invoke_subscription_list<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_subscription_list(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::MatchPolicyListsResult {
-                        lists: callee.subscription_list(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_subscription_lookup<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_subscription_lookup(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::OptionalWampId {
-                        value: callee.subscription_lookup(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_subscription_match<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_subscription_match(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::OptionalWampIds {
-                        value: callee.subscription_match(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_subscription_get<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_subscription_get(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::SubscriptionDetailsResult {
-                        details: callee.subscription_get(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_subscription_list_subscribers<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_subscription_list_subscribers(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::WampIds {
-                        value: callee.subscription_list_subscribers(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_subscription_count_subscribers<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_subscription_count_subscribers(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::Uint {
-                        value: callee.subscription_count_subscribers(decoded.0).await?,
-                    }),
-                )
-            }
-            async fn invoke_subscription_remove_subscriber<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_subscription_remove_subscriber(payload)?;
-                callee.subscription_remove_subscriber(decoded.0).await?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::super::Void {}),
-                )
-            }
-            async fn invoke_subscription_get_events<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                _: crate::uri::Placeholders,
-                payload: crate::Payload,
-            ) -> ::core::result::Result<crate::Payload, crate::WampError> {
-                let decoded = decode_subscription_get_events(payload)?;
-                ::core::result::Result::Ok(
-                    crate::IntoPayload::into_payload(super::EventRecords {
-                        events: callee.subscription_get_events(decoded.0).await?,
-                    }),
-                )
+                    .register(session)
+                    .await
             }
             /// The topics of this interface, as a subscriber receives them.
             pub trait Subscriber: ::core::marker::Send + ::core::marker::Sync + 'static {
                 /// A session joined the realm.
                 ///
-                /// Topic `wamp.session.on_join`.
-                ///
-                /// Event `wamp.meta.SessionJoined`:
-                ///
-                /// - args: `details: wamp.meta.SessionDetails`
-                /// - kwargs: none
+                /// Topic `wamp.session.on_join`. Event: args `details: wamp.meta.SessionDetails`.
                 fn session_on_join(
                     &self,
                     details: super::SessionDetails,
                 ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
                 /// A session left the realm.
                 ///
-                /// Topic `wamp.session.on_leave`.
-                ///
-                /// Event `wamp.meta.SessionLeft`:
-                ///
-                /// - args: `session: ulong`, `authid: string` (optional), `authrole: string` (optional)
-                /// - kwargs: none
+                /// Topic `wamp.session.on_leave`. Event: args `session: ulong`, `authid: string` (optional), `authrole: string` (optional).
                 fn session_on_leave(
                     &self,
                     event: super::SessionLeft,
                 ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
                 /// Traffic statistics of a session (Crossbar sends them when a session leaves, and periodically if configured).
                 ///
-                /// Topic `wamp.session.on_stats`.
-                ///
-                /// Event `wamp.meta.SessionStats`:
-                ///
-                /// - args: `session: wamp.meta.SessionInfo`, `stats: wamp.meta.SerializerStats`
-                /// - kwargs: none
+                /// Topic `wamp.session.on_stats`. Event: args `session: wamp.meta.SessionInfo`, `stats: wamp.meta.SerializerStats`.
                 fn session_on_stats(
                     &self,
                     event: super::SessionStats,
                 ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
                 /// A registration was created for its first callee.
                 ///
-                /// Topic `wamp.registration.on_create`.
-                ///
-                /// Event `wamp.meta.RegistrationCreated`:
-                ///
-                /// - args: `session: ulong`, `registration: wamp.meta.RegistrationDetails`
-                /// - kwargs: none
+                /// Topic `wamp.registration.on_create`. Event: args `session: ulong`, `registration: wamp.meta.RegistrationDetails`.
                 fn registration_on_create(
                     &self,
                     event: super::RegistrationCreated,
                 ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
                 /// A callee was added to a registration.
                 ///
-                /// Topic `wamp.registration.on_register`.
-                ///
-                /// Event `wamp.meta.RegistrationChanged`:
-                ///
-                /// - args: `session: ulong`, `registration: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.registration.on_register`. Event: args `session: ulong`, `registration: ulong`.
                 fn registration_on_register(
                     &self,
                     event: super::RegistrationChanged,
                 ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
                 /// A callee was removed from a registration.
                 ///
-                /// Topic `wamp.registration.on_unregister`.
-                ///
-                /// Event `wamp.meta.RegistrationChanged`:
-                ///
-                /// - args: `session: ulong`, `registration: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.registration.on_unregister`. Event: args `session: ulong`, `registration: ulong`.
                 fn registration_on_unregister(
                     &self,
                     event: super::RegistrationChanged,
                 ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
                 /// A registration lost its last callee and was deleted.
                 ///
-                /// Topic `wamp.registration.on_delete`.
-                ///
-                /// Event `wamp.meta.RegistrationChanged`:
-                ///
-                /// - args: `session: ulong`, `registration: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.registration.on_delete`. Event: args `session: ulong`, `registration: ulong`.
                 fn registration_on_delete(
                     &self,
                     event: super::RegistrationChanged,
                 ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
                 /// A subscription was created for its first subscriber.
                 ///
-                /// Topic `wamp.subscription.on_create`.
-                ///
-                /// Event `wamp.meta.SubscriptionCreated`:
-                ///
-                /// - args: `session: ulong`, `subscription: wamp.meta.SubscriptionDetails`
-                /// - kwargs: none
+                /// Topic `wamp.subscription.on_create`. Event: args `session: ulong`, `subscription: wamp.meta.SubscriptionDetails`.
                 fn subscription_on_create(
                     &self,
                     event: super::SubscriptionCreated,
                 ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
                 /// A subscriber was added to a subscription.
                 ///
-                /// Topic `wamp.subscription.on_subscribe`.
-                ///
-                /// Event `wamp.meta.SubscriptionChanged`:
-                ///
-                /// - args: `session: ulong`, `subscription: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.subscription.on_subscribe`. Event: args `session: ulong`, `subscription: ulong`.
                 fn subscription_on_subscribe(
                     &self,
                     event: super::SubscriptionChanged,
                 ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
                 /// A subscriber was removed from a subscription.
                 ///
-                /// Topic `wamp.subscription.on_unsubscribe`.
-                ///
-                /// Event `wamp.meta.SubscriptionChanged`:
-                ///
-                /// - args: `session: ulong`, `subscription: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.subscription.on_unsubscribe`. Event: args `session: ulong`, `subscription: ulong`.
                 fn subscription_on_unsubscribe(
                     &self,
                     event: super::SubscriptionChanged,
                 ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
                 /// A subscription lost its last subscriber and was deleted.
                 ///
-                /// Topic `wamp.subscription.on_delete`.
-                ///
-                /// Event `wamp.meta.SubscriptionChanged`:
-                ///
-                /// - args: `session: ulong`, `subscription: ulong`
-                /// - kwargs: none
+                /// Topic `wamp.subscription.on_delete`. Event: args `session: ulong`, `subscription: ulong`.
                 fn subscription_on_delete(
                     &self,
                     event: super::SubscriptionChanged,
@@ -6084,613 +3422,78 @@ pub mod wamp {
                 ::std::vec::Vec<crate::Subscription>,
                 crate::Error,
             > {
-                let mut subscriptions = crate::stub::Subscriptions::new(session);
-                subscriptions
+                let on_invalid = |subscriber: ::std::sync::Arc<S>, topic, error| async move {
+                    subscriber.on_invalid_event(topic, error).await
+                };
+                crate::stub::Subscriptions::new(prefix, PREFIX, subscriber, on_invalid)
                     .add(
-                        crate::stub::subscribe_topic(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "session.on_join",
-                                ::core::clone::Clone::clone(&subscriber),
-                                deliver_session_on_join::<S>,
-                            )
-                            .await,
+                        "session.on_join",
+                        |subscriber, _, event: super::SessionJoined| async move {
+                            subscriber.session_on_join(event.details).await
+                        },
                     )
-                    .await?;
-                subscriptions
                     .add(
-                        crate::stub::subscribe_topic(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "session.on_leave",
-                                ::core::clone::Clone::clone(&subscriber),
-                                deliver_session_on_leave::<S>,
-                            )
-                            .await,
+                        "session.on_leave",
+                        |subscriber, _, event: super::SessionLeft| async move {
+                            subscriber.session_on_leave(event).await
+                        },
                     )
-                    .await?;
-                subscriptions
                     .add(
-                        crate::stub::subscribe_topic(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "session.on_stats",
-                                ::core::clone::Clone::clone(&subscriber),
-                                deliver_session_on_stats::<S>,
-                            )
-                            .await,
+                        "session.on_stats",
+                        |subscriber, _, event: super::SessionStats| async move {
+                            subscriber.session_on_stats(event).await
+                        },
                     )
-                    .await?;
-                subscriptions
                     .add(
-                        crate::stub::subscribe_topic(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "registration.on_create",
-                                ::core::clone::Clone::clone(&subscriber),
-                                deliver_registration_on_create::<S>,
-                            )
-                            .await,
+                        "registration.on_create",
+                        |subscriber, _, event: super::RegistrationCreated| async move {
+                            subscriber.registration_on_create(event).await
+                        },
                     )
-                    .await?;
-                subscriptions
                     .add(
-                        crate::stub::subscribe_topic(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "registration.on_register",
-                                ::core::clone::Clone::clone(&subscriber),
-                                deliver_registration_on_register::<S>,
-                            )
-                            .await,
+                        "registration.on_register",
+                        |subscriber, _, event: super::RegistrationChanged| async move {
+                            subscriber.registration_on_register(event).await
+                        },
                     )
-                    .await?;
-                subscriptions
                     .add(
-                        crate::stub::subscribe_topic(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "registration.on_unregister",
-                                ::core::clone::Clone::clone(&subscriber),
-                                deliver_registration_on_unregister::<S>,
-                            )
-                            .await,
+                        "registration.on_unregister",
+                        |subscriber, _, event: super::RegistrationChanged| async move {
+                            subscriber.registration_on_unregister(event).await
+                        },
                     )
-                    .await?;
-                subscriptions
                     .add(
-                        crate::stub::subscribe_topic(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "registration.on_delete",
-                                ::core::clone::Clone::clone(&subscriber),
-                                deliver_registration_on_delete::<S>,
-                            )
-                            .await,
+                        "registration.on_delete",
+                        |subscriber, _, event: super::RegistrationChanged| async move {
+                            subscriber.registration_on_delete(event).await
+                        },
                     )
-                    .await?;
-                subscriptions
                     .add(
-                        crate::stub::subscribe_topic(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.on_create",
-                                ::core::clone::Clone::clone(&subscriber),
-                                deliver_subscription_on_create::<S>,
-                            )
-                            .await,
+                        "subscription.on_create",
+                        |subscriber, _, event: super::SubscriptionCreated| async move {
+                            subscriber.subscription_on_create(event).await
+                        },
                     )
-                    .await?;
-                subscriptions
                     .add(
-                        crate::stub::subscribe_topic(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.on_subscribe",
-                                ::core::clone::Clone::clone(&subscriber),
-                                deliver_subscription_on_subscribe::<S>,
-                            )
-                            .await,
+                        "subscription.on_subscribe",
+                        |subscriber, _, event: super::SubscriptionChanged| async move {
+                            subscriber.subscription_on_subscribe(event).await
+                        },
                     )
-                    .await?;
-                subscriptions
                     .add(
-                        crate::stub::subscribe_topic(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.on_unsubscribe",
-                                ::core::clone::Clone::clone(&subscriber),
-                                deliver_subscription_on_unsubscribe::<S>,
-                            )
-                            .await,
+                        "subscription.on_unsubscribe",
+                        |subscriber, _, event: super::SubscriptionChanged| async move {
+                            subscriber.subscription_on_unsubscribe(event).await
+                        },
                     )
-                    .await?;
-                subscriptions
                     .add(
-                        crate::stub::subscribe_topic(
-                                session,
-                                prefix,
-                                PREFIX,
-                                "subscription.on_delete",
-                                ::core::clone::Clone::clone(&subscriber),
-                                deliver_subscription_on_delete::<S>,
-                            )
-                            .await,
+                        "subscription.on_delete",
+                        |subscriber, _, event: super::SubscriptionChanged| async move {
+                            subscriber.subscription_on_delete(event).await
+                        },
                     )
-                    .await?;
-                ::core::result::Result::Ok(subscriptions.finish())
-            }
-            async fn deliver_session_on_join<S: Subscriber>(
-                subscriber: ::std::sync::Arc<S>,
-                event: crate::stub::IncomingEvent,
-            ) {
-                match decode_session_on_join(event.payload) {
-                    ::core::result::Result::Ok(decoded) => {
-                        subscriber.session_on_join(decoded.0).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        subscriber.on_invalid_event(event.topic, error).await
-                    }
-                }
-            }
-            async fn deliver_session_on_leave<S: Subscriber>(
-                subscriber: ::std::sync::Arc<S>,
-                event: crate::stub::IncomingEvent,
-            ) {
-                match decode_session_on_leave(event.payload) {
-                    ::core::result::Result::Ok(decoded) => {
-                        subscriber.session_on_leave(decoded.0).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        subscriber.on_invalid_event(event.topic, error).await
-                    }
-                }
-            }
-            async fn deliver_session_on_stats<S: Subscriber>(
-                subscriber: ::std::sync::Arc<S>,
-                event: crate::stub::IncomingEvent,
-            ) {
-                match decode_session_on_stats(event.payload) {
-                    ::core::result::Result::Ok(decoded) => {
-                        subscriber.session_on_stats(decoded.0).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        subscriber.on_invalid_event(event.topic, error).await
-                    }
-                }
-            }
-            async fn deliver_registration_on_create<S: Subscriber>(
-                subscriber: ::std::sync::Arc<S>,
-                event: crate::stub::IncomingEvent,
-            ) {
-                match decode_registration_on_create(event.payload) {
-                    ::core::result::Result::Ok(decoded) => {
-                        subscriber.registration_on_create(decoded.0).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        subscriber.on_invalid_event(event.topic, error).await
-                    }
-                }
-            }
-            async fn deliver_registration_on_register<S: Subscriber>(
-                subscriber: ::std::sync::Arc<S>,
-                event: crate::stub::IncomingEvent,
-            ) {
-                match decode_registration_on_register(event.payload) {
-                    ::core::result::Result::Ok(decoded) => {
-                        subscriber.registration_on_register(decoded.0).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        subscriber.on_invalid_event(event.topic, error).await
-                    }
-                }
-            }
-            async fn deliver_registration_on_unregister<S: Subscriber>(
-                subscriber: ::std::sync::Arc<S>,
-                event: crate::stub::IncomingEvent,
-            ) {
-                match decode_registration_on_unregister(event.payload) {
-                    ::core::result::Result::Ok(decoded) => {
-                        subscriber.registration_on_unregister(decoded.0).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        subscriber.on_invalid_event(event.topic, error).await
-                    }
-                }
-            }
-            async fn deliver_registration_on_delete<S: Subscriber>(
-                subscriber: ::std::sync::Arc<S>,
-                event: crate::stub::IncomingEvent,
-            ) {
-                match decode_registration_on_delete(event.payload) {
-                    ::core::result::Result::Ok(decoded) => {
-                        subscriber.registration_on_delete(decoded.0).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        subscriber.on_invalid_event(event.topic, error).await
-                    }
-                }
-            }
-            async fn deliver_subscription_on_create<S: Subscriber>(
-                subscriber: ::std::sync::Arc<S>,
-                event: crate::stub::IncomingEvent,
-            ) {
-                match decode_subscription_on_create(event.payload) {
-                    ::core::result::Result::Ok(decoded) => {
-                        subscriber.subscription_on_create(decoded.0).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        subscriber.on_invalid_event(event.topic, error).await
-                    }
-                }
-            }
-            async fn deliver_subscription_on_subscribe<S: Subscriber>(
-                subscriber: ::std::sync::Arc<S>,
-                event: crate::stub::IncomingEvent,
-            ) {
-                match decode_subscription_on_subscribe(event.payload) {
-                    ::core::result::Result::Ok(decoded) => {
-                        subscriber.subscription_on_subscribe(decoded.0).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        subscriber.on_invalid_event(event.topic, error).await
-                    }
-                }
-            }
-            async fn deliver_subscription_on_unsubscribe<S: Subscriber>(
-                subscriber: ::std::sync::Arc<S>,
-                event: crate::stub::IncomingEvent,
-            ) {
-                match decode_subscription_on_unsubscribe(event.payload) {
-                    ::core::result::Result::Ok(decoded) => {
-                        subscriber.subscription_on_unsubscribe(decoded.0).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        subscriber.on_invalid_event(event.topic, error).await
-                    }
-                }
-            }
-            async fn deliver_subscription_on_delete<S: Subscriber>(
-                subscriber: ::std::sync::Arc<S>,
-                event: crate::stub::IncomingEvent,
-            ) {
-                match decode_subscription_on_delete(event.payload) {
-                    ::core::result::Result::Ok(decoded) => {
-                        subscriber.subscription_on_delete(decoded.0).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        subscriber.on_invalid_event(event.topic, error).await
-                    }
-                }
-            }
-            fn decode_session_count(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (::core::option::Option<::std::vec::Vec<::std::string::String>>,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::SessionFilter as crate::FromPayload>::from_payload(payload)?
-                        .filter_authroles,
-                ))
-            }
-            fn decode_session_list(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (::core::option::Option<::std::vec::Vec<::std::string::String>>,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::SessionFilter as crate::FromPayload>::from_payload(payload)?
-                        .filter_authroles,
-                ))
-            }
-            fn decode_session_get(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(u64,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::SessionId as crate::FromPayload>::from_payload(payload)?
-                        .session,
-                ))
-            }
-            fn decode_session_add_testament(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(super::AddTestament,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::AddTestament as crate::FromPayload>::from_payload(payload)?,
-                ))
-            }
-            fn decode_session_flush_testaments(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (::core::option::Option<::std::string::String>,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::FlushTestaments as crate::FromPayload>::from_payload(
-                            payload,
-                        )?
-                        .scope,
-                ))
-            }
-            fn decode_session_kill(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(super::KillSession,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::KillSession as crate::FromPayload>::from_payload(payload)?,
-                ))
-            }
-            fn decode_session_kill_by_authid(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(super::KillByAuthid,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::KillByAuthid as crate::FromPayload>::from_payload(payload)?,
-                ))
-            }
-            fn decode_session_kill_by_authrole(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(super::KillByAuthrole,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::KillByAuthrole as crate::FromPayload>::from_payload(
-                        payload,
-                    )?,
-                ))
-            }
-            fn decode_registration_list(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (::core::option::Option<u64>,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::OptionalSessionId as crate::FromPayload>::from_payload(
-                            payload,
-                        )?
-                        .session,
-                ))
-            }
-            fn decode_registration_lookup(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(super::Lookup,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::Lookup as crate::FromPayload>::from_payload(payload)?,
-                ))
-            }
-            fn decode_registration_match(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(::std::string::String,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::MatchUri as crate::FromPayload>::from_payload(payload)?.uri,
-                ))
-            }
-            fn decode_registration_get(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(u64,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::RegistrationId as crate::FromPayload>::from_payload(payload)?
-                        .registration,
-                ))
-            }
-            fn decode_registration_list_callees(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(u64,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::RegistrationId as crate::FromPayload>::from_payload(payload)?
-                        .registration,
-                ))
-            }
-            fn decode_registration_count_callees(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(u64,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::RegistrationId as crate::FromPayload>::from_payload(payload)?
-                        .registration,
-                ))
-            }
-            fn decode_registration_remove_callee(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(super::RemoveCallee,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::RemoveCallee as crate::FromPayload>::from_payload(payload)?,
-                ))
-            }
-            fn decode_subscription_list(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (::core::option::Option<u64>,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::OptionalSessionId as crate::FromPayload>::from_payload(
-                            payload,
-                        )?
-                        .session,
-                ))
-            }
-            fn decode_subscription_lookup(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(super::Lookup,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::Lookup as crate::FromPayload>::from_payload(payload)?,
-                ))
-            }
-            fn decode_subscription_match(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(::std::string::String,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::MatchUri as crate::FromPayload>::from_payload(payload)?.uri,
-                ))
-            }
-            fn decode_subscription_get(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(u64,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::SubscriptionId as crate::FromPayload>::from_payload(payload)?
-                        .subscription,
-                ))
-            }
-            fn decode_subscription_list_subscribers(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(u64,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::SubscriptionId as crate::FromPayload>::from_payload(payload)?
-                        .subscription,
-                ))
-            }
-            fn decode_subscription_count_subscribers(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(u64,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::SubscriptionId as crate::FromPayload>::from_payload(payload)?
-                        .subscription,
-                ))
-            }
-            fn decode_subscription_remove_subscriber(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (super::RemoveSubscriber,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::RemoveSubscriber as crate::FromPayload>::from_payload(
-                        payload,
-                    )?,
-                ))
-            }
-            fn decode_subscription_get_events(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(super::GetEvents,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::GetEvents as crate::FromPayload>::from_payload(payload)?,
-                ))
-            }
-            fn decode_session_on_join(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(super::SessionDetails,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::SessionJoined as crate::FromPayload>::from_payload(payload)?
-                        .details,
-                ))
-            }
-            fn decode_session_on_leave(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(super::SessionLeft,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::SessionLeft as crate::FromPayload>::from_payload(payload)?,
-                ))
-            }
-            fn decode_session_on_stats(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<(super::SessionStats,), crate::PayloadError> {
-                ::core::result::Result::Ok((
-                    <super::SessionStats as crate::FromPayload>::from_payload(payload)?,
-                ))
-            }
-            fn decode_registration_on_create(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (super::RegistrationCreated,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::RegistrationCreated as crate::FromPayload>::from_payload(
-                        payload,
-                    )?,
-                ))
-            }
-            fn decode_registration_on_register(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (super::RegistrationChanged,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::RegistrationChanged as crate::FromPayload>::from_payload(
-                        payload,
-                    )?,
-                ))
-            }
-            fn decode_registration_on_unregister(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (super::RegistrationChanged,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::RegistrationChanged as crate::FromPayload>::from_payload(
-                        payload,
-                    )?,
-                ))
-            }
-            fn decode_registration_on_delete(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (super::RegistrationChanged,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::RegistrationChanged as crate::FromPayload>::from_payload(
-                        payload,
-                    )?,
-                ))
-            }
-            fn decode_subscription_on_create(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (super::SubscriptionCreated,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::SubscriptionCreated as crate::FromPayload>::from_payload(
-                        payload,
-                    )?,
-                ))
-            }
-            fn decode_subscription_on_subscribe(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (super::SubscriptionChanged,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::SubscriptionChanged as crate::FromPayload>::from_payload(
-                        payload,
-                    )?,
-                ))
-            }
-            fn decode_subscription_on_unsubscribe(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (super::SubscriptionChanged,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::SubscriptionChanged as crate::FromPayload>::from_payload(
-                        payload,
-                    )?,
-                ))
-            }
-            fn decode_subscription_on_delete(
-                payload: crate::Payload,
-            ) -> ::core::result::Result<
-                (super::SubscriptionChanged,),
-                crate::PayloadError,
-            > {
-                ::core::result::Result::Ok((
-                    <super::SubscriptionChanged as crate::FromPayload>::from_payload(
-                        payload,
-                    )?,
-                ))
+                    .subscribe(session)
+                    .await
             }
         }
     }

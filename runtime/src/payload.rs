@@ -16,15 +16,29 @@ use crate::error::PayloadError;
 use crate::session::Payload;
 use crate::value::{Dict, List, Value};
 
+/// The result of reading a value or payload.
+pub type Result<T, E = PayloadError> = std::result::Result<T, E>;
+
 /// A type that can be read from a WAMP value.
 pub trait FromValue: Sized {
     /// Reads `value`; errors carry a path relative to `value` (empty for the value itself).
     fn from_value(value: Value) -> Result<Self, PayloadError>;
+
+    /// Reads a vector of this type, which travels as a list; `u8` overrides it, since a
+    /// `[ubyte]` travels as bytes (spec §5).
+    fn vec_from_value(value: Value) -> Result<Vec<Self>, PayloadError> {
+        list_from_value(value)
+    }
 }
 
 /// A type that can be written as a WAMP value.
-pub trait IntoValue {
+pub trait IntoValue: Sized {
     fn into_value(self) -> Value;
+
+    /// Writes a vector of this type as a list; `u8` overrides it to write bytes.
+    fn vec_into_value(items: Vec<Self>) -> Value {
+        Value::List(items.into_iter().map(IntoValue::into_value).collect())
+    }
 }
 
 /// A table that can be read from a WAMP payload (positional and keyword arguments).
@@ -35,6 +49,19 @@ pub trait FromPayload: Sized {
 /// A table that can be written as a WAMP payload.
 pub trait IntoPayload {
     fn into_payload(self) -> Payload;
+}
+
+/// `Void`, a request or response without arguments, as signatures show it.
+impl FromPayload for () {
+    fn from_payload(payload: Payload) -> Result<(), PayloadError> {
+        PayloadReader::new(payload, &[], 0, &[]).map(drop)
+    }
+}
+
+impl IntoPayload for () {
+    fn into_payload(self) -> Payload {
+        Payload::default()
+    }
 }
 
 impl PayloadError {
@@ -112,16 +139,20 @@ impl IntoValue for bool {
     }
 }
 
+/// Reads an integer that fits `T`, named `name` (`uint32`) in errors.
+fn integer_from_value<T: TryFrom<i128>>(value: Value, name: &str) -> Result<T, PayloadError> {
+    match value {
+        Value::Integer(integer) => T::try_from(integer)
+            .map_err(|_| PayloadError::new("", format!("{integer} is out of range for {name}"))),
+        other => Err(unexpected(name, &other)),
+    }
+}
+
 macro_rules! integer_conversions {
     ($($ty:ty => $name:literal),* $(,)?) => {$(
         impl FromValue for $ty {
             fn from_value(value: Value) -> Result<$ty, PayloadError> {
-                match value {
-                    Value::Integer(integer) => <$ty>::try_from(integer).map_err(|_| {
-                        PayloadError::new("", format!("{integer} is out of range for {}", $name))
-                    }),
-                    other => Err(unexpected($name, &other)),
-                }
+                integer_from_value(value, $name)
             }
         }
 
@@ -134,8 +165,32 @@ macro_rules! integer_conversions {
 }
 
 integer_conversions! {
-    i8 => "int8", u8 => "uint8", i16 => "int16", u16 => "uint16",
+    i8 => "int8", i16 => "int16", u16 => "uint16",
     i32 => "int32", u32 => "uint32", i64 => "int64", u64 => "uint64",
+}
+
+/// A `uint8`; a vector of them, `[ubyte]`, travels as bytes.
+impl FromValue for u8 {
+    fn from_value(value: Value) -> Result<u8, PayloadError> {
+        integer_from_value(value, "uint8")
+    }
+
+    fn vec_from_value(value: Value) -> Result<Vec<u8>, PayloadError> {
+        match value {
+            Value::Bytes(bytes) => Ok(bytes),
+            other => Err(unexpected("bytes", &other)),
+        }
+    }
+}
+
+impl IntoValue for u8 {
+    fn into_value(self) -> Value {
+        Value::Integer(i128::from(self))
+    }
+
+    fn vec_into_value(bytes: Vec<u8>) -> Value {
+        Value::Bytes(bytes)
+    }
 }
 
 impl FromValue for f64 {
@@ -215,21 +270,21 @@ impl<T: IntoValue> IntoValue for Box<T> {
     }
 }
 
-/// Reads a `[ubyte]`/`[uint8]` vector, which travels as bytes.
-pub fn bytes_from_value(value: Value) -> Result<Vec<u8>, PayloadError> {
-    match value {
-        Value::Bytes(bytes) => Ok(bytes),
-        other => Err(unexpected("bytes", &other)),
+/// A vector: a list, or bytes for `[ubyte]` (see [`FromValue::vec_from_value`]).
+impl<T: FromValue> FromValue for Vec<T> {
+    fn from_value(value: Value) -> Result<Vec<T>, PayloadError> {
+        T::vec_from_value(value)
     }
 }
 
-/// Writes a `[ubyte]`/`[uint8]` vector as bytes.
-pub fn bytes_into_value(bytes: Vec<u8>) -> Value {
-    Value::Bytes(bytes)
+impl<T: IntoValue> IntoValue for Vec<T> {
+    fn into_value(self) -> Value {
+        T::vec_into_value(self)
+    }
 }
 
-/// Reads a vector, which travels as a list.
-pub fn list_from_value<T: FromValue>(value: Value) -> Result<Vec<T>, PayloadError> {
+/// Reads a list, each element with the path of its index.
+fn list_from_value<T: FromValue>(value: Value) -> Result<Vec<T>, PayloadError> {
     match value {
         Value::List(items) => items
             .into_iter()
@@ -240,22 +295,21 @@ pub fn list_from_value<T: FromValue>(value: Value) -> Result<Vec<T>, PayloadErro
     }
 }
 
-/// Writes a vector as a list.
-pub fn list_into_value<T: IntoValue>(items: Vec<T>) -> Value {
-    Value::List(items.into_iter().map(IntoValue::into_value).collect())
+/// A struct's fixed-length array travels as a list of exactly `N` values, `[ubyte:N]`
+/// too.
+impl<T: FromValue, const N: usize> FromValue for [T; N] {
+    fn from_value(value: Value) -> Result<[T; N], PayloadError> {
+        let items = list_from_value::<T>(value)?;
+        let length = items.len();
+        <[T; N]>::try_from(items)
+            .map_err(|_| PayloadError::new("", format!("expected a list of {N} values, got {length}")))
+    }
 }
 
-/// Reads a struct's fixed-length array, which travels as a list of exactly `N` values.
-pub fn array_from_value<T: FromValue, const N: usize>(value: Value) -> Result<[T; N], PayloadError> {
-    let items = list_from_value::<T>(value)?;
-    let length = items.len();
-    <[T; N]>::try_from(items)
-        .map_err(|_| PayloadError::new("", format!("expected a list of {N} values, got {length}")))
-}
-
-/// Writes a struct's fixed-length array as a list.
-pub fn array_into_value<T: IntoValue, const N: usize>(items: [T; N]) -> Value {
-    Value::List(items.into_iter().map(IntoValue::into_value).collect())
+impl<T: IntoValue, const N: usize> IntoValue for [T; N] {
+    fn into_value(self) -> Value {
+        Value::List(self.into_iter().map(IntoValue::into_value).collect())
+    }
 }
 
 /// Reads an enum's or flags' underlying integer and converts it with `TryFrom`.
@@ -295,9 +349,15 @@ pub fn unknown_union_member(member: &str, union_name: &str) -> PayloadError {
     PayloadError::new("", format!("unknown member of union {union_name}")).in_field(member)
 }
 
+/// Reads the value of the union member `member`; errors have the member's name in their
+/// path.
+pub fn union_member<T: FromValue>(value: Value, member: &str) -> Result<T, PayloadError> {
+    T::from_value(value).map_err(|error| error.in_field(member))
+}
+
 /// Writes a union member as a dict with the member's name as its only key.
-pub fn union_into_value(member: &str, value: Value) -> Value {
-    Value::Dict(Dict::from([(member.to_owned(), value)]))
+pub fn union_into_value(member: &str, value: impl IntoValue) -> Value {
+    Value::Dict(Dict::from([(member.to_owned(), value.into_value())]))
 }
 
 /// Reads the fields of a table or struct from a dict keyed by field name.
@@ -319,24 +379,18 @@ impl DictReader {
     }
 
     /// A field that may be absent: a missing key and `null` both give `None`.
-    pub fn optional<T>(
-        &mut self,
-        name: &str,
-        decode: impl FnOnce(Value) -> Result<T, PayloadError>,
-    ) -> Result<Option<T>, PayloadError> {
+    pub fn optional<T: FromValue>(&mut self, name: &str) -> Result<Option<T>, PayloadError> {
         match self.dict.remove(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => decode(value).map(Some).map_err(|error| error.in_field(name)),
+            Some(value) => T::from_value(value)
+                .map(Some)
+                .map_err(|error| error.in_field(name)),
         }
     }
 
     /// A field that must be present and not `null`.
-    pub fn required<T>(
-        &mut self,
-        name: &str,
-        decode: impl FnOnce(Value) -> Result<T, PayloadError>,
-    ) -> Result<T, PayloadError> {
-        self.optional(name, decode)?
+    pub fn required<T: FromValue>(&mut self, name: &str) -> Result<T, PayloadError> {
+        self.optional(name)?
             .ok_or_else(|| PayloadError::new("", "missing required field").in_field(name))
     }
 }
@@ -385,14 +439,16 @@ impl DictWriter {
     }
 
     /// Writes a field that has a value.
-    pub fn field(&mut self, name: &str, value: Value) {
-        self.dict.insert(name.to_owned(), value);
+    pub fn field(mut self, name: &str, value: impl IntoValue) -> DictWriter {
+        self.dict.insert(name.to_owned(), value.into_value());
+        self
     }
 
     /// Writes the field if it has a value; an absent field is left out.
-    pub fn optional(&mut self, name: &str, value: Option<Value>) {
-        if let Some(value) = value {
-            self.field(name, value);
+    pub fn optional(self, name: &str, value: Option<impl IntoValue>) -> DictWriter {
+        match value {
+            Some(value) => self.field(name, value),
+            None => self,
         }
     }
 
@@ -458,16 +514,15 @@ impl PayloadReader {
     }
 
     /// The next positional argument, which must be there and not `null`.
-    pub fn arg<T>(
-        &mut self,
-        decode: impl FnOnce(Value) -> Result<T, PayloadError>,
-    ) -> Result<T, PayloadError> {
+    pub fn arg<T: FromValue>(&mut self) -> Result<T, PayloadError> {
         match self.args.next() {
             Some((index, Value::Null)) => Err(PayloadError::new(
                 format!("args[{index}]"),
                 "expected a value, got null (positional arguments are mandatory)",
             )),
-            Some((index, value)) => decode(value).map_err(|error| error.nested(format!("args[{index}]"))),
+            Some((index, value)) => {
+                T::from_value(value).map_err(|error| error.nested(format!("args[{index}]")))
+            }
             None => Err(PayloadError::new("args", "missing positional argument")),
         }
     }
@@ -475,27 +530,20 @@ impl PayloadReader {
     /// The next positional argument of an `optional` field or a scalar declared
     /// `= null`: a missing argument and `null` both give `None`. (A mandatory one cannot
     /// be missing: [`PayloadReader::new`] checked the length.)
-    pub fn optional_arg<T>(
-        &mut self,
-        decode: impl FnOnce(Value) -> Result<T, PayloadError>,
-    ) -> Result<Option<T>, PayloadError> {
+    pub fn optional_arg<T: FromValue>(&mut self) -> Result<Option<T>, PayloadError> {
         match self.args.next() {
             None | Some((_, Value::Null)) => Ok(None),
-            Some((index, value)) => decode(value)
+            Some((index, value)) => T::from_value(value)
                 .map(Some)
                 .map_err(|error| error.nested(format!("args[{index}]"))),
         }
     }
 
     /// A keyword argument: a missing key and `null` both give `None`.
-    pub fn kwarg<T>(
-        &mut self,
-        name: &str,
-        decode: impl FnOnce(Value) -> Result<T, PayloadError>,
-    ) -> Result<Option<T>, PayloadError> {
+    pub fn kwarg<T: FromValue>(&mut self, name: &str) -> Result<Option<T>, PayloadError> {
         match self.kwargs.remove(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => decode(value)
+            Some(value) => T::from_value(value)
                 .map(Some)
                 .map_err(|error| error.nested(format!("kwargs.{name}"))),
         }
@@ -528,34 +576,43 @@ impl PayloadWriter {
     }
 
     /// Appends a positional argument that has a value.
-    pub fn arg(&mut self, value: Value) {
-        self.args.push(value);
+    pub fn arg(mut self, value: impl IntoValue) -> PayloadWriter {
+        self.args.push(value.into_value());
         self.sent_args = self.args.len();
+        self
     }
 
     /// A scalar declared `= null`: an absent value is sent as `null`.
-    pub fn nullable_arg(&mut self, value: Option<Value>) {
-        self.arg(value.unwrap_or(Value::Null));
+    pub fn nullable_arg(self, value: Option<impl IntoValue>) -> PayloadWriter {
+        match value {
+            Some(value) => self.arg(value),
+            None => self.arg(Value::Null),
+        }
     }
 
     /// An `optional` positional argument: left out when it and every later one are
     /// absent, sent as `null` when a later one has a value.
-    pub fn optional_arg(&mut self, value: Option<Value>) {
+    pub fn optional_arg(mut self, value: Option<impl IntoValue>) -> PayloadWriter {
         match value {
             Some(value) => self.arg(value),
-            None => self.args.push(Value::Null),
+            None => {
+                self.args.push(Value::Null);
+                self
+            }
         }
     }
 
     /// Writes a keyword argument that has a value.
-    pub fn kwarg(&mut self, name: &str, value: Value) {
-        self.kwargs.insert(name.to_owned(), value);
+    pub fn kwarg(mut self, name: &str, value: impl IntoValue) -> PayloadWriter {
+        self.kwargs.insert(name.to_owned(), value.into_value());
+        self
     }
 
     /// Writes the keyword argument if it has a value; an absent one is left out.
-    pub fn optional_kwarg(&mut self, name: &str, value: Option<Value>) {
-        if let Some(value) = value {
-            self.kwarg(name, value);
+    pub fn optional_kwarg(self, name: &str, value: Option<impl IntoValue>) -> PayloadWriter {
+        match value {
+            Some(value) => self.kwarg(name, value),
+            None => self,
         }
     }
 
@@ -596,6 +653,42 @@ mod tests {
     }
 
     #[test]
+    fn ubyte_vectors_are_bytes_and_other_vectors_and_arrays_lists() {
+        check::<Vec<u8>>(Value::Bytes(vec![1, 2]), Ok(vec![1, 2]));
+        check::<Vec<u8>>(
+            Value::List(vec![Value::Integer(1)]),
+            Err(("", "expected bytes, got list")),
+        );
+        check::<Vec<i8>>(Value::List(vec![Value::Integer(-1)]), Ok(vec![-1]));
+        check::<[u8; 2]>(
+            Value::List(vec![Value::Integer(1), Value::Integer(2)]),
+            Ok([1, 2]),
+        );
+        check::<[u8; 2]>(
+            Value::List(vec![Value::Integer(1)]),
+            Err(("", "expected a list of 2 values, got 1")),
+        );
+        assert_eq!(vec![1_u8, 2].into_value(), Value::Bytes(vec![1, 2]));
+        assert_eq!(vec![1_u16].into_value(), Value::List(vec![Value::Integer(1)]));
+        assert_eq!([7_u8].into_value(), Value::List(vec![Value::Integer(7)]));
+    }
+
+    #[test]
+    fn unit_is_the_empty_payload() {
+        assert_eq!(().into_payload(), Payload::default());
+        assert_eq!(
+            <()>::from_payload(Payload::new(vec![Value::Null], Dict::new())),
+            Ok(())
+        );
+        let error = <()>::from_payload(Payload::new(vec![Value::Integer(1)], Dict::new()))
+            .map_err(|error| error.to_string());
+        assert_eq!(
+            error,
+            Err("args[0]: unexpected positional argument: expected 0 arguments, got 1".to_owned())
+        );
+    }
+
+    #[test]
     fn paths_nest_through_fields_and_elements() {
         let error = PayloadError::new("", "expected uint8, got string")
             .in_field("mode")
@@ -603,7 +696,7 @@ mod tests {
             .in_field("ticks");
         assert_eq!(error.path, "ticks[2].mode");
         let list = Value::List(vec![Value::Integer(1), Value::Null]);
-        let error = list_from_value::<u16>(list).map_err(|error| error.path);
+        let error = Vec::<u16>::from_value(list).map_err(|error| error.path);
         assert_eq!(error, Err("[1]".to_owned()));
     }
 
@@ -651,8 +744,8 @@ mod tests {
         let payload = Payload::new(vec![Value::Null], Dict::new());
         let mut reader = PayloadReader::new(payload, &["a", "b"], 0, &[]).map_err(|error| error.to_string());
         let read = reader.as_mut().map(|reader| {
-            let a = reader.optional_arg(u8::from_value);
-            let b = reader.optional_arg(u8::from_value);
+            let a = reader.optional_arg::<u8>();
+            let b = reader.optional_arg::<u8>();
             (a, b)
         });
         assert_eq!(read.map_err(|_| ()), Ok((Ok(None), Ok(None))));
@@ -674,11 +767,10 @@ mod tests {
     #[test]
     fn the_writer_leaves_out_trailing_absent_optional_args() {
         let write = |values: [Option<Value>; 2]| {
-            let mut writer = PayloadWriter::new();
-            writer.arg(Value::Integer(0));
-            for value in values {
-                writer.optional_arg(value);
-            }
+            let writer = PayloadWriter::new().arg(Value::Integer(0));
+            let writer = values
+                .into_iter()
+                .fold(writer, |writer, value| writer.optional_arg(value));
             writer.finish().args
         };
         let one = || Some(Value::Integer(1));
@@ -688,8 +780,7 @@ mod tests {
             vec![Value::Integer(0), Value::Null, Value::Integer(1)]
         );
         assert_eq!(write([one(), None]), vec![Value::Integer(0), Value::Integer(1)]);
-        let mut writer = PayloadWriter::new();
-        writer.nullable_arg(None);
+        let writer = PayloadWriter::new().nullable_arg(None::<u8>);
         assert_eq!(writer.finish().args, vec![Value::Null]);
     }
 
@@ -701,8 +792,7 @@ mod tests {
                 ("z".to_owned(), Value::Null),
             ]))
         };
-        let table =
-            DictReader::new(dict(), "demo.Table").and_then(|mut reader| reader.required("x", u8::from_value));
+        let table = DictReader::new(dict(), "demo.Table").and_then(|mut reader| reader.required::<u8>("x"));
         assert_eq!(table, Ok(1));
         let error = struct_reader(dict(), "demo.Pair", &["x", "y"])
             .map(|_| ())
@@ -715,12 +805,8 @@ mod tests {
         let read = |value: Value| -> Result<(u8, u8), String> {
             let mut reader =
                 struct_reader(value, "demo.Pair", &["x", "y"]).map_err(|error| error.to_string())?;
-            let x = reader
-                .required("x", u8::from_value)
-                .map_err(|error| error.to_string())?;
-            let y = reader
-                .required("y", u8::from_value)
-                .map_err(|error| error.to_string())?;
+            let x = reader.required("x").map_err(|error| error.to_string())?;
+            let y = reader.required("y").map_err(|error| error.to_string())?;
             Ok((x, y))
         };
         assert_eq!(

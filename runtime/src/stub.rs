@@ -1,16 +1,24 @@
-//! The plumbing generated callee and subscriber stubs share: registering a method's URI
-//! template on a session and routing each invocation or event to a typed handler.
+//! The plumbing generated stubs share: a caller's session, prefix and options, and
+//! registering or subscribing a method's URI template with a typed handler.
+//!
+//! Generated code only wires these to its types: a `Caller` method is one
+//! [`CallerCore::call`], a procedure one [`Registrations::add`] with a closure that calls
+//! the `Callee`, a topic one [`Subscriptions::add`].
 
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
 use crate::error::{Error, PayloadError, WampError};
+use crate::payload::{FromPayload, IntoPayload};
 use crate::session::{
-    Event, EventHandler, Invocation, InvocationHandler, Payload, RegisterOptions, Registration, Session,
-    SubscribeOptions, Subscription,
+    CallOptions, Event, EventHandler, Invocation, InvocationHandler, PublishOptions, RegisterOptions,
+    Registration, Session, SubscribeOptions, Subscription,
 };
-use crate::uri::{Placeholders, Template};
+use crate::uri::{Placeholders, Prefix, Template};
+
+/// A placeholder value a caller fills into a URI.
+pub type UriValue<'a> = &'a (dyn fmt::Display + Sync);
 
 /// The error URI a callee answers a payload that does not fit the schema with.
 pub const INVALID_ARGUMENT: &str = "wamp.error.invalid_argument";
@@ -23,169 +31,397 @@ impl From<PayloadError> for WampError {
     }
 }
 
-/// Registers one procedure: `prefix` (a template with the placeholders of `schema_prefix`)
-/// joined with `suffix`, as a wildcard pattern when it has placeholders.
-///
-/// Every invocation calls `invoke` with `target`, the placeholder values of the concrete
-/// procedure URI and the payload; its error is sent back as the WAMP ERROR.
-pub async fn register_procedure<T, F, Fut>(
-    session: &dyn Session,
-    prefix: &str,
-    schema_prefix: &str,
-    suffix: &str,
-    target: Arc<T>,
-    invoke: F,
-) -> Result<Registration, Error>
-where
-    T: Send + Sync + 'static + ?Sized,
-    F: Fn(Arc<T>, Placeholders, Payload) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Payload, WampError>> + Send + 'static,
-{
-    let template = Template::conforming(prefix, schema_prefix)?.join(suffix)?;
-    let options = RegisterOptions {
-        match_policy: template.match_policy(),
-        ..RegisterOptions::default()
-    };
-    let pattern = template.pattern();
-    let handler: InvocationHandler = Arc::new(move |invocation: Invocation| {
-        let placeholders = template.placeholders_of(invocation.procedure.as_deref());
-        Box::pin(invoke(Arc::clone(&target), placeholders, invocation.payload))
-    });
-    session.register(&pattern, options, handler).await
+/// What a generated `Caller` holds: the session, the prefix with its placeholder values,
+/// and the options of every call and publication.
+#[derive(Clone)]
+pub struct CallerCore {
+    session: Arc<dyn Session>,
+    prefix: Prefix,
+    call_options: CallOptions,
+    publish_options: PublishOptions,
 }
 
-/// The registrations of one callee, made all or nothing.
-pub struct Registrations<'s> {
-    session: &'s dyn Session,
-    made: Vec<Registration>,
+impl CallerCore {
+    /// A caller under the schema's prefix template `schema_prefix`, its placeholders
+    /// filled with `values`.
+    pub fn new(session: Arc<dyn Session>, schema_prefix: &str, values: &[UriValue<'_>]) -> CallerCore {
+        CallerCore {
+            session,
+            prefix: Prefix::new(schema_prefix, values),
+            call_options: CallOptions::default(),
+            publish_options: PublishOptions::default(),
+        }
+    }
+
+    /// Uses the prefix template `prefix`, which must have the placeholders of
+    /// `schema_prefix`; they keep their values.
+    pub fn with_prefix(self, prefix: &str, schema_prefix: &str) -> Result<CallerCore, Error> {
+        Ok(CallerCore {
+            prefix: self.prefix.with_template(prefix, schema_prefix)?,
+            ..self
+        })
+    }
+
+    /// Sends every call with `options`.
+    pub fn with_call_options(self, options: CallOptions) -> CallerCore {
+        CallerCore {
+            call_options: options,
+            ..self
+        }
+    }
+
+    /// Publishes every event with `options`.
+    pub fn with_publish_options(self, options: PublishOptions) -> CallerCore {
+        CallerCore {
+            publish_options: options,
+            ..self
+        }
+    }
+
+    /// The prefix template in use.
+    pub fn prefix(&self) -> &str {
+        self.prefix.template()
+    }
+
+    /// Calls the procedure `suffix` (its placeholders filled with `values`) under the
+    /// prefix and reads the result as `R`.
+    ///
+    /// The URI and the payload are made before the returned future runs, so that it holds
+    /// neither `values` nor `request`.
+    pub fn call<R: FromPayload>(
+        &self,
+        suffix: &str,
+        values: &[UriValue<'_>],
+        request: impl IntoPayload,
+    ) -> impl Future<Output = Result<R, Error>> + Send + '_ {
+        let uri = self.prefix.uri(suffix, values);
+        let payload = request.into_payload();
+        async move {
+            let result = self
+                .session
+                .call(&uri?, payload, self.call_options.clone())
+                .await?;
+            Ok(R::from_payload(result.payload)?)
+        }
+    }
+
+    /// Publishes `event` to the topic `suffix` (its placeholders filled with `values`)
+    /// under the prefix.
+    pub fn publish(
+        &self,
+        suffix: &str,
+        values: &[UriValue<'_>],
+        event: impl IntoPayload,
+    ) -> impl Future<Output = Result<(), Error>> + Send + '_ {
+        let uri = self.prefix.uri(suffix, values);
+        let payload = event.into_payload();
+        async move {
+            self.session
+                .publish(&uri?, payload, self.publish_options.clone())
+                .await
+        }
+    }
 }
 
-impl<'s> Registrations<'s> {
-    /// Starts registering on `session`; nothing is registered yet.
-    pub fn new(session: &'s dyn Session) -> Registrations<'s> {
+impl fmt::Debug for CallerCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallerCore")
+            .field("prefix", &self.prefix)
+            .field("call_options", &self.call_options)
+            .field("publish_options", &self.publish_options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The procedures of one callee `C` with their handlers, registered all or nothing.
+pub struct Registrations<C: ?Sized> {
+    callee: Arc<C>,
+    /// The prefix, and each procedure's URI template and handler; or the first error.
+    procedures: Result<(Template, Vec<(Template, InvocationHandler)>), Error>,
+}
+
+impl<C: Send + Sync + 'static + ?Sized> Registrations<C> {
+    /// Starts the procedures of `callee` under `prefix`, a template with the
+    /// placeholders of `schema_prefix`.
+    pub fn new(prefix: &str, schema_prefix: &str, callee: Arc<C>) -> Registrations<C> {
         Registrations {
-            session,
-            made: Vec::new(),
+            callee,
+            procedures: Template::conforming(prefix, schema_prefix).map(|prefix| (prefix, Vec::new())),
         }
     }
 
-    /// Keeps a registration; on an error, first undoes the ones made so far.
-    pub async fn add(&mut self, registered: Result<Registration, Error>) -> Result<(), Error> {
-        match registered {
-            Ok(registration) => {
-                self.made.push(registration);
-                Ok(())
-            }
-            Err(error) => {
-                for registration in self.made.drain(..) {
-                    // The registration error is what the caller must see; a failed
-                    // clean-up leaves a registration the session drops when it closes.
-                    let _ = self.session.unregister(registration).await;
+    /// Adds the procedure `suffix` under the prefix; a bad prefix or suffix is reported
+    /// by [`Registrations::register`].
+    ///
+    /// Every invocation's payload is read as `Q` and handed to `handle` with the callee
+    /// and the placeholder values of the concrete URI; its `Err` is sent back as the WAMP
+    /// ERROR. A payload or URI that does not fit is answered with
+    /// `wamp.error.invalid_argument` without calling `handle`.
+    pub fn add<Q, R, F, Fut>(mut self, suffix: &str, handle: F) -> Registrations<C>
+    where
+        Q: FromPayload,
+        R: IntoPayload,
+        F: Fn(Arc<C>, Placeholders, Q) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, WampError>> + Send + 'static,
+    {
+        let callee = Arc::clone(&self.callee);
+        self.procedures = self.procedures.and_then(|(prefix, mut procedures)| {
+            let template = prefix.join(suffix)?;
+            let uri = template.clone();
+            let handler: InvocationHandler = Arc::new(move |invocation: Invocation| {
+                let placeholders = uri.placeholders_of(invocation.procedure.as_deref());
+                let answer = placeholders
+                    .matched()
+                    .and_then(|()| Q::from_payload(invocation.payload))
+                    .map(|request| handle(Arc::clone(&callee), placeholders, request));
+                Box::pin(async move { Ok(answer?.await?.into_payload()) })
+            });
+            procedures.push((template, handler));
+            Ok((prefix, procedures))
+        });
+        self
+    }
+
+    /// Registers every procedure on `session`, as a wildcard pattern when its URI has
+    /// placeholders. All or nothing: on an error, the registrations made so far are
+    /// undone.
+    pub async fn register(self, session: &dyn Session) -> Result<Vec<Registration>, Error> {
+        let mut made = Vec::new();
+        let (_, procedures) = self.procedures?;
+        for (template, handler) in procedures {
+            let options = RegisterOptions {
+                match_policy: template.match_policy(),
+                ..RegisterOptions::default()
+            };
+            match session.register(&template.pattern(), options, handler).await {
+                Ok(registration) => made.push(registration),
+                Err(error) => {
+                    for registration in made {
+                        // The registration error is what the caller must see; a failed
+                        // clean-up leaves a registration the session drops when it closes.
+                        let _ = session.unregister(registration).await;
+                    }
+                    return Err(error);
                 }
-                Err(error)
             }
         }
-    }
-
-    /// Everything registered, to unregister later.
-    pub fn finish(self) -> Vec<Registration> {
-        self.made
+        Ok(made)
     }
 }
 
-impl fmt::Debug for Registrations<'_> {
+impl<C: ?Sized> fmt::Debug for Registrations<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let procedures = self.procedures.as_ref().map(|(_, procedures)| {
+            procedures
+                .iter()
+                .map(|(template, _)| template.as_str())
+                .collect::<Vec<_>>()
+        });
         f.debug_struct("Registrations")
-            .field("made", &self.made)
+            .field("procedures", &procedures)
             .finish_non_exhaustive()
     }
 }
 
-/// The subscriptions of one subscriber, made all or nothing.
-pub struct Subscriptions<'s> {
-    session: &'s dyn Session,
-    made: Vec<Subscription>,
+/// What a subscriber stub's handler gives back: `()`, or, when the topic has
+/// placeholders, `Result<(), PayloadError>` with the error of a placeholder it could not
+/// read.
+pub trait Delivery {
+    /// Whether the event was delivered.
+    fn into_result(self) -> Result<(), PayloadError>;
 }
 
-impl<'s> Subscriptions<'s> {
-    /// Starts subscribing on `session`; nothing is subscribed yet.
-    pub fn new(session: &'s dyn Session) -> Subscriptions<'s> {
+impl Delivery for () {
+    fn into_result(self) -> Result<(), PayloadError> {
+        Ok(())
+    }
+}
+
+impl Delivery for Result<(), PayloadError> {
+    fn into_result(self) -> Result<(), PayloadError> {
+        self
+    }
+}
+
+/// The topics of one subscriber `S` with their handlers, subscribed all or nothing.
+pub struct Subscriptions<S: ?Sized, I> {
+    subscriber: Arc<S>,
+    /// Receives the events that do not fit the schema.
+    on_invalid: Arc<I>,
+    /// The prefix, and each topic's URI template and handler; or the first error.
+    topics: Result<(Template, Vec<(Template, EventHandler)>), Error>,
+}
+
+impl<S: Send + Sync + 'static + ?Sized, I: Send + Sync + 'static> Subscriptions<S, I> {
+    /// Starts the topics of `subscriber` under `prefix`, a template with the
+    /// placeholders of `schema_prefix`.
+    ///
+    /// Every event whose topic or payload does not fit the schema goes to `on_invalid`
+    /// with the subscriber, the topic and the error.
+    pub fn new<Fut>(
+        prefix: &str,
+        schema_prefix: &str,
+        subscriber: Arc<S>,
+        on_invalid: I,
+    ) -> Subscriptions<S, I>
+    where
+        I: Fn(Arc<S>, String, PayloadError) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
         Subscriptions {
-            session,
-            made: Vec::new(),
+            subscriber,
+            on_invalid: Arc::new(on_invalid),
+            topics: Template::conforming(prefix, schema_prefix).map(|prefix| (prefix, Vec::new())),
         }
     }
 
-    /// Keeps a subscription; on an error, first undoes the ones made so far.
-    pub async fn add(&mut self, subscribed: Result<Subscription, Error>) -> Result<(), Error> {
-        match subscribed {
-            Ok(subscription) => {
-                self.made.push(subscription);
-                Ok(())
-            }
-            Err(error) => {
-                for subscription in self.made.drain(..) {
-                    // As for registrations: the subscribe error is the one to report.
-                    let _ = self.session.unsubscribe(subscription).await;
+    /// Adds the topic `suffix` under the prefix; a bad prefix or suffix is reported by
+    /// [`Subscriptions::subscribe`].
+    ///
+    /// Every event's payload is read as `E` and handed to `deliver` with the subscriber
+    /// and the placeholder values of the concrete topic; a payload or topic that does not
+    /// fit, or a placeholder `deliver` cannot read, goes to the `on_invalid` handler.
+    pub fn add<E, F, Fut, InvalidFut>(mut self, suffix: &str, deliver: F) -> Subscriptions<S, I>
+    where
+        E: FromPayload,
+        F: Fn(Arc<S>, Placeholders, E) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output: Delivery> + Send + 'static,
+        I: Fn(Arc<S>, String, PayloadError) -> InvalidFut,
+        InvalidFut: Future<Output = ()> + Send + 'static,
+    {
+        let subscriber = Arc::clone(&self.subscriber);
+        let on_invalid = Arc::clone(&self.on_invalid);
+        self.topics = self.topics.and_then(|(prefix, mut topics)| {
+            let template = prefix.join(suffix)?;
+            let uri = template.clone();
+            let handler: EventHandler = Arc::new(move |event: Event| {
+                let placeholders = uri.placeholders_of(event.topic.as_deref());
+                let topic = event.topic.unwrap_or_else(|| uri.as_str().to_owned());
+                let delivery = placeholders
+                    .matched()
+                    .and_then(|()| E::from_payload(event.payload))
+                    .map(|event| deliver(Arc::clone(&subscriber), placeholders, event));
+                let subscriber = Arc::clone(&subscriber);
+                let on_invalid = Arc::clone(&on_invalid);
+                Box::pin(async move {
+                    let delivered = match delivery {
+                        Ok(delivering) => delivering.await.into_result(),
+                        Err(error) => Err(error),
+                    };
+                    if let Err(error) = delivered {
+                        on_invalid(subscriber, topic, error).await;
+                    }
+                })
+            });
+            topics.push((template, handler));
+            Ok((prefix, topics))
+        });
+        self
+    }
+
+    /// Subscribes every topic on `session`, as a wildcard pattern when its URI has
+    /// placeholders. All or nothing: on an error, the subscriptions made so far are
+    /// undone.
+    pub async fn subscribe(self, session: &dyn Session) -> Result<Vec<Subscription>, Error> {
+        let mut made = Vec::new();
+        let (_, topics) = self.topics?;
+        for (template, handler) in topics {
+            let options = SubscribeOptions {
+                match_policy: template.match_policy(),
+                ..SubscribeOptions::default()
+            };
+            match session.subscribe(&template.pattern(), options, handler).await {
+                Ok(subscription) => made.push(subscription),
+                Err(error) => {
+                    for subscription in made {
+                        // As for registrations: the subscribe error is the one to report.
+                        let _ = session.unsubscribe(subscription).await;
+                    }
+                    return Err(error);
                 }
-                Err(error)
             }
         }
-    }
-
-    /// Everything subscribed, to unsubscribe later.
-    pub fn finish(self) -> Vec<Subscription> {
-        self.made
+        Ok(made)
     }
 }
 
-impl fmt::Debug for Subscriptions<'_> {
+impl<S: ?Sized, I> fmt::Debug for Subscriptions<S, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let topics = self.topics.as_ref().map(|(_, topics)| {
+            topics
+                .iter()
+                .map(|(template, _)| template.as_str())
+                .collect::<Vec<_>>()
+        });
         f.debug_struct("Subscriptions")
-            .field("made", &self.made)
+            .field("topics", &topics)
             .finish_non_exhaustive()
     }
 }
 
-/// An event as a generated subscriber stub receives it.
-#[derive(Debug)]
-pub struct IncomingEvent {
-    /// The concrete topic URI (the subscribed pattern when the router did not say).
-    pub topic: String,
-    /// The values of the URI template's placeholders, taken from `topic`.
-    pub placeholders: Placeholders,
-    /// The event's arguments.
-    pub payload: Payload,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::MemorySession;
+    use crate::session::Payload;
+    use crate::value::{Dict, Value};
 
-/// Subscribes one topic: `prefix` (a template with the placeholders of `schema_prefix`)
-/// joined with `suffix`, as a wildcard pattern when it has placeholders.
-pub async fn subscribe_topic<T, F, Fut>(
-    session: &dyn Session,
-    prefix: &str,
-    schema_prefix: &str,
-    suffix: &str,
-    target: Arc<T>,
-    deliver: F,
-) -> Result<Subscription, Error>
-where
-    T: Send + Sync + 'static + ?Sized,
-    F: Fn(Arc<T>, IncomingEvent) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let template = Template::conforming(prefix, schema_prefix)?.join(suffix)?;
-    let options = SubscribeOptions {
-        match_policy: template.match_policy(),
-        ..SubscribeOptions::default()
-    };
-    let pattern = template.pattern();
-    let handler: EventHandler = Arc::new(move |event: Event| {
-        let incoming = IncomingEvent {
-            placeholders: template.placeholders_of(event.topic.as_deref()),
-            topic: event.topic.unwrap_or_else(|| template.as_str().to_owned()),
-            payload: event.payload,
-        };
-        Box::pin(deliver(Arc::clone(&target), incoming))
-    });
-    session.subscribe(&pattern, options, handler).await
+    /// Runs a future that never waits on anything outside the memory session.
+    fn block_on<T>(future: impl Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map(|runtime| runtime.block_on(future))
+            .unwrap_or_else(|error| panic!("cannot start a test runtime: {error}"))
+    }
+
+    fn call(session: &MemorySession, uri: &str, args: Vec<Value>) -> Result<(), String> {
+        let called = session.call(uri, Payload::new(args, Dict::new()), CallOptions::default());
+        block_on(called).map(drop).map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn a_bad_suffix_fails_the_registration_of_every_procedure() {
+        let session = MemorySession::new();
+        let registrations = Registrations::new("com.app", "com.app", Arc::new(()))
+            .add("good", |_, _, (): ()| async { Ok(()) })
+            .add("bad..suffix", |_, _, (): ()| async { Ok(()) });
+        let registered = block_on(registrations.register(&session));
+        assert!(matches!(
+            registered.map_err(Error::into_kind),
+            Err(crate::ErrorKind::InvalidUri(_))
+        ));
+        assert_eq!(
+            call(&session, "com.app.good", Vec::new()),
+            Err("wamp.error.no_such_procedure: no callee registered for procedure `com.app.good`".to_owned())
+        );
+    }
+
+    #[test]
+    fn invocations_check_the_uri_then_the_payload_before_the_handler_runs() {
+        let session = MemorySession::new();
+        let registrations = Registrations::new("com.<int:node>", "com.<int:node>", Arc::new(())).add(
+            "reset",
+            |_, uri: Placeholders, (): ()| async move {
+                match uri.get::<i64>(0)? {
+                    0 => Err(WampError::new("com.error.zero")),
+                    _ => Ok(()),
+                }
+            },
+        );
+        assert!(block_on(registrations.register(&session)).is_ok());
+        let invalid = |message: &str| Err(format!("{INVALID_ARGUMENT}: {message}"));
+        assert_eq!(
+            call(&session, "com.x.reset", vec![Value::Null, Value::Null]),
+            invalid("uri.node: `x` is not an integer")
+        );
+        assert_eq!(
+            call(&session, "com.1.reset", vec![Value::Integer(1)]),
+            invalid("args[0]: unexpected positional argument: expected 0 arguments, got 1")
+        );
+        assert_eq!(
+            call(&session, "com.0.reset", Vec::new()),
+            Err("com.error.zero".to_owned())
+        );
+        assert_eq!(call(&session, "com.1.reset", Vec::new()), Ok(()));
+    }
 }

@@ -33,6 +33,24 @@ impl PlaceholderKind {
             _ => None,
         }
     }
+
+    /// Whether the URI component `value` is a value of this kind.
+    fn accepts(self, value: &str) -> bool {
+        match self {
+            PlaceholderKind::String => true,
+            PlaceholderKind::Integer => <i64 as PlaceholderValue>::parse(value).is_some(),
+            PlaceholderKind::Uuid => <Uuid as PlaceholderValue>::parse(value).is_some(),
+        }
+    }
+
+    /// What a value of this kind is, for errors: `an integer`.
+    fn description(self) -> &'static str {
+        match self {
+            PlaceholderKind::String => "a string",
+            PlaceholderKind::Integer => "an integer",
+            PlaceholderKind::Uuid => "a UUID",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +156,9 @@ impl Template {
         Ok(components.join("."))
     }
 
-    /// Reads the placeholder values out of a concrete URI that matched the pattern.
+    /// Reads the placeholder values out of a concrete URI that matched the pattern; a URI
+    /// that does not match, or whose placeholder values are not of their kind, makes
+    /// every read fail.
     pub fn placeholders_of(&self, uri: Option<&str>) -> Placeholders {
         let values = match uri {
             _ if !self.has_placeholders() => Ok(Vec::new()),
@@ -165,6 +185,12 @@ impl Template {
             match component {
                 Component::Literal(literal) if literal == part => {}
                 Component::Literal(_) => return Err(mismatch()),
+                Component::Placeholder { name, kind } if !kind.accepts(part) => {
+                    return Err(PayloadError::new(
+                        format!("uri.{name}"),
+                        format!("`{part}` is not {}", kind.description()),
+                    ));
+                }
                 Component::Placeholder { .. } => values.push(part.to_owned()),
             }
         }
@@ -239,6 +265,24 @@ pub struct Placeholders {
 }
 
 impl Placeholders {
+    /// Fails with the URI's error if it did not match the template or a value is not of
+    /// its placeholder's kind.
+    pub fn matched(&self) -> Result<(), PayloadError> {
+        self.values.as_ref().map(drop).map_err(Clone::clone)
+    }
+
+    /// The value of placeholder number `index`, as the type of the handler parameter it
+    /// goes to (`String`, `i64` or `Uuid`).
+    pub fn get<T: PlaceholderValue>(&self, index: usize) -> Result<T, PayloadError> {
+        let (name, value) = self.value(index)?;
+        T::parse(value).ok_or_else(|| {
+            PayloadError::new(
+                format!("uri.{name}"),
+                format!("`{value}` is not {}", T::KIND.description()),
+            )
+        })
+    }
+
     fn value(&self, index: usize) -> Result<(&str, &str), PayloadError> {
         let values = self.values.as_ref().map_err(Clone::clone)?;
         match (self.names.get(index), values.get(index)) {
@@ -246,25 +290,41 @@ impl Placeholders {
             _ => Err(PayloadError::new("uri", format!("no placeholder number {index}"))),
         }
     }
+}
 
-    /// A `str` placeholder's value.
-    pub fn string(&self, index: usize) -> Result<String, PayloadError> {
-        self.value(index).map(|(_, value)| value.to_owned())
+/// The type of a placeholder value as handlers receive it.
+pub trait PlaceholderValue: Sized {
+    /// The placeholders this type reads.
+    const KIND: PlaceholderKind;
+
+    /// The value of a URI component, if it is one.
+    fn parse(component: &str) -> Option<Self>;
+}
+
+/// A `str` placeholder.
+impl PlaceholderValue for String {
+    const KIND: PlaceholderKind = PlaceholderKind::String;
+
+    fn parse(component: &str) -> Option<String> {
+        Some(component.to_owned())
     }
+}
 
-    /// An `int` placeholder's value.
-    pub fn integer(&self, index: usize) -> Result<i64, PayloadError> {
-        let (name, value) = self.value(index)?;
-        value
-            .parse()
-            .map_err(|_| PayloadError::new(format!("uri.{name}"), format!("`{value}` is not an integer")))
+/// An `int` placeholder.
+impl PlaceholderValue for i64 {
+    const KIND: PlaceholderKind = PlaceholderKind::Integer;
+
+    fn parse(component: &str) -> Option<i64> {
+        component.parse().ok()
     }
+}
 
-    /// A `uuid` placeholder's value.
-    pub fn uuid(&self, index: usize) -> Result<Uuid, PayloadError> {
-        let (name, value) = self.value(index)?;
-        Uuid::try_parse(value)
-            .map_err(|_| PayloadError::new(format!("uri.{name}"), format!("`{value}` is not a UUID")))
+/// A `uuid` placeholder.
+impl PlaceholderValue for Uuid {
+    const KIND: PlaceholderKind = PlaceholderKind::Uuid;
+
+    fn parse(component: &str) -> Option<Uuid> {
+        Uuid::try_parse(component).ok()
     }
 }
 
@@ -278,10 +338,10 @@ pub struct Prefix {
 
 impl Prefix {
     /// The schema's prefix template with its placeholder values, in order.
-    pub fn new(template: &str, values: &[String]) -> Prefix {
+    pub fn new(template: &str, values: &[&(dyn fmt::Display + Sync)]) -> Prefix {
         Prefix {
             template: template.to_owned(),
-            values: values.to_vec(),
+            values: values.iter().map(ToString::to_string).collect(),
         }
     }
 
@@ -300,8 +360,13 @@ impl Prefix {
     }
 
     /// The concrete URI of a method: this prefix, then `suffix` with `values` filled in.
-    pub fn uri(&self, suffix: &str, values: &[String]) -> Result<String, Error> {
-        let all_values = self.values.iter().chain(values).cloned().collect::<Vec<_>>();
+    pub fn uri(&self, suffix: &str, values: &[&(dyn fmt::Display + Sync)]) -> Result<String, Error> {
+        let all_values = self
+            .values
+            .iter()
+            .cloned()
+            .chain(values.iter().map(ToString::to_string))
+            .collect::<Vec<_>>();
         Template::parse(&self.template)?.join(suffix)?.render(&all_values)
     }
 }
@@ -330,29 +395,51 @@ mod tests {
         };
         let uuid = "15a72fbf-3800-46ae-8fcd-ae0590e59ead";
         let values = template.placeholders_of(Some(&format!("node.n1.7.{uuid}")));
-        assert_eq!(values.string(0), Ok("n1".to_owned()));
-        assert_eq!(values.integer(1), Ok(7));
-        assert_eq!(values.uuid(2).map(|uuid| uuid.to_string()), Ok(uuid.to_owned()));
+        assert_eq!(values.matched(), Ok(()));
+        assert_eq!(values.get::<String>(0), Ok("n1".to_owned()));
+        assert_eq!(values.get::<i64>(1), Ok(7));
+        assert_eq!(
+            values.get::<Uuid>(2).map(|uuid| uuid.to_string()),
+            Ok(uuid.to_owned())
+        );
         let values = template.placeholders_of(Some("node.n1.x.y"));
         assert_eq!(
-            values.integer(1).map_err(|error| error.to_string()),
+            values.matched().map_err(|error| error.to_string()),
             Err("uri.level: `x` is not an integer".to_owned())
+        );
+        let values = template.placeholders_of(Some(&format!("node.n1.7.{uuid}x")));
+        assert_eq!(
+            values.get::<String>(0).map_err(|error| error.to_string()),
+            Err(format!("uri.book: `{uuid}x` is not a UUID"))
+        );
+        assert_eq!(
+            values.get::<Uuid>(0).map_err(|error| error.to_string()),
+            Err(format!("uri.book: `{uuid}x` is not a UUID"))
+        );
+        let values = template.placeholders_of(Some(&format!("node.n1.7.{uuid}")));
+        assert_eq!(
+            values.get::<i64>(0).map_err(|error| error.to_string()),
+            Err("uri.node_id: `n1` is not an integer".to_owned())
         );
         let values = template.placeholders_of(Some("other.n1.7.y"));
         assert_eq!(
-            values.string(0).map_err(|error| error.to_string()),
+            values.matched().map_err(|error| error.to_string()),
+            Err("uri: `other.n1.7.y` does not match `node.<node_id:str>.<int:level>.<uid:book>`".to_owned())
+        );
+        assert_eq!(
+            values.get::<String>(0).map_err(|error| error.to_string()),
             Err("uri: `other.n1.7.y` does not match `node.<node_id:str>.<int:level>.<uid:book>`".to_owned())
         );
     }
 
     #[test]
     fn rendering_rejects_values_that_are_not_components() {
-        let prefix = Prefix::new("svc.<str:node>", &["a.b".to_owned()]);
+        let prefix = Prefix::new("svc.<str:node>", &[&"a.b"]);
         assert_eq!(
             prefix.uri("get", &[]).map_err(|error| error.to_string()),
             Err("invalid URI: placeholder `node`: `a.b` is not a URI component (it is empty or has `.`, `#` or whitespace)".to_owned())
         );
-        let prefix = Prefix::new("svc.<str:node>", &["n1".to_owned()]);
+        let prefix = Prefix::new("svc.<str:node>", &[&"n1"]);
         assert_eq!(
             prefix.uri("get", &[]).map_err(|error| error.to_string()),
             Ok("svc.n1.get".to_owned())

@@ -229,26 +229,6 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// A function `Value -> Result<T, PayloadError>` for a field's value.
-    pub fn field_decoder(&self, here: &Here<'_>, owner: &QualifiedName, field: &Field) -> TokenStream {
-        if field.carries_any_value() {
-            let runtime = &self.runtime;
-            quote!(<#runtime::Value as #runtime::FromValue>::from_value)
-        } else {
-            self.decoder(here, owner, &field.name, &field.ty)
-        }
-    }
-
-    /// A function `T -> Value` for a field's value.
-    pub fn field_encoder(&self, here: &Here<'_>, owner: &QualifiedName, field: &Field) -> TokenStream {
-        if field.carries_any_value() {
-            let runtime = &self.runtime;
-            quote!(<#runtime::Value as #runtime::IntoValue>::into_value)
-        } else {
-            self.encoder(here, owner, &field.name, &field.ty)
-        }
-    }
-
     /// The Rust type of a value of `ty` (without the `Option` of an optional field).
     pub fn rust_type(&self, here: &Here<'_>, owner: &QualifiedName, member: &str, ty: &Type) -> TokenStream {
         let plain = self.plain_type(here, ty);
@@ -274,52 +254,6 @@ impl<'a> Context<'a> {
             }
             Type::Table(name) | Type::Struct(name) | Type::Union(name) | Type::Enum { name, .. } => {
                 self.type_path(here, name)
-            }
-        }
-    }
-
-    /// A function `Value -> Result<T, PayloadError>` for a value of `ty`.
-    pub fn decoder(&self, here: &Here<'_>, owner: &QualifiedName, member: &str, ty: &Type) -> TokenStream {
-        let runtime = &self.runtime;
-        match ty {
-            Type::Vector(element) | Type::Vector64(element) if **element == Type::Scalar(Scalar::UByte) => {
-                quote!(#runtime::payload::bytes_from_value)
-            }
-            Type::Vector(element) | Type::Vector64(element) => {
-                let element = self.plain_type(here, element);
-                quote!(#runtime::payload::list_from_value::<#element>)
-            }
-            Type::Array { element, length } => {
-                let element = self.plain_type(here, element);
-                let length = Literal::usize_unsuffixed(usize::from(*length));
-                quote!(#runtime::payload::array_from_value::<#element, #length>)
-            }
-            _ => {
-                let rust_type = self.rust_type(here, owner, member, ty);
-                quote!(<#rust_type as #runtime::FromValue>::from_value)
-            }
-        }
-    }
-
-    /// A function `T -> Value` for a value of `ty`.
-    pub fn encoder(&self, here: &Here<'_>, owner: &QualifiedName, member: &str, ty: &Type) -> TokenStream {
-        let runtime = &self.runtime;
-        match ty {
-            Type::Vector(element) | Type::Vector64(element) if **element == Type::Scalar(Scalar::UByte) => {
-                quote!(#runtime::payload::bytes_into_value)
-            }
-            Type::Vector(element) | Type::Vector64(element) => {
-                let element = self.plain_type(here, element);
-                quote!(#runtime::payload::list_into_value::<#element>)
-            }
-            Type::Array { element, length } => {
-                let element = self.plain_type(here, element);
-                let length = Literal::usize_unsuffixed(usize::from(*length));
-                quote!(#runtime::payload::array_into_value::<#element, #length>)
-            }
-            _ => {
-                let rust_type = self.rust_type(here, owner, member, ty);
-                quote!(<#rust_type as #runtime::IntoValue>::into_value)
             }
         }
     }

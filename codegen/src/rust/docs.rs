@@ -37,7 +37,8 @@ pub fn schema_type(ty: &Type) -> String {
     }
 }
 
-/// How a table travels as a payload: one line for `args`, one for `kwargs`.
+/// How a table travels as a payload, in words: `args `a: int`; kwargs `b: string``,
+/// `no args or kwargs` for an empty table.
 pub fn payload_layout(context: &Context<'_>, object: &Object) -> String {
     let mut args = Vec::new();
     let mut kwargs = Vec::new();
@@ -49,14 +50,16 @@ pub fn payload_layout(context: &Context<'_>, object: &Object) -> String {
             _ => args.push(entry),
         }
     }
-    let list = |entries: Vec<String>| {
-        if entries.is_empty() {
-            "none".to_owned()
-        } else {
-            entries.join(", ")
-        }
-    };
-    format!("- args: {}\n- kwargs: {}", list(args), list(kwargs))
+    let parts = [("args", args), ("kwargs", kwargs)]
+        .into_iter()
+        .filter(|(_, entries)| !entries.is_empty())
+        .map(|(what, entries)| format!("{what} {}", entries.join(", ")))
+        .collect::<Vec<_>>();
+    if parts.is_empty() {
+        "no args or kwargs".to_owned()
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// Wraps bare URLs in `<…>`, which rustdoc wants (its `bare_urls` lint); URLs that are

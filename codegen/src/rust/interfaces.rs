@@ -87,14 +87,6 @@ pub fn interface(
     } else {
         (TokenStream::new(), TokenStream::new())
     };
-    let decoders = if context.options.callee {
-        signatures
-            .iter()
-            .map(|signature| decoder(context, signature, here))
-            .collect::<Result<Vec<_>, Error>>()?
-    } else {
-        Vec::new()
-    };
     let mut about = format!(
         "WAMP interface `{}` under the prefix `{prefix_text}`",
         interface.name
@@ -115,7 +107,6 @@ pub fn interface(
             #caller
             #callee
             #subscriber
-            #(#decoders)*
         }
     })
 }
@@ -144,7 +135,7 @@ fn signature<'a>(
         (_, MethodKind::Topic) => "event".to_owned(),
     };
     // Prefix placeholders sit next to `session` in the caller's constructor; a method's
-    // own parameters never meet it (method bodies reach it as `self.session`).
+    // own parameters never meet it (method bodies reach it through `self.core`).
     let mut constructor = Scope::with_reserved(&["session"]);
     let mut parameters = Scope::default();
     for (position, placeholder) in placeholders.iter().enumerate() {
@@ -208,43 +199,37 @@ fn placeholder_parameter(context: &Context<'_>, placeholder: &Placeholder, calle
     quote!(#name: #ty)
 }
 
-fn placeholder_string(placeholder: &Placeholder) -> TokenStream {
-    let name = ident(&value_name(&placeholder.name));
-    match placeholder.ty {
-        PlaceholderType::String => quote!(::std::string::ToString::to_string(#name)),
-        PlaceholderType::Integer | PlaceholderType::Uuid => {
-            quote!(::std::string::ToString::to_string(&#name))
-        }
-    }
+/// The values of placeholders as a caller passes them to the runtime: `&[&node, &item]`.
+fn placeholder_values(placeholders: &[&Placeholder]) -> TokenStream {
+    let names = placeholders
+        .iter()
+        .map(|placeholder| ident(&value_name(&placeholder.name)));
+    quote!(&[#(&#names),*])
 }
 
 /// The docs of a method: the schema's, its URI and how its payloads travel.
 fn method_docs(context: &Context<'_>, signature: &MethodSignature<'_>) -> Result<TokenStream, Error> {
     let method = signature.method;
     let what = kind_name(method.kind);
-    let mut extra = vec![format!("{} `{}`.", capitalized(what), method.uri.text)];
     let request = context.object(&method.request.table)?;
-    extra.push(format!(
-        "{} `{}`:\n\n{}",
+    let mut about = format!(
+        "{} `{}`. {}: {}.",
+        capitalized(what),
+        method.uri.text,
         match method.kind {
             MethodKind::Procedure => "Request",
             MethodKind::Topic => "Event",
         },
-        method.request.table,
         payload_layout(context, request)
-    ));
+    );
     if method.kind == MethodKind::Procedure {
         let response = context.object(&method.response.table)?;
-        extra.push(format!(
-            "Result `{}`:\n\n{}",
-            method.response.table,
-            payload_layout(context, response)
-        ));
+        about.push_str(&format!(" Result: {}.", payload_layout(context, response)));
     }
     Ok(doc_attributes(
         &method.docs,
         &format!("The {what} `{}`.", method.name),
-        &extra,
+        &[about],
     ))
 }
 
@@ -254,6 +239,20 @@ fn capitalized(word: &str) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// The request a caller sends, made of its parameters: `()`, the table around the
+/// flattened field, or the table parameter itself.
+fn request_value(context: &Context<'_>, signature: &MethodSignature<'_>, here: &Here<'_>) -> TokenStream {
+    let request_name = ident(&signature.request_name);
+    match &signature.request {
+        Shape::Void => quote!(()),
+        Shape::Flattened(..) => {
+            let table = context.type_path(here, &signature.method.request.table);
+            quote!(#table { #request_name })
+        }
+        Shape::Table => quote!(#request_name),
+    }
 }
 
 fn caller(
@@ -274,9 +273,7 @@ fn caller(
     let new_parameters = prefix_placeholders
         .iter()
         .map(|placeholder| placeholder_parameter(context, placeholder, true));
-    let prefix_values = prefix_placeholders
-        .iter()
-        .map(|placeholder| placeholder_string(placeholder));
+    let prefix_values = placeholder_values(&prefix_placeholders);
     let mut methods = Vec::new();
     for signature in signatures {
         let method = signature.method;
@@ -294,59 +291,37 @@ fn caller(
             .iter()
             .map(|placeholder| placeholder_parameter(context, placeholder, true))
             .collect::<Vec<_>>();
-        let values = own_placeholders
-            .iter()
-            .map(|placeholder| placeholder_string(placeholder));
-        let request_table = context.type_path(here, &method.request.table);
-        let request_name = ident(&signature.request_name);
-        let request = match &signature.request {
-            Shape::Void => quote!(#request_table {}),
-            Shape::Flattened(..) => quote!(#request_table { #request_name }),
-            Shape::Table => quote!(#request_name),
-        };
         if !matches!(signature.request, Shape::Void) {
+            let request_name = ident(&signature.request_name);
             let ty = shape_type(context, &method.request, &signature.request, here);
             parameters.push(quote!(#request_name: #ty));
         }
         let suffix = &method.suffix.text;
-        let uri = quote!(&self.prefix.uri(#suffix, &[#(#values),*])?);
-        let payload = quote!(#runtime::IntoPayload::into_payload(#request));
+        let values = placeholder_values(own_placeholders);
+        let request = request_value(context, signature, here);
         let docs = method_docs(context, signature)?;
         methods.push(match method.kind {
             MethodKind::Procedure => {
-                let response_table = context.type_path(here, &method.response.table);
                 let response_type = shape_type(context, &method.response, &signature.response, here);
-                let decode = quote!(<#response_table as #runtime::FromPayload>::from_payload(result.payload));
-                let answer = match &signature.response {
-                    Shape::Void => quote! {
-                        #decode?;
-                        ::core::result::Result::Ok(())
-                    },
+                let flatten = match &signature.response {
                     Shape::Flattened(_, field) => {
+                        let table = context.type_path(here, &method.response.table);
                         let field = ident(&value_name(&field.name));
-                        quote!(::core::result::Result::Ok(#decode?.#field))
+                        quote!(.map(|response: #table| response.#field))
                     }
-                    Shape::Table => quote! {
-                        #decode.map_err(<#runtime::Error as ::core::convert::From<#runtime::PayloadError>>::from)
-                    },
+                    Shape::Void | Shape::Table => TokenStream::new(),
                 };
                 quote! {
                     #docs
                     pub async fn #method_ident(&self, #(#parameters),*) -> ::core::result::Result<#response_type, #runtime::Error> {
-                        let result = self
-                            .session
-                            .call(#uri, #payload, ::core::clone::Clone::clone(&self.call_options))
-                            .await?;
-                        #answer
+                        self.core.call(#suffix, #values, #request).await #flatten
                     }
                 }
             }
             MethodKind::Topic => quote! {
                 #docs
                 pub async fn #method_ident(&self, #(#parameters),*) -> ::core::result::Result<(), #runtime::Error> {
-                    self.session
-                        .publish(#uri, #payload, ::core::clone::Clone::clone(&self.publish_options))
-                        .await
+                    self.core.publish(#suffix, #values, #request).await
                 }
             },
         });
@@ -362,58 +337,37 @@ fn caller(
     );
     Ok(quote! {
         /// Calls the procedures and publishes the topics of this interface on a session.
-        #[derive(::core::clone::Clone)]
+        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
         pub struct Caller {
-            session: ::std::sync::Arc<dyn #runtime::Session>,
-            prefix: #runtime::uri::Prefix,
-            call_options: #runtime::CallOptions,
-            publish_options: #runtime::PublishOptions,
-        }
-
-        impl ::core::fmt::Debug for Caller {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Caller")
-                    .field("prefix", &self.prefix)
-                    .field("call_options", &self.call_options)
-                    .field("publish_options", &self.publish_options)
-                    .finish_non_exhaustive()
-            }
+            core: #runtime::stub::CallerCore,
         }
 
         impl Caller {
             #[doc = #new_docs]
             pub fn new(session: ::std::sync::Arc<dyn #runtime::Session>, #(#new_parameters),*) -> Self {
-                Self {
-                    session,
-                    prefix: #runtime::uri::Prefix::new(PREFIX, &[#(#prefix_values),*]),
-                    call_options: ::core::default::Default::default(),
-                    publish_options: ::core::default::Default::default(),
-                }
+                Self { core: #runtime::stub::CallerCore::new(session, PREFIX, #prefix_values) }
             }
 
             /// Uses the prefix template `prefix` instead of the schema's (a deployment may
             /// mount the interface elsewhere). It must have the schema prefix's
             /// placeholders, which keep the values given to [`Caller::new`].
             pub fn with_prefix(self, prefix: &str) -> ::core::result::Result<Self, #runtime::Error> {
-                ::core::result::Result::Ok(Self {
-                    prefix: self.prefix.with_template(prefix, PREFIX)?,
-                    ..self
-                })
+                ::core::result::Result::Ok(Self { core: self.core.with_prefix(prefix, PREFIX)? })
             }
 
             /// Sends every call with `options`.
             pub fn with_call_options(self, options: #runtime::CallOptions) -> Self {
-                Self { call_options: options, ..self }
+                Self { core: self.core.with_call_options(options) }
             }
 
             /// Publishes every event with `options`.
             pub fn with_publish_options(self, options: #runtime::PublishOptions) -> Self {
-                Self { publish_options: options, ..self }
+                Self { core: self.core.with_publish_options(options) }
             }
 
             /// The prefix template in use.
             pub fn prefix(&self) -> &str {
-                self.prefix.template()
+                self.core.prefix()
             }
 
             #(#methods)*
@@ -440,85 +394,48 @@ fn handler_parameters(
     parameters
 }
 
-/// Arguments `decoded.0, decoded.1, …` for the values a decoder returns.
-fn decoded_arguments(signature: &MethodSignature<'_>) -> Vec<TokenStream> {
-    let count = signature.placeholders.len() + usize::from(!matches!(signature.request, Shape::Void));
-    (0..count)
-        .map(|index| {
-            let index = syn::Index::from(index);
-            quote!(decoded.#index)
-        })
-        .collect()
-}
-
-/// A private `decode_<method>` reading the placeholders and the request of one
-/// invocation or event.
-fn decoder(
+/// The closure a callee or subscriber stub registers for a method: its parameters
+/// (`target`, the placeholders as `uri`, the typed `request` or `event`) and the call of
+/// the handler method `target.method(placeholders…, request)`.
+fn handler_call(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
     here: &Here<'_>,
-) -> Result<TokenStream, Error> {
-    let runtime = &context.runtime;
-    let method = signature.method;
-    let decoder = ident(&format!("decode_{}", signature.name));
-    let mut types = Vec::new();
-    let mut values = Vec::new();
-    for (index, placeholder) in signature.placeholders.iter().enumerate() {
-        let (ty, read) = match placeholder.ty {
-            PlaceholderType::String => (quote!(::std::string::String), quote!(string)),
-            PlaceholderType::Integer => (quote!(i64), quote!(integer)),
-            PlaceholderType::Uuid => (quote!(#runtime::Uuid), quote!(uuid)),
-        };
-        types.push(ty);
-        let index = proc_macro2::Literal::usize_unsuffixed(index);
-        values.push(quote!(placeholders.#read(#index)?));
-    }
-    let request_table = context.type_path(here, &method.request.table);
-    let decode = quote!(<#request_table as #runtime::FromPayload>::from_payload(payload)?);
-    let check_void = match &signature.request {
-        Shape::Void => quote!(#decode;),
+    target: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    let method_ident = ident(&signature.name);
+    let uri = if signature.placeholders.is_empty() {
+        quote!(_)
+    } else {
+        quote!(uri)
+    };
+    let mut arguments = (0..signature.placeholders.len())
+        .map(|index| {
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            quote!(uri.get(#index)?)
+        })
+        .collect::<Vec<_>>();
+    let request_table = context.type_path(here, &signature.method.request.table);
+    let request = match signature.method.kind {
+        MethodKind::Procedure => quote!(request),
+        MethodKind::Topic => quote!(event),
+    };
+    let request = match &signature.request {
+        Shape::Void => quote!(_: ()),
         Shape::Flattened(_, field) => {
-            let field_ident = ident(&value_name(&field.name));
-            types.push(shape_type(context, &method.request, &signature.request, here));
-            values.push(quote!(#decode.#field_ident));
-            TokenStream::new()
+            let field = ident(&value_name(&field.name));
+            arguments.push(quote!(#request.#field));
+            quote!(#request: #request_table)
         }
         Shape::Table => {
-            types.push(request_table.clone());
-            values.push(decode);
-            TokenStream::new()
+            arguments.push(request.clone());
+            quote!(#request: #request_table)
         }
     };
-    let placeholders =
-        (!signature.placeholders.is_empty()).then(|| quote!(placeholders: &#runtime::uri::Placeholders,));
-    let output = match types.len() {
-        0 => quote!(()),
-        _ => quote!((#(#types,)*)),
-    };
-    let value = match values.len() {
-        0 => quote!(()),
-        _ => quote!((#(#values,)*)),
-    };
-    Ok(quote! {
-        fn #decoder(#placeholders payload: #runtime::Payload) -> ::core::result::Result<#output, #runtime::PayloadError> {
-            #check_void
-            ::core::result::Result::Ok(#value)
-        }
-    })
-}
-
-/// The call of a decoder from an invocation or event handler.
-fn decoder_call(
-    signature: &MethodSignature<'_>,
-    placeholders: TokenStream,
-    payload: TokenStream,
-) -> TokenStream {
-    let decoder = ident(&format!("decode_{}", signature.name));
-    if signature.placeholders.is_empty() {
-        quote!(#decoder(#payload))
-    } else {
-        quote!(#decoder(&#placeholders, #payload))
-    }
+    (
+        quote!(|#target, #uri, #request|),
+        quote!(#target.#method_ident(#(#arguments),*).await),
+    )
 }
 
 fn callee(
@@ -537,7 +454,6 @@ fn callee(
     }
     let mut trait_methods = Vec::new();
     let mut registrations = Vec::new();
-    let mut invokers = Vec::new();
     for signature in procedures {
         let method = signature.method;
         let method_ident = ident(&signature.name);
@@ -550,58 +466,17 @@ fn callee(
                 Output = ::core::result::Result<#response_type, #runtime::WampError>,
             > + ::core::marker::Send;
         });
-        let invoker = ident(&format!("invoke_{}", signature.name));
-        let suffix = &method.suffix.text;
-        registrations.push(quote! {
-            registrations
-                .add(
-                    #runtime::stub::register_procedure(
-                        session,
-                        prefix,
-                        PREFIX,
-                        #suffix,
-                        ::core::clone::Clone::clone(&callee),
-                        #invoker::<C>,
-                    )
-                    .await,
-                )
-                .await?;
-        });
-        let arguments = decoded_arguments(signature);
-        let decode = decoder_call(signature, quote!(placeholders), quote!(payload));
-        let decode = if arguments.is_empty() {
-            quote!(#decode?;)
-        } else {
-            quote!(let decoded = #decode?;)
-        };
-        let call = quote!(callee.#method_ident(#(#arguments),*).await?);
-        let response_table = context.type_path(here, &method.response.table);
-        let response = match &signature.response {
-            Shape::Void => quote! {
-                #call;
-                ::core::result::Result::Ok(#runtime::IntoPayload::into_payload(#response_table {}))
-            },
+        let (parameters, call) = handler_call(context, signature, here, &quote!(callee));
+        let answer = match &signature.response {
             Shape::Flattened(_, field) => {
+                let table = context.type_path(here, &method.response.table);
                 let field = ident(&value_name(&field.name));
-                quote!(::core::result::Result::Ok(#runtime::IntoPayload::into_payload(#response_table { #field: #call })))
+                quote!(#call.map(|#field| #table { #field }))
             }
-            Shape::Table => quote!(::core::result::Result::Ok(#runtime::IntoPayload::into_payload(#call))),
+            Shape::Void | Shape::Table => call,
         };
-        let placeholders_parameter = if signature.placeholders.is_empty() {
-            quote!(_: #runtime::uri::Placeholders)
-        } else {
-            quote!(placeholders: #runtime::uri::Placeholders)
-        };
-        invokers.push(quote! {
-            async fn #invoker<C: Callee>(
-                callee: ::std::sync::Arc<C>,
-                #placeholders_parameter,
-                payload: #runtime::Payload,
-            ) -> ::core::result::Result<#runtime::Payload, #runtime::WampError> {
-                #decode
-                #response
-            }
-        });
+        let suffix = &method.suffix.text;
+        registrations.push(quote!(.add(#suffix, #parameters async move { #answer })));
     }
     let register_docs = format!(
         " Registers every procedure of `{}` on `session` under the schema's prefix `{}`.",
@@ -634,12 +509,11 @@ fn callee(
             prefix: &str,
             callee: ::std::sync::Arc<C>,
         ) -> ::core::result::Result<::std::vec::Vec<#runtime::Registration>, #runtime::Error> {
-            let mut registrations = #runtime::stub::Registrations::new(session);
-            #(#registrations)*
-            ::core::result::Result::Ok(registrations.finish())
+            #runtime::stub::Registrations::new(prefix, PREFIX, callee)
+                #(#registrations)*
+                .register(session)
+                .await
         }
-
-        #(#invokers)*
     })
 }
 
@@ -660,7 +534,6 @@ fn subscriber(
     let mut scope = Scope::with_reserved(&["on_invalid_event"]);
     let mut trait_methods = Vec::new();
     let mut subscriptions = Vec::new();
-    let mut deliverers = Vec::new();
     for signature in topics {
         let method = signature.method;
         scope.claim(&signature.name, &format!("{}.{}", interface.name, method.name))?;
@@ -671,38 +544,18 @@ fn subscriber(
             #docs
             fn #method_ident(&self, #(#parameters),*) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
         });
-        let deliverer = ident(&format!("deliver_{}", signature.name));
+        let (parameters, call) = handler_call(context, signature, here, &quote!(subscriber));
         let suffix = &method.suffix.text;
-        subscriptions.push(quote! {
-            subscriptions
-                .add(
-                    #runtime::stub::subscribe_topic(
-                        session,
-                        prefix,
-                        PREFIX,
-                        #suffix,
-                        ::core::clone::Clone::clone(&subscriber),
-                        #deliverer::<S>,
-                    )
-                    .await,
-                )
-                .await?;
-        });
-        let arguments = decoded_arguments(signature);
-        let decode = decoder_call(signature, quote!(event.placeholders), quote!(event.payload));
-        let accepted = if arguments.is_empty() {
-            quote!(::core::result::Result::Ok(()))
+        // Reading a placeholder may fail, and that failure is delivered as an invalid event.
+        let body = if signature.placeholders.is_empty() {
+            call
         } else {
-            quote!(::core::result::Result::Ok(decoded))
-        };
-        deliverers.push(quote! {
-            async fn #deliverer<S: Subscriber>(subscriber: ::std::sync::Arc<S>, event: #runtime::stub::IncomingEvent) {
-                match #decode {
-                    #accepted => subscriber.#method_ident(#(#arguments),*).await,
-                    ::core::result::Result::Err(error) => subscriber.on_invalid_event(event.topic, error).await,
-                }
+            quote! {
+                #call;
+                ::core::result::Result::Ok(())
             }
-        });
+        };
+        subscriptions.push(quote!(.add(#suffix, #parameters async move { #body })));
     }
     let subscribe_docs = format!(
         " Subscribes every topic of `{}` on `session` under the schema's prefix `{}`.",
@@ -742,11 +595,13 @@ fn subscriber(
             prefix: &str,
             subscriber: ::std::sync::Arc<S>,
         ) -> ::core::result::Result<::std::vec::Vec<#runtime::Subscription>, #runtime::Error> {
-            let mut subscriptions = #runtime::stub::Subscriptions::new(session);
-            #(#subscriptions)*
-            ::core::result::Result::Ok(subscriptions.finish())
+            let on_invalid = |subscriber: ::std::sync::Arc<S>, topic, error| async move {
+                subscriber.on_invalid_event(topic, error).await
+            };
+            #runtime::stub::Subscriptions::new(prefix, PREFIX, subscriber, on_invalid)
+                #(#subscriptions)*
+                .subscribe(session)
+                .await
         }
-
-        #(#deliverers)*
     })
 }

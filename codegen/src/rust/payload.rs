@@ -32,23 +32,21 @@ fn value_conversions(context: &Context<'_>, object: &Object, here: &Here<'_>) ->
     for field in Context::fields(object) {
         let field_ident = ident(&value_name(&field.name));
         let key = field.name.as_str();
-        let decode = context.field_decoder(here, &object.name, field);
-        let encode = context.field_encoder(here, &object.name, field);
         let (read, write) = match context.field_mode(object, field) {
             FieldMode::Mandatory => (
-                quote!(reader.required(#key, #decode)?),
-                quote!(writer.field(#key, #encode(self.#field_ident));),
+                quote!(fields.required(#key)?),
+                quote!(.field(#key, self.#field_ident)),
             ),
             FieldMode::Defaulted => {
                 let (default, _) = context.default_value(here, field)?;
                 (
-                    quote!(reader.optional(#key, #decode)?.unwrap_or(#default)),
-                    quote!(writer.field(#key, #encode(self.#field_ident));),
+                    quote!(fields.optional(#key)?.unwrap_or(#default)),
+                    quote!(.field(#key, self.#field_ident)),
                 )
             }
             FieldMode::Optional => (
-                quote!(reader.optional(#key, #decode)?),
-                quote!(writer.optional(#key, ::core::option::Option::map(self.#field_ident, #encode));),
+                quote!(fields.optional(#key)?),
+                quote!(.optional(#key, self.#field_ident)),
             ),
         };
         reads.push(quote!(#field_ident: #read,));
@@ -60,18 +58,17 @@ fn value_conversions(context: &Context<'_>, object: &Object, here: &Here<'_>) ->
     } else {
         quote!(#runtime::payload::DictReader::new(value, #schema_name)?)
     };
-    let writer_type = quote!(#runtime::payload::DictWriter);
-    let (from_body, into_body) = conversion_bodies(open_reader, writer_type, &reads, &writes);
+    let from_body = reader_body(open_reader, &reads);
     Ok(quote! {
         impl #runtime::FromValue for #name {
-            fn from_value(value: #runtime::Value) -> ::core::result::Result<Self, #runtime::PayloadError> {
+            fn from_value(value: #runtime::Value) -> #runtime::payload::Result<Self> {
                 #from_body
             }
         }
 
         impl #runtime::IntoValue for #name {
             fn into_value(self) -> #runtime::Value {
-                #into_body
+                #runtime::payload::DictWriter::new() #(#writes)* .finish()
             }
         }
     })
@@ -91,48 +88,43 @@ fn payload_conversions(
     for field in Context::fields(object) {
         let field_ident = ident(&value_name(&field.name));
         let key = field.name.as_str();
-        let decode = context.field_decoder(here, &object.name, field);
-        let encode = context.field_encoder(here, &object.name, field);
         let mode = context.field_mode(object, field);
         let (read, write) = match (context.placement(object, field), mode) {
             (Some(Placement::Keyword), FieldMode::Optional) => {
                 kwargs.push(key);
                 (
-                    quote!(reader.kwarg(#key, #decode)?),
-                    quote!(writer.optional_kwarg(#key, ::core::option::Option::map(self.#field_ident, #encode));),
+                    quote!(fields.kwarg(#key)?),
+                    quote!(.optional_kwarg(#key, self.#field_ident)),
                 )
             }
             (Some(Placement::Keyword), _) => {
                 kwargs.push(key);
                 let (default, _) = context.default_value(here, field)?;
                 (
-                    quote!(reader.kwarg(#key, #decode)?.unwrap_or(#default)),
-                    quote!(writer.kwarg(#key, #encode(self.#field_ident));),
+                    quote!(fields.kwarg(#key)?.unwrap_or(#default)),
+                    quote!(.kwarg(#key, self.#field_ident)),
                 )
             }
             (_, FieldMode::Optional) => {
                 args.push(key);
                 let write = if is_optional_arg(field) {
-                    quote!(writer.optional_arg(::core::option::Option::map(self.#field_ident, #encode));)
+                    quote!(.optional_arg(self.#field_ident))
                 } else {
-                    quote!(writer.nullable_arg(::core::option::Option::map(self.#field_ident, #encode));)
+                    quote!(.nullable_arg(self.#field_ident))
                 };
-                (quote!(reader.optional_arg(#decode)?), write)
+                (quote!(fields.optional_arg()?), write)
             }
             (_, FieldMode::Defaulted) if is_optional_arg(field) => {
                 args.push(key);
                 let (default, _) = context.default_value(here, field)?;
                 (
-                    quote!(reader.optional_arg(#decode)?.unwrap_or(#default)),
-                    quote!(writer.arg(#encode(self.#field_ident));),
+                    quote!(fields.optional_arg()?.unwrap_or(#default)),
+                    quote!(.arg(self.#field_ident)),
                 )
             }
             _ => {
                 args.push(key);
-                (
-                    quote!(reader.arg(#decode)?),
-                    quote!(writer.arg(#encode(self.#field_ident));),
-                )
+                (quote!(fields.arg()?), quote!(.arg(self.#field_ident)))
             }
         };
         reads.push(quote!(#field_ident: #read,));
@@ -141,51 +133,34 @@ fn payload_conversions(
     let mandatory = proc_macro2::Literal::usize_unsuffixed(context.mandatory_args(object));
     let open_reader =
         quote!(#runtime::payload::PayloadReader::new(payload, &[#(#args),*], #mandatory, &[#(#kwargs),*])?);
-    let writer_type = quote!(#runtime::payload::PayloadWriter);
-    let (from_body, into_body) = conversion_bodies(open_reader, writer_type, &reads, &writes);
+    let from_body = reader_body(open_reader, &reads);
     Ok(quote! {
         impl #runtime::FromPayload for #name {
-            fn from_payload(payload: #runtime::Payload) -> ::core::result::Result<Self, #runtime::PayloadError> {
+            fn from_payload(payload: #runtime::Payload) -> #runtime::payload::Result<Self> {
                 #from_body
             }
         }
 
         impl #runtime::IntoPayload for #name {
             fn into_payload(self) -> #runtime::Payload {
-                #into_body
+                #runtime::payload::PayloadWriter::new() #(#writes)* .finish()
             }
         }
     })
 }
 
-/// The bodies of a `from_*` and an `into_*` conversion: the first reads every field through
-/// `reader`, opened by `open_reader`; the second writes every field through a `writer` of
-/// type `writer_type`. Without fields, neither binds a variable it would not use.
-fn conversion_bodies(
-    open_reader: TokenStream,
-    writer_type: TokenStream,
-    reads: &[TokenStream],
-    writes: &[TokenStream],
-) -> (TokenStream, TokenStream) {
-    let from_body = if reads.is_empty() {
+/// The body of a `from_*` conversion: reads every field through `fields`, opened by
+/// `open_reader`. Without fields, it binds no variable it would not use.
+fn reader_body(open_reader: TokenStream, reads: &[TokenStream]) -> TokenStream {
+    if reads.is_empty() {
         quote! {
             #open_reader;
             ::core::result::Result::Ok(Self {})
         }
     } else {
         quote! {
-            let mut reader = #open_reader;
+            let mut fields = #open_reader;
             ::core::result::Result::Ok(Self { #(#reads)* })
         }
-    };
-    let into_body = if writes.is_empty() {
-        quote!(#writer_type::new().finish())
-    } else {
-        quote! {
-            let mut writer = #writer_type::new();
-            #(#writes)*
-            writer.finish()
-        }
-    };
-    (from_body, into_body)
+    }
 }

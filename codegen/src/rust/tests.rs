@@ -174,7 +174,7 @@ fn optional_and_nullable_args_and_any_values_are_typed_as_spec_section_4_says() 
         "&[\"id\", \"parent\", \"extra\", \"filter\", \"limit\", \"data\"],\n            3,",
         ".nullable_arg(",
         ".optional_arg(",
-        ".optional_arg(<u32 as ::wamp_idl_runtime::FromValue>::from_value)?\n                .unwrap_or(10),",
+        "limit: fields.optional_arg()?.unwrap_or(10),",
         "roles: ::core::option::Option<::std::vec::Vec<::std::string::String>>,\n",
         ") -> ::core::result::Result<\n            ::core::option::Option<u64>,",
     ];

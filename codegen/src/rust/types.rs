@@ -18,7 +18,7 @@ pub fn object(context: &Context<'_>, object: &Object, here: &Here<'_>) -> Result
     let mut extra = Vec::new();
     if context.payload(&object.name).is_some() {
         extra.push(format!(
-            "Travels as a WAMP payload:\n\n{}",
+            "Travels as a WAMP payload: {}.",
             super::docs::payload_layout(context, object)
         ));
     }
@@ -181,7 +181,7 @@ fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, 
         }
 
         impl #runtime::FromValue for #name {
-            fn from_value(value: #runtime::Value) -> ::core::result::Result<Self, #runtime::PayloadError> {
+            fn from_value(value: #runtime::Value) -> #runtime::payload::Result<Self> {
                 #runtime::payload::enum_from_value::<#repr, Self>(value)
             }
         }
@@ -348,7 +348,7 @@ fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error
         }
 
         impl #runtime::FromValue for #name {
-            fn from_value(value: #runtime::Value) -> ::core::result::Result<Self, #runtime::PayloadError> {
+            fn from_value(value: #runtime::Value) -> #runtime::payload::Result<Self> {
                 #runtime::payload::enum_from_value::<#repr, Self>(value)
             }
         }
@@ -396,8 +396,6 @@ fn union(context: &Context<'_>, union: &Enum, here: &Here<'_>) -> Result<TokenSt
         };
         has_float |= context.has_float(member_type);
         let rust_type = context.rust_type(here, &union.name, &member.name, &ty);
-        let decode = context.decoder(here, &union.name, &member.name, &ty);
-        let encode = context.encoder(here, &union.name, &member.name, &ty);
         let member_name = &member.name;
         let member_docs = doc_attributes(
             &member.docs,
@@ -406,12 +404,10 @@ fn union(context: &Context<'_>, union: &Enum, here: &Here<'_>) -> Result<TokenSt
         );
         variants.push(quote!(#member_docs #variant(#rust_type),));
         decode_arms.push(quote! {
-            #member_name => #decode(value)
-                .map(Self::#variant)
-                .map_err(|error| error.in_field(#member_name)),
+            #member_name => #runtime::payload::union_member(value, #member_name).map(Self::#variant),
         });
         encode_arms.push(quote! {
-            Self::#variant(member) => #runtime::payload::union_into_value(#member_name, #encode(member)),
+            Self::#variant(member) => #runtime::payload::union_into_value(#member_name, member),
         });
     }
     let eq = (!has_float).then(|| quote!(::core::cmp::Eq,));
@@ -443,7 +439,7 @@ fn union(context: &Context<'_>, union: &Enum, here: &Here<'_>) -> Result<TokenSt
         }
 
         impl #runtime::FromValue for #name {
-            fn from_value(value: #runtime::Value) -> ::core::result::Result<Self, #runtime::PayloadError> {
+            fn from_value(value: #runtime::Value) -> #runtime::payload::Result<Self> {
                 #decode_body
             }
         }
