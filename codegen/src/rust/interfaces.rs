@@ -39,54 +39,28 @@ struct MethodSignature<'a> {
     request_name: String,
 }
 
-pub fn interface(
-    context: &Context<'_>,
-    interface: &Interface,
-    here: &Here<'_>,
-) -> Result<TokenStream, Error> {
+/// The parts of an interface's module, each generated on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// `UUID`, `PREFIX` and a `URI_*` per method.
+    Constants,
+    /// The `Caller`, when the options ask for the caller side.
+    Caller,
+    /// The `Callee` trait and its `register` functions, when the options ask for the callee side.
+    Callee,
+    /// The `Subscriber` trait and its `subscribe` functions, with the callee side.
+    Subscriber,
+}
+
+impl Part {
+    /// Every part, in the order of the module.
+    pub const ALL: [Part; 4] = [Part::Constants, Part::Caller, Part::Callee, Part::Subscriber];
+}
+
+/// The interface's module, empty: its documentation and `pub mod` line.
+pub fn interface_module(interface: &Interface) -> TokenStream {
     let module = ident(&value_name(interface.name.name()));
-    let mut method_names = Scope::default();
-    let mut signatures = Vec::new();
-    for method in &interface.methods {
-        let signature = signature(context, interface, method)?;
-        method_names.claim(&signature.name, &format!("{}.{}", interface.name, method.name))?;
-        signatures.push(signature);
-    }
     let prefix_text = &interface.prefix.text;
-    let mut constants = Vec::new();
-    if let Some(uuid) = &interface.uuid {
-        constants.push(quote! {
-            /// The interface UUID.
-            pub const UUID: &str = #uuid;
-        });
-    }
-    constants.push(quote! {
-        /// The URI prefix of every method, placeholders as written in the schema.
-        pub const PREFIX: &str = #prefix_text;
-    });
-    for signature in &signatures {
-        let uri_const = ident(&format!("URI_{}", const_name(&signature.method.name)));
-        let uri = &signature.method.uri.text;
-        let what = kind_name(signature.method.kind);
-        let docs = format!(" The URI of {what} `{}`.", signature.method.name);
-        constants.push(quote! {
-            #[doc = #docs]
-            pub const #uri_const: &str = #uri;
-        });
-    }
-    let caller = if context.options.caller && !signatures.is_empty() {
-        caller(context, interface, &signatures, here)?
-    } else {
-        TokenStream::new()
-    };
-    let (callee, subscriber) = if context.options.callee {
-        (
-            callee(context, interface, &signatures, here)?,
-            subscriber(context, interface, &signatures, here)?,
-        )
-    } else {
-        (TokenStream::new(), TokenStream::new())
-    };
     let mut about = format!(
         "WAMP interface `{}` under the prefix `{prefix_text}`",
         interface.name
@@ -100,15 +74,59 @@ pub fn interface(
         &format!("The WAMP interface `{}`.", interface.name),
         &[about],
     );
-    Ok(quote! {
+    quote! {
         #docs
-        pub mod #module {
-            #(#constants)*
-            #caller
-            #callee
-            #subscriber
+        pub mod #module {}
+    }
+}
+
+/// The items of one part of the interface's module.
+pub fn interface_part(
+    context: &Context<'_>,
+    interface: &Interface,
+    here: &Here<'_>,
+    part: Part,
+) -> Result<TokenStream, Error> {
+    let mut method_names = Scope::default();
+    let mut signatures = Vec::new();
+    for method in &interface.methods {
+        let signature = signature(context, interface, method)?;
+        method_names.claim(&signature.name, &format!("{}.{}", interface.name, method.name))?;
+        signatures.push(signature);
+    }
+    match part {
+        Part::Constants => Ok(constants(interface, &signatures)),
+        Part::Caller if context.options.caller && !signatures.is_empty() => {
+            caller(context, interface, &signatures, here)
         }
-    })
+        Part::Callee if context.options.callee => callee(context, interface, &signatures, here),
+        Part::Subscriber if context.options.callee => subscriber(context, interface, &signatures, here),
+        Part::Caller | Part::Callee | Part::Subscriber => Ok(TokenStream::new()),
+    }
+}
+
+fn constants(interface: &Interface, signatures: &[MethodSignature<'_>]) -> TokenStream {
+    let prefix_text = &interface.prefix.text;
+    let uuid = interface.uuid.iter();
+    let uri_constants = signatures.iter().map(|signature| {
+        let uri_const = ident(&format!("URI_{}", const_name(&signature.method.name)));
+        let uri = &signature.method.uri.text;
+        let what = kind_name(signature.method.kind);
+        let docs = format!(" The URI of {what} `{}`.", signature.method.name);
+        quote! {
+            #[doc = #docs]
+            pub const #uri_const: &str = #uri;
+        }
+    });
+    quote! {
+        #(
+            /// The interface UUID.
+            pub const UUID: &str = #uuid;
+        )*
+        /// The URI prefix of every method, placeholders as written in the schema.
+        pub const PREFIX: &str = #prefix_text;
+        #(#uri_constants)*
+    }
 }
 
 fn kind_name(kind: MethodKind) -> &'static str {
