@@ -2,7 +2,9 @@
 //! call the same Rust callee on the same router, side by side, in every serializer.
 //!
 //! `cargo bench -p wamp-idl-runtime --bench e2e` (needs `scripts/setup-peers`). Set
-//! `WAMP_IDL_BENCH_CALLS` to change the number of calls per measurement (default 2000).
+//! `WAMP_IDL_BENCH_CALLS` to change the number of calls per measurement (default 2000), and
+//! `WAMP_IDL_BENCH_RUST_WRAPPER` to a program to run the Rust caller under (say, a script
+//! around `strace -c -f`, which then counts the caller's system calls).
 //! Sequential calls give the latency percentiles; calls with 32 in flight give throughput.
 //!
 //! Every caller runs in a process of its own, so that the process's CPU time (user + system,
@@ -33,6 +35,9 @@ const CONCURRENCY: usize = 32;
 const WARMUP_CALLS: usize = 100;
 /// Set in the environment of the Rust caller process, to the name of its [`Flavor`].
 const CALLER_VARIABLE: &str = "WAMP_IDL_BENCH_RUST_CALLER";
+/// When set, a program the Rust caller process is run under, given the caller's command line
+/// (for instance a script around `strace -c -f`, to count the caller's system calls).
+const WRAPPER_VARIABLE: &str = "WAMP_IDL_BENCH_RUST_WRAPPER";
 
 /// The tokio runtime the Rust caller runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,7 +304,14 @@ fn measure_rust_process(
 ) -> Result<Figures, String> {
     let executable = std::env::current_exe()
         .map_err(|error| format!("cannot find the benchmark's executable: {error}"))?;
-    let mut command = Command::new(executable);
+    let mut command = match std::env::var(WRAPPER_VARIABLE) {
+        Ok(wrapper) => {
+            let mut command = Command::new(wrapper);
+            command.arg(executable);
+            command
+        }
+        Err(_) => Command::new(executable),
+    };
     command
         .env(CALLER_VARIABLE, flavor.name())
         .args(caller_arguments(router, serializer, calls));

@@ -3,7 +3,7 @@
 use crate::client::ClientConfig;
 use crate::client::session::Client;
 use crate::client::state::{Joined, Shared};
-use crate::client::transport::{self, Connection, Frame, Outgoing, TransportConfig};
+use crate::client::transport::{self, Connection, Frame, FrameKind, TransportConfig, write_error};
 use crate::error::{Error, ErrorKind, WampError};
 use crate::value::{Dict, List, Value};
 use crate::wire::Message;
@@ -31,6 +31,7 @@ pub(crate) async fn join(config: ClientConfig) -> Result<Client, Error> {
                     decode_limits: config.decode_limits.clone(),
                     reader: connection.reader,
                     writer: connection.writer,
+                    framing: connection.framing,
                 });
                 return Ok(Client::new(shared));
             }
@@ -43,7 +44,9 @@ pub(crate) async fn join(config: ClientConfig) -> Result<Client, Error> {
                 send(&mut connection, &config, &authenticate).await?;
             }
             Message::Abort { details, reason } => {
-                let _ = connection.writer.send(Outgoing::Close).await;
+                // The router ends the connection anyway; a failure to say goodbye changes nothing.
+                let _ = write_frame(&mut connection, FrameKind::Close, &[]).await;
+                let _ = connection.writer.shutdown().await;
                 return Err(Error::from(WampError {
                     uri: reason,
                     args: List::new(),
@@ -127,7 +130,13 @@ async fn send(connection: &mut Connection, config: &ClientConfig, message: &Mess
             message.message_type()
         )))
     })?;
-    connection.writer.send(Outgoing::Message(bytes)).await
+    write_frame(connection, FrameKind::Message, &bytes).await
+}
+
+async fn write_frame(connection: &mut Connection, kind: FrameKind, payload: &[u8]) -> Result<(), Error> {
+    let mut frame = Vec::new();
+    connection.framing.append(kind, payload, &mut frame)?;
+    connection.writer.write_all(&frame).await.map_err(write_error)
 }
 
 async fn receive(connection: &mut Connection, config: &ClientConfig) -> Result<Message, Error> {
@@ -149,7 +158,7 @@ async fn receive(connection: &mut Connection, config: &ClientConfig) -> Result<M
                         )))
                     });
             }
-            Frame::Ping(payload) => connection.writer.send(Outgoing::Pong(payload)).await?,
+            Frame::Ping(payload) => write_frame(connection, FrameKind::Pong, &payload).await?,
         }
     }
 }

@@ -20,6 +20,7 @@
 
 mod auth;
 mod join;
+mod outbox;
 mod session;
 mod state;
 mod transport;

@@ -9,7 +9,9 @@ use futures_util::FutureExt as _;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::client::state::{CallUpdate, GOODBYE_TIMEOUT, ProgressiveInvocationHandler, RequestKind, Shared};
+use crate::client::state::{
+    CallReceiver, CallUpdate, GOODBYE_TIMEOUT, ProgressiveInvocationHandler, RequestKind, Shared,
+};
 use crate::error::{Error, ErrorKind};
 use crate::session::{
     BoxFuture, CallOptions, CallResult, Event, EventHandler, InvocationHandler, InvokePolicy, MatchPolicy,
@@ -167,7 +169,7 @@ impl Client {
             args: payload.args,
             kwargs: payload.kwargs,
         };
-        let updates = self.shared.start_call(request, &message)?;
+        let updates = self.shared.start_call(request, &message, receive_progress)?;
         let timeout = options.timeout.or(self.shared.default_timeout);
         Ok(PendingCall {
             shared: Arc::clone(&self.shared),
@@ -341,7 +343,7 @@ async fn deliver_events(mut events: mpsc::UnboundedReceiver<Event>, handler: Eve
 pub struct PendingCall {
     shared: Arc<Shared>,
     request: u64,
-    updates: mpsc::UnboundedReceiver<CallUpdate>,
+    updates: CallReceiver,
     deadline: Option<Instant>,
     outcome: Option<Result<CallResult, Error>>,
     cancel_requested: bool,

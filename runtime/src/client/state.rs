@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -11,7 +11,8 @@ use futures_util::FutureExt as _;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::AbortHandle;
 
-use crate::client::transport::{Frame, FrameReader, FrameWriter, Outgoing};
+use crate::client::outbox::{Flush, Outbox};
+use crate::client::transport::{ByteWriter, Frame, FrameReader, Framing};
 use crate::error::{Error, ErrorKind, WampError};
 use crate::session::{BoxFuture, CallResult, Event, Invocation, Payload};
 use crate::value::{Dict, Value};
@@ -34,6 +35,60 @@ pub(crate) const GOODBYE_TIMEOUT: Duration = Duration::from_secs(5);
 pub(crate) enum CallUpdate {
     Progress(CallResult),
     Final(Result<CallResult, Error>),
+}
+
+/// Where the router's answers to a call go: a one-shot slot when its caller wants only the
+/// final result, which spares the queue's allocation on every call, or a queue when the
+/// caller also receives progressive results.
+#[derive(Debug)]
+pub(crate) enum CallSender {
+    Final(oneshot::Sender<Result<CallResult, Error>>),
+    Progressive(mpsc::UnboundedSender<CallUpdate>),
+}
+
+impl CallSender {
+    /// Hands over a progressive result, which a caller that did not ask for them never sees.
+    fn progress(&self, result: CallResult) {
+        if let CallSender::Progressive(updates) = self {
+            let _ = updates.send(CallUpdate::Progress(result));
+        }
+    }
+
+    fn finish(self, outcome: Result<CallResult, Error>) {
+        // A caller that gave up is gone; nobody is left to tell.
+        match self {
+            CallSender::Final(slot) => {
+                let _ = slot.send(outcome);
+            }
+            CallSender::Progressive(updates) => {
+                let _ = updates.send(CallUpdate::Final(outcome));
+            }
+        }
+    }
+}
+
+/// The receiving end of a [`CallSender`].
+#[derive(Debug)]
+pub(crate) enum CallReceiver {
+    /// `None` once the slot delivered (or was dropped): it must not be awaited again.
+    Final(Option<oneshot::Receiver<Result<CallResult, Error>>>),
+    Progressive(mpsc::UnboundedReceiver<CallUpdate>),
+}
+
+impl CallReceiver {
+    /// The next update; `None` when the session dropped the call without an answer.
+    ///
+    /// Cancel-safe: an update not yet received stays for the next call.
+    pub(crate) async fn recv(&mut self) -> Option<CallUpdate> {
+        match self {
+            CallReceiver::Final(slot) => {
+                let outcome = (slot.as_mut()?).await.ok();
+                *slot = None;
+                outcome.map(CallUpdate::Final)
+            }
+            CallReceiver::Progressive(updates) => updates.recv().await,
+        }
+    }
 }
 
 /// A REGISTER, UNREGISTER, SUBSCRIBE, UNSUBSCRIBE or acknowledged PUBLISH waiting for the router.
@@ -86,13 +141,25 @@ struct State {
     ended: Option<Error>,
     /// Whether the client sent GOODBYE and waits for the router's.
     goodbye_sent: bool,
-    calls: HashMap<u64, mpsc::UnboundedSender<CallUpdate>>,
+    calls: HashMap<u64, CallSender>,
     requests: HashMap<u64, PendingRequest>,
     registrations: HashMap<u64, ProgressiveInvocationHandler>,
     /// Several local subscriptions may share one router subscription (same topic and options).
     subscriptions: HashMap<u64, Vec<mpsc::UnboundedSender<Event>>>,
     /// Running invocations, by INVOCATION request id, to abort on INTERRUPT.
     invocations: HashMap<u64, AbortHandle>,
+}
+
+impl State {
+    /// How to write a message: at once, unless other operations are in flight, whose
+    /// messages are better sent together with it.
+    fn flush(&self) -> Flush {
+        if self.calls.len() + self.requests.len() + self.invocations.len() > 1 {
+            Flush::Batched
+        } else {
+            Flush::Now
+        }
+    }
 }
 
 /// The state of one joined session.
@@ -104,10 +171,7 @@ pub(crate) struct Shared {
     /// The largest message the router accepts, when the transport says.
     max_outgoing_size: Option<usize>,
     decode_limits: DecodeLimits,
-    outgoing: mpsc::UnboundedSender<Outgoing>,
-    /// Whether a RawSocket pong waits in `outgoing`; while one does, further pings go
-    /// unanswered, so a router that pings faster than it reads cannot grow the queue.
-    pong_queued: AtomicBool,
+    outbox: Outbox,
     next_request: AtomicU64,
     state: Mutex<State>,
     ended: watch::Sender<bool>,
@@ -131,13 +195,13 @@ pub(crate) struct Joined {
     pub(crate) max_outgoing_size: Option<usize>,
     pub(crate) decode_limits: DecodeLimits,
     pub(crate) reader: FrameReader,
-    pub(crate) writer: FrameWriter,
+    pub(crate) writer: ByteWriter,
+    pub(crate) framing: Framing,
 }
 
 impl Shared {
     /// Starts the I/O tasks of a joined session on the current tokio runtime.
     pub(crate) fn start(joined: Joined) -> Arc<Shared> {
-        let (outgoing, outgoing_queue) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
             serializer: joined.serializer,
             session_id: joined.session_id,
@@ -145,13 +209,12 @@ impl Shared {
             default_timeout: joined.default_timeout,
             max_outgoing_size: joined.max_outgoing_size,
             decode_limits: joined.decode_limits,
-            outgoing,
-            pong_queued: AtomicBool::new(false),
+            outbox: Outbox::new(joined.framing, &joined.writer),
             next_request: AtomicU64::new(1),
             state: Mutex::new(State::default()),
             ended: watch::Sender::new(false),
         });
-        tokio::spawn(run_writer(Arc::clone(&shared), joined.writer, outgoing_queue));
+        tokio::spawn(run_writer(Arc::clone(&shared), joined.writer));
         tokio::spawn(run_reader(Arc::clone(&shared), joined.reader));
         shared
     }
@@ -203,33 +266,52 @@ impl Shared {
         }
     }
 
-    /// Queues one encoded message, if the session has not ended.
-    fn queue(&self, state: &State, bytes: Vec<u8>) -> Result<(), Error> {
+    /// Sends one encoded message, if the session has not ended.
+    fn queue(&self, state: &State, bytes: &[u8]) -> Result<(), Error> {
         if let Some(reason) = &state.ended {
             return Err(Shared::closed_error(reason));
         }
-        self.outgoing
-            .send(Outgoing::Message(bytes))
-            .map_err(|_| Error::new(ErrorKind::SessionClosed("the connection is gone".to_owned())))
+        self.outbox.send(bytes, state.flush())
     }
 
     /// Sends a message that expects no answer.
     pub(crate) fn send(&self, message: &Message) -> Result<(), Error> {
         let bytes = self.encode(message)?;
-        self.queue(&self.lock(), bytes)
+        self.queue(&self.lock(), &bytes)
     }
 
-    /// Sends a CALL and returns the channel of its results.
+    /// Sends a CALL and returns where its results arrive (progressive ones only when `progressive`).
     pub(crate) fn start_call(
         &self,
         request: u64,
         message: &Message,
-    ) -> Result<mpsc::UnboundedReceiver<CallUpdate>, Error> {
+        progressive: bool,
+    ) -> Result<CallReceiver, Error> {
         let bytes = self.encode(message)?;
-        let (updates, receiver) = mpsc::unbounded_channel();
-        let mut state = self.lock();
-        self.queue(&state, bytes)?;
-        state.calls.insert(request, updates);
+        let (updates, receiver) = if progressive {
+            let (sender, receiver) = mpsc::unbounded_channel();
+            (
+                CallSender::Progressive(sender),
+                CallReceiver::Progressive(receiver),
+            )
+        } else {
+            let (sender, receiver) = oneshot::channel();
+            (CallSender::Final(sender), CallReceiver::Final(Some(receiver)))
+        };
+        let flush = {
+            let mut state = self.lock();
+            if let Some(reason) = &state.ended {
+                return Err(Shared::closed_error(reason));
+            }
+            state.calls.insert(request, updates);
+            state.flush()
+        };
+        // Written without the session's lock, which the reader needs to deliver results. Should
+        // the session end meanwhile, its end fails the call listed above.
+        if let Err(error) = self.outbox.send(&bytes, flush) {
+            self.lock().calls.remove(&request);
+            return Err(error);
+        }
         Ok(receiver)
     }
 
@@ -245,7 +327,7 @@ impl Shared {
         };
         if let Ok(bytes) = self.encode(&cancel) {
             // The session may end meanwhile; nothing waits for this CANCEL.
-            let _ = self.queue(&state, bytes);
+            let _ = self.queue(&state, &bytes);
         }
     }
 
@@ -260,7 +342,7 @@ impl Shared {
         let (reply, answer) = oneshot::channel();
         {
             let mut state = self.lock();
-            self.queue(&state, bytes)?;
+            self.queue(&state, &bytes)?;
             state.requests.insert(request, PendingRequest { kind, reply });
         }
         let _forget_on_exit = ForgetRequest {
@@ -293,7 +375,7 @@ impl Shared {
             return Ok(());
         }
         state.goodbye_sent = true;
-        self.queue(&state, bytes)
+        self.queue(&state, &bytes)
     }
 
     /// Ends the session: every waiting caller gets `reason`, running invocations are aborted,
@@ -306,7 +388,7 @@ impl Shared {
         }
         tracing::debug!(session = self.session_id, %reason, "session ended");
         for (_, call) in state.calls.drain() {
-            let _ = call.send(CallUpdate::Final(Err(reason.clone())));
+            call.finish(Err(reason.clone()));
         }
         for (_, request) in state.requests.drain() {
             let _ = request.reply.send(Err(reason.clone()));
@@ -317,10 +399,7 @@ impl Shared {
         state.registrations.clear();
         state.subscriptions.clear();
         state.ended = Some(reason);
-        if let Some(bytes) = last_bytes {
-            let _ = self.outgoing.send(Outgoing::Message(bytes));
-        }
-        let _ = self.outgoing.send(Outgoing::Close);
+        self.outbox.close(last_bytes.as_deref());
         drop(state);
         self.ended.send_replace(true);
     }
@@ -452,10 +531,16 @@ impl Shared {
         let mut state = self.lock();
         if is_progress {
             if let Some(call) = state.calls.get(&request) {
-                let _ = call.send(CallUpdate::Progress(result));
+                call.progress(result);
             }
-        } else if let Some(call) = state.calls.remove(&request) {
-            let _ = call.send(CallUpdate::Final(Ok(result)));
+        } else {
+            // Handed over without the lock: waking the caller may wake a thread, which the
+            // callers starting calls meanwhile should not wait for.
+            let call = state.calls.remove(&request);
+            drop(state);
+            if let Some(call) = call {
+                call.finish(Ok(result));
+            }
         }
         // A result for an unknown request belongs to a call its caller gave up on.
         true
@@ -464,8 +549,10 @@ impl Shared {
     fn handle_error(&self, request_type: MessageType, request: u64, error: WampError, details: Dict) -> bool {
         let mut state = self.lock();
         if request_type == MessageType::Call {
-            if let Some(call) = state.calls.remove(&request) {
-                let _ = call.send(CallUpdate::Final(Err(Error::from(error))));
+            let call = state.calls.remove(&request);
+            drop(state);
+            if let Some(call) = call {
+                call.finish(Err(Error::from(error)));
             }
             return true;
         }
@@ -538,7 +625,7 @@ impl Shared {
             _ => return,
         };
         if let Ok(bytes) = self.encode(&release) {
-            let _ = self.queue(state, bytes);
+            let _ = self.queue(state, &bytes);
         }
     }
 
@@ -585,7 +672,7 @@ impl Shared {
                     ),
                 );
                 if let Ok(bytes) = self.encode(&error) {
-                    let _ = self.queue(&state, bytes);
+                    let _ = self.queue(&state, &bytes);
                 }
                 return true;
             };
@@ -643,7 +730,7 @@ impl Shared {
             self.encode(&invocation_error(request, error))
         });
         if let Ok(bytes) = bytes {
-            let _ = self.queue(&state, bytes);
+            let _ = self.queue(&state, &bytes);
         }
     }
 
@@ -661,7 +748,7 @@ impl Shared {
             WampError::with_message("wamp.error.canceled", "interrupted"),
         );
         if let Ok(bytes) = self.encode(&error) {
-            let _ = self.queue(&state, bytes);
+            let _ = self.queue(&state, &bytes);
         }
     }
 
@@ -728,7 +815,7 @@ impl InvocationProgress {
         if !state.invocations.contains_key(&self.request) && state.ended.is_none() {
             return Err(Error::new(ErrorKind::Canceled));
         }
-        self.shared.queue(&state, bytes)
+        self.shared.queue(&state, &bytes)
     }
 }
 
@@ -763,11 +850,13 @@ fn as_string(value: &Value) -> Option<String> {
 
 /// Reads frames and applies them, until the session ends.
 async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
-    let mut ended = shared.ended.subscribe();
+    // One wait for the end, kept across frames, rather than a new one for every frame.
+    let ended = shared.wait_ended();
+    tokio::pin!(ended);
     loop {
         let frame = tokio::select! {
             frame = reader.next() => frame,
-            _ = ended.wait_for(|ended| *ended) => return,
+            () = &mut ended => return,
         };
         match frame {
             None => {
@@ -784,11 +873,7 @@ async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
                 }
                 return;
             }
-            Some(Ok(Frame::Ping(payload))) => {
-                if !shared.pong_queued.swap(true, Ordering::AcqRel) {
-                    let _ = shared.outgoing.send(Outgoing::Pong(payload));
-                }
-            }
+            Some(Ok(Frame::Ping(payload))) => shared.outbox.send_pong(&payload),
             Some(Ok(Frame::Message(bytes))) => {
                 let message = match shared.serializer.decode_with(&bytes, &shared.decode_limits) {
                     Ok(message) => message,
@@ -808,58 +893,32 @@ async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
     }
 }
 
-/// Writes queued frames until told to close or the transport fails; once the session has
+/// Writes what callers handed over until the transport closes or fails; once the session has
 /// ended, only for [`GOODBYE_TIMEOUT`] more.
 ///
 /// A router that stopped reading would otherwise keep the writer blocked, and with it the
 /// task and the connection, after the session is long gone.
-async fn run_writer(shared: Arc<Shared>, writer: FrameWriter, queue: mpsc::UnboundedReceiver<Outgoing>) {
+async fn run_writer(shared: Arc<Shared>, writer: ByteWriter) {
     let mut ended = shared.ended.subscribe();
-    let writing = write_queue(&shared, writer, queue);
+    let writing = shared.outbox.run_writer(writer);
     tokio::pin!(writing);
-    tokio::select! {
-        () = &mut writing => return,
-        _ = ended.wait_for(|ended| *ended) => {}
-    }
-    if tokio::time::timeout(GOODBYE_TIMEOUT, writing).await.is_err() {
-        tracing::debug!(
-            session = shared.session_id,
-            "the router did not take the last messages; the connection is dropped"
-        );
-    }
-}
-
-/// Writes queued frames until told to close or the transport fails.
-///
-/// Every frame already queued when the writer wakes goes out in the same write: with many
-/// calls in flight, one system call carries many messages.
-async fn write_queue(shared: &Shared, mut writer: FrameWriter, mut queue: mpsc::UnboundedReceiver<Outgoing>) {
-    while let Some(first) = queue.recv().await {
-        let mut next = Some(first);
-        let mut closing = false;
-        let mut written = Ok(());
-        while let Some(outgoing) = next.take() {
-            closing = matches!(outgoing, Outgoing::Close);
-            if matches!(outgoing, Outgoing::Pong(_)) {
-                shared.pong_queued.store(false, Ordering::Release);
-            }
-            written = writer.feed(outgoing).await;
-            if closing || written.is_err() {
-                break;
-            }
-            next = queue.try_recv().ok();
-        }
-        if written.is_ok() && !closing {
-            written = writer.flush().await;
-        }
-        if let Err(error) = written {
-            if !closing {
-                shared.terminate(error, None);
-            }
-            return;
-        }
-        if closing {
-            return;
-        }
+    let finished = tokio::select! {
+        written = &mut writing => Some(written),
+        _ = ended.wait_for(|ended| *ended) => None,
+    };
+    let written = match finished {
+        Some(written) => written,
+        None => tokio::time::timeout(GOODBYE_TIMEOUT, writing)
+            .await
+            .unwrap_or_else(|_| {
+                tracing::debug!(
+                    session = shared.session_id,
+                    "the router did not take the last messages; the connection is dropped"
+                );
+                Ok(())
+            }),
+    };
+    if let Err(error) = written {
+        shared.terminate(error, None);
     }
 }

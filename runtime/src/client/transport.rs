@@ -1,47 +1,53 @@
 //! The transports a WAMP message travels over: WebSocket (`ws://`, `wss://`) and RawSocket over
-//! TCP (`rs://`, `tcp://`), each split into a reading and a writing half.
+//! TCP (`rs://`, `tcp://`). Connecting (TCP, TLS, then the WebSocket upgrade or the RawSocket
+//! handshake), reading frames, and laying out the frames the client sends.
+//!
+//! Both protocols are framed here rather than by a WebSocket library, so that a caller can put
+//! its frame on the socket itself, in one system call, without handing it to another task.
 
+use std::io;
 use std::sync::Arc;
 
-use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt as _, StreamExt as _};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _, ReadHalf, WriteHalf};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_tungstenite::tungstenite::{self, Message as WsMessage};
-use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
+use tokio_rustls::client::TlsStream;
+use tungstenite::handshake::client::generate_key;
+use tungstenite::handshake::derive_accept_key;
+use tungstenite::http::Uri;
 
 use crate::error::{Error, ErrorKind};
 use crate::wire::Serializer;
 
-type WebSocket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
 /// The largest RawSocket frame length the 3-byte length field can express.
 const RAWSOCKET_MAX_FRAME: usize = (1 << 24) - 1;
-/// The read buffer's capacity kept between RawSocket frames.
-const RAWSOCKET_READ_BUFFER: usize = 64 * 1024;
-/// How many bytes of fed RawSocket frames wait for a flush before they are written anyway
-/// (tungstenite's WebSocket write buffer does the same at 128 KiB).
-const RAWSOCKET_WRITE_BUFFER: usize = 64 * 1024;
+/// The least room the read buffer makes for each read.
+const READ_ROOM: usize = 16 * 1024;
+/// The capacity the read buffer keeps after a large message, so that one large message does
+/// not pin its size in memory for the session's lifetime.
+const READ_BUFFER_KEPT: usize = 64 * 1024;
+/// The largest WebSocket upgrade response accepted from the router.
+const MAX_UPGRADE_RESPONSE: usize = 16 * 1024;
+/// The largest payload of a WebSocket control frame (RFC 6455 §5.5).
+const MAX_CONTROL_PAYLOAD: usize = 125;
+/// The WebSocket close status of a normal closure.
+const CLOSE_NORMAL: [u8; 2] = 1000u16.to_be_bytes();
 
 /// A frame received from the router.
 #[derive(Debug)]
 pub(crate) enum Frame {
     /// One serialized WAMP message.
     Message(Vec<u8>),
-    /// A RawSocket ping, to be answered with a pong carrying the same payload.
+    /// A ping, to be answered with a pong carrying the same payload.
     Ping(Vec<u8>),
 }
 
-/// What the writing half sends.
-#[derive(Debug)]
-pub(crate) enum Outgoing {
-    Message(Vec<u8>),
-    Pong(Vec<u8>),
-    /// Flushes, closes the transport, and ends the writer.
+/// What kind of frame the client sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FrameKind {
+    Message,
+    Pong,
+    /// The WebSocket close frame; RawSocket has none.
     Close,
 }
 
@@ -54,39 +60,162 @@ pub(crate) struct TransportConfig {
     pub(crate) tls: Option<Arc<rustls::ClientConfig>>,
 }
 
-/// The reading half of a connected transport.
+/// How outgoing frames are laid out.
 #[derive(Debug)]
-pub(crate) enum FrameReader {
-    WebSocket(SplitStream<WebSocket>),
-    RawSocket {
-        stream: OwnedReadHalf,
-        buffer: Vec<u8>,
-        max_length: usize,
+pub(crate) enum Framing {
+    WebSocket {
+        /// Whether messages go in binary frames (text frames carry JSON).
+        binary: bool,
+        /// Where the masks of the client's frames come from (RFC 6455 §5.3).
+        masks: fastrand::Rng,
     },
+    RawSocket,
 }
 
-/// The writing half of a connected transport.
-///
-/// Frames are [fed](FrameWriter::feed) into a buffer and written by [`flush`](FrameWriter::flush),
-/// so that frames queued together leave in one system call.
+impl Framing {
+    /// Appends one frame, header and payload, to `buffer`.
+    pub(crate) fn append(
+        &mut self,
+        kind: FrameKind,
+        payload: &[u8],
+        buffer: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        match self {
+            Framing::WebSocket { binary, masks } => {
+                let opcode = match kind {
+                    FrameKind::Message if *binary => 0x2,
+                    FrameKind::Message => {
+                        std::str::from_utf8(payload)
+                            .map_err(|_| transport_error("a JSON message is not UTF-8".to_owned()))?;
+                        0x1
+                    }
+                    FrameKind::Pong => 0xA,
+                    FrameKind::Close => 0x8,
+                };
+                let payload = if kind == FrameKind::Close {
+                    &CLOSE_NORMAL[..]
+                } else {
+                    payload
+                };
+                append_websocket_frame(buffer, opcode, masks.u32(..).to_ne_bytes(), payload);
+                Ok(())
+            }
+            Framing::RawSocket => match kind {
+                FrameKind::Message => append_rawsocket_frame(buffer, 0, payload),
+                FrameKind::Pong => append_rawsocket_frame(buffer, 2, payload),
+                FrameKind::Close => Ok(()),
+            },
+        }
+    }
+}
+
+/// Appends one final, masked WebSocket frame (the client masks every frame it sends).
+fn append_websocket_frame(buffer: &mut Vec<u8>, opcode: u8, mask: [u8; 4], payload: &[u8]) {
+    buffer.reserve(14 + payload.len());
+    buffer.push(0x80 | opcode);
+    match payload.len() {
+        length @ 0..=125 => buffer.push(0x80 | length as u8),
+        length @ 126..=0xFFFF => {
+            buffer.push(0x80 | 126);
+            buffer.extend_from_slice(&(length as u16).to_be_bytes());
+        }
+        length => {
+            buffer.push(0x80 | 127);
+            buffer.extend_from_slice(&(length as u64).to_be_bytes());
+        }
+    }
+    buffer.extend_from_slice(&mask);
+    let start = buffer.len();
+    buffer.extend_from_slice(payload);
+    let mut words = buffer.get_mut(start..).unwrap_or_default().chunks_exact_mut(4);
+    for word in words.by_ref() {
+        word.iter_mut().zip(mask).for_each(|(byte, mask)| *byte ^= mask);
+    }
+    let rest = words.into_remainder();
+    rest.iter_mut().zip(mask).for_each(|(byte, mask)| *byte ^= mask);
+}
+
+/// Appends one RawSocket frame, header and payload.
+fn append_rawsocket_frame(buffer: &mut Vec<u8>, kind: u8, payload: &[u8]) -> Result<(), Error> {
+    let length = u32::try_from(payload.len())
+        .ok()
+        .filter(|length| *length as usize <= RAWSOCKET_MAX_FRAME)
+        .ok_or_else(|| {
+            transport_error(format!(
+                "a frame of {} bytes exceeds RawSocket's limit",
+                payload.len()
+            ))
+        })?;
+    let [_, length_high, length_mid, length_low] = length.to_be_bytes();
+    buffer.extend_from_slice(&[kind, length_high, length_mid, length_low]);
+    buffer.extend_from_slice(payload);
+    Ok(())
+}
+
+/// The reading half of a connection's byte stream.
 #[derive(Debug)]
-pub(crate) enum FrameWriter {
-    WebSocket {
-        sink: SplitSink<WebSocket, WsMessage>,
-        binary: bool,
-    },
-    RawSocket {
-        stream: OwnedWriteHalf,
-        /// Fed frames, headers included, not yet written.
-        buffer: Vec<u8>,
-    },
+enum ByteReader {
+    Tcp(OwnedReadHalf),
+    Tls(ReadHalf<TlsStream<TcpStream>>),
+}
+
+impl ByteReader {
+    async fn read_buf(&mut self, buffer: &mut Vec<u8>) -> io::Result<usize> {
+        match self {
+            ByteReader::Tcp(stream) => stream.read_buf(buffer).await,
+            ByteReader::Tls(stream) => stream.read_buf(buffer).await,
+        }
+    }
+}
+
+/// The writing half of a connection's byte stream.
+#[derive(Debug)]
+pub(crate) enum ByteWriter {
+    /// Plain TCP, which callers may also write to directly, without waiting.
+    Tcp(Arc<OwnedWriteHalf>),
+    /// TLS, written only by the session's writer task.
+    Tls(WriteHalf<TlsStream<TcpStream>>),
+}
+
+impl ByteWriter {
+    /// Writes all of `bytes`, waiting for room in the socket.
+    pub(crate) async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            ByteWriter::Tcp(socket) => {
+                let mut written = 0;
+                while written < bytes.len() {
+                    socket.writable().await?;
+                    match socket.try_write(bytes.get(written..).unwrap_or_default()) {
+                        Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                        Ok(count) => written += count,
+                        Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                        Err(error) => return Err(error),
+                    }
+                }
+                Ok(())
+            }
+            ByteWriter::Tls(stream) => {
+                stream.write_all(bytes).await?;
+                stream.flush().await
+            }
+        }
+    }
+
+    /// Ends the stream: TLS says close_notify; TCP shuts down when its last handle goes.
+    pub(crate) async fn shutdown(self) -> io::Result<()> {
+        match self {
+            ByteWriter::Tcp(_) => Ok(()),
+            ByteWriter::Tls(mut stream) => stream.shutdown().await,
+        }
+    }
 }
 
 /// A connected transport, and the largest message the router accepts on it, if it said.
 #[derive(Debug)]
 pub(crate) struct Connection {
     pub(crate) reader: FrameReader,
-    pub(crate) writer: FrameWriter,
+    pub(crate) writer: ByteWriter,
+    pub(crate) framing: Framing,
     pub(crate) max_outgoing_size: Option<usize>,
 }
 
@@ -104,47 +233,163 @@ pub(crate) async fn connect(config: &TransportConfig) -> Result<Connection, Erro
     }
 }
 
+async fn connect_tcp(address: &str, url: &str) -> Result<TcpStream, Error> {
+    let stream = TcpStream::connect(address)
+        .await
+        .map_err(|error| transport_error(format!("cannot connect to {url}: {error}")))?;
+    stream
+        .set_nodelay(true)
+        .map_err(|error| transport_error(format!("cannot set TCP_NODELAY: {error}")))?;
+    Ok(stream)
+}
+
 async fn connect_websocket(config: &TransportConfig) -> Result<Connection, Error> {
-    let mut request = config
-        .url
-        .as_str()
-        .into_client_request()
-        .map_err(|error| transport_error(format!("invalid WebSocket URL `{}`: {error}", config.url)))?;
-    let subprotocol = config.serializer.subprotocol();
-    request
-        .headers_mut()
-        .insert("Sec-WebSocket-Protocol", HeaderValue::from_static(subprotocol));
-    let limits = WebSocketConfig::default()
-        .max_message_size(Some(config.max_message_size))
-        .max_frame_size(Some(config.max_message_size));
-    let connector = match &config.tls {
-        _ if config.url.starts_with("ws://") => Connector::Plain,
-        Some(tls) => Connector::Rustls(Arc::clone(tls)),
-        None => Connector::Rustls(default_tls_config()?),
-    };
-    let (socket, response) =
-        tokio_tungstenite::connect_async_tls_with_config(request, Some(limits), true, Some(connector))
+    let url = config.url.as_str();
+    let uri: Uri = url
+        .parse()
+        .map_err(|error| transport_error(format!("invalid WebSocket URL `{url}`: {error}")))?;
+    let secure = uri.scheme_str() == Some("wss");
+    let host = uri
+        .host()
+        .ok_or_else(|| transport_error(format!("invalid WebSocket URL `{url}`: no host")))?;
+    let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
+    let bare_host = host.trim_start_matches('[').trim_end_matches(']');
+    let tcp = connect_tcp(&format!("{host}:{port}"), url).await?;
+    let (reader, writer) = if secure {
+        let tls = match &config.tls {
+            Some(tls) => Arc::clone(tls),
+            None => default_tls_config()?,
+        };
+        let server_name = rustls::pki_types::ServerName::try_from(bare_host.to_owned())
+            .map_err(|error| transport_error(format!("invalid TLS server name `{bare_host}`: {error}")))?;
+        let stream = tokio_rustls::TlsConnector::from(tls)
+            .connect(server_name, tcp)
             .await
-            .map_err(|error| transport_error(format!("cannot connect to {}: {error}", config.url)))?;
-    let accepted = response
-        .headers()
-        .get("Sec-WebSocket-Protocol")
-        .and_then(|value| value.to_str().ok());
-    if accepted != Some(subprotocol) {
-        return Err(transport_error(format!(
-            "{} did not accept the subprotocol {subprotocol} (it answered {accepted:?})",
-            config.url
-        )));
-    }
-    let (sink, stream) = socket.split();
-    Ok(Connection {
-        reader: FrameReader::WebSocket(stream),
-        writer: FrameWriter::WebSocket {
-            sink,
+            .map_err(|error| transport_error(format!("cannot connect to {url}: TLS: {error}")))?;
+        let (reader, writer) = tokio::io::split(stream);
+        (ByteReader::Tls(reader), ByteWriter::Tls(writer))
+    } else {
+        let (reader, writer) = tcp.into_split();
+        (ByteReader::Tcp(reader), ByteWriter::Tcp(Arc::new(writer)))
+    };
+    let mut connection = Connection {
+        reader: FrameReader {
+            stream: reader,
+            buffer: Vec::new(),
+            taken: 0,
+            protocol: ReadProtocol::WebSocket {
+                max_message_size: config.max_message_size,
+                fragments: None,
+            },
+        },
+        writer,
+        framing: Framing::WebSocket {
             binary: config.serializer.is_binary(),
+            masks: fastrand::Rng::new(),
         },
         max_outgoing_size: None,
-    })
+    };
+    let authority = uri.authority().map_or(host, |authority| authority.as_str());
+    let path = uri.path_and_query().map_or("/", |path| path.as_str());
+    upgrade_to_websocket(&mut connection, authority, path, config).await?;
+    Ok(connection)
+}
+
+/// The HTTP upgrade of RFC 6455 §4.1, asking for the serializer's WAMP subprotocol.
+async fn upgrade_to_websocket(
+    connection: &mut Connection,
+    authority: &str,
+    path: &str,
+    config: &TransportConfig,
+) -> Result<(), Error> {
+    let url = &config.url;
+    let subprotocol = config.serializer.subprotocol();
+    let key = generate_key();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: {subprotocol}\r\n\r\n"
+    );
+    let io_error = |error: io::Error| transport_error(format!("cannot connect to {url}: {error}"));
+    connection
+        .writer
+        .write_all(request.as_bytes())
+        .await
+        .map_err(io_error)?;
+    let buffer = &mut connection.reader.buffer;
+    let header_length = loop {
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut response = httparse::Response::new(&mut headers);
+        match response.parse(buffer) {
+            Ok(httparse::Status::Complete(length)) => {
+                check_upgrade_response(&response, &key, subprotocol, url)?;
+                break length;
+            }
+            Ok(httparse::Status::Partial) if buffer.len() < MAX_UPGRADE_RESPONSE => {}
+            Ok(httparse::Status::Partial) => {
+                return Err(transport_error(format!(
+                    "{url} answered the WebSocket upgrade with more than {MAX_UPGRADE_RESPONSE} bytes of headers"
+                )));
+            }
+            Err(error) => {
+                return Err(transport_error(format!(
+                    "{url} answered the WebSocket upgrade with invalid HTTP: {error}"
+                )));
+            }
+        }
+        buffer.reserve(MAX_UPGRADE_RESPONSE);
+        if connection
+            .reader
+            .stream
+            .read_buf(buffer)
+            .await
+            .map_err(io_error)?
+            == 0
+        {
+            return Err(transport_error(format!(
+                "{url} closed the connection during the WebSocket upgrade"
+            )));
+        }
+    };
+    // Frames the router sent right behind its answer stay for the reader.
+    buffer.drain(..header_length);
+    Ok(())
+}
+
+fn check_upgrade_response(
+    response: &httparse::Response<'_, '_>,
+    key: &str,
+    subprotocol: &str,
+    url: &str,
+) -> Result<(), Error> {
+    if response.code != Some(101) {
+        return Err(transport_error(format!(
+            "cannot connect to {url}: the router answered the WebSocket upgrade with HTTP {} {}",
+            response.code.unwrap_or_default(),
+            response.reason.unwrap_or_default()
+        )));
+    }
+    let header = |name: &str| {
+        response
+            .headers
+            .iter()
+            .find(|header| header.name.eq_ignore_ascii_case(name))
+            .and_then(|header| std::str::from_utf8(header.value).ok())
+    };
+    let expected_accept = derive_accept_key(key.as_bytes());
+    if !header("Upgrade").is_some_and(|upgrade| upgrade.eq_ignore_ascii_case("websocket"))
+        || header("Sec-WebSocket-Accept") != Some(expected_accept.as_str())
+    {
+        return Err(transport_error(format!(
+            "cannot connect to {url}: the router's answer is no valid WebSocket upgrade"
+        )));
+    }
+    let accepted = header("Sec-WebSocket-Protocol");
+    if accepted != Some(subprotocol) {
+        return Err(transport_error(format!(
+            "{url} did not accept the subprotocol {subprotocol} (it answered {accepted:?})"
+        )));
+    }
+    Ok(())
 }
 
 /// The TLS configuration when none is given: Mozilla's root certificates, the ring provider.
@@ -160,31 +405,27 @@ fn default_tls_config() -> Result<Arc<rustls::ClientConfig>, Error> {
 }
 
 async fn connect_rawsocket(address: &str, config: &TransportConfig) -> Result<Connection, Error> {
-    let mut stream = TcpStream::connect(address)
-        .await
-        .map_err(|error| transport_error(format!("cannot connect to {}: {error}", config.url)))?;
-    stream
-        .set_nodelay(true)
-        .map_err(|error| transport_error(format!("cannot set TCP_NODELAY: {error}")))?;
+    let mut stream = connect_tcp(address, &config.url).await?;
     let our_exponent = rawsocket_length_exponent(config.max_message_size);
     let serializer_id = config.serializer.rawsocket_id();
     let handshake = [0x7F, (our_exponent << 4) | serializer_id, 0, 0];
-    let io_error = |error: std::io::Error| transport_error(format!("RawSocket handshake failed: {error}"));
+    let io_error = |error: io::Error| transport_error(format!("RawSocket handshake failed: {error}"));
     stream.write_all(&handshake).await.map_err(io_error)?;
     let mut reply = [0; 4];
     stream.read_exact(&mut reply).await.map_err(io_error)?;
     let router_max = check_rawsocket_reply(reply, serializer_id)?;
-    let (read_half, write_half) = stream.into_split();
+    let (reader, writer) = stream.into_split();
     Ok(Connection {
-        reader: FrameReader::RawSocket {
-            stream: read_half,
+        reader: FrameReader {
+            stream: ByteReader::Tcp(reader),
             buffer: Vec::new(),
-            max_length: rawsocket_max_length(our_exponent).min(config.max_message_size),
+            taken: 0,
+            protocol: ReadProtocol::RawSocket {
+                max_length: rawsocket_max_length(our_exponent).min(config.max_message_size),
+            },
         },
-        writer: FrameWriter::RawSocket {
-            stream: write_half,
-            buffer: Vec::new(),
-        },
+        writer: ByteWriter::Tcp(Arc::new(writer)),
+        framing: Framing::RawSocket,
         max_outgoing_size: Some(router_max),
     })
 }
@@ -229,203 +470,227 @@ fn check_rawsocket_reply(reply: [u8; 4], serializer_id: u8) -> Result<usize, Err
     Ok(rawsocket_max_length(high))
 }
 
+/// The reading half of a connected transport: bytes read, and frames taken off their front.
+#[derive(Debug)]
+pub(crate) struct FrameReader {
+    stream: ByteReader,
+    /// Bytes read; those from `taken` on are not yet taken as frames.
+    buffer: Vec<u8>,
+    taken: usize,
+    protocol: ReadProtocol,
+}
+
+#[derive(Debug)]
+enum ReadProtocol {
+    RawSocket {
+        max_length: usize,
+    },
+    WebSocket {
+        max_message_size: usize,
+        /// The parts of a fragmented message received so far.
+        fragments: Option<Vec<u8>>,
+    },
+}
+
+/// A frame taken off the read buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RawFrame {
+    Message(Vec<u8>),
+    Ping(Vec<u8>),
+    /// A frame that needs no answer (a pong, a WebSocket message fragment).
+    Nothing,
+    /// The router closes the transport.
+    Close,
+}
+
 impl FrameReader {
     /// The next frame; `None` when the router closed the transport.
     ///
-    /// Cancel-safe: a frame partly read stays buffered for the next call.
+    /// Cancel-safe: a frame partly read stays buffered for the next call. Reads only when the
+    /// buffer holds no whole frame, so that frames that arrived together cost one read.
     pub(crate) async fn next(&mut self) -> Option<Result<Frame, Error>> {
-        match self {
-            FrameReader::WebSocket(stream) => loop {
-                let message = match stream.next().await? {
-                    Ok(message) => message,
-                    Err(tungstenite::Error::ConnectionClosed) => return None,
-                    Err(error) => return Some(Err(websocket_read_error(error))),
-                };
-                match message {
-                    WsMessage::Text(text) => return Some(Ok(Frame::Message(text.as_bytes().to_vec()))),
-                    WsMessage::Binary(bytes) => return Some(Ok(Frame::Message(bytes.to_vec()))),
-                    WsMessage::Close(_) => return None,
-                    // tungstenite answers pings itself; pongs need no answer.
-                    WsMessage::Ping(_) | WsMessage::Pong(_) | WsMessage::Frame(_) => {}
-                }
-            },
-            FrameReader::RawSocket {
-                stream,
-                buffer,
-                max_length,
-            } => loop {
-                match take_rawsocket_frame(buffer, *max_length) {
-                    Ok(Some(RawFrame::Message(payload))) => return Some(Ok(Frame::Message(payload))),
-                    Ok(Some(RawFrame::Ping(payload))) => return Some(Ok(Frame::Ping(payload))),
-                    Ok(Some(RawFrame::Pong)) => continue,
-                    Ok(None) => {}
-                    Err(error) => return Some(Err(error)),
-                }
-                match stream.read_buf(buffer).await {
-                    Ok(0) if buffer.is_empty() => return None,
-                    Ok(0) => {
-                        return Some(Err(transport_error(
-                            "the router closed the RawSocket in the middle of a frame".to_owned(),
-                        )));
-                    }
-                    Ok(_) => {}
-                    Err(error) => {
-                        return Some(Err(transport_error(format!("RawSocket read failed: {error}"))));
+        loop {
+            let unread = self.buffer.get(self.taken..).unwrap_or_default();
+            let taken = match &mut self.protocol {
+                ReadProtocol::RawSocket { max_length } => take_rawsocket_frame(unread, *max_length),
+                ReadProtocol::WebSocket {
+                    max_message_size,
+                    fragments,
+                } => take_websocket_frame(unread, *max_message_size, fragments),
+            };
+            match taken {
+                Ok(Some((frame, length))) => {
+                    self.taken += length;
+                    match frame {
+                        RawFrame::Message(payload) => return Some(Ok(Frame::Message(payload))),
+                        RawFrame::Ping(payload) => return Some(Ok(Frame::Ping(payload))),
+                        RawFrame::Nothing => continue,
+                        RawFrame::Close => return None,
                     }
                 }
-            },
+                Ok(None) => {}
+                Err(error) => return Some(Err(error)),
+            }
+            compact(&mut self.buffer, self.taken);
+            self.taken = 0;
+            self.buffer.reserve(READ_ROOM);
+            match self.stream.read_buf(&mut self.buffer).await {
+                Ok(0) if self.buffer.is_empty() => return None,
+                Ok(0) => {
+                    return Some(Err(transport_error(
+                        "the router closed the connection in the middle of a frame".to_owned(),
+                    )));
+                }
+                Ok(_) => {}
+                Err(error) => return Some(Err(transport_error(format!("read failed: {error}")))),
+            }
         }
     }
 }
 
-fn websocket_read_error(error: tungstenite::Error) -> Error {
-    match error {
-        tungstenite::Error::Capacity(problem) => Error::new(ErrorKind::Protocol(format!(
-            "the router sent an oversized message: {problem}"
-        ))),
-        tungstenite::Error::Protocol(problem) => Error::new(ErrorKind::Protocol(format!(
-            "WebSocket protocol violation: {problem}"
-        ))),
-        other => transport_error(format!("WebSocket read failed: {other}")),
+/// Drops the first `taken` bytes of the read buffer, and the memory a large message left.
+fn compact(buffer: &mut Vec<u8>, taken: usize) {
+    buffer.drain(..taken);
+    if buffer.len() <= READ_BUFFER_KEPT {
+        buffer.shrink_to(READ_BUFFER_KEPT);
     }
 }
 
-enum RawFrame {
-    Message(Vec<u8>),
-    Ping(Vec<u8>),
-    Pong,
+/// The payload of a frame at the start of `bytes`, after its `header`.
+fn payload(bytes: &[u8], header: usize, length: usize) -> Vec<u8> {
+    bytes.get(header..header + length).unwrap_or_default().to_vec()
 }
 
-/// Takes one complete frame off the front of `buffer`, if there is one.
-fn take_rawsocket_frame(buffer: &mut Vec<u8>, max_length: usize) -> Result<Option<RawFrame>, Error> {
+/// One complete RawSocket frame at the start of `buffer`, if there is one, and its length.
+fn take_rawsocket_frame(buffer: &[u8], max_length: usize) -> Result<Option<(RawFrame, usize)>, Error> {
     let Some(&[kind, length_high, length_mid, length_low]) = buffer.first_chunk::<4>() else {
         return Ok(None);
     };
     let length = usize::from(length_high) << 16 | usize::from(length_mid) << 8 | usize::from(length_low);
     if kind & 0xF8 != 0 {
-        return Err(Error::new(ErrorKind::Protocol(format!(
+        return Err(protocol_error(format!(
             "the router sent a RawSocket frame header with reserved bits set ({kind:#04x})"
-        ))));
+        )));
     }
     if length > max_length {
-        return Err(Error::new(ErrorKind::Protocol(format!(
+        return Err(protocol_error(format!(
             "the router sent a RawSocket frame of {length} bytes, more than the {max_length} negotiated"
-        ))));
+        )));
+    }
+    if kind > 2 {
+        return Err(protocol_error(format!(
+            "the router sent a RawSocket frame of unknown type {kind}"
+        )));
     }
     if buffer.len() < 4 + length {
         return Ok(None);
     }
-    let payload = buffer.drain(..4 + length).skip(4).collect();
-    // One large message must not pin its size in memory for the session's lifetime.
-    buffer.shrink_to(RAWSOCKET_READ_BUFFER);
-    match kind {
-        0 => Ok(Some(RawFrame::Message(payload))),
-        1 => Ok(Some(RawFrame::Ping(payload))),
-        2 => Ok(Some(RawFrame::Pong)),
-        other => Err(Error::new(ErrorKind::Protocol(format!(
-            "the router sent a RawSocket frame of unknown type {other}"
-        )))),
-    }
+    let frame = match kind {
+        0 => RawFrame::Message(payload(buffer, 4, length)),
+        1 => RawFrame::Ping(payload(buffer, 4, length)),
+        _ => RawFrame::Nothing,
+    };
+    Ok(Some((frame, 4 + length)))
 }
 
-impl FrameWriter {
-    /// Sends one frame at once.
-    pub(crate) async fn send(&mut self, outgoing: Outgoing) -> Result<(), Error> {
-        let closing = matches!(outgoing, Outgoing::Close);
-        self.feed(outgoing).await?;
-        if closing { Ok(()) } else { self.flush().await }
+/// One complete WebSocket frame at the start of `buffer`, if there is one, and its length;
+/// the parts of fragmented messages are joined in `fragments`.
+fn take_websocket_frame(
+    buffer: &[u8],
+    max_message_size: usize,
+    fragments: &mut Option<Vec<u8>>,
+) -> Result<Option<(RawFrame, usize)>, Error> {
+    let Some(&[first, second]) = buffer.first_chunk::<2>() else {
+        return Ok(None);
+    };
+    let (is_final, opcode) = (first & 0x80 != 0, first & 0x0F);
+    if first & 0x70 != 0 {
+        return Err(websocket_violation(format!(
+            "reserved bits set ({first:#04x}) though no extension was negotiated"
+        )));
     }
-
-    /// Buffers one frame for the next [`flush`](Self::flush); writes only when the buffer is
-    /// full. [`Outgoing::Close`] is the exception: it flushes and closes at once.
-    pub(crate) async fn feed(&mut self, outgoing: Outgoing) -> Result<(), Error> {
-        match (self, outgoing) {
-            (FrameWriter::WebSocket { sink, binary }, Outgoing::Message(bytes)) => {
-                let message = if *binary {
-                    WsMessage::Binary(bytes.into())
-                } else {
-                    let text = String::from_utf8(bytes)
-                        .map_err(|_| transport_error("a JSON message is not UTF-8".to_owned()))?;
-                    WsMessage::Text(text.into())
-                };
-                sink.feed(message).await.map_err(websocket_write_error)
-            }
-            (FrameWriter::WebSocket { sink, .. }, Outgoing::Pong(payload)) => sink
-                .feed(WsMessage::Pong(payload.into()))
-                .await
-                .map_err(websocket_write_error),
-            (FrameWriter::WebSocket { sink, .. }, Outgoing::Close) => {
-                sink.close().await.map_err(websocket_write_error)
-            }
-            (FrameWriter::RawSocket { stream, buffer }, Outgoing::Message(payload)) => {
-                buffer_rawsocket_frame(buffer, 0, &payload)?;
-                if buffer.len() >= RAWSOCKET_WRITE_BUFFER {
-                    write_rawsocket_buffer(stream, buffer).await?;
-                }
-                Ok(())
-            }
-            (FrameWriter::RawSocket { stream, buffer }, Outgoing::Pong(payload)) => {
-                buffer_rawsocket_frame(buffer, 2, &payload)?;
-                if buffer.len() >= RAWSOCKET_WRITE_BUFFER {
-                    write_rawsocket_buffer(stream, buffer).await?;
-                }
-                Ok(())
-            }
-            (FrameWriter::RawSocket { stream, buffer }, Outgoing::Close) => {
-                write_rawsocket_buffer(stream, buffer).await?;
-                stream
-                    .shutdown()
-                    .await
-                    .map_err(|error| transport_error(format!("RawSocket shutdown failed: {error}")))
-            }
+    if second & 0x80 != 0 {
+        return Err(websocket_violation(
+            "a frame from the router is masked".to_owned(),
+        ));
+    }
+    let (header, length) = match second & 0x7F {
+        126 => match buffer.get(2..4).and_then(|bytes| <[u8; 2]>::try_from(bytes).ok()) {
+            Some(length) => (4, u64::from(u16::from_be_bytes(length))),
+            None => return Ok(None),
+        },
+        127 => match buffer
+            .get(2..10)
+            .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
+        {
+            Some(length) => (10, u64::from_be_bytes(length)),
+            None => return Ok(None),
+        },
+        length => (2, u64::from(length)),
+    };
+    let is_control = opcode & 0x8 != 0;
+    if is_control && (!is_final || length > MAX_CONTROL_PAYLOAD as u64) {
+        return Err(websocket_violation(format!(
+            "control frame {opcode:#x} is fragmented or longer than {MAX_CONTROL_PAYLOAD} bytes"
+        )));
+    }
+    let received = fragments.as_ref().map_or(0, Vec::len) as u64;
+    if received.saturating_add(length) > max_message_size as u64 {
+        return Err(protocol_error(format!(
+            "the router sent an oversized message: more than the {max_message_size} bytes accepted"
+        )));
+    }
+    match (opcode, &fragments) {
+        (0x0, None) => {
+            return Err(websocket_violation(
+                "a continuation frame starts no message".to_owned(),
+            ));
         }
-    }
-
-    /// Writes every frame fed so far.
-    pub(crate) async fn flush(&mut self) -> Result<(), Error> {
-        match self {
-            FrameWriter::WebSocket { sink, .. } => sink.flush().await.map_err(websocket_write_error),
-            FrameWriter::RawSocket { stream, buffer } => write_rawsocket_buffer(stream, buffer).await,
+        (0x1 | 0x2, Some(_)) => {
+            return Err(websocket_violation(
+                "a new message starts before the fragmented one ended".to_owned(),
+            ));
         }
+        (0x0..=0x2 | 0x8..=0xA, _) => {}
+        (other, _) => return Err(websocket_violation(format!("unknown opcode {other:#x}"))),
     }
-}
-
-/// Appends one frame, header and payload, to the write buffer.
-fn buffer_rawsocket_frame(buffer: &mut Vec<u8>, kind: u8, payload: &[u8]) -> Result<(), Error> {
-    let length = u32::try_from(payload.len())
-        .ok()
-        .filter(|length| *length as usize <= RAWSOCKET_MAX_FRAME)
-        .ok_or_else(|| {
-            transport_error(format!(
-                "a frame of {} bytes exceeds RawSocket's limit",
-                payload.len()
-            ))
-        })?;
-    let [_, length_high, length_mid, length_low] = length.to_be_bytes();
-    buffer.extend_from_slice(&[kind, length_high, length_mid, length_low]);
-    buffer.extend_from_slice(payload);
-    Ok(())
-}
-
-async fn write_rawsocket_buffer(stream: &mut OwnedWriteHalf, buffer: &mut Vec<u8>) -> Result<(), Error> {
-    if buffer.is_empty() {
-        return Ok(());
+    // The length is within `max_message_size`, a `usize`.
+    let length = length as usize;
+    if buffer.len() < header + length {
+        return Ok(None);
     }
-    let written = stream
-        .write_all(buffer)
-        .await
-        .map_err(|error| transport_error(format!("RawSocket write failed: {error}")));
-    buffer.clear();
-    // One large message must not pin its size in memory for the session's lifetime.
-    buffer.shrink_to(RAWSOCKET_WRITE_BUFFER);
-    written
+    let frame = match opcode {
+        0x8 => RawFrame::Close,
+        0x9 => RawFrame::Ping(payload(buffer, header, length)),
+        0xA => RawFrame::Nothing,
+        _ if !is_final => {
+            let part = buffer.get(header..header + length).unwrap_or_default();
+            fragments.get_or_insert_default().extend_from_slice(part);
+            RawFrame::Nothing
+        }
+        0x0 => {
+            let mut message = fragments.take().unwrap_or_default();
+            message.extend_from_slice(buffer.get(header..header + length).unwrap_or_default());
+            RawFrame::Message(message)
+        }
+        _ => RawFrame::Message(payload(buffer, header, length)),
+    };
+    Ok(Some((frame, header + length)))
 }
 
-fn websocket_write_error(error: tungstenite::Error) -> Error {
-    transport_error(format!("WebSocket write failed: {error}"))
+fn websocket_violation(problem: String) -> Error {
+    protocol_error(format!("WebSocket protocol violation: {problem}"))
 }
 
-fn transport_error(message: String) -> Error {
+fn protocol_error(problem: String) -> Error {
+    Error::new(ErrorKind::Protocol(problem))
+}
+
+pub(crate) fn write_error(error: io::Error) -> Error {
+    transport_error(format!("write failed: {error}"))
+}
+
+pub(crate) fn transport_error(message: String) -> Error {
     Error::new(ErrorKind::Transport(message))
 }
 
@@ -433,42 +698,143 @@ fn transport_error(message: String) -> Error {
 mod tests {
     use super::*;
 
-    fn check_take(bytes: &[u8], max_length: usize, expected: Result<Option<(u8, &[u8])>, &str>) {
-        let mut buffer = bytes.to_vec();
-        let taken = take_rawsocket_frame(&mut buffer, max_length).map_err(|error| error.to_string());
-        let taken = taken.as_ref().map(|frame| {
-            frame.as_ref().map(|frame| match frame {
-                RawFrame::Message(payload) => (0, payload.as_slice()),
-                RawFrame::Ping(payload) => (1, payload.as_slice()),
-                RawFrame::Pong => (2, &[][..]),
-            })
-        });
-        assert_eq!(taken.map_err(String::as_str), expected, "frame {bytes:02x?}");
+    fn describe(frame: Result<Option<(RawFrame, usize)>, Error>) -> Result<Option<RawFrame>, String> {
+        frame
+            .map(|frame| frame.map(|(frame, _)| frame))
+            .map_err(|error| error.to_string())
+    }
+
+    fn check_rawsocket(bytes: &[u8], max_length: usize, expected: Result<Option<RawFrame>, &str>) {
+        let taken = describe(take_rawsocket_frame(bytes, max_length));
+        assert_eq!(
+            taken,
+            expected.map_err(str::to_owned),
+            "RawSocket frame {bytes:02x?}"
+        );
     }
 
     #[test]
     fn rawsocket_frames_are_taken_whole_or_not_at_all() {
-        check_take(&[0, 0, 0], 100, Ok(None));
-        check_take(&[0, 0, 0, 3, b'a', b'b'], 100, Ok(None));
-        check_take(&[0, 0, 0, 3, b'a', b'b', b'c', 9], 100, Ok(Some((0, b"abc"))));
-        check_take(&[1, 0, 0, 1, 7], 100, Ok(Some((1, &[7]))));
-        check_take(&[2, 0, 0, 0], 100, Ok(Some((2, &[]))));
-        check_take(
+        check_rawsocket(&[0, 0, 0], 100, Ok(None));
+        check_rawsocket(&[0, 0, 0, 3, b'a', b'b'], 100, Ok(None));
+        check_rawsocket(
+            &[0, 0, 0, 3, b'a', b'b', b'c', 9],
+            100,
+            Ok(Some(RawFrame::Message(b"abc".to_vec()))),
+        );
+        check_rawsocket(&[1, 0, 0, 1, 7], 100, Ok(Some(RawFrame::Ping(vec![7]))));
+        check_rawsocket(&[2, 0, 0, 0], 100, Ok(Some(RawFrame::Nothing)));
+        check_rawsocket(
             &[0, 0, 1, 0],
             255,
             Err(
                 "protocol error: the router sent a RawSocket frame of 256 bytes, more than the 255 negotiated",
             ),
         );
-        check_take(
+        check_rawsocket(
             &[3, 0, 0, 0],
             255,
             Err("protocol error: the router sent a RawSocket frame of unknown type 3"),
         );
-        check_take(
+        check_rawsocket(
             &[0x10, 0, 0, 0],
             255,
             Err("protocol error: the router sent a RawSocket frame header with reserved bits set (0x10)"),
+        );
+    }
+
+    /// Takes every frame off `bytes` as one WebSocket reader would, then checks what is left.
+    fn check_websocket(bytes: &[u8], expected: &[Result<Option<RawFrame>, &str>]) {
+        let mut unread = bytes;
+        let mut fragments = None;
+        let mut taken = Vec::new();
+        loop {
+            let frame = take_websocket_frame(unread, 1000, &mut fragments);
+            if let Ok(Some((_, length))) = &frame {
+                unread = unread.get(*length..).unwrap_or_default();
+            }
+            let frame = describe(frame);
+            let done = !matches!(frame, Ok(Some(_)));
+            taken.push(frame);
+            if done {
+                break;
+            }
+        }
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|frame| frame.clone().map_err(str::to_owned))
+            .collect();
+        assert_eq!(taken, expected, "WebSocket frames {bytes:02x?}");
+    }
+
+    #[test]
+    fn websocket_frames_are_taken_whole_and_fragments_joined() {
+        check_websocket(
+            &[0x82, 3, b'a', b'b', b'c', 0x81, 1, b'd', 0x81],
+            &[
+                Ok(Some(RawFrame::Message(b"abc".to_vec()))),
+                Ok(Some(RawFrame::Message(b"d".to_vec()))),
+                Ok(None),
+            ],
+        );
+        let mut long = vec![0x82, 126, 0, 200];
+        long.resize(4 + 200, b'x');
+        check_websocket(&long, &[Ok(Some(RawFrame::Message(vec![b'x'; 200]))), Ok(None)]);
+        check_websocket(
+            &[
+                0x02, 1, b'a', 0x89, 1, 7, 0x00, 1, b'b', 0x80, 1, b'c', 0x8A, 0, 0x88, 2, 3, 0xE8,
+            ],
+            &[
+                Ok(Some(RawFrame::Nothing)),
+                Ok(Some(RawFrame::Ping(vec![7]))),
+                Ok(Some(RawFrame::Nothing)),
+                Ok(Some(RawFrame::Message(b"abc".to_vec()))),
+                Ok(Some(RawFrame::Nothing)),
+                Ok(Some(RawFrame::Close)),
+                Ok(None),
+            ],
+        );
+    }
+
+    #[test]
+    fn websocket_violations_are_protocol_errors() {
+        check_websocket(
+            &[0x82, 126, 0x03, 0xE9],
+            &[Err(
+                "protocol error: the router sent an oversized message: more than the 1000 bytes accepted",
+            )],
+        );
+        check_websocket(
+            &[0x82, 0x81, 0, 0, 0, 0, b'a'],
+            &[Err(
+                "protocol error: WebSocket protocol violation: a frame from the router is masked",
+            )],
+        );
+        check_websocket(
+            &[0xC2, 0],
+            &[Err(
+                "protocol error: WebSocket protocol violation: reserved bits set (0xc2) though no extension \
+                 was negotiated",
+            )],
+        );
+        check_websocket(
+            &[0x80, 0],
+            &[Err(
+                "protocol error: WebSocket protocol violation: a continuation frame starts no message",
+            )],
+        );
+        check_websocket(
+            &[0x09, 0],
+            &[Err(
+                "protocol error: WebSocket protocol violation: control frame 0x9 is fragmented or longer \
+                 than 125 bytes",
+            )],
+        );
+        check_websocket(
+            &[0x83, 0],
+            &[Err(
+                "protocol error: WebSocket protocol violation: unknown opcode 0x3",
+            )],
         );
     }
 
@@ -478,32 +844,71 @@ mod tests {
         let mut buffer = vec![0, 0x10, 0, 0];
         buffer.resize(4 + length, b'x');
         buffer.extend_from_slice(&[2, 0, 0, 0]);
-        let taken = take_rawsocket_frame(&mut buffer, length).map_err(|error| error.to_string());
-        assert!(
-            matches!(&taken, Ok(Some(RawFrame::Message(payload))) if payload.len() == length),
-            "the large frame"
-        );
+        let taken = take_rawsocket_frame(&buffer, length).map_err(|error| error.to_string());
+        let Ok(Some((RawFrame::Message(payload), taken))) = taken else {
+            panic!("the large frame: {taken:?}");
+        };
+        assert_eq!(payload.len(), length, "the large frame's payload");
+        compact(&mut buffer, taken);
         assert_eq!(buffer, [2, 0, 0, 0], "what is left after the large frame");
         assert!(
-            buffer.capacity() <= RAWSOCKET_READ_BUFFER,
+            buffer.capacity() <= READ_BUFFER_KEPT,
             "the read buffer keeps {} bytes",
             buffer.capacity()
         );
     }
 
     #[test]
-    fn fed_frames_are_buffered_back_to_back() {
+    fn appended_frames_lie_back_to_back() {
         let mut buffer = Vec::new();
-        assert_eq!(
-            buffer_rawsocket_frame(&mut buffer, 0, b"abc").map_err(|e| e.to_string()),
-            Ok(())
-        );
-        assert_eq!(
-            buffer_rawsocket_frame(&mut buffer, 2, b"").map_err(|e| e.to_string()),
-            Ok(())
-        );
+        let mut rawsocket = Framing::RawSocket;
+        for (kind, payload) in [
+            (FrameKind::Message, &b"abc"[..]),
+            (FrameKind::Pong, b""),
+            (FrameKind::Close, b""),
+        ] {
+            let appended = rawsocket
+                .append(kind, payload, &mut buffer)
+                .map_err(|e| e.to_string());
+            assert_eq!(appended, Ok(()), "{kind:?}");
+        }
         assert_eq!(buffer, [0, 0, 0, 3, b'a', b'b', b'c', 2, 0, 0, 0]);
-        check_take(&buffer, 100, Ok(Some((0, b"abc"))));
+        check_rawsocket(&buffer, 100, Ok(Some(RawFrame::Message(b"abc".to_vec()))));
+    }
+
+    #[test]
+    fn websocket_frames_sent_are_masked() {
+        let mut buffer = Vec::new();
+        append_websocket_frame(&mut buffer, 0x2, [1, 2, 3, 4], b"abcde");
+        assert_eq!(
+            buffer,
+            [
+                0x82,
+                0x85,
+                1,
+                2,
+                3,
+                4,
+                b'a' ^ 1,
+                b'b' ^ 2,
+                b'c' ^ 3,
+                b'd' ^ 4,
+                b'e' ^ 1
+            ]
+        );
+        let mut buffer = Vec::new();
+        append_websocket_frame(&mut buffer, 0x2, [0; 4], &[7; 300]);
+        assert_eq!(buffer.get(..8), Some(&[0x82, 0x80 | 126, 1, 44, 0, 0, 0, 0][..]));
+        assert_eq!(buffer.len(), 8 + 300);
+        let mut json = Framing::WebSocket {
+            binary: false,
+            masks: fastrand::Rng::with_seed(1),
+        };
+        let not_utf8 = json.append(FrameKind::Message, &[0xFF], &mut Vec::new());
+        assert_eq!(
+            not_utf8.map_err(|error| error.to_string()),
+            Err("transport error: a JSON message is not UTF-8".to_owned())
+        );
     }
 
     #[test]
