@@ -177,7 +177,7 @@ impl IntoValue for f32 {
 impl FromValue for String {
     fn from_value(value: Value) -> Result<String, PayloadError> {
         match value {
-            Value::String(string) => Ok(string),
+            Value::String(string) => Ok(string.into_string()),
             other => Err(unexpected("string", &other)),
         }
     }
@@ -185,7 +185,7 @@ impl FromValue for String {
 
 impl IntoValue for String {
     fn into_value(self) -> Value {
-        Value::String(self)
+        Value::String(self.into())
     }
 }
 
@@ -218,14 +218,14 @@ impl<T: IntoValue> IntoValue for Box<T> {
 /// Reads a `[ubyte]`/`[uint8]` vector, which travels as bytes.
 pub fn bytes_from_value(value: Value) -> Result<Vec<u8>, PayloadError> {
     match value {
-        Value::Bytes(bytes) => Ok(bytes),
+        Value::Bytes(bytes) => Ok(bytes.into()),
         other => Err(unexpected("bytes", &other)),
     }
 }
 
 /// Writes a `[ubyte]`/`[uint8]` vector as bytes.
 pub fn bytes_into_value(bytes: Vec<u8>) -> Value {
-    Value::Bytes(bytes)
+    Value::Bytes(bytes.into())
 }
 
 /// Reads a vector, which travels as a list.
@@ -282,7 +282,7 @@ pub fn union_from_value(value: Value, union_name: &str) -> Result<(String, Value
     let length = dict.len();
     let mut entries = dict.into_iter();
     match (entries.next(), length) {
-        (Some(entry), 1) => Ok(entry),
+        (Some((member, value)), 1) => Ok((member.into_string(), value)),
         _ => Err(PayloadError::new(
             "",
             format!("expected union {union_name} as a dict of exactly one member, got {length} keys"),
@@ -592,7 +592,10 @@ mod tests {
             Value::Float(1e300),
             Err(("", "1e300 is out of range for float32")),
         );
-        check::<String>(Value::Bytes(vec![1]), Err(("", "expected string, got bytes")));
+        check::<String>(
+            Value::Bytes(vec![1].into()),
+            Err(("", "expected string, got bytes")),
+        );
     }
 
     #[test]

@@ -241,7 +241,7 @@ impl Shared {
         }
         let cancel = Message::Cancel {
             request,
-            options: Dict::from([("mode".to_owned(), Value::String("killnowait".to_owned()))]),
+            options: Dict::from([("mode".to_owned(), Value::String("killnowait".into()))]),
         };
         if let Ok(bytes) = self.encode(&cancel) {
             // The session may end meanwhile; nothing waits for this CANCEL.
@@ -329,7 +329,7 @@ impl Shared {
     fn protocol_violation(&self, problem: String) {
         tracing::warn!(session = self.session_id, %problem, "protocol violation by the router");
         let abort = Message::Abort {
-            details: Dict::from([("message".to_owned(), Value::String(problem.clone()))]),
+            details: Dict::from([("message".to_owned(), Value::String(problem.as_str().into()))]),
             reason: "wamp.error.protocol_violation".to_owned(),
         };
         self.terminate(Error::new(ErrorKind::Protocol(problem)), Some(abort));
@@ -756,7 +756,7 @@ fn as_id(value: &Value) -> Option<u64> {
 
 fn as_string(value: &Value) -> Option<String> {
     match value {
-        Value::String(text) => Some(text.clone()),
+        Value::String(text) => Some(text.to_string()),
         _ => None,
     }
 }
