@@ -5,6 +5,8 @@
 //! Run with `cargo bench -p wamp-idl-runtime --bench codec`; filter with e.g. `-- json/event/encode/small`.
 //! Throughput is in elements: one element is one message. Times are the CPU time of the
 //! benchmark thread, not wall time, so that other work on a shared machine does not count.
+//! Decoding reads from a shared buffer, as the client does, so that long binary values are
+//! sliced out of it rather than copied.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -13,7 +15,7 @@ use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rustix::time::{ClockId, clock_gettime};
 use wamp_idl_runtime::wire::{DecodeLimits, Message, Serializer};
-use wamp_idl_runtime::{Dict, List, Value};
+use wamp_idl_runtime::{Bytes, Dict, List, Value};
 
 /// The telemetry of Autobahn's `VehicleEvent.marshal()` for the first row of its `dataset1.csv`.
 const SMALL: &str = r#"{
@@ -108,10 +110,10 @@ fn payload(size: &str) -> List {
             telemetry.extend(json_dict(DATA23));
         }
         "xl" => {
-            telemetry.insert("frame".into(), Value::Bytes(pseudo_random_bytes(16 * 1024)));
+            telemetry.insert("frame", Value::Bytes(pseudo_random_bytes(16 * 1024).into()));
         }
         "xxl" => {
-            telemetry.insert("frame".into(), Value::Bytes(pseudo_random_bytes(128 * 1024)));
+            telemetry.insert("frame", Value::Bytes(pseudo_random_bytes(128 * 1024).into()));
         }
         _ => {}
     }
@@ -206,10 +208,11 @@ impl Measurement for ThreadCpuTime {
 }
 
 fn codec(c: &mut Criterion<ThreadCpuTime>) {
+    let limits = DecodeLimits::default();
     for serializer in Serializer::ALL {
         for size in SIZES {
             for (name, message) in messages(payload(size)) {
-                let encoded = serializer.encode(&message).expect("benchmark messages encode");
+                let encoded = Bytes::from(serializer.encode(&message).expect("benchmark messages encode"));
                 let mut group = c.benchmark_group(format!("{serializer}/{name}"));
                 group.throughput(Throughput::Elements(1));
                 let mut buffer = Vec::with_capacity(encoded.len());
@@ -222,7 +225,7 @@ fn codec(c: &mut Criterion<ThreadCpuTime>) {
                     })
                 });
                 group.bench_with_input(BenchmarkId::new("decode", size), &encoded, |b, encoded| {
-                    b.iter(|| serializer.decode(black_box(encoded)))
+                    b.iter(|| serializer.decode_shared_with(black_box(encoded), &limits))
                 });
                 group.finish();
             }

@@ -129,12 +129,12 @@ impl Figures {
 
 /// The payload of every call, as tests/peers/bench_caller.py sends it.
 fn bench_payload() -> Payload {
-    let tags = Value::List(vec![Value::String("a".to_owned()), Value::String("b".to_owned())]);
+    let tags = Value::List(vec![Value::String("a".into()), Value::String("b".into())]);
     let details = Dict::from([("x".to_owned(), Value::Float(1.5)), ("tags".to_owned(), tags)]);
     Payload::new(
         vec![
             Value::Integer(1),
-            Value::String("hello".to_owned()),
+            Value::String("hello".into()),
             Value::Dict(details),
         ],
         Dict::new(),

@@ -113,6 +113,7 @@ impl WampError {
 
     /// An error whose single positional arg is a message, as routers send them.
     pub fn with_message(uri: impl Into<String>, message: impl Into<String>) -> WampError {
+        let message: String = message.into();
         WampError {
             uri: uri.into(),
             args: vec![crate::Value::String(message.into())],

@@ -22,6 +22,6 @@ pub use session::{
     Subscription,
 };
 pub use uuid::Uuid;
-pub use value::{Dict, List, Value};
+pub use value::{Bytes, CompactString, Dict, List, Value};
 #[cfg(feature = "macros")]
 pub use wamp_idl_macros::include_wamp_idl;

@@ -245,7 +245,7 @@ mod tests {
         Arc::new(|invocation: Invocation| {
             Box::pin(async move {
                 let procedure = invocation.procedure.unwrap_or_default();
-                Ok(Payload::new(vec![Value::String(procedure)], Dict::new()))
+                Ok(Payload::new(vec![Value::String(procedure.into())], Dict::new()))
             })
         })
     }
@@ -279,14 +279,14 @@ mod tests {
                 .map(|result| result.payload.args)
                 .map_err(|error| error.to_string())
         };
-        assert_eq!(call("com.app.x.get"), Ok(vec![Value::String(String::new())]));
+        assert_eq!(call("com.app.x.get"), Ok(vec![Value::String("".into())]));
         assert_eq!(
             call("com.app.y.get"),
-            Ok(vec![Value::String("com.app.y.get".to_owned())])
+            Ok(vec![Value::String("com.app.y.get".into())])
         );
         assert_eq!(
             call("com.app.y.put"),
-            Ok(vec![Value::String("com.app.y.put".to_owned())])
+            Ok(vec![Value::String("com.app.y.put".into())])
         );
         assert_eq!(
             call("org.other"),

@@ -177,7 +177,7 @@ impl FromValue for u8 {
 
     fn vec_from_value(value: Value) -> Result<Vec<u8>, PayloadError> {
         match value {
-            Value::Bytes(bytes) => Ok(bytes),
+            Value::Bytes(bytes) => Ok(bytes.into()),
             other => Err(unexpected("bytes", &other)),
         }
     }
@@ -189,7 +189,7 @@ impl IntoValue for u8 {
     }
 
     fn vec_into_value(bytes: Vec<u8>) -> Value {
-        Value::Bytes(bytes)
+        Value::Bytes(bytes.into())
     }
 }
 
@@ -232,7 +232,7 @@ impl IntoValue for f32 {
 impl FromValue for String {
     fn from_value(value: Value) -> Result<String, PayloadError> {
         match value {
-            Value::String(string) => Ok(string),
+            Value::String(string) => Ok(string.into_string()),
             other => Err(unexpected("string", &other)),
         }
     }
@@ -240,7 +240,7 @@ impl FromValue for String {
 
 impl IntoValue for String {
     fn into_value(self) -> Value {
-        Value::String(self)
+        Value::String(self.into())
     }
 }
 
@@ -336,7 +336,7 @@ pub fn union_from_value(value: Value, union_name: &str) -> Result<(String, Value
     let length = dict.len();
     let mut entries = dict.into_iter();
     match (entries.next(), length) {
-        (Some(entry), 1) => Ok(entry),
+        (Some((member, value)), 1) => Ok((member.into_string(), value)),
         _ => Err(PayloadError::new(
             "",
             format!("expected union {union_name} as a dict of exactly one member, got {length} keys"),
@@ -649,12 +649,15 @@ mod tests {
             Value::Float(1e300),
             Err(("", "1e300 is out of range for float32")),
         );
-        check::<String>(Value::Bytes(vec![1]), Err(("", "expected string, got bytes")));
+        check::<String>(
+            Value::Bytes(vec![1].into()),
+            Err(("", "expected string, got bytes")),
+        );
     }
 
     #[test]
     fn ubyte_vectors_are_bytes_and_other_vectors_and_arrays_lists() {
-        check::<Vec<u8>>(Value::Bytes(vec![1, 2]), Ok(vec![1, 2]));
+        check::<Vec<u8>>(Value::Bytes(vec![1, 2].into()), Ok(vec![1, 2]));
         check::<Vec<u8>>(
             Value::List(vec![Value::Integer(1)]),
             Err(("", "expected bytes, got list")),
@@ -668,7 +671,7 @@ mod tests {
             Value::List(vec![Value::Integer(1)]),
             Err(("", "expected a list of 2 values, got 1")),
         );
-        assert_eq!(vec![1_u8, 2].into_value(), Value::Bytes(vec![1, 2]));
+        assert_eq!(vec![1_u8, 2].into_value(), Value::Bytes(vec![1, 2].into()));
         assert_eq!(vec![1_u16].into_value(), Value::List(vec![Value::Integer(1)]));
         assert_eq!([7_u8].into_value(), Value::List(vec![Value::Integer(7)]));
     }

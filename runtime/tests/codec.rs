@@ -3,10 +3,10 @@
 
 use sha2::{Digest, Sha256};
 use wamp_idl_runtime::wire::{DecodeLimits, Message, MessageType, Serializer};
-use wamp_idl_runtime::{Dict, List, Value};
+use wamp_idl_runtime::{Bytes, Dict, List, Value};
 
 fn text(text: &str) -> Value {
-    Value::String(text.to_owned())
+    Value::String(text.into())
 }
 
 fn int(integer: i128) -> Value {
@@ -40,7 +40,7 @@ fn every_message() -> Vec<Message> {
         int(u64::MAX.into()),
         Value::Float(-2.5e-7),
         text("ünïcødé ✓ \u{1F600}"),
-        Value::Bytes(vec![0, 1, 2, 0xff]),
+        Value::Bytes(vec![0, 1, 2, 0xff].into()),
         Value::List(vec![Value::List(vec![]), Value::Dict(Dict::new())]),
     ];
     let payload_kwargs = dict([
@@ -317,7 +317,7 @@ fn golden_message(name: &str) -> Message {
             publication: 4_429_313_566,
             details: Dict::new(),
             args: vec![
-                Value::Bytes(vec![0x00, 0x01, 0xfe, 0xff]),
+                Value::Bytes(vec![0x00, 0x01, 0xfe, 0xff].into()),
                 int(-1),
                 int(-129),
                 int(65535),
@@ -341,7 +341,7 @@ fn golden_message(name: &str) -> Message {
                 (
                     "nested",
                     Value::Dict(dict([
-                        ("bytes", Value::Bytes(Vec::new())),
+                        ("bytes", Value::Bytes(Default::default())),
                         (
                             "list",
                             Value::List(vec![Value::List(vec![]), Value::Dict(Dict::new())]),
@@ -395,7 +395,7 @@ fn golden_message(name: &str) -> Message {
             request: 1,
             options: Dict::new(),
             procedure: format!("com.example.{}", "x".repeat(300)),
-            args: vec![Value::Bytes(vec![0xab; 300]), text(&"y".repeat(70_000))],
+            args: vec![Value::Bytes(vec![0xab; 300].into()), text(&"y".repeat(70_000))],
             kwargs: Dict::new(),
         },
         other => panic!("no golden message {other}"),
@@ -621,8 +621,8 @@ fn python_specific_values_decode_as_autobahn_reads_them() {
             Serializer::Json,
             "[\"\\u0000AAH/\",\"\\u0000AAH\\/\"]",
             Value::List(vec![
-                Value::Bytes(vec![0, 1, 0xff]),
-                Value::Bytes(vec![0, 1, 0xff]),
+                Value::Bytes(vec![0, 1, 0xff].into()),
+                Value::Bytes(vec![0, 1, 0xff].into()),
             ]),
         ),
         // cbor2 reads indefinite lengths and half floats.
@@ -949,6 +949,44 @@ fn malformed_messages_are_refused_with_clear_messages() {
         ),
         (UbJson, "5b 7e 5d", "at byte 1: unknown marker '~'"),
         (UbJson, "5b 55 01", "at byte 3: the input ends inside a list"),
+        // The message structure again, through each binary decoder's path for message lists,
+        // and beyond the longest WAMP message, where they fall back to the general one.
+        (
+            MsgPack,
+            "94 21 01 02 03",
+            "SUBSCRIBED has too many elements: 4 (expected at most 3)",
+        ),
+        (
+            MsgPack,
+            "98 21 01 02 03 04 05 06 07",
+            "SUBSCRIBED has too many elements: 8 (expected at most 3)",
+        ),
+        (MsgPack, "80", "a WAMP message is a list, got dict"),
+        (
+            Cbor,
+            "84 18 21 01 02 03",
+            "SUBSCRIBED has too many elements: 4 (expected at most 3)",
+        ),
+        (
+            Cbor,
+            "88 18 21 01 02 03 04 05 06 07",
+            "SUBSCRIBED has too many elements: 8 (expected at most 3)",
+        ),
+        (
+            UbJson,
+            "5b 55 21 55 01 55 02 55 03 5d",
+            "SUBSCRIBED has too many elements: 4 (expected at most 3)",
+        ),
+        (
+            UbJson,
+            "5b 55 21 55 01 55 02 55 03 55 04 55 05 55 06 55 07 5d",
+            "SUBSCRIBED has too many elements: 8 (expected at most 3)",
+        ),
+        (
+            UbJson,
+            "5b 23 55 02 55 21 55 01",
+            "SUBSCRIBED has too few elements: Subscription (element 2) is missing",
+        ),
     ];
     let mismatches: Vec<String> = cases
         .iter()
@@ -1040,4 +1078,38 @@ fn truncated_and_mutated_messages_never_panic() {
         decoded_mutants > 0,
         "some mutants (changed ids, strings) still decode"
     );
+}
+
+#[test]
+fn long_binary_values_decoded_from_a_shared_buffer_share_it() {
+    let frame: Bytes = (0..=255).cycle().take(4096).collect::<Vec<u8>>().into();
+    let message = |blob: Bytes| Message::Result {
+        request: 7,
+        details: Dict::new(),
+        args: vec![Value::Bytes(blob), Value::Bytes(Bytes::from_static(b"short"))],
+        kwargs: Dict::new(),
+    };
+    let within = |outer: &Bytes, inner: &Bytes| {
+        let range = outer.as_ptr_range();
+        range.start <= inner.as_ptr() && inner.as_ptr_range().end <= range.end
+    };
+    for serializer in Serializer::ALL {
+        let encoded = Bytes::from(serializer.encode(&message(frame.clone())).expect("bytes encode"));
+        let decoded = serializer.decode_shared_with(&encoded, &DecodeLimits::default());
+        assert_eq!(decoded, Ok(message(frame.clone())), "{serializer}");
+        let Ok(Message::Result { args, .. }) = decoded else {
+            continue;
+        };
+        let shared: Vec<bool> = args
+            .iter()
+            .map(|arg| matches!(arg, Value::Bytes(bytes) if within(&encoded, bytes)))
+            .collect();
+        // JSON carries binary values as base64, which must be decoded into a buffer of its own.
+        let expected = if serializer == Serializer::Json {
+            [false, false]
+        } else {
+            [true, false]
+        };
+        assert_eq!(shared, expected, "{serializer}: which values share the input");
+    }
 }

@@ -23,7 +23,7 @@ async fn check(url: &str, serializer: Serializer, credentials: Credentials, expe
             assert_eq!(client.authrole(), Some(authrole), "{case}: authrole");
             assert_eq!(
                 client.welcome_details().get("authmethod"),
-                Some(&Value::String(authmethod.to_owned())),
+                Some(&Value::String(authmethod.into())),
                 "{case}: authmethod"
             );
             client
@@ -69,7 +69,7 @@ async fn anonymous() {
     assert_eq!(client.authrole(), Some("anonymous"));
     assert_eq!(
         client.welcome_details().get("authmethod"),
-        Some(&Value::String("anonymous".to_owned()))
+        Some(&Value::String("anonymous".into()))
     );
     client
         .close()

@@ -11,14 +11,14 @@ use tokio::sync::mpsc;
 use wamp_idl_runtime::client::{CancelMode, Client, InvocationProgress, ProgressiveInvocationHandler};
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
-    CallOptions, Dict, ErrorKind, Event, EventHandler, Invocation, InvocationHandler, MatchPolicy, Payload,
-    PublishOptions, RegisterOptions, Session, SubscribeOptions, Value, WampError,
+    Bytes, CallOptions, Dict, ErrorKind, Event, EventHandler, Invocation, InvocationHandler, MatchPolicy,
+    Payload, PublishOptions, RegisterOptions, Session, SubscribeOptions, Value, WampError,
 };
 
 use support::Transport;
 
 fn text(value: &str) -> Value {
-    Value::String(value.to_owned())
+    Value::String(value.into())
 }
 
 fn dict(entries: &[(&str, Value)]) -> Dict {
@@ -44,7 +44,7 @@ fn every_kind() -> Payload {
                 Value::Bool(false),
             ]),
         ),
-        ("bytes", Value::Bytes(vec![0, 1, 2, 254, 255])),
+        ("bytes", Value::Bytes(vec![0, 1, 2, 254, 255].into())),
         ("empty_list", Value::List(Vec::new())),
         ("empty_dict", Value::Dict(Dict::new())),
     ]));
@@ -62,7 +62,7 @@ fn every_kind() -> Payload {
             Value::Float(-0.25),
             text(""),
             text("ünïcödé ✓"),
-            Value::Bytes(Vec::new()),
+            Value::Bytes(Bytes::new()),
             Value::Bytes((0..=255).collect()),
             nested,
         ],
@@ -146,7 +146,9 @@ async fn check(transport: Transport, serializer: Serializer) {
                 let caller = invocation
                     .caller
                     .map_or(Value::Null, |id| Value::Integer(id.into()));
-                let procedure = invocation.procedure.map_or(Value::Null, Value::String);
+                let procedure = invocation
+                    .procedure
+                    .map_or(Value::Null, |procedure| Value::String(procedure.into()));
                 Ok(payload(vec![caller, procedure], &[]))
             }),
         )
@@ -198,7 +200,11 @@ async fn check(transport: Transport, serializer: Serializer) {
     // Prefix and wildcard registrations get the concrete procedure.
     let procedure_of = handler(|invocation| {
         Ok(payload(
-            vec![invocation.procedure.map_or(Value::Null, Value::String)],
+            vec![
+                invocation
+                    .procedure
+                    .map_or(Value::Null, |procedure| Value::String(procedure.into())),
+            ],
             &[],
         ))
     });
@@ -221,7 +227,7 @@ async fn check(transport: Transport, serializer: Serializer) {
     for concrete in [uri("tree.a.b"), uri("star.any.leaf")] {
         assert_eq!(
             call(&caller, &concrete, Payload::default()).await,
-            Ok(payload(vec![Value::String(concrete.clone())], &[])),
+            Ok(payload(vec![Value::String(concrete.as_str().into())], &[])),
             "{context}: pattern registration called as {concrete}"
         );
     }

@@ -30,7 +30,7 @@ const WAIT: Duration = Duration::from_secs(10);
 static ROUTER_TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn text(value: &str) -> Value {
-    Value::String(value.to_owned())
+    Value::String(value.into())
 }
 
 fn ids(ids: impl IntoIterator<Item = u64>) -> BTreeSet<u64> {

@@ -16,12 +16,7 @@ use support::Transport;
 
 fn answer(name: &'static str) -> InvocationHandler {
     Arc::new(move |_invocation| {
-        Box::pin(async move {
-            Ok(Payload::new(
-                vec![Value::String(name.to_owned())],
-                Default::default(),
-            ))
-        })
+        Box::pin(async move { Ok(Payload::new(vec![Value::String(name.into())], Default::default())) })
     })
 }
 
@@ -30,7 +25,7 @@ fn echo() -> InvocationHandler {
 }
 
 fn blob(length: usize) -> Payload {
-    Payload::new(vec![Value::Bytes(vec![0xAB; length])], Default::default())
+    Payload::new(vec![Value::Bytes(vec![0xAB; length].into())], Default::default())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -59,8 +54,8 @@ async fn round_robin_shares_calls_between_callees() {
             .unwrap_or_else(|error| panic!("call: {error}"));
         answers.push(result.payload.args);
     }
-    let first_answer = vec![Value::String("first".to_owned())];
-    let second_answer = vec![Value::String("second".to_owned())];
+    let first_answer = vec![Value::String("first".into())];
+    let second_answer = vec![Value::String("second".into())];
     let alternating = [
         first_answer.clone(),
         second_answer.clone(),

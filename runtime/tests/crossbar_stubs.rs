@@ -210,7 +210,7 @@ async fn check_round_trips(router: &Router, serializer: Serializer, callee_trans
     assert_eq!(event, Ok(Some(expected_event)), "{context}: the event");
 
     let topic = format!("com.example.e2e.{node}.shop.shelf.3.stock");
-    let short = Payload::new(vec![Value::String("tea".to_owned())], Dict::new());
+    let short = Payload::new(vec![Value::String("tea".into())], Dict::new());
     let published = caller_session
         .publish(&topic, short, PublishOptions::default())
         .await;

@@ -14,7 +14,8 @@ use tokio::sync::mpsc;
 use wamp_idl_runtime::client::{Client, InvocationProgress, ProgressiveInvocationHandler};
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
-    CallOptions, Dict, Invocation, InvocationHandler, Payload, RegisterOptions, Session, Value, WampError,
+    Bytes, CallOptions, Dict, Invocation, InvocationHandler, Payload, RegisterOptions, Session, Value,
+    WampError,
 };
 
 use support::{Router, Transport};
@@ -22,7 +23,7 @@ use support::{Router, Transport};
 const PEER_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn text(value: &str) -> Value {
-    Value::String(value.to_owned())
+    Value::String(value.into())
 }
 
 fn dict(entries: &[(&str, Value)]) -> Dict {
@@ -47,7 +48,7 @@ fn interop_payload() -> Payload {
         Value::Float(-0.25),
         text(""),
         text("ünïcödé ✓"),
-        Value::Bytes(Vec::new()),
+        Value::Bytes(Bytes::new()),
         Value::Bytes((0..=255).collect()),
         Value::List(vec![
             Value::Integer(1),
@@ -55,13 +56,13 @@ fn interop_payload() -> Payload {
             Value::Null,
             Value::Bool(false),
             Value::List(vec![
-                Value::Bytes(vec![7]),
+                Value::Bytes(vec![7].into()),
                 Value::Dict(dict(&[("deep", Value::Integer(-3))])),
             ]),
         ]),
         Value::Dict(dict(&[
             ("list", Value::List(vec![Value::Integer(1), text("two")])),
-            ("bytes", Value::Bytes(vec![0, 1, 2, 0xfe, 0xff])),
+            ("bytes", Value::Bytes(vec![0, 1, 2, 0xfe, 0xff].into())),
             ("empty_list", Value::List(Vec::new())),
             ("empty_dict", Value::Dict(Dict::new())),
         ])),
@@ -69,7 +70,7 @@ fn interop_payload() -> Payload {
     let kwargs = dict(&[
         ("name", text("rust")),
         ("count", Value::Integer(42)),
-        ("blob", Value::Bytes(vec![0xde, 0xad, 0xbe, 0xef])),
+        ("blob", Value::Bytes(vec![0xde, 0xad, 0xbe, 0xef].into())),
         (
             "nested",
             Value::Dict(dict(&[
@@ -266,7 +267,7 @@ async fn register_rust_callee(callee: &Client, prefix: &str) -> mpsc::UnboundedR
         Err(WampError {
             uri: "com.example.error.rust".to_owned(),
             args,
-            kwargs: dict(&[("blob", Value::Bytes(vec![1, 2]))]),
+            kwargs: dict(&[("blob", Value::Bytes(vec![1, 2].into()))]),
         })
     });
     let count: ProgressiveInvocationHandler =
@@ -345,7 +346,10 @@ async fn check_python_caller(router: &Router, serializer: Serializer) {
     );
     assert_eq!(
         received.recv().await,
-        Some(Payload::new(vec![Value::Bytes(b"\0bytes".to_vec())], Dict::new())),
+        Some(Payload::new(
+            vec![Value::Bytes(Bytes::from_static(b"\0bytes"))],
+            Dict::new()
+        )),
         "{context}: bytes starting with NUL"
     );
     callee

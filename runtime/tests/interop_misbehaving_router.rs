@@ -65,7 +65,7 @@ async fn accept_join(listener: TcpListener) -> Result<TcpStream, String> {
     }
     let welcome = Message::Welcome {
         session: 1,
-        details: Dict::from([("authrole".to_owned(), Value::String("anonymous".to_owned()))]),
+        details: Dict::from([("authrole".to_owned(), Value::String("anonymous".into()))]),
     };
     let welcome = Serializer::Json
         .encode(&welcome)
@@ -342,7 +342,7 @@ async fn rawsocket_pings_are_answered() {
         .map(|result| result.payload.args);
     assert_eq!(
         result,
-        Ok(vec![Value::String("pong".to_owned())]),
+        Ok(vec![Value::String("pong".into())]),
         "the call answered after the ping"
     );
     let router = tokio::time::timeout(Duration::from_secs(5), router).await;
@@ -460,7 +460,7 @@ async fn an_invocation_repeating_a_running_request_id_is_a_protocol_violation() 
         Ok((
             "wamp.error.protocol_violation".to_owned(),
             Some(Value::String(
-                "INVOCATION 5 reuses the request id of an invocation still running".to_owned()
+                "INVOCATION 5 reuses the request id of an invocation still running".into()
             ))
         )),
         "what the client told the router"
@@ -627,7 +627,10 @@ async fn a_router_that_stops_reading_loses_the_connection_after_close() {
         .connect()
         .await
         .unwrap_or_else(|error| panic!("connect: {error}"));
-    let payload = Payload::new(vec![Value::String("x".repeat(PUBLICATION_SIZE))], Dict::new());
+    let payload = Payload::new(
+        vec![Value::String("x".repeat(PUBLICATION_SIZE).into())],
+        Dict::new(),
+    );
     for _ in 0..PUBLICATIONS {
         let published = client
             .publish("com.example.topic", payload.clone(), Default::default())

@@ -89,7 +89,7 @@ async fn send_bytes(stream: &mut TcpStream, bytes: &[u8]) -> Result<(), String> 
 fn welcome() -> Vec<u8> {
     let welcome = Message::Welcome {
         session: 1,
-        details: Dict::from([("authrole".to_owned(), Value::String("anonymous".to_owned()))]),
+        details: Dict::from([("authrole".to_owned(), Value::String("anonymous".into()))]),
     };
     Serializer::Json.encode(&welcome).unwrap_or_default()
 }
@@ -202,7 +202,7 @@ async fn fragments_pings_and_the_close_handshake() {
         .unwrap_or_else(|error| panic!("connect: {error}"));
     assert_eq!(
         call(&client).await,
-        Ok(vec![Value::String("fine".to_owned())]),
+        Ok(vec![Value::String("fine".into())]),
         "the call"
     );
     let router = tokio::time::timeout(Duration::from_secs(5), router)

@@ -55,7 +55,7 @@ impl Credentials {
         match self {
             Credentials::Cryptosign { key, .. } => Some(Dict::from([(
                 "pubkey".to_owned(),
-                Value::String(key.public_key_hex()),
+                Value::String(key.public_key_hex().into()),
             )])),
             _ => None,
         }
@@ -244,7 +244,7 @@ mod tests {
 
     #[test]
     fn wampcra_answers_match_autobahn() {
-        let challenge = ("challenge", Value::String("challenge-text".to_owned()));
+        let challenge = ("challenge", Value::String("challenge-text".into()));
         let unsalted = "mxgp4D2cwDLb3QxKchDHgQPyxLZSGHrTs8Qd/5Cv0FM=";
         check_wampcra("secret", std::slice::from_ref(&challenge), unsalted);
         check_wampcra("secret", &[challenge.clone(), ("salt", Value::Null)], unsalted);
@@ -252,7 +252,7 @@ mod tests {
             "secret2",
             &[
                 challenge,
-                ("salt", Value::String("salt123".to_owned())),
+                ("salt", Value::String("salt123".into())),
                 ("iterations", Value::Integer(100)),
                 ("keylen", Value::Integer(16)),
             ],
@@ -264,8 +264,8 @@ mod tests {
     fn wampcra_derivations_the_router_cannot_afford_are_refused() {
         let check = |key: &str, value: i128, expected: &str| {
             let extra = Dict::from([
-                ("challenge".to_owned(), Value::String("challenge-text".to_owned())),
-                ("salt".to_owned(), Value::String("salt123".to_owned())),
+                ("challenge".to_owned(), Value::String("challenge-text".into())),
+                ("salt".to_owned(), Value::String("salt123".into())),
                 (key.to_owned(), Value::Integer(value)),
             ]);
             let answer = wampcra_signature("secret", &extra).map_err(|error| error.to_string());
@@ -307,7 +307,7 @@ mod tests {
     fn cryptosign_answer_is_signature_then_challenge() {
         let key = CryptosignKey::from_seed([7; 32]);
         let challenge = "ab".repeat(32);
-        let extra = Dict::from([("challenge".to_owned(), Value::String(challenge.clone()))]);
+        let extra = Dict::from([("challenge".to_owned(), Value::String(challenge.as_str().into()))]);
         let answer = key.sign_challenge(&extra).map_err(|error| error.to_string());
         let answer = answer.as_deref().unwrap_or_default();
         assert_eq!(answer.len(), 192);

@@ -101,11 +101,11 @@ fn hello(config: &ClientConfig) -> Message {
         ("roles", Value::Dict(roles)),
         (
             "authmethods",
-            Value::List(vec![Value::String(credentials.method().to_owned())]),
+            Value::List(vec![Value::String(credentials.method().into())]),
         ),
     ]);
     if let Some(authid) = credentials.authid() {
-        details.insert("authid".to_owned(), Value::String(authid.to_owned()));
+        details.insert("authid".to_owned(), Value::String(authid.into()));
     }
     if let Some(authextra) = credentials.authextra() {
         details.insert("authextra".to_owned(), Value::Dict(authextra));

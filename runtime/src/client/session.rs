@@ -193,10 +193,7 @@ impl Client {
         let mut wire_options = options.extra;
         insert_match_policy(&mut wire_options, options.match_policy);
         if options.invoke != InvokePolicy::Single {
-            wire_options.insert(
-                "invoke".to_owned(),
-                Value::String(options.invoke.as_str().to_owned()),
-            );
+            wire_options.insert("invoke".to_owned(), Value::String(options.invoke.as_str().into()));
         }
         let message = Message::Register {
             request,
@@ -323,7 +320,7 @@ impl Session for Client {
 /// default and goes unsaid.
 fn insert_match_policy(wire_options: &mut Dict, policy: MatchPolicy) {
     if policy != MatchPolicy::Exact {
-        wire_options.insert("match".to_owned(), Value::String(policy.as_str().to_owned()));
+        wire_options.insert("match".to_owned(), Value::String(policy.as_str().into()));
     }
 }
 
@@ -396,7 +393,7 @@ impl PendingCall {
             return Ok(());
         }
         self.cancel_requested = true;
-        let options = Dict::from([("mode".to_owned(), Value::String(mode.as_str().to_owned()))]);
+        let options = Dict::from([("mode".to_owned(), Value::String(mode.as_str().into()))]);
         self.shared.send(&Message::Cancel {
             request: self.request,
             options,

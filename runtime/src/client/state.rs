@@ -323,7 +323,7 @@ impl Shared {
         }
         let cancel = Message::Cancel {
             request,
-            options: Dict::from([("mode".to_owned(), Value::String("killnowait".to_owned()))]),
+            options: Dict::from([("mode".to_owned(), Value::String("killnowait".into()))]),
         };
         if let Ok(bytes) = self.encode(&cancel) {
             // The session may end meanwhile; nothing waits for this CANCEL.
@@ -408,7 +408,7 @@ impl Shared {
     fn protocol_violation(&self, problem: String) {
         tracing::warn!(session = self.session_id, %problem, "protocol violation by the router");
         let abort = Message::Abort {
-            details: Dict::from([("message".to_owned(), Value::String(problem.clone()))]),
+            details: Dict::from([("message".to_owned(), Value::String(problem.as_str().into()))]),
             reason: "wamp.error.protocol_violation".to_owned(),
         };
         self.terminate(Error::new(ErrorKind::Protocol(problem)), Some(abort));
@@ -843,7 +843,7 @@ fn as_id(value: &Value) -> Option<u64> {
 
 fn as_string(value: &Value) -> Option<String> {
     match value {
-        Value::String(text) => Some(text.clone()),
+        Value::String(text) => Some(text.to_string()),
         _ => None,
     }
 }
@@ -875,7 +875,12 @@ async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
             }
             Some(Ok(Frame::Ping(payload))) => shared.outbox.send_pong(&payload),
             Some(Ok(Frame::Message(bytes))) => {
-                let message = match shared.serializer.decode_with(&bytes, &shared.decode_limits) {
+                // Long binary values of the message become slices of its buffer, not copies.
+                let bytes = bytes::Bytes::from(bytes);
+                let message = match shared
+                    .serializer
+                    .decode_shared_with(&bytes, &shared.decode_limits)
+                {
                     Ok(message) => message,
                     Err(error) => {
                         shared.protocol_violation(format!(

@@ -7,10 +7,13 @@
 //! containers unsized. Subnormal floats, which `bjdata` writes as `H`, are written as float64.
 //! The decoder reads sized and typed containers too, except N-dimensional arrays.
 
+use compact_str::CompactString;
+
 use crate::value::{Dict, List, Value};
-use crate::wire::input::{Input, decode_whole, dict_from_entries};
+use crate::wire::Message;
+use crate::wire::input::{Input, decode_message_list, decode_whole};
 use crate::wire::message::MessageWriter;
-use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
+use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source, f16_to_f64};
 
 const NULL: u8 = b'Z';
 const NO_OP: u8 = b'N';
@@ -186,11 +189,38 @@ impl MessageWriter for Writer<'_> {
 }
 
 /// Decodes one value that must span all of `bytes`.
-pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Value, DecodeError> {
-    decode_whole(bytes, limits, |input| {
+pub(super) fn decode(source: Source<'_>, limits: &DecodeLimits) -> Result<Value, DecodeError> {
+    decode_whole(source, limits, |input| {
         let start = input.position();
         let marker = input.byte("a value")?;
         read_value(input, marker, start)
+    })
+}
+
+/// Decodes a message the fast way, if its list is unsized, as encoders write it; `None` for the
+/// general way.
+pub(super) fn decode_message(
+    source: Source<'_>,
+    limits: &DecodeLimits,
+) -> Option<Result<Message, DecodeError>> {
+    let mut input = Input::new(source, limits);
+    input.peek().filter(|marker| *marker == ARRAY_START)?;
+    input.byte("a message").ok()?;
+    if matches!(input.peek(), Some(CONTAINER_TYPE | CONTAINER_COUNT)) {
+        return None;
+    }
+    decode_message_list(input, None, |input, slot| {
+        loop {
+            let start = input.position();
+            match input.byte("a list")? {
+                ARRAY_END => return Ok(false),
+                NO_OP => {}
+                marker => {
+                    *slot = read_value(input, marker, start)?;
+                    return Ok(true);
+                }
+            }
+        }
     })
 }
 
@@ -212,7 +242,7 @@ fn read_value(input: &mut Input<'_>, marker: u8, start: usize) -> Result<Value, 
             if !byte.is_ascii() {
                 return Err(DecodeError::at(start, "a char must be ASCII"));
             }
-            Value::String(char::from(byte).to_string())
+            Value::String(std::iter::once(char::from(byte)).collect())
         }
         STRING => {
             let len = read_length(input)?;
@@ -332,16 +362,19 @@ fn read_array(input: &mut Input<'_>) -> Result<Value, DecodeError> {
             Value::List(list)
         }
         (_, None) => {
-            let mut list = List::new();
+            let list_start = input.scratch.list_start();
             loop {
                 let start = input.position();
                 match input.byte("a list")? {
                     ARRAY_END => break,
                     NO_OP => {}
-                    marker => list.push(read_value(input, marker, start)?),
+                    marker => {
+                        let element = read_value(input, marker, start)?;
+                        input.scratch.push_value(element);
+                    }
                 }
             }
-            Value::List(list)
+            Value::List(input.scratch.take_list(list_start))
         }
     };
     input.leave();
@@ -361,40 +394,45 @@ fn read_element(input: &mut Input<'_>, element_type: Option<u8>) -> Result<Value
 fn read_object(input: &mut Input<'_>) -> Result<Value, DecodeError> {
     input.enter()?;
     let header = read_container_header(input)?;
-    let mut entries = Vec::new();
-    match header.count {
+    let dict = match header.count {
         Some(count) => {
             input.check_count(count, 2, "a dict")?;
-            entries.reserve_exact(count);
+            let mut entries = Vec::with_capacity(count);
             for _ in 0..count {
                 let key = read_key(input)?;
                 entries.push((key, read_element(input, header.element_type)?));
             }
+            Dict::from_entries(entries)
         }
-        None => loop {
-            match input.peek() {
-                Some(OBJECT_END) => {
-                    input.byte("a dict")?;
-                    break;
-                }
-                Some(NO_OP) => {
-                    input.byte("a dict")?;
-                }
-                _ => {
-                    let key = read_key(input)?;
-                    let start = input.position();
-                    let marker = input.byte("a dict value")?;
-                    entries.push((key, read_value(input, marker, start)?));
+        None => {
+            let dict_start = input.scratch.dict_start();
+            loop {
+                match input.peek() {
+                    Some(OBJECT_END) => {
+                        input.byte("a dict")?;
+                        break;
+                    }
+                    Some(NO_OP) => {
+                        input.byte("a dict")?;
+                    }
+                    _ => {
+                        let key = read_key(input)?;
+                        let start = input.position();
+                        let marker = input.byte("a dict value")?;
+                        let value = read_value(input, marker, start)?;
+                        input.scratch.push_entry(key, value);
+                    }
                 }
             }
-        },
-    }
+            input.scratch.take_dict(dict_start)
+        }
+    };
     input.leave();
-    Ok(Value::Dict(dict_from_entries(entries)))
+    Ok(Value::Dict(dict))
 }
 
 /// Reads a dict key: a length and UTF-8 bytes, without a marker of its own.
-fn read_key(input: &mut Input<'_>) -> Result<String, DecodeError> {
+fn read_key(input: &mut Input<'_>) -> Result<CompactString, DecodeError> {
     let len = read_length(input)?;
     input.string(len)
 }

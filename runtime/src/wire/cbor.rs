@@ -5,10 +5,14 @@
 //! The decoder also reads indefinite lengths, half and single floats, `undefined` (as null) and
 //! the self-describe tag; other tags are refused, as their meaning would be lost.
 
+use bytes::Bytes;
+use compact_str::CompactString;
+
 use crate::value::{Dict, List, Value};
-use crate::wire::input::{Input, decode_whole, dict_from_entries, dict_key};
+use crate::wire::Message;
+use crate::wire::input::{Input, decode_message_list, decode_whole, dict_key};
 use crate::wire::message::MessageWriter;
-use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
+use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source, f16_to_f64};
 
 const UNSIGNED: u8 = 0;
 const NEGATIVE: u8 = 1;
@@ -157,8 +161,32 @@ impl MessageWriter for Writer<'_> {
 }
 
 /// Decodes one value that must span all of `bytes`.
-pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Value, DecodeError> {
-    decode_whole(bytes, limits, read_value)
+pub(super) fn decode(source: Source<'_>, limits: &DecodeLimits) -> Result<Value, DecodeError> {
+    decode_whole(source, limits, |input| {
+        let mut value = Value::Null;
+        read_value(input, &mut value)?;
+        Ok(value)
+    })
+}
+
+/// Decodes a message the fast way, if its array has a length under 24; `None` for the general
+/// way.
+pub(super) fn decode_message(
+    source: Source<'_>,
+    limits: &DecodeLimits,
+) -> Option<Result<Message, DecodeError>> {
+    let mut input = Input::new(source, limits);
+    let initial = input.peek().filter(|initial| (0x80..=0x97).contains(initial))?;
+    let mut left = usize::from(initial & 0x1f);
+    input.byte("a message").ok()?;
+    decode_message_list(input, Some(left), |input, slot| {
+        if left == 0 {
+            return Ok(false);
+        }
+        left -= 1;
+        read_value(input, slot)?;
+        Ok(true)
+    })
 }
 
 /// The length of an item: a count, or "until a break byte".
@@ -167,28 +195,31 @@ enum Length {
     Indefinite,
 }
 
-fn read_value(input: &mut Input<'_>) -> Result<Value, DecodeError> {
+/// Reads a value into `slot`, where it is to live: returning it would move it through a
+/// `Result` at every level of nesting, which costs more than reading it.
+fn read_value(input: &mut Input<'_>, slot: &mut Value) -> Result<(), DecodeError> {
     let start = input.position();
     let initial = input.byte("a value")?;
     let (major, info) = (initial >> 5, initial & 0x1f);
-    let value = match major {
+    *slot = match major {
         UNSIGNED => Value::Integer(i128::from(read_argument(input, info, start)?)),
         NEGATIVE => Value::Integer(-1 - i128::from(read_argument(input, info, start)?)),
-        BYTES => Value::Bytes(read_chunks(input, BYTES, info, start)?),
-        TEXT => {
-            let bytes = read_chunks(input, TEXT, info, start)?;
-            Value::String(
-                String::from_utf8(bytes)
-                    .map_err(|_| DecodeError::at(start, "a text string is not valid UTF-8"))?,
-            )
-        }
-        ARRAY => read_array(input, info, start)?,
-        MAP => read_map(input, info, start)?,
-        TAG => read_tagged(input, info, start)?,
+        BYTES => Value::Bytes(match read_length(input, info, start)? {
+            Length::Definite(len) => input.bytes(len)?,
+            Length::Indefinite => Bytes::from(read_chunks(input, BYTES)?),
+        }),
+        TEXT => Value::String(match read_length(input, info, start)? {
+            Length::Definite(len) => input.string(len)?,
+            Length::Indefinite => CompactString::from_utf8(read_chunks(input, TEXT)?)
+                .map_err(|_| DecodeError::at(start, "a text string is not valid UTF-8"))?,
+        }),
+        ARRAY => Value::List(read_array(input, info, start)?),
+        MAP => Value::Dict(read_map(input, info, start)?),
+        TAG => return read_tagged(input, info, start, slot),
         // Major type 7: floats and simple values.
         _ => read_simple(input, info, start)?,
     };
-    Ok(value)
+    Ok(())
 }
 
 /// Reads the argument that follows an initial byte with additional information `info`.
@@ -216,61 +247,64 @@ fn read_length(input: &mut Input<'_>, info: u8, start: usize) -> Result<Length, 
         .map_err(|_| DecodeError::at(start, format!("length {len} does not fit in memory")))
 }
 
-/// Reads a byte or text string, joining the chunks of an indefinite length one.
-fn read_chunks(input: &mut Input<'_>, major: u8, info: u8, start: usize) -> Result<Vec<u8>, DecodeError> {
-    match read_length(input, info, start)? {
-        Length::Definite(len) => input.bytes(len),
-        Length::Indefinite => {
-            let mut joined = Vec::new();
-            loop {
-                let chunk_start = input.position();
-                let initial = input.byte("an indefinite length string")?;
-                if initial == BREAK {
-                    return Ok(joined);
-                }
-                if initial >> 5 != major {
-                    return Err(DecodeError::at(
-                        chunk_start,
-                        "a chunk of an indefinite length string must be a definite string of the same type",
-                    ));
-                }
-                match read_length(input, initial & 0x1f, chunk_start)? {
-                    Length::Definite(len) => joined.extend_from_slice(input.take(len, "a string chunk")?),
-                    Length::Indefinite => {
-                        return Err(DecodeError::at(
-                            chunk_start,
-                            "indefinite length strings cannot nest",
-                        ));
-                    }
-                }
+/// Joins the chunks of an indefinite length byte or text string, up to its break byte.
+fn read_chunks(input: &mut Input<'_>, major: u8) -> Result<Vec<u8>, DecodeError> {
+    let mut joined = Vec::new();
+    loop {
+        let chunk_start = input.position();
+        let initial = input.byte("an indefinite length string")?;
+        if initial == BREAK {
+            return Ok(joined);
+        }
+        if initial >> 5 != major {
+            return Err(DecodeError::at(
+                chunk_start,
+                "a chunk of an indefinite length string must be a definite string of the same type",
+            ));
+        }
+        match read_length(input, initial & 0x1f, chunk_start)? {
+            Length::Definite(len) => joined.extend_from_slice(input.take(len, "a string chunk")?),
+            Length::Indefinite => {
+                return Err(DecodeError::at(
+                    chunk_start,
+                    "indefinite length strings cannot nest",
+                ));
             }
         }
     }
 }
 
-fn read_array(input: &mut Input<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
+fn read_array(input: &mut Input<'_>, info: u8, start: usize) -> Result<List, DecodeError> {
     input.enter()?;
     let list = match read_length(input, info, start)? {
         Length::Definite(len) => {
             let mut list = input.list_with_capacity(len, 1)?;
             for _ in 0..len {
-                list.push(read_value(input)?);
+                read_element(input, &mut list)?;
             }
             list
         }
         Length::Indefinite => {
             let mut list = List::new();
             while !at_break(input)? {
-                list.push(read_value(input)?);
+                read_element(input, &mut list)?;
             }
             list
         }
     };
     input.leave();
-    Ok(Value::List(list))
+    Ok(list)
 }
 
-fn read_map(input: &mut Input<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
+fn read_element(input: &mut Input<'_>, list: &mut List) -> Result<(), DecodeError> {
+    list.push(Value::Null);
+    match list.last_mut() {
+        Some(slot) => read_value(input, slot),
+        None => Ok(()),
+    }
+}
+
+fn read_map(input: &mut Input<'_>, info: u8, start: usize) -> Result<Dict, DecodeError> {
     input.enter()?;
     let mut entries = Vec::new();
     match read_length(input, info, start)? {
@@ -278,23 +312,38 @@ fn read_map(input: &mut Input<'_>, info: u8, start: usize) -> Result<Value, Deco
             input.check_count(len, 2, "a map")?;
             entries.reserve_exact(len);
             for _ in 0..len {
-                entries.push(read_entry(input)?);
+                read_entry(input, &mut entries)?;
             }
         }
         Length::Indefinite => {
             while !at_break(input)? {
-                entries.push(read_entry(input)?);
+                read_entry(input, &mut entries)?;
             }
         }
     }
     input.leave();
-    Ok(Value::Dict(dict_from_entries(entries)))
+    Ok(Dict::from_entries(entries))
 }
 
-fn read_entry(input: &mut Input<'_>) -> Result<(String, Value), DecodeError> {
-    let key_position = input.position();
-    let key = dict_key(read_value(input)?, key_position)?;
-    Ok((key, read_value(input)?))
+fn read_entry(input: &mut Input<'_>, entries: &mut Vec<(CompactString, Value)>) -> Result<(), DecodeError> {
+    let key = match input.peek() {
+        // Keys are nearly always short text strings, which need no detour through a `Value`.
+        Some(initial @ 0x60..=0x77) => {
+            input.byte("a dict key")?;
+            input.string(usize::from(initial & 0x1f))?
+        }
+        _ => {
+            let key_position = input.position();
+            let mut key = Value::Null;
+            read_value(input, &mut key)?;
+            dict_key(key, key_position)?
+        }
+    };
+    entries.push((key, Value::Null));
+    match entries.last_mut() {
+        Some((_, slot)) => read_value(input, slot),
+        None => Ok(()),
+    }
 }
 
 /// Consumes the break byte that ends an indefinite length item, if it is next.
@@ -309,13 +358,15 @@ fn at_break(input: &mut Input<'_>) -> Result<bool, DecodeError> {
     }
 }
 
-fn read_tagged(input: &mut Input<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
+fn read_tagged(input: &mut Input<'_>, info: u8, start: usize, slot: &mut Value) -> Result<(), DecodeError> {
     let tag = read_argument(input, info, start)?;
     match tag {
-        TAG_SELF_DESCRIBE => read_value(input),
+        TAG_SELF_DESCRIBE => read_value(input, slot),
         TAG_POSITIVE_BIGNUM | TAG_NEGATIVE_BIGNUM => {
             let magnitude_start = input.position();
-            let magnitude = match read_value(input)? {
+            let mut magnitude = Value::Null;
+            read_value(input, &mut magnitude)?;
+            let magnitude = match magnitude {
                 Value::Bytes(bytes) => bytes,
                 other => {
                     return Err(DecodeError::at(
@@ -337,11 +388,12 @@ fn read_tagged(input: &mut Input<'_>, info: u8, start: usize) -> Result<Value, D
             }
             let value = i128::try_from(value)
                 .map_err(|_| DecodeError::at(start, "bignums beyond 128 bits are not supported"))?;
-            Ok(Value::Integer(if tag == TAG_POSITIVE_BIGNUM {
+            *slot = Value::Integer(if tag == TAG_POSITIVE_BIGNUM {
                 value
             } else {
                 -1 - value
-            }))
+            });
+            Ok(())
         }
         _ => Err(DecodeError::at(start, format!("CBOR tag {tag} is not supported"))),
     }

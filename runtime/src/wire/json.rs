@@ -4,12 +4,19 @@
 //! Binary values travel as strings: `"\u0000"` followed by standard, padded base64. Floats are
 //! written as Python's `repr` writes them (`1.0`, `1e+16`), non-finite ones as Python's
 //! `NaN`/`Infinity`, which the decoder reads back too. Integers are exact up to 128 bits.
+//!
+//! Binary values are what makes JSON slow, so base64 is SIMD-accelerated (`base64-simd`; the
+//! `base64` crate only runs to explain invalid input), and strings are scanned eight bytes at
+//! a time for the bytes that need escaping.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
+use bytes::Bytes;
+use compact_str::CompactString;
+
 use crate::value::{Dict, List, Value};
-use crate::wire::input::dict_from_entries;
+use crate::wire::input::{Scratch, utf8};
 use crate::wire::message::MessageWriter;
 use crate::wire::{DecodeError, DecodeLimits, EncodeError};
 
@@ -55,7 +62,7 @@ impl<'a> Writer<'a> {
             Value::Integer(integer) => write_integer(self.out, *integer),
             Value::Float(float) => write_float(self.out, *float),
             Value::String(text) => write_string(self.out, text),
-            Value::Bytes(bytes) => write_bytes(self.out, bytes)?,
+            Value::Bytes(bytes) => write_bytes(self.out, bytes),
             Value::List(list) => self.array(list)?,
             Value::Dict(dict) => self.object(dict)?,
         }
@@ -268,18 +275,55 @@ fn decimal_digits(text: &[u8]) -> (Digits, i32) {
     (digits, point + exponent)
 }
 
+const LANES: usize = 8;
+
+/// The high bit set in each of the eight bytes of `word` (little-endian) that a JSON string
+/// cannot hold as they are: control characters, quotes and backslashes. Exact up to the first
+/// such byte, which the lowest set bit marks.
+#[inline]
+fn special_bytes(word: u64) -> u64 {
+    const ONES: u64 = u64::from_ne_bytes([0x01; LANES]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; LANES]);
+    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
+    (word.wrapping_sub(ONES * 0x20) & !word & HIGH)
+        | zero_bytes(word ^ (ONES * u64::from(b'"')))
+        | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+}
+
+/// The length of the run of bytes at the start of `bytes` that a JSON string holds as they are:
+/// up to a quote, a backslash or a control character, or the end.
+#[inline]
+fn plain_run_len(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(LANES);
+    let mut len = 0;
+    for chunk in &mut chunks {
+        let mut lanes = [0; LANES];
+        lanes.copy_from_slice(chunk);
+        let special = special_bytes(u64::from_le_bytes(lanes));
+        if special != 0 {
+            return len + special.trailing_zeros() as usize / LANES;
+        }
+        len += LANES;
+    }
+    let tail = chunks.remainder();
+    len + tail
+        .iter()
+        .position(|byte| ESCAPES[usize::from(*byte)] != 0)
+        .unwrap_or(tail.len())
+}
+
 #[inline]
 fn write_string(out: &mut Vec<u8>, text: &str) {
+    let mut bytes = text.as_bytes();
+    out.reserve(bytes.len() + 2);
     out.push(b'"');
-    let bytes = text.as_bytes();
-    let mut clean_from = 0;
-    for (index, &byte) in bytes.iter().enumerate() {
+    loop {
+        let (run, rest) = bytes.split_at(plain_run_len(bytes));
+        out.extend_from_slice(run);
+        let Some((&byte, rest)) = rest.split_first() else {
+            break;
+        };
         let escape = ESCAPES[usize::from(byte)];
-        if escape == 0 {
-            continue;
-        }
-        out.extend_from_slice(&bytes[clean_from..index]);
-        clean_from = index + 1;
         if escape == b'u' {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             out.extend_from_slice(b"\\u00");
@@ -288,23 +332,15 @@ fn write_string(out: &mut Vec<u8>, text: &str) {
         } else {
             out.extend_from_slice(&[b'\\', escape]);
         }
+        bytes = rest;
     }
-    out.extend_from_slice(&bytes[clean_from..]);
     out.push(b'"');
 }
 
-fn write_bytes(out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), EncodeError> {
-    let encoded_len = base64::encoded_len(bytes.len(), true)
-        .ok_or_else(|| EncodeError::new(format!("{} bytes are too many to encode in base64", bytes.len())))?;
+fn write_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(b"\"\\u0000");
-    let start = out.len();
-    out.resize(start + encoded_len, 0);
-    let written = BASE64
-        .encode_slice(bytes, &mut out[start..])
-        .map_err(|error| EncodeError::new(format!("base64: {error}")))?;
-    out.truncate(start + written);
+    base64_simd::STANDARD.encode_append(bytes, out);
     out.push(b'"');
-    Ok(())
 }
 
 /// Decodes one value that must span all of `bytes`.
@@ -314,8 +350,11 @@ pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Value, Decod
         position: 0,
         depth_left: limits.max_depth,
         max_depth: limits.max_depth,
+        scratch: Scratch::reuse(),
     };
-    let value = parser.value()?;
+    let value = parser.value();
+    std::mem::take(&mut parser.scratch).recycle();
+    let value = value?;
     parser.skip_whitespace();
     if parser.position < bytes.len() {
         return Err(parser.error("unexpected text after the message"));
@@ -328,6 +367,8 @@ struct Parser<'a> {
     position: usize,
     depth_left: usize,
     max_depth: usize,
+    /// Where lists and dicts collect their elements.
+    scratch: Scratch,
 }
 
 impl Parser<'_> {
@@ -392,13 +433,14 @@ impl Parser<'_> {
 
     fn array(&mut self) -> Result<Value, DecodeError> {
         self.enter()?;
-        let mut list = List::new();
+        let list_start = self.scratch.list_start();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.position += 1;
         } else {
             loop {
-                list.push(self.value()?);
+                let element = self.value()?;
+                self.scratch.push_value(element);
                 self.skip_whitespace();
                 match self.peek() {
                     Some(b',') => self.position += 1,
@@ -414,12 +456,12 @@ impl Parser<'_> {
             }
         }
         self.depth_left += 1;
-        Ok(Value::List(list))
+        Ok(Value::List(self.scratch.take_list(list_start)))
     }
 
     fn object(&mut self) -> Result<Value, DecodeError> {
         self.enter()?;
-        let mut entries = Vec::new();
+        let dict_start = self.scratch.dict_start();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.position += 1;
@@ -442,7 +484,8 @@ impl Parser<'_> {
                     }
                     None => return Err(self.error("the input ends inside a dict")),
                 }
-                entries.push((key, self.value()?));
+                let value = self.value()?;
+                self.scratch.push_entry(key, value);
                 self.skip_whitespace();
                 match self.peek() {
                     Some(b',') => self.position += 1,
@@ -460,11 +503,11 @@ impl Parser<'_> {
             }
         }
         self.depth_left += 1;
-        Ok(Value::Dict(dict_from_entries(entries)))
+        Ok(Value::Dict(self.scratch.take_dict(dict_start)))
     }
 
     /// Reads a string whose opening quote is next.
-    fn string(&mut self) -> Result<String, DecodeError> {
+    fn string(&mut self) -> Result<CompactString, DecodeError> {
         let start = self.position + 1;
         let mut index = self.plain_run_end(start);
         if self.bytes.get(index) == Some(&b'"') {
@@ -477,7 +520,7 @@ impl Parser<'_> {
             match self.bytes.get(index) {
                 Some(b'"') => {
                     self.position = index + 1;
-                    return String::from_utf8(unescaped)
+                    return CompactString::from_utf8(unescaped)
                         .map_err(|_| DecodeError::at(start, "a string is not valid UTF-8"));
                 }
                 Some(b'\\') => {
@@ -495,11 +538,7 @@ impl Parser<'_> {
     /// The index of the first byte from `from` on that ends a run of plain string bytes: a quote,
     /// a backslash or a control character (or the end of the input).
     fn plain_run_end(&self, from: usize) -> usize {
-        let rest = self.bytes.get(from..).unwrap_or_default();
-        from + rest
-            .iter()
-            .position(|byte| ESCAPES[usize::from(*byte)] != 0)
-            .unwrap_or(rest.len())
+        from + plain_run_len(self.bytes.get(from..).unwrap_or_default())
     }
 
     /// Reads a string value whose opening quote is next: binary if it starts with the binary
@@ -509,11 +548,15 @@ impl Parser<'_> {
         let start = self.position;
         let prefixed = self.bytes.get(start + 1..start + 7) == Some(b"\\u0000");
         if prefixed {
+            // Up to the next quote, which closes the string unless it is escaped: then the
+            // backslash before it is not base64, and the string is read as any other.
             let encoded_start = start + 7;
-            let end = self.plain_run_end(encoded_start);
-            if self.bytes.get(end) == Some(&b'"') {
-                self.position = end + 1;
-                return decode_base64(&self.bytes[encoded_start..end], start);
+            let rest = self.bytes.get(encoded_start..).unwrap_or_default();
+            if let Some(encoded) = memchr::memchr(b'"', rest).and_then(|len| rest.get(..len))
+                && let Ok(bytes) = base64_simd::STANDARD.decode_to_vec(encoded)
+            {
+                self.position = encoded_start + encoded.len() + 1;
+                return Ok(Value::Bytes(Bytes::from(bytes)));
             }
         }
         let text = self.string()?;
@@ -669,21 +712,21 @@ impl Parser<'_> {
     }
 }
 
-fn utf8(bytes: &[u8], start: usize) -> Result<String, DecodeError> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_owned()),
-        Err(error) => Err(DecodeError::at(
-            start + error.valid_up_to(),
-            "a string is not valid UTF-8",
-        )),
-    }
-}
-
+/// Decodes a binary string; the slower `base64` crate only runs to say what is wrong.
 fn decode_base64(encoded: &[u8], start: usize) -> Result<Value, DecodeError> {
-    BASE64
-        .decode(encoded)
-        .map(Value::Bytes)
-        .map_err(|error| DecodeError::at(start, format!("a binary string is not valid base64: {error}")))
+    match base64_simd::STANDARD.decode_to_vec(encoded) {
+        Ok(bytes) => Ok(Value::Bytes(Bytes::from(bytes))),
+        Err(_) => {
+            let problem = BASE64
+                .decode(encoded)
+                .err()
+                .map_or_else(|| "not canonical".to_owned(), |error| error.to_string());
+            Err(DecodeError::at(
+                start,
+                format!("a binary string is not valid base64: {problem}"),
+            ))
+        }
+    }
 }
 
 fn describe(byte: u8) -> String {

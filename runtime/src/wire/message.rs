@@ -5,6 +5,9 @@ use std::fmt;
 use crate::value::{Dict, List, Value};
 use crate::wire::DecodeError;
 
+/// The most elements a WAMP message has: ERROR's seven.
+pub(crate) const MAX_ELEMENTS: usize = 7;
+
 /// The type of a WAMP message: the integer that opens it on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageType {
@@ -445,9 +448,11 @@ impl Message {
         writer.end()
     }
 
-    /// Reads a message from its decoded wire list.
-    pub(crate) fn from_list(list: List) -> Result<Message, DecodeError> {
-        let mut fields = Fields::new(list)?;
+    /// Reads a message from the elements of its decoded wire list.
+    pub(crate) fn from_elements(
+        elements: impl ExactSizeIterator<Item = Value>,
+    ) -> Result<Message, DecodeError> {
+        let mut fields = Fields::new(elements)?;
         let message = match fields.message_type {
             MessageType::Hello => Message::Hello {
                 realm: fields.string("Realm")?,
@@ -605,16 +610,15 @@ pub(crate) trait MessageWriter {
 }
 
 /// The elements of a decoded message list, taken in order, with errors naming the field.
-struct Fields {
+struct Fields<I> {
     message_type: MessageType,
-    elements: std::vec::IntoIter<Value>,
+    elements: I,
     /// The position of the next element in the message list.
     position: usize,
 }
 
-impl Fields {
-    fn new(list: List) -> Result<Fields, DecodeError> {
-        let mut elements = list.into_iter();
+impl<I: ExactSizeIterator<Item = Value>> Fields<I> {
+    fn new(mut elements: I) -> Result<Fields<I>, DecodeError> {
         let code = match elements.next() {
             None => return Err(DecodeError::message("a WAMP message is a non-empty list, got []")),
             Some(Value::Integer(code)) => code,
@@ -682,7 +686,7 @@ impl Fields {
 
     fn string(&mut self, field: &str) -> Result<String, DecodeError> {
         match self.next(field)? {
-            Value::String(text) => Ok(text),
+            Value::String(text) => Ok(text.into_string()),
             other => Err(self.wrong_type(field, "a string", &other)),
         }
     }

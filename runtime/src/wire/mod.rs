@@ -17,6 +17,7 @@ mod msgpack;
 
 use std::fmt;
 
+use bytes::Bytes;
 pub use message::{Message, MessageType};
 
 use crate::value::Value;
@@ -118,8 +119,27 @@ impl Serializer {
 
     /// Decodes one message.
     pub fn decode_with(self, bytes: &[u8], limits: &DecodeLimits) -> Result<Message, DecodeError> {
-        match self.decode_value_with(bytes, limits)? {
-            Value::List(list) => Message::from_list(list),
+        self.decode_message(Source::Borrowed(bytes), limits)
+    }
+
+    /// Decodes one message from a shared buffer, which its long binary values then share
+    /// instead of copying them.
+    pub fn decode_shared_with(self, bytes: &Bytes, limits: &DecodeLimits) -> Result<Message, DecodeError> {
+        self.decode_message(Source::Shared(bytes), limits)
+    }
+
+    fn decode_message(self, source: Source<'_>, limits: &DecodeLimits) -> Result<Message, DecodeError> {
+        let fast = match self {
+            Serializer::Json => None,
+            Serializer::MsgPack => msgpack::decode_message(source, limits),
+            Serializer::Cbor => cbor::decode_message(source, limits),
+            Serializer::UbJson => bjdata::decode_message(source, limits),
+        };
+        if let Some(message) = fast {
+            return message;
+        }
+        match self.decode_source(source, limits)? {
+            Value::List(list) => Message::from_elements(list.into_iter()),
             other => Err(DecodeError::message(format!(
                 "a WAMP message is a list, got {}",
                 other.kind_name()
@@ -139,11 +159,33 @@ impl Serializer {
 
     /// Decodes one value that must span all of `bytes`.
     pub fn decode_value_with(self, bytes: &[u8], limits: &DecodeLimits) -> Result<Value, DecodeError> {
+        self.decode_source(Source::Borrowed(bytes), limits)
+    }
+
+    fn decode_source(self, source: Source<'_>, limits: &DecodeLimits) -> Result<Value, DecodeError> {
         match self {
-            Serializer::Json => json::decode(bytes, limits),
-            Serializer::MsgPack => msgpack::decode(bytes, limits),
-            Serializer::Cbor => cbor::decode(bytes, limits),
-            Serializer::UbJson => bjdata::decode(bytes, limits),
+            Serializer::Json => json::decode(source.bytes(), limits),
+            Serializer::MsgPack => msgpack::decode(source, limits),
+            Serializer::Cbor => cbor::decode(source, limits),
+            Serializer::UbJson => bjdata::decode(source, limits),
+        }
+    }
+}
+
+/// The input of a decoder.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    /// Bytes that decoded values must copy from.
+    Borrowed(&'a [u8]),
+    /// A reference-counted buffer that decoded binary values may share.
+    Shared(&'a Bytes),
+}
+
+impl<'a> Source<'a> {
+    fn bytes(self) -> &'a [u8] {
+        match self {
+            Source::Borrowed(bytes) => bytes,
+            Source::Shared(buffer) => buffer,
         }
     }
 }
@@ -178,43 +220,57 @@ impl Default for DecodeLimits {
 /// Bytes that are not a valid WAMP message for the serializer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
+    /// Boxed so that a decoder's `Result<Value, DecodeError>` is no larger than a `Value`:
+    /// results are moved at every level of nesting, errors are rare.
+    problem: Box<Problem>,
+}
+
+/// What a [`DecodeError`] says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Problem {
     offset: Option<usize>,
     message: String,
 }
 
 impl DecodeError {
     /// An error in the encoding itself, at a byte offset of the input.
+    #[cold]
     pub(crate) fn at(offset: usize, message: impl Into<String>) -> DecodeError {
         DecodeError {
-            offset: Some(offset),
-            message: message.into(),
+            problem: Box::new(Problem {
+                offset: Some(offset),
+                message: message.into(),
+            }),
         }
     }
 
     /// An error in the decoded message's structure (arity, field types, message code).
+    #[cold]
     pub(crate) fn message(message: impl Into<String>) -> DecodeError {
         DecodeError {
-            offset: None,
-            message: message.into(),
+            problem: Box::new(Problem {
+                offset: None,
+                message: message.into(),
+            }),
         }
     }
 
     /// The byte offset of the problem, for errors in the encoding itself.
     pub fn offset(&self) -> Option<usize> {
-        self.offset
+        self.problem.offset
     }
 
     /// What is wrong, without the offset.
     pub fn problem(&self) -> &str {
-        &self.message
+        &self.problem.message
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.offset {
-            Some(offset) => write!(f, "at byte {offset}: {}", self.message),
-            None => f.write_str(&self.message),
+        match self.problem.offset {
+            Some(offset) => write!(f, "at byte {offset}: {}", self.problem.message),
+            None => f.write_str(&self.problem.message),
         }
     }
 }

@@ -5,9 +5,10 @@
 //! extension types, which no WAMP peer sends.
 
 use crate::value::{Dict, List, Value};
-use crate::wire::input::{Input, decode_whole, dict_from_entries, dict_key};
+use crate::wire::Message;
+use crate::wire::input::{Input, decode_message_list, decode_whole, dict_key};
 use crate::wire::message::MessageWriter;
-use crate::wire::{DecodeError, DecodeLimits, EncodeError};
+use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source};
 
 /// Appends MessagePack to a buffer: one message, or one value.
 pub(super) struct Writer<'a> {
@@ -31,7 +32,7 @@ impl<'a> Writer<'a> {
             }
             Value::String(text) => self.string(text)?,
             Value::Bytes(bytes) => {
-                self.header(bytes.len(), None, [0xc4, 0xc5, 0xc6])?;
+                self.header(bytes.len(), [0xc4, 0xc5, 0xc6])?;
                 self.out.extend_from_slice(bytes);
             }
             Value::List(list) => self.list_values(list)?,
@@ -88,39 +89,53 @@ impl<'a> Writer<'a> {
 
     #[inline]
     fn string(&mut self, text: &str) -> Result<(), EncodeError> {
-        self.header(text.len(), Some((0xa0, 32)), [0xd9, 0xda, 0xdb])?;
+        match u8::try_from(text.len()) {
+            Ok(len @ 0..32) => self.out.push(0xa0 | len),
+            _ => self.header(text.len(), [0xd9, 0xda, 0xdb])?,
+        }
         self.out.extend_from_slice(text.as_bytes());
         Ok(())
     }
 
-    /// Writes a length header: the fix format if `fix` (base, bound) allows, else the 8-, 16- or
-    /// 32-bit format (a `0` in `formats` means there is no 8-bit format).
-    #[inline]
-    fn header(&mut self, len: usize, fix: Option<(u8, usize)>, formats: [u8; 3]) -> Result<(), EncodeError> {
-        match fix {
-            Some((base, bound)) if len < bound => self.out.push(base | len as u8),
-            _ => {
-                if let (Ok(small), true) = (u8::try_from(len), formats[0] != 0) {
-                    self.out.extend_from_slice(&[formats[0], small]);
-                } else if let Ok(small) = u16::try_from(len) {
-                    self.out.push(formats[1]);
-                    self.out.extend_from_slice(&small.to_be_bytes());
-                } else if let Ok(large) = u32::try_from(len) {
-                    self.out.push(formats[2]);
-                    self.out.extend_from_slice(&large.to_be_bytes());
-                } else {
-                    return Err(EncodeError::new(format!(
-                        "MessagePack lengths stop at 2^32-1, got {len}"
-                    )));
-                }
-            }
+    /// Writes the length header of the 8-, 16- or 32-bit format (a `0` in `formats` means
+    /// there is no 8-bit format), for lengths too long for a fix format.
+    fn header(&mut self, len: usize, formats: [u8; 3]) -> Result<(), EncodeError> {
+        if let (Ok(small), true) = (u8::try_from(len), formats[0] != 0) {
+            self.out.extend_from_slice(&[formats[0], small]);
+        } else if let Ok(small) = u16::try_from(len) {
+            self.out.push(formats[1]);
+            self.out.extend_from_slice(&small.to_be_bytes());
+        } else if let Ok(large) = u32::try_from(len) {
+            self.out.push(formats[2]);
+            self.out.extend_from_slice(&large.to_be_bytes());
+        } else {
+            return Err(EncodeError::new(format!(
+                "MessagePack lengths stop at 2^32-1, got {len}"
+            )));
         }
         Ok(())
     }
 
     #[inline]
     fn list_header(&mut self, len: usize) -> Result<(), EncodeError> {
-        self.header(len, Some((0x90, 16)), [0, 0xdc, 0xdd])
+        match u8::try_from(len) {
+            Ok(len @ 0..16) => {
+                self.out.push(0x90 | len);
+                Ok(())
+            }
+            _ => self.header(len, [0, 0xdc, 0xdd]),
+        }
+    }
+
+    #[inline]
+    fn dict_header(&mut self, len: usize) -> Result<(), EncodeError> {
+        match u8::try_from(len) {
+            Ok(len @ 0..16) => {
+                self.out.push(0x80 | len);
+                Ok(())
+            }
+            _ => self.header(len, [0, 0xde, 0xdf]),
+        }
     }
 
     fn list_values(&mut self, list: &List) -> Result<(), EncodeError> {
@@ -129,7 +144,7 @@ impl<'a> Writer<'a> {
     }
 
     fn dict_entries(&mut self, dict: &Dict) -> Result<(), EncodeError> {
-        self.header(dict.len(), Some((0x80, 16)), [0, 0xde, 0xdf])?;
+        self.dict_header(dict.len())?;
         for (key, value) in dict {
             self.string(key)?;
             self.value(value)?;
@@ -168,17 +183,42 @@ impl MessageWriter for Writer<'_> {
 }
 
 /// Decodes one value that must span all of `bytes`.
-pub(super) fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Value, DecodeError> {
-    decode_whole(bytes, limits, read_value)
+pub(super) fn decode(source: Source<'_>, limits: &DecodeLimits) -> Result<Value, DecodeError> {
+    decode_whole(source, limits, |input| {
+        let mut value = Value::Null;
+        read_value(input, &mut value)?;
+        Ok(value)
+    })
 }
 
-fn read_value(input: &mut Input<'_>) -> Result<Value, DecodeError> {
+/// Decodes a message the fast way, if its list is a fixarray; `None` for the general way.
+pub(super) fn decode_message(
+    source: Source<'_>,
+    limits: &DecodeLimits,
+) -> Option<Result<Message, DecodeError>> {
+    let mut input = Input::new(source, limits);
+    let marker = input.peek().filter(|marker| (0x90..=0x9f).contains(marker))?;
+    let mut left = usize::from(marker & 0x0f);
+    input.byte("a message").ok()?;
+    decode_message_list(input, Some(left), |input, slot| {
+        if left == 0 {
+            return Ok(false);
+        }
+        left -= 1;
+        read_value(input, slot)?;
+        Ok(true)
+    })
+}
+
+/// Reads a value into `slot`, where it is to live: returning it would move it through a
+/// `Result` at every level of nesting, which costs more than reading it.
+fn read_value(input: &mut Input<'_>, slot: &mut Value) -> Result<(), DecodeError> {
     let start = input.position();
     let marker = input.byte("a value")?;
-    let value = match marker {
+    *slot = match marker {
         0x00..=0x7f => Value::Integer(i128::from(marker)),
-        0x80..=0x8f => read_dict(input, usize::from(marker & 0x0f))?,
-        0x90..=0x9f => read_list(input, usize::from(marker & 0x0f))?,
+        0x80..=0x8f => Value::Dict(read_dict(input, usize::from(marker & 0x0f))?),
+        0x90..=0x9f => Value::List(read_list(input, usize::from(marker & 0x0f))?),
         0xa0..=0xbf => Value::String(input.string(usize::from(marker & 0x1f))?),
         0xc0 => Value::Null,
         0xc2 => Value::Bool(false),
@@ -219,19 +259,19 @@ fn read_value(input: &mut Input<'_>) -> Result<Value, DecodeError> {
         }
         0xdc => {
             let len = read_len::<2>(input)?;
-            read_list(input, len)?
+            Value::List(read_list(input, len)?)
         }
         0xdd => {
             let len = read_len::<4>(input)?;
-            read_list(input, len)?
+            Value::List(read_list(input, len)?)
         }
         0xde => {
             let len = read_len::<2>(input)?;
-            read_dict(input, len)?
+            Value::Dict(read_dict(input, len)?)
         }
         0xdf => {
             let len = read_len::<4>(input)?;
-            read_dict(input, len)?
+            Value::Dict(read_dict(input, len)?)
         }
         0xe0..=0xff => Value::Integer(i128::from(marker as i8)),
         0xc7..=0xc9 | 0xd4..=0xd8 => {
@@ -242,7 +282,7 @@ fn read_value(input: &mut Input<'_>) -> Result<Value, DecodeError> {
         }
         0xc1 => return Err(DecodeError::at(start, "0xc1 is not a MessagePack marker")),
     };
-    Ok(value)
+    Ok(())
 }
 
 /// Reads an `N`-byte big-endian length.
@@ -252,25 +292,42 @@ fn read_len<const N: usize>(input: &mut Input<'_>) -> Result<usize, DecodeError>
     usize::try_from(len).map_err(|_| input.error(format!("length {len} does not fit in memory")))
 }
 
-fn read_list(input: &mut Input<'_>, len: usize) -> Result<Value, DecodeError> {
+fn read_list(input: &mut Input<'_>, len: usize) -> Result<List, DecodeError> {
     input.enter()?;
     let mut list = input.list_with_capacity(len, 1)?;
     for _ in 0..len {
-        list.push(read_value(input)?);
+        list.push(Value::Null);
+        if let Some(slot) = list.last_mut() {
+            read_value(input, slot)?;
+        }
     }
     input.leave();
-    Ok(Value::List(list))
+    Ok(list)
 }
 
-fn read_dict(input: &mut Input<'_>, len: usize) -> Result<Value, DecodeError> {
+fn read_dict(input: &mut Input<'_>, len: usize) -> Result<Dict, DecodeError> {
     input.enter()?;
     input.check_count(len, 2, "a dict")?;
     let mut entries = Vec::with_capacity(len);
     for _ in 0..len {
-        let key_position = input.position();
-        let key = dict_key(read_value(input)?, key_position)?;
-        entries.push((key, read_value(input)?));
+        let key = match input.peek() {
+            // Keys are nearly always short strings, which need no detour through a `Value`.
+            Some(marker @ 0xa0..=0xbf) => {
+                input.byte("a dict key")?;
+                input.string(usize::from(marker & 0x1f))?
+            }
+            _ => {
+                let key_position = input.position();
+                let mut key = Value::Null;
+                read_value(input, &mut key)?;
+                dict_key(key, key_position)?
+            }
+        };
+        entries.push((key, Value::Null));
+        if let Some((_, slot)) = entries.last_mut() {
+            read_value(input, slot)?;
+        }
     }
     input.leave();
-    Ok(Value::Dict(dict_from_entries(entries)))
+    Ok(Dict::from_entries(entries))
 }

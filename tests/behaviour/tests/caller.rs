@@ -187,9 +187,8 @@ async fn string_placeholders_must_be_uri_components() {
 #[tokio::test]
 async fn results_that_do_not_fit_the_schema_are_payload_errors() {
     let session = Arc::new(MemorySession::new());
-    let wrong: InvocationHandler = Arc::new(|_| {
-        Box::pin(async { Ok(Payload::new(vec![Value::String("many".to_owned())], Dict::new())) })
-    });
+    let wrong: InvocationHandler =
+        Arc::new(|_| Box::pin(async { Ok(Payload::new(vec![Value::String("many".into())], Dict::new())) }));
     let uri = format!("com.example.{NODE}.behaviour.count");
     let registered = session.register(&uri, RegisterOptions::default(), wrong).await;
     assert!(registered.is_ok());

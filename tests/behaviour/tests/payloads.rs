@@ -49,7 +49,7 @@ fn scalars() -> Vec<Value> {
 fn compound() -> Vec<Value> {
     vec![
         string("text"),
-        Value::Bytes(vec![0, 1, 255]),
+        Value::Bytes(vec![0, 1, 255].into()),
         list([int(1), int(2)]),
         list([string("a"), string("b")]),
         dict([("name", string("inner")), ("level", int(3))]),

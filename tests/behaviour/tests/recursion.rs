@@ -46,7 +46,7 @@ fn a_tree_of_unions_nests_boxing_only_the_recursive_member() {
         "Branch",
         dict([(
             "left",
-            dict([("Leaf", dict([("label", Value::String("a".to_owned()))]))]),
+            dict([("Leaf", dict([("label", Value::String("a".into()))]))]),
         )]),
     )]);
     check(tree, expected);

@@ -179,7 +179,7 @@ pub fn float(value: f64) -> Value {
 }
 
 pub fn string(value: &str) -> Value {
-    Value::String(value.to_owned())
+    Value::String(value.into())
 }
 
 pub fn list(values: impl IntoIterator<Item = Value>) -> Value {
