@@ -10,7 +10,7 @@ use compact_str::CompactString;
 
 use crate::value::{Dict, List, Value};
 use crate::wire::Message;
-use crate::wire::input::{Input, decode_message_list, decode_whole, dict_key};
+use crate::wire::input::{Input, decode_in_place, decode_short_message, dict_key};
 use crate::wire::message::MessageWriter;
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source, f16_to_f64};
 
@@ -162,11 +162,7 @@ impl MessageWriter for Writer<'_> {
 
 /// Decodes one value that must span all of `bytes`.
 pub(super) fn decode(source: Source<'_>, limits: &DecodeLimits) -> Result<Value, DecodeError> {
-    decode_whole(source, limits, |input| {
-        let mut value = Value::Null;
-        read_value(input, &mut value)?;
-        Ok(value)
-    })
+    decode_in_place(source, limits, read_value)
 }
 
 /// Decodes a message the fast way, if its array has a length under 24; `None` for the general
@@ -175,18 +171,7 @@ pub(super) fn decode_message(
     source: Source<'_>,
     limits: &DecodeLimits,
 ) -> Option<Result<Message, DecodeError>> {
-    let mut input = Input::new(source, limits);
-    let initial = input.peek().filter(|initial| (0x80..=0x97).contains(initial))?;
-    let mut left = usize::from(initial & 0x1f);
-    input.byte("a message").ok()?;
-    decode_message_list(input, Some(left), |input, slot| {
-        if left == 0 {
-            return Ok(false);
-        }
-        left -= 1;
-        read_value(input, slot)?;
-        Ok(true)
-    })
+    decode_short_message(source, limits, 0x80..=0x97, 0x1f, read_value)
 }
 
 /// The length of an item: a count, or "until a break byte".

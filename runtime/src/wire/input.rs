@@ -181,6 +181,46 @@ pub(super) fn decode_whole(
     Ok(value)
 }
 
+/// Decodes one value, read in place by `read_value`, that must span all of the input: the
+/// formats whose values are read into the slot they are to live in (MessagePack, CBOR).
+#[inline]
+pub(super) fn decode_in_place(
+    source: Source<'_>,
+    limits: &DecodeLimits,
+    read_value: impl FnOnce(&mut Input<'_>, &mut Value) -> Result<(), DecodeError>,
+) -> Result<Value, DecodeError> {
+    decode_whole(source, limits, |input| {
+        let mut value = Value::Null;
+        read_value(input, &mut value)?;
+        Ok(value)
+    })
+}
+
+/// Decodes a message the fast way if its list header is one byte in `headers` whose bits
+/// `count_bits` hold the element count (a MessagePack fixarray, a short CBOR array), each
+/// element read in place by `read_value`; `None` for the general way.
+#[inline]
+pub(super) fn decode_short_message(
+    source: Source<'_>,
+    limits: &DecodeLimits,
+    headers: std::ops::RangeInclusive<u8>,
+    count_bits: u8,
+    read_value: impl Fn(&mut Input<'_>, &mut Value) -> Result<(), DecodeError>,
+) -> Option<Result<Message, DecodeError>> {
+    let mut input = Input::new(source, limits);
+    let header = input.peek().filter(|header| headers.contains(header))?;
+    let mut left = usize::from(header & count_bits);
+    input.byte("a message").ok()?;
+    decode_message_list(input, Some(left), |input, slot| {
+        if left == 0 {
+            return Ok(false);
+        }
+        left -= 1;
+        read_value(input, slot)?;
+        Ok(true)
+    })
+}
+
 /// Decodes a message list whose header `input` has just read, straight into a [`Message`]:
 /// no list is allocated for its elements, which `read_element` reads into the slot it is given,
 /// until it returns `false` for the end of the list. `count` is the element count of the

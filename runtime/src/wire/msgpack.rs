@@ -6,7 +6,7 @@
 
 use crate::value::{Dict, List, Value};
 use crate::wire::Message;
-use crate::wire::input::{Input, decode_message_list, decode_whole, dict_key};
+use crate::wire::input::{Input, decode_in_place, decode_short_message, dict_key};
 use crate::wire::message::MessageWriter;
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source};
 
@@ -184,11 +184,7 @@ impl MessageWriter for Writer<'_> {
 
 /// Decodes one value that must span all of `bytes`.
 pub(super) fn decode(source: Source<'_>, limits: &DecodeLimits) -> Result<Value, DecodeError> {
-    decode_whole(source, limits, |input| {
-        let mut value = Value::Null;
-        read_value(input, &mut value)?;
-        Ok(value)
-    })
+    decode_in_place(source, limits, read_value)
 }
 
 /// Decodes a message the fast way, if its list is a fixarray; `None` for the general way.
@@ -196,18 +192,7 @@ pub(super) fn decode_message(
     source: Source<'_>,
     limits: &DecodeLimits,
 ) -> Option<Result<Message, DecodeError>> {
-    let mut input = Input::new(source, limits);
-    let marker = input.peek().filter(|marker| (0x90..=0x9f).contains(marker))?;
-    let mut left = usize::from(marker & 0x0f);
-    input.byte("a message").ok()?;
-    decode_message_list(input, Some(left), |input, slot| {
-        if left == 0 {
-            return Ok(false);
-        }
-        left -= 1;
-        read_value(input, slot)?;
-        Ok(true)
-    })
+    decode_short_message(source, limits, 0x90..=0x9f, 0x0f, read_value)
 }
 
 /// Reads a value into `slot`, where it is to live: returning it would move it through a
