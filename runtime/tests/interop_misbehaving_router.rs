@@ -5,6 +5,8 @@
 //! callee's panic, orphaning invocations, keeping abandoned subscriptions, growing the write
 //! queue with pings, or keeping a closed session's connection open by not reading.
 
+mod scripted;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -63,13 +65,7 @@ async fn accept_join(listener: TcpListener) -> Result<TcpStream, String> {
     if !matches!(Serializer::Json.decode(&hello), Ok(Message::Hello { .. })) {
         return Err(format!("expected HELLO, got {}", String::from_utf8_lossy(&hello)));
     }
-    let welcome = Message::Welcome {
-        session: 1,
-        details: Dict::from([("authrole".to_owned(), Value::String("anonymous".into()))]),
-    };
-    let welcome = Serializer::Json
-        .encode(&welcome)
-        .map_err(|error| error.to_string())?;
+    let welcome = scripted::welcome()?;
     stream
         .write_all(&frame(&welcome))
         .await
@@ -92,9 +88,7 @@ async fn receive(stream: &mut TcpStream) -> Result<Message, String> {
     let payload = read_frame(stream)
         .await
         .ok_or("the client closed the connection")?;
-    Serializer::Json
-        .decode(&payload)
-        .map_err(|error| format!("{error}: {}", String::from_utf8_lossy(&payload)))
+    scripted::decode(&payload)
 }
 
 async fn send(stream: &mut TcpStream, message: &Message) -> Result<(), String> {
@@ -120,11 +114,7 @@ async fn fake_router(listener: TcpListener, misbehaviour: Misbehaviour) -> Resul
     }
     let mut received = Vec::new();
     while let Some(payload) = read_frame(&mut stream).await {
-        received.push(
-            Serializer::Json
-                .decode(&payload)
-                .map_err(|error| error.to_string())?,
-        );
+        received.push(scripted::decode(&payload)?);
     }
     Ok(received)
 }
@@ -133,13 +123,7 @@ async fn fake_router(listener: TcpListener, misbehaviour: Misbehaviour) -> Resul
 /// starts with `expected`, and the client must send ABORT `wamp.error.protocol_violation`
 /// when `aborts`.
 async fn check(misbehaviour: Misbehaviour, expected: &str, aborts: bool) {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|error| panic!("bind: {error}"));
-    let port = listener
-        .local_addr()
-        .map(|address| address.port())
-        .unwrap_or_else(|error| panic!("{error}"));
+    let (listener, port) = scripted::loopback_listener().await;
     let router = tokio::spawn(fake_router(listener, misbehaviour));
     let client = ClientConfig::new(format!("rs://127.0.0.1:{port}"), "realm1")
         .max_message_size(CLIENT_MAX_MESSAGE_SIZE)
@@ -266,13 +250,7 @@ async fn dropped_connection() {
 
 #[tokio::test]
 async fn refused_connection() {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|error| panic!("bind: {error}"));
-    let port = listener
-        .local_addr()
-        .map(|address| address.port())
-        .unwrap_or_else(|error| panic!("{error}"));
+    let (listener, port) = scripted::loopback_listener().await;
     drop(listener);
     let joined = ClientConfig::new(format!("rs://127.0.0.1:{port}"), "realm1")
         .connect()
@@ -298,13 +276,7 @@ async fn unsupported_url() {
 
 #[tokio::test]
 async fn rawsocket_pings_are_answered() {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|error| panic!("bind: {error}"));
-    let port = listener
-        .local_addr()
-        .map(|address| address.port())
-        .unwrap_or_else(|error| panic!("{error}"));
+    let (listener, port) = scripted::loopback_listener().await;
     let router = tokio::spawn(async move {
         let (mut stream, request) = accept_call(listener).await?;
         stream
@@ -357,13 +329,7 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|error| panic!("bind: {error}"));
-    let port = listener
-        .local_addr()
-        .map(|address| address.port())
-        .unwrap_or_else(|error| panic!("{error}"));
+    let (listener, port) = scripted::loopback_listener().await;
     (format!("rs://127.0.0.1:{port}"), tokio::spawn(script(listener)))
 }
 

@@ -3,14 +3,16 @@
 //! handshake, and frames that break RFC 6455, which end the session with an error to the
 //! pending call.
 
+mod scripted;
+
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tungstenite::handshake::derive_accept_key;
 use wamp_idl_runtime::client::{Client, ClientConfig};
-use wamp_idl_runtime::wire::{Message, Serializer};
-use wamp_idl_runtime::{CallOptions, Dict, Payload, Session, Value};
+use wamp_idl_runtime::wire::Message;
+use wamp_idl_runtime::{CallOptions, Payload, Session, Value};
 
 const CLIENT_MAX_MESSAGE_SIZE: usize = 4096;
 const TEXT: u8 = 0x1;
@@ -73,9 +75,7 @@ async fn read_frame(stream: &mut TcpStream) -> Result<(u8, Vec<u8>), String> {
 /// The next WAMP message from the client, from a final text frame.
 async fn receive(stream: &mut TcpStream) -> Result<Message, String> {
     match read_frame(stream).await? {
-        (first, payload) if first == FINAL | TEXT => Serializer::Json
-            .decode(&payload)
-            .map_err(|error| format!("{error}: {}", String::from_utf8_lossy(&payload))),
+        (first, payload) if first == FINAL | TEXT => scripted::decode(&payload),
         (first, payload) => Err(format!(
             "expected a message, got frame {first:#04x} {payload:02x?}"
         )),
@@ -84,14 +84,6 @@ async fn receive(stream: &mut TcpStream) -> Result<Message, String> {
 
 async fn send_bytes(stream: &mut TcpStream, bytes: &[u8]) -> Result<(), String> {
     stream.write_all(bytes).await.map_err(|error| error.to_string())
-}
-
-fn welcome() -> Vec<u8> {
-    let welcome = Message::Welcome {
-        session: 1,
-        details: Dict::from([("authrole".to_owned(), Value::String("anonymous".into()))]),
-    };
-    Serializer::Json.encode(&welcome).unwrap_or_default()
 }
 
 /// Accepts one client and answers its upgrade request with `response`, where `{accept}`
@@ -131,21 +123,16 @@ async fn accept_call(listener: TcpListener) -> Result<(TcpStream, u64), String> 
         Message::Hello { .. } => {}
         other => return Err(format!("expected HELLO, got {other:?}")),
     }
-    send_bytes(&mut stream, &frame(FINAL | TEXT, &welcome())).await?;
+    send_bytes(&mut stream, &frame(FINAL | TEXT, &scripted::welcome()?)).await?;
     match receive(&mut stream).await? {
         Message::Call { request, .. } => Ok((stream, request)),
         other => Err(format!("expected CALL, got {other:?}")),
     }
 }
 
+/// A listener for one client, and the WebSocket URL it serves.
 async fn listen() -> (TcpListener, String) {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|error| panic!("bind: {error}"));
-    let port = listener
-        .local_addr()
-        .map(|address| address.port())
-        .unwrap_or_else(|error| panic!("{error}"));
+    let (listener, port) = scripted::loopback_listener().await;
     (listener, format!("ws://127.0.0.1:{port}/ws"))
 }
 
@@ -181,7 +168,7 @@ async fn fragments_pings_and_the_close_handshake() {
             other => return Err(format!("expected HELLO, got {other:?}")),
         }
         // WELCOME in two fragments, a ping between them.
-        let welcome = welcome();
+        let welcome = scripted::welcome()?;
         let (head, tail) = welcome.split_at(welcome.len() / 2);
         send_bytes(&mut stream, &frame(TEXT, head)).await?;
         send_bytes(&mut stream, &frame(FINAL | PING, b"are you there")).await?;
