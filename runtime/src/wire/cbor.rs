@@ -10,7 +10,7 @@ use compact_str::CompactString;
 
 use crate::value::{Dict, List, Value};
 use crate::wire::Message;
-use crate::wire::input::{Input, decode_in_place, decode_short_message, dict_key};
+use crate::wire::input::{Input, decode_in_place, decode_short_message, read_dict_entry};
 use crate::wire::message::MessageWriter;
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source, f16_to_f64};
 
@@ -311,24 +311,7 @@ fn read_map(input: &mut Input<'_>, info: u8, start: usize) -> Result<Dict, Decod
 }
 
 fn read_entry(input: &mut Input<'_>, entries: &mut Vec<(CompactString, Value)>) -> Result<(), DecodeError> {
-    let key = match input.peek() {
-        // Keys are nearly always short text strings, which need no detour through a `Value`.
-        Some(initial @ 0x60..=0x77) => {
-            input.byte("a dict key")?;
-            input.string(usize::from(initial & 0x1f))?
-        }
-        _ => {
-            let key_position = input.position();
-            let mut key = Value::Null;
-            read_value(input, &mut key)?;
-            dict_key(key, key_position)?
-        }
-    };
-    entries.push((key, Value::Null));
-    match entries.last_mut() {
-        Some((_, slot)) => read_value(input, slot),
-        None => Ok(()),
-    }
+    read_dict_entry(input, entries, 0x60..=0x77, 0x1f, read_value)
 }
 
 /// Consumes the break byte that ends an indefinite length item, if it is next.

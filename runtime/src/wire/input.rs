@@ -221,6 +221,37 @@ pub(super) fn decode_short_message(
     })
 }
 
+/// Reads one dict entry in place, for the formats that read values in place: its key, straight
+/// from the input when its header is one of `short_keys` (a short text string, whose bits
+/// `length_bits` are its length, as nearly every key is), else as any value that must be a
+/// string; then its value.
+#[inline]
+pub(super) fn read_dict_entry(
+    input: &mut Input<'_>,
+    entries: &mut Vec<(CompactString, Value)>,
+    short_keys: std::ops::RangeInclusive<u8>,
+    length_bits: u8,
+    read_value: impl Fn(&mut Input<'_>, &mut Value) -> Result<(), DecodeError>,
+) -> Result<(), DecodeError> {
+    let key = match input.peek() {
+        Some(header) if short_keys.contains(&header) => {
+            input.byte("a dict key")?;
+            input.string(usize::from(header & length_bits))?
+        }
+        _ => {
+            let key_position = input.position();
+            let mut key = Value::Null;
+            read_value(input, &mut key)?;
+            dict_key(key, key_position)?
+        }
+    };
+    entries.push((key, Value::Null));
+    match entries.last_mut() {
+        Some((_, slot)) => read_value(input, slot),
+        None => Ok(()),
+    }
+}
+
 /// Decodes a message list whose header `input` has just read, straight into a [`Message`]:
 /// no list is allocated for its elements, which `read_element` reads into the slot it is given,
 /// until it returns `false` for the end of the list. `count` is the element count of the

@@ -6,7 +6,7 @@
 
 use crate::value::{Dict, List, Value};
 use crate::wire::Message;
-use crate::wire::input::{Input, decode_in_place, decode_short_message, dict_key};
+use crate::wire::input::{Input, decode_in_place, decode_short_message, read_dict_entry};
 use crate::wire::message::MessageWriter;
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source};
 
@@ -295,23 +295,7 @@ fn read_dict(input: &mut Input<'_>, len: usize) -> Result<Dict, DecodeError> {
     input.check_count(len, 2, "a dict")?;
     let mut entries = Vec::with_capacity(len);
     for _ in 0..len {
-        let key = match input.peek() {
-            // Keys are nearly always short strings, which need no detour through a `Value`.
-            Some(marker @ 0xa0..=0xbf) => {
-                input.byte("a dict key")?;
-                input.string(usize::from(marker & 0x1f))?
-            }
-            _ => {
-                let key_position = input.position();
-                let mut key = Value::Null;
-                read_value(input, &mut key)?;
-                dict_key(key, key_position)?
-            }
-        };
-        entries.push((key, Value::Null));
-        if let Some((_, slot)) = entries.last_mut() {
-            read_value(input, slot)?;
-        }
+        read_dict_entry(input, &mut entries, 0xa0..=0xbf, 0x1f, read_value)?;
     }
     input.leave();
     Ok(Dict::from_entries(entries))
