@@ -25,8 +25,8 @@ enum Shape<'a> {
     Table,
 }
 
-/// What a method looks like in Rust.
-struct MethodSignature<'a> {
+/// What a method looks like in Rust, worked out once per interface for all its parts.
+pub struct MethodSignature<'a> {
     method: &'a Method,
     name: String,
     /// Every placeholder of the full URI: the prefix's first, then the method's own.
@@ -80,13 +80,11 @@ pub fn interface_module(interface: &Interface) -> TokenStream {
     }
 }
 
-/// The items of one part of the interface's module.
-pub fn interface_part(
-    context: &Context<'_>,
-    interface: &Interface,
-    here: &Here<'_>,
-    part: Part,
-) -> Result<TokenStream, Error> {
+/// The signatures of an interface's methods, checked for names that collide in Rust.
+pub fn signatures<'a>(
+    context: &Context<'a>,
+    interface: &'a Interface,
+) -> Result<Vec<MethodSignature<'a>>, Error> {
     let mut method_names = Scope::default();
     let mut signatures = Vec::new();
     for method in &interface.methods {
@@ -94,13 +92,24 @@ pub fn interface_part(
         method_names.claim(&signature.name, &format!("{}.{}", interface.name, method.name))?;
         signatures.push(signature);
     }
+    Ok(signatures)
+}
+
+/// The items of one part of the interface's module.
+pub fn interface_part(
+    context: &Context<'_>,
+    interface: &Interface,
+    signatures: &[MethodSignature<'_>],
+    here: &Here<'_>,
+    part: Part,
+) -> Result<TokenStream, Error> {
     match part {
-        Part::Constants => Ok(constants(interface, &signatures)),
+        Part::Constants => Ok(constants(interface, signatures)),
         Part::Caller if context.options.caller && !signatures.is_empty() => {
-            caller(context, interface, &signatures, here)
+            caller(context, interface, signatures, here)
         }
-        Part::Callee if context.options.callee => callee(context, interface, &signatures, here),
-        Part::Subscriber if context.options.callee => subscriber(context, interface, &signatures, here),
+        Part::Callee if context.options.callee => callee(context, interface, signatures, here),
+        Part::Subscriber if context.options.callee => subscriber(context, interface, signatures, here),
         Part::Caller | Part::Callee | Part::Subscriber => Ok(TokenStream::new()),
     }
 }
