@@ -23,5 +23,9 @@ pub use session::{
 };
 pub use uuid::Uuid;
 pub use value::{Bytes, CompactString, Dict, List, Value};
+pub use wamp_idl_derive::{FromPayload, FromValue, IntoPayload, IntoValue};
+
+/// The result of a session operation or of a generated `Caller` method.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(feature = "macros")]
 pub use wamp_idl_macros::include_wamp_idl;

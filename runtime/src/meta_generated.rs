@@ -9,29 +9,15 @@ pub mod wamp {
         ::core::cmp::PartialEq,
         ::core::cmp::Eq,
         ::core::default::Default,
+        crate::FromValue,
+        crate::IntoValue,
     )]
+    #[wamp(table = "wamp.KeyValue", crate = "crate")]
     pub struct KeyValue {
         /// The key.
         pub key: ::std::string::String,
         /// The value.
         pub value: ::core::option::Option<::std::string::String>,
-    }
-    impl crate::FromValue for KeyValue {
-        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::DictReader::new(value, "wamp.KeyValue")?;
-            ::core::result::Result::Ok(Self {
-                key: fields.required("key")?,
-                value: fields.optional("value")?,
-            })
-        }
-    }
-    impl crate::IntoValue for KeyValue {
-        fn into_value(self) -> crate::Value {
-            crate::payload::DictWriter::new()
-                .field("key", self.key)
-                .optional("value", self.value)
-                .finish()
-        }
     }
     /// A list of key-value pairs.
     #[derive(
@@ -40,23 +26,13 @@ pub mod wamp {
         ::core::cmp::PartialEq,
         ::core::cmp::Eq,
         ::core::default::Default,
+        crate::FromValue,
+        crate::IntoValue,
     )]
+    #[wamp(table = "wamp.KeyValues", crate = "crate")]
     pub struct KeyValues {
         /// The pairs.
         pub value: ::std::vec::Vec<KeyValue>,
-    }
-    impl crate::FromValue for KeyValues {
-        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::DictReader::new(value, "wamp.KeyValues")?;
-            ::core::result::Result::Ok(Self {
-                value: fields.required("value")?,
-            })
-        }
-    }
-    impl crate::IntoValue for KeyValues {
-        fn into_value(self) -> crate::Value {
-            crate::payload::DictWriter::new().field("value", self.value).finish()
-        }
     }
     /// A WAMP ID that may be null.
     ///
@@ -67,44 +43,15 @@ pub mod wamp {
         ::core::cmp::PartialEq,
         ::core::cmp::Eq,
         ::core::default::Default,
+        crate::FromValue,
+        crate::IntoValue,
+        crate::FromPayload,
+        crate::IntoPayload,
     )]
+    #[wamp(table = "wamp.OptionalWampId", crate = "crate")]
     pub struct OptionalWampId {
         /// The WAMP ID, or null.
         pub value: ::core::option::Option<u64>,
-    }
-    impl crate::FromValue for OptionalWampId {
-        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::DictReader::new(
-                value,
-                "wamp.OptionalWampId",
-            )?;
-            ::core::result::Result::Ok(Self {
-                value: fields.optional("value")?,
-            })
-        }
-    }
-    impl crate::IntoValue for OptionalWampId {
-        fn into_value(self) -> crate::Value {
-            crate::payload::DictWriter::new().optional("value", self.value).finish()
-        }
-    }
-    impl crate::FromPayload for OptionalWampId {
-        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::PayloadReader::new(
-                payload,
-                &["value"],
-                1,
-                &[],
-            )?;
-            ::core::result::Result::Ok(Self {
-                value: fields.optional_arg()?,
-            })
-        }
-    }
-    impl crate::IntoPayload for OptionalWampId {
-        fn into_payload(self) -> crate::Payload {
-            crate::payload::PayloadWriter::new().nullable_arg(self.value).finish()
-        }
     }
     /// A list of WAMP IDs that may be null.
     ///
@@ -115,44 +62,16 @@ pub mod wamp {
         ::core::cmp::PartialEq,
         ::core::cmp::Eq,
         ::core::default::Default,
+        crate::FromValue,
+        crate::IntoValue,
+        crate::FromPayload,
+        crate::IntoPayload,
     )]
+    #[wamp(table = "wamp.OptionalWampIds", crate = "crate")]
     pub struct OptionalWampIds {
         /// The WAMP IDs, or null.
+        #[wamp(optional_arg)]
         pub value: ::core::option::Option<::std::vec::Vec<u64>>,
-    }
-    impl crate::FromValue for OptionalWampIds {
-        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::DictReader::new(
-                value,
-                "wamp.OptionalWampIds",
-            )?;
-            ::core::result::Result::Ok(Self {
-                value: fields.optional("value")?,
-            })
-        }
-    }
-    impl crate::IntoValue for OptionalWampIds {
-        fn into_value(self) -> crate::Value {
-            crate::payload::DictWriter::new().optional("value", self.value).finish()
-        }
-    }
-    impl crate::FromPayload for OptionalWampIds {
-        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::PayloadReader::new(
-                payload,
-                &["value"],
-                0,
-                &[],
-            )?;
-            ::core::result::Result::Ok(Self {
-                value: fields.optional_arg()?,
-            })
-        }
-    }
-    impl crate::IntoPayload for OptionalWampIds {
-        fn into_payload(self) -> crate::Payload {
-            crate::payload::PayloadWriter::new().optional_arg(self.value).finish()
-        }
     }
     /// A single unsigned integer.
     ///
@@ -163,39 +82,16 @@ pub mod wamp {
         ::core::cmp::PartialEq,
         ::core::cmp::Eq,
         ::core::default::Default,
+        crate::FromValue,
+        crate::IntoValue,
+        crate::FromPayload,
+        crate::IntoPayload,
     )]
+    #[wamp(table = "wamp.Uint", crate = "crate")]
     pub struct Uint {
         /// The value.
+        #[wamp(default)]
         pub value: u64,
-    }
-    impl crate::FromValue for Uint {
-        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::DictReader::new(value, "wamp.Uint")?;
-            ::core::result::Result::Ok(Self {
-                value: fields.optional("value")?.unwrap_or(0),
-            })
-        }
-    }
-    impl crate::IntoValue for Uint {
-        fn into_value(self) -> crate::Value {
-            crate::payload::DictWriter::new().field("value", self.value).finish()
-        }
-    }
-    impl crate::FromPayload for Uint {
-        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::PayloadReader::new(
-                payload,
-                &["value"],
-                1,
-                &[],
-            )?;
-            ::core::result::Result::Ok(Self { value: fields.arg()? })
-        }
-    }
-    impl crate::IntoPayload for Uint {
-        fn into_payload(self) -> crate::Payload {
-            crate::payload::PayloadWriter::new().arg(self.value).finish()
-        }
     }
     /// No value at all: a payload without args and kwargs.
     ///
@@ -206,30 +102,13 @@ pub mod wamp {
         ::core::cmp::PartialEq,
         ::core::cmp::Eq,
         ::core::default::Default,
+        crate::FromValue,
+        crate::IntoValue,
+        crate::FromPayload,
+        crate::IntoPayload,
     )]
+    #[wamp(table = "wamp.Void", crate = "crate")]
     pub struct Void {}
-    impl crate::FromValue for Void {
-        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-            crate::payload::DictReader::new(value, "wamp.Void")?;
-            ::core::result::Result::Ok(Self {})
-        }
-    }
-    impl crate::IntoValue for Void {
-        fn into_value(self) -> crate::Value {
-            crate::payload::DictWriter::new().finish()
-        }
-    }
-    impl crate::FromPayload for Void {
-        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-            crate::payload::PayloadReader::new(payload, &[], 0, &[])?;
-            ::core::result::Result::Ok(Self {})
-        }
-    }
-    impl crate::IntoPayload for Void {
-        fn into_payload(self) -> crate::Payload {
-            crate::payload::PayloadWriter::new().finish()
-        }
-    }
     /// A single WAMP ID.
     ///
     /// Travels as a WAMP payload: args `value: ulong`.
@@ -239,39 +118,16 @@ pub mod wamp {
         ::core::cmp::PartialEq,
         ::core::cmp::Eq,
         ::core::default::Default,
+        crate::FromValue,
+        crate::IntoValue,
+        crate::FromPayload,
+        crate::IntoPayload,
     )]
+    #[wamp(table = "wamp.WampId", crate = "crate")]
     pub struct WampId {
         /// The WAMP ID.
+        #[wamp(default)]
         pub value: u64,
-    }
-    impl crate::FromValue for WampId {
-        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::DictReader::new(value, "wamp.WampId")?;
-            ::core::result::Result::Ok(Self {
-                value: fields.optional("value")?.unwrap_or(0),
-            })
-        }
-    }
-    impl crate::IntoValue for WampId {
-        fn into_value(self) -> crate::Value {
-            crate::payload::DictWriter::new().field("value", self.value).finish()
-        }
-    }
-    impl crate::FromPayload for WampId {
-        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::PayloadReader::new(
-                payload,
-                &["value"],
-                1,
-                &[],
-            )?;
-            ::core::result::Result::Ok(Self { value: fields.arg()? })
-        }
-    }
-    impl crate::IntoPayload for WampId {
-        fn into_payload(self) -> crate::Payload {
-            crate::payload::PayloadWriter::new().arg(self.value).finish()
-        }
     }
     /// A list of WAMP IDs.
     ///
@@ -282,39 +138,15 @@ pub mod wamp {
         ::core::cmp::PartialEq,
         ::core::cmp::Eq,
         ::core::default::Default,
+        crate::FromValue,
+        crate::IntoValue,
+        crate::FromPayload,
+        crate::IntoPayload,
     )]
+    #[wamp(table = "wamp.WampIds", crate = "crate")]
     pub struct WampIds {
         /// The WAMP IDs.
         pub value: ::std::vec::Vec<u64>,
-    }
-    impl crate::FromValue for WampIds {
-        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::DictReader::new(value, "wamp.WampIds")?;
-            ::core::result::Result::Ok(Self {
-                value: fields.required("value")?,
-            })
-        }
-    }
-    impl crate::IntoValue for WampIds {
-        fn into_value(self) -> crate::Value {
-            crate::payload::DictWriter::new().field("value", self.value).finish()
-        }
-    }
-    impl crate::FromPayload for WampIds {
-        fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::PayloadReader::new(
-                payload,
-                &["value"],
-                1,
-                &[],
-            )?;
-            ::core::result::Result::Ok(Self { value: fields.arg()? })
-        }
-    }
-    impl crate::IntoPayload for WampIds {
-        fn into_payload(self) -> crate::Payload {
-            crate::payload::PayloadWriter::new().arg(self.value).finish()
-        }
     }
     /// A single WAMP URI.
     #[derive(
@@ -323,23 +155,13 @@ pub mod wamp {
         ::core::cmp::PartialEq,
         ::core::cmp::Eq,
         ::core::default::Default,
+        crate::FromValue,
+        crate::IntoValue,
     )]
+    #[wamp(table = "wamp.WampUri", crate = "crate")]
     pub struct WampUri {
         /// The URI.
         pub value: ::std::string::String,
-    }
-    impl crate::FromValue for WampUri {
-        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::DictReader::new(value, "wamp.WampUri")?;
-            ::core::result::Result::Ok(Self {
-                value: fields.required("value")?,
-            })
-        }
-    }
-    impl crate::IntoValue for WampUri {
-        fn into_value(self) -> crate::Value {
-            crate::payload::DictWriter::new().field("value", self.value).finish()
-        }
     }
     /// A list of WAMP URIs.
     #[derive(
@@ -348,23 +170,13 @@ pub mod wamp {
         ::core::cmp::PartialEq,
         ::core::cmp::Eq,
         ::core::default::Default,
+        crate::FromValue,
+        crate::IntoValue,
     )]
+    #[wamp(table = "wamp.WampUris", crate = "crate")]
     pub struct WampUris {
         /// The URIs.
         pub value: ::std::vec::Vec<::std::string::String>,
-    }
-    impl crate::FromValue for WampUris {
-        fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-            let mut fields = crate::payload::DictReader::new(value, "wamp.WampUris")?;
-            ::core::result::Result::Ok(Self {
-                value: fields.required("value")?,
-            })
-        }
-    }
-    impl crate::IntoValue for WampUris {
-        fn into_value(self) -> crate::Value {
-            crate::payload::DictWriter::new().field("value", self.value).finish()
-        }
     }
     /// The namespace `wamp.meta`.
     pub mod meta {
@@ -376,7 +188,12 @@ pub mod wamp {
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.AddTestament", crate = "crate")]
         pub struct AddTestament {
             /// The topic to publish to.
             pub topic: ::std::string::String,
@@ -385,63 +202,11 @@ pub mod wamp {
             /// The keyword arguments of the event (a dict).
             pub kwargs: crate::Value,
             /// Options of the publication (a dict).
+            #[wamp(kwarg)]
             pub publish_options: ::core::option::Option<crate::Value>,
             /// When to publish: "destroyed" (the default) or "detached".
+            #[wamp(kwarg)]
             pub scope: ::core::option::Option<::std::string::String>,
-        }
-        impl crate::FromValue for AddTestament {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.AddTestament",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    topic: fields.required("topic")?,
-                    args: fields.required("args")?,
-                    kwargs: fields.required("kwargs")?,
-                    publish_options: fields.optional("publish_options")?,
-                    scope: fields.optional("scope")?,
-                })
-            }
-        }
-        impl crate::IntoValue for AddTestament {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("topic", self.topic)
-                    .field("args", self.args)
-                    .field("kwargs", self.kwargs)
-                    .optional("publish_options", self.publish_options)
-                    .optional("scope", self.scope)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for AddTestament {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["topic", "args", "kwargs"],
-                    3,
-                    &["publish_options", "scope"],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    topic: fields.arg()?,
-                    args: fields.arg()?,
-                    kwargs: fields.arg()?,
-                    publish_options: fields.kwarg("publish_options")?,
-                    scope: fields.kwarg("scope")?,
-                })
-            }
-        }
-        impl crate::IntoPayload for AddTestament {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .arg(self.topic)
-                    .arg(self.args)
-                    .arg(self.kwargs)
-                    .optional_kwarg("publish_options", self.publish_options)
-                    .optional_kwarg("scope", self.scope)
-                    .finish()
-            }
         }
         /// An event from the history of a subscription.
         #[derive(
@@ -449,11 +214,15 @@ pub mod wamp {
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
         )]
+        #[wamp(table = "wamp.meta.EventRecord", crate = "crate")]
         pub struct EventRecord {
             /// When the event was published (ISO 8601).
             pub timestamp: ::core::option::Option<::std::string::String>,
             /// The publication ID.
+            #[wamp(default)]
             pub publication: u64,
             /// The publisher's session ID, if disclosed.
             pub publisher: ::core::option::Option<u64>,
@@ -464,34 +233,6 @@ pub mod wamp {
             /// The keyword arguments of the event.
             pub kwargs: ::core::option::Option<crate::Value>,
         }
-        impl crate::FromValue for EventRecord {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.EventRecord",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    timestamp: fields.optional("timestamp")?,
-                    publication: fields.optional("publication")?.unwrap_or(0),
-                    publisher: fields.optional("publisher")?,
-                    topic: fields.optional("topic")?,
-                    args: fields.optional("args")?,
-                    kwargs: fields.optional("kwargs")?,
-                })
-            }
-        }
-        impl crate::IntoValue for EventRecord {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .optional("timestamp", self.timestamp)
-                    .field("publication", self.publication)
-                    .optional("publisher", self.publisher)
-                    .optional("topic", self.topic)
-                    .optional("args", self.args)
-                    .optional("kwargs", self.kwargs)
-                    .finish()
-            }
-        }
         /// Events from a subscription's history.
         ///
         /// Travels as a WAMP payload: args `events: [wamp.meta.EventRecord]`.
@@ -500,42 +241,15 @@ pub mod wamp {
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.EventRecords", crate = "crate")]
         pub struct EventRecords {
             /// The events, oldest first.
             pub events: ::std::vec::Vec<EventRecord>,
-        }
-        impl crate::FromValue for EventRecords {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.EventRecords",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    events: fields.required("events")?,
-                })
-            }
-        }
-        impl crate::IntoValue for EventRecords {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new().field("events", self.events).finish()
-            }
-        }
-        impl crate::FromPayload for EventRecords {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["events"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self { events: fields.arg()? })
-            }
-        }
-        impl crate::IntoPayload for EventRecords {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().arg(self.events).finish()
-            }
         }
         /// Which testaments to flush.
         ///
@@ -546,44 +260,16 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.FlushTestaments", crate = "crate")]
         pub struct FlushTestaments {
             /// "destroyed" (the default) or "detached".
+            #[wamp(optional_arg)]
             pub scope: ::core::option::Option<::std::string::String>,
-        }
-        impl crate::FromValue for FlushTestaments {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.FlushTestaments",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    scope: fields.optional("scope")?,
-                })
-            }
-        }
-        impl crate::IntoValue for FlushTestaments {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new().optional("scope", self.scope).finish()
-            }
-        }
-        impl crate::FromPayload for FlushTestaments {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["scope"],
-                    0,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    scope: fields.optional_arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for FlushTestaments {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().optional_arg(self.scope).finish()
-            }
         }
         /// Which events to return from a subscription's history.
         ///
@@ -594,54 +280,19 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.GetEvents", crate = "crate")]
         pub struct GetEvents {
             /// The subscription ID.
+            #[wamp(default)]
             pub subscription: u64,
             /// At most this many events, the newest; 10 when omitted.
+            #[wamp(optional_arg)]
             pub limit: ::core::option::Option<u32>,
-        }
-        impl crate::FromValue for GetEvents {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.GetEvents",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    subscription: fields.optional("subscription")?.unwrap_or(0),
-                    limit: fields.optional("limit")?,
-                })
-            }
-        }
-        impl crate::IntoValue for GetEvents {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("subscription", self.subscription)
-                    .optional("limit", self.limit)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for GetEvents {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["subscription", "limit"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    subscription: fields.arg()?,
-                    limit: fields.optional_arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for GetEvents {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .arg(self.subscription)
-                    .optional_arg(self.limit)
-                    .finish()
-            }
         }
         /// Which sessions to kill by authid, and why.
         ///
@@ -652,60 +303,21 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.KillByAuthid", crate = "crate")]
         pub struct KillByAuthid {
             /// The authid of the sessions to kill.
             pub authid: ::std::string::String,
             /// A reason URI sent to the killed sessions.
+            #[wamp(kwarg)]
             pub reason: ::core::option::Option<::std::string::String>,
             /// A message sent to the killed sessions.
+            #[wamp(kwarg)]
             pub message: ::core::option::Option<::std::string::String>,
-        }
-        impl crate::FromValue for KillByAuthid {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.KillByAuthid",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    authid: fields.required("authid")?,
-                    reason: fields.optional("reason")?,
-                    message: fields.optional("message")?,
-                })
-            }
-        }
-        impl crate::IntoValue for KillByAuthid {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("authid", self.authid)
-                    .optional("reason", self.reason)
-                    .optional("message", self.message)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for KillByAuthid {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["authid"],
-                    1,
-                    &["reason", "message"],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    authid: fields.arg()?,
-                    reason: fields.kwarg("reason")?,
-                    message: fields.kwarg("message")?,
-                })
-            }
-        }
-        impl crate::IntoPayload for KillByAuthid {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .arg(self.authid)
-                    .optional_kwarg("reason", self.reason)
-                    .optional_kwarg("message", self.message)
-                    .finish()
-            }
         }
         /// Which sessions to kill by authrole, and why.
         ///
@@ -716,60 +328,21 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.KillByAuthrole", crate = "crate")]
         pub struct KillByAuthrole {
             /// The authrole of the sessions to kill.
             pub authrole: ::std::string::String,
             /// A reason URI sent to the killed sessions.
+            #[wamp(kwarg)]
             pub reason: ::core::option::Option<::std::string::String>,
             /// A message sent to the killed sessions.
+            #[wamp(kwarg)]
             pub message: ::core::option::Option<::std::string::String>,
-        }
-        impl crate::FromValue for KillByAuthrole {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.KillByAuthrole",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    authrole: fields.required("authrole")?,
-                    reason: fields.optional("reason")?,
-                    message: fields.optional("message")?,
-                })
-            }
-        }
-        impl crate::IntoValue for KillByAuthrole {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("authrole", self.authrole)
-                    .optional("reason", self.reason)
-                    .optional("message", self.message)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for KillByAuthrole {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["authrole"],
-                    1,
-                    &["reason", "message"],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    authrole: fields.arg()?,
-                    reason: fields.kwarg("reason")?,
-                    message: fields.kwarg("message")?,
-                })
-            }
-        }
-        impl crate::IntoPayload for KillByAuthrole {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .arg(self.authrole)
-                    .optional_kwarg("reason", self.reason)
-                    .optional_kwarg("message", self.message)
-                    .finish()
-            }
         }
         /// Which session to kill, and why.
         ///
@@ -780,60 +353,22 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.KillSession", crate = "crate")]
         pub struct KillSession {
             /// The session ID.
+            #[wamp(default)]
             pub session: u64,
             /// A reason URI sent to the killed session.
+            #[wamp(kwarg)]
             pub reason: ::core::option::Option<::std::string::String>,
             /// A message sent to the killed session.
+            #[wamp(kwarg)]
             pub message: ::core::option::Option<::std::string::String>,
-        }
-        impl crate::FromValue for KillSession {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.KillSession",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional("session")?.unwrap_or(0),
-                    reason: fields.optional("reason")?,
-                    message: fields.optional("message")?,
-                })
-            }
-        }
-        impl crate::IntoValue for KillSession {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("session", self.session)
-                    .optional("reason", self.reason)
-                    .optional("message", self.message)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for KillSession {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["session"],
-                    1,
-                    &["reason", "message"],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.arg()?,
-                    reason: fields.kwarg("reason")?,
-                    message: fields.kwarg("message")?,
-                })
-            }
-        }
-        impl crate::IntoPayload for KillSession {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .arg(self.session)
-                    .optional_kwarg("reason", self.reason)
-                    .optional_kwarg("message", self.message)
-                    .finish()
-            }
         }
         /// A URI to look up under a match policy.
         ///
@@ -844,54 +379,18 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.Lookup", crate = "crate")]
         pub struct Lookup {
             /// The URI or pattern.
             pub uri: ::std::string::String,
             /// The match policy; exact when omitted.
+            #[wamp(optional_arg)]
             pub options: ::core::option::Option<LookupOptions>,
-        }
-        impl crate::FromValue for Lookup {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.Lookup",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    uri: fields.required("uri")?,
-                    options: fields.optional("options")?,
-                })
-            }
-        }
-        impl crate::IntoValue for Lookup {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("uri", self.uri)
-                    .optional("options", self.options)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for Lookup {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["uri", "options"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    uri: fields.arg()?,
-                    options: fields.optional_arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for Lookup {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .arg(self.uri)
-                    .optional_arg(self.options)
-                    .finish()
-            }
         }
         /// Options of a lookup.
         #[derive(
@@ -900,28 +399,13 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
         )]
+        #[wamp(table = "wamp.meta.LookupOptions", crate = "crate")]
         pub struct LookupOptions {
             /// The match policy to look up: "exact" (the default), "prefix" or "wildcard".
             pub r#match: ::core::option::Option<::std::string::String>,
-        }
-        impl crate::FromValue for LookupOptions {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.LookupOptions",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    r#match: fields.optional("match")?,
-                })
-            }
-        }
-        impl crate::IntoValue for LookupOptions {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .optional("match", self.r#match)
-                    .finish()
-            }
         }
         /// Registration or subscription IDs, grouped by match policy.
         #[derive(
@@ -930,7 +414,10 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
         )]
+        #[wamp(table = "wamp.meta.MatchPolicyLists", crate = "crate")]
         pub struct MatchPolicyLists {
             /// IDs of exact-match registrations or subscriptions.
             pub exact: ::core::option::Option<::std::vec::Vec<u64>>,
@@ -938,28 +425,6 @@ pub mod wamp {
             pub prefix: ::core::option::Option<::std::vec::Vec<u64>>,
             /// IDs of wildcard-match registrations or subscriptions.
             pub wildcard: ::core::option::Option<::std::vec::Vec<u64>>,
-        }
-        impl crate::FromValue for MatchPolicyLists {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.MatchPolicyLists",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    exact: fields.optional("exact")?,
-                    prefix: fields.optional("prefix")?,
-                    wildcard: fields.optional("wildcard")?,
-                })
-            }
-        }
-        impl crate::IntoValue for MatchPolicyLists {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .optional("exact", self.exact)
-                    .optional("prefix", self.prefix)
-                    .optional("wildcard", self.wildcard)
-                    .finish()
-            }
         }
         /// Registration or subscription IDs grouped by match policy.
         ///
@@ -970,42 +435,15 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.MatchPolicyListsResult", crate = "crate")]
         pub struct MatchPolicyListsResult {
             /// The IDs.
             pub lists: MatchPolicyLists,
-        }
-        impl crate::FromValue for MatchPolicyListsResult {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.MatchPolicyListsResult",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    lists: fields.required("lists")?,
-                })
-            }
-        }
-        impl crate::IntoValue for MatchPolicyListsResult {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new().field("lists", self.lists).finish()
-            }
-        }
-        impl crate::FromPayload for MatchPolicyListsResult {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["lists"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self { lists: fields.arg()? })
-            }
-        }
-        impl crate::IntoPayload for MatchPolicyListsResult {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().arg(self.lists).finish()
-            }
         }
         /// A concrete URI to match against registrations or subscriptions.
         ///
@@ -1016,42 +454,15 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.MatchUri", crate = "crate")]
         pub struct MatchUri {
             /// The URI.
             pub uri: ::std::string::String,
-        }
-        impl crate::FromValue for MatchUri {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.MatchUri",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    uri: fields.required("uri")?,
-                })
-            }
-        }
-        impl crate::IntoValue for MatchUri {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new().field("uri", self.uri).finish()
-            }
-        }
-        impl crate::FromPayload for MatchUri {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["uri"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self { uri: fields.arg()? })
-            }
-        }
-        impl crate::IntoPayload for MatchUri {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().arg(self.uri).finish()
-            }
         }
         /// A session ID, or none to mean every session.
         ///
@@ -1062,46 +473,16 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.OptionalSessionId", crate = "crate")]
         pub struct OptionalSessionId {
             /// The session ID; every session when omitted (a Crossbar extension).
+            #[wamp(optional_arg)]
             pub session: ::core::option::Option<u64>,
-        }
-        impl crate::FromValue for OptionalSessionId {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.OptionalSessionId",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional("session")?,
-                })
-            }
-        }
-        impl crate::IntoValue for OptionalSessionId {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .optional("session", self.session)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for OptionalSessionId {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["session"],
-                    0,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional_arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for OptionalSessionId {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().optional_arg(self.session).finish()
-            }
         }
         /// A callee was added to or removed from a registration, or a registration was deleted.
         ///
@@ -1112,54 +493,18 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.RegistrationChanged", crate = "crate")]
         pub struct RegistrationChanged {
             /// The callee's session; null when the router cleans up after a session that left.
             pub session: ::core::option::Option<u64>,
             /// The registration ID.
+            #[wamp(default)]
             pub registration: u64,
-        }
-        impl crate::FromValue for RegistrationChanged {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.RegistrationChanged",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional("session")?,
-                    registration: fields.optional("registration")?.unwrap_or(0),
-                })
-            }
-        }
-        impl crate::IntoValue for RegistrationChanged {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .optional("session", self.session)
-                    .field("registration", self.registration)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for RegistrationChanged {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["session", "registration"],
-                    2,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional_arg()?,
-                    registration: fields.arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for RegistrationChanged {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .nullable_arg(self.session)
-                    .arg(self.registration)
-                    .finish()
-            }
         }
         /// A registration was created.
         ///
@@ -1170,54 +515,17 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.RegistrationCreated", crate = "crate")]
         pub struct RegistrationCreated {
             /// The session that registered; null when the router cleans up after a session.
             pub session: ::core::option::Option<u64>,
             /// The new registration.
             pub registration: RegistrationDetails,
-        }
-        impl crate::FromValue for RegistrationCreated {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.RegistrationCreated",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional("session")?,
-                    registration: fields.required("registration")?,
-                })
-            }
-        }
-        impl crate::IntoValue for RegistrationCreated {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .optional("session", self.session)
-                    .field("registration", self.registration)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for RegistrationCreated {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["session", "registration"],
-                    2,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional_arg()?,
-                    registration: fields.arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for RegistrationCreated {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .nullable_arg(self.session)
-                    .arg(self.registration)
-                    .finish()
-            }
         }
         /// A registration as the router describes it.
         #[derive(
@@ -1226,9 +534,13 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
         )]
+        #[wamp(table = "wamp.meta.RegistrationDetails", crate = "crate")]
         pub struct RegistrationDetails {
             /// The registration ID.
+            #[wamp(default)]
             pub id: u64,
             /// When the registration was created (ISO 8601).
             pub created: ::core::option::Option<::std::string::String>,
@@ -1239,32 +551,6 @@ pub mod wamp {
             /// Which callee is invoked: "single", "roundrobin", "random", "first" or "last".
             pub invoke: ::core::option::Option<::std::string::String>,
         }
-        impl crate::FromValue for RegistrationDetails {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.RegistrationDetails",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    id: fields.optional("id")?.unwrap_or(0),
-                    created: fields.optional("created")?,
-                    uri: fields.optional("uri")?,
-                    r#match: fields.optional("match")?,
-                    invoke: fields.optional("invoke")?,
-                })
-            }
-        }
-        impl crate::IntoValue for RegistrationDetails {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("id", self.id)
-                    .optional("created", self.created)
-                    .optional("uri", self.uri)
-                    .optional("match", self.r#match)
-                    .optional("invoke", self.invoke)
-                    .finish()
-            }
-        }
         /// The details of a registration.
         ///
         /// Travels as a WAMP payload: args `details: wamp.meta.RegistrationDetails`.
@@ -1274,42 +560,15 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.RegistrationDetailsResult", crate = "crate")]
         pub struct RegistrationDetailsResult {
             /// The details.
             pub details: RegistrationDetails,
-        }
-        impl crate::FromValue for RegistrationDetailsResult {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.RegistrationDetailsResult",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    details: fields.required("details")?,
-                })
-            }
-        }
-        impl crate::IntoValue for RegistrationDetailsResult {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new().field("details", self.details).finish()
-            }
-        }
-        impl crate::FromPayload for RegistrationDetailsResult {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["details"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self { details: fields.arg()? })
-            }
-        }
-        impl crate::IntoPayload for RegistrationDetailsResult {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().arg(self.details).finish()
-            }
         }
         /// A registration ID.
         ///
@@ -1320,46 +579,16 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.RegistrationId", crate = "crate")]
         pub struct RegistrationId {
             /// The registration ID.
+            #[wamp(default)]
             pub registration: u64,
-        }
-        impl crate::FromValue for RegistrationId {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.RegistrationId",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    registration: fields.optional("registration")?.unwrap_or(0),
-                })
-            }
-        }
-        impl crate::IntoValue for RegistrationId {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("registration", self.registration)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for RegistrationId {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["registration"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    registration: fields.arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for RegistrationId {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().arg(self.registration).finish()
-            }
         }
         /// Which callee to remove from a registration.
         ///
@@ -1370,60 +599,22 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.RemoveCallee", crate = "crate")]
         pub struct RemoveCallee {
             /// The registration ID.
+            #[wamp(default)]
             pub registration: u64,
             /// The session ID of the callee.
+            #[wamp(default)]
             pub callee: u64,
             /// A reason URI.
+            #[wamp(optional_arg)]
             pub reason: ::core::option::Option<::std::string::String>,
-        }
-        impl crate::FromValue for RemoveCallee {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.RemoveCallee",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    registration: fields.optional("registration")?.unwrap_or(0),
-                    callee: fields.optional("callee")?.unwrap_or(0),
-                    reason: fields.optional("reason")?,
-                })
-            }
-        }
-        impl crate::IntoValue for RemoveCallee {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("registration", self.registration)
-                    .field("callee", self.callee)
-                    .optional("reason", self.reason)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for RemoveCallee {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["registration", "callee", "reason"],
-                    2,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    registration: fields.arg()?,
-                    callee: fields.arg()?,
-                    reason: fields.optional_arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for RemoveCallee {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .arg(self.registration)
-                    .arg(self.callee)
-                    .optional_arg(self.reason)
-                    .finish()
-            }
         }
         /// Which subscriber to remove from a subscription.
         ///
@@ -1434,60 +625,22 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.RemoveSubscriber", crate = "crate")]
         pub struct RemoveSubscriber {
             /// The subscription ID.
+            #[wamp(default)]
             pub subscription: u64,
             /// The session ID of the subscriber.
+            #[wamp(default)]
             pub subscriber: u64,
             /// A reason URI.
+            #[wamp(optional_arg)]
             pub reason: ::core::option::Option<::std::string::String>,
-        }
-        impl crate::FromValue for RemoveSubscriber {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.RemoveSubscriber",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    subscription: fields.optional("subscription")?.unwrap_or(0),
-                    subscriber: fields.optional("subscriber")?.unwrap_or(0),
-                    reason: fields.optional("reason")?,
-                })
-            }
-        }
-        impl crate::IntoValue for RemoveSubscriber {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("subscription", self.subscription)
-                    .field("subscriber", self.subscriber)
-                    .optional("reason", self.reason)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for RemoveSubscriber {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["subscription", "subscriber", "reason"],
-                    2,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    subscription: fields.arg()?,
-                    subscriber: fields.arg()?,
-                    reason: fields.optional_arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for RemoveSubscriber {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .arg(self.subscription)
-                    .arg(self.subscriber)
-                    .optional_arg(self.reason)
-                    .finish()
-            }
         }
         /// Traffic statistics of a session's serializer.
         #[derive(
@@ -1496,60 +649,37 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
         )]
+        #[wamp(table = "wamp.meta.SerializerStats", crate = "crate")]
         pub struct SerializerStats {
             /// How many times the statistics were taken.
+            #[wamp(default)]
             pub cycle: u64,
             /// The serializer, such as "json".
             pub serializer: ::core::option::Option<::std::string::String>,
             /// When counting started (ns since the Unix epoch).
+            #[wamp(default)]
             pub timestamp: u64,
             /// How long the counting ran, in ns.
+            #[wamp(default)]
             pub duration: u64,
             /// Bytes serialized and unserialized.
+            #[wamp(default)]
             pub bytes: u64,
             /// Messages serialized and unserialized.
+            #[wamp(default)]
             pub messages: u64,
             /// Messages, counted in units of the rated message size.
+            #[wamp(default)]
             pub rated_messages: u64,
             /// Whether these are the first statistics of the session.
+            #[wamp(default)]
             pub first: bool,
             /// Whether these are the last statistics of the session.
+            #[wamp(default)]
             pub last: bool,
-        }
-        impl crate::FromValue for SerializerStats {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SerializerStats",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    cycle: fields.optional("cycle")?.unwrap_or(0),
-                    serializer: fields.optional("serializer")?,
-                    timestamp: fields.optional("timestamp")?.unwrap_or(0),
-                    duration: fields.optional("duration")?.unwrap_or(0),
-                    bytes: fields.optional("bytes")?.unwrap_or(0),
-                    messages: fields.optional("messages")?.unwrap_or(0),
-                    rated_messages: fields.optional("rated_messages")?.unwrap_or(0),
-                    first: fields.optional("first")?.unwrap_or(false),
-                    last: fields.optional("last")?.unwrap_or(false),
-                })
-            }
-        }
-        impl crate::IntoValue for SerializerStats {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("cycle", self.cycle)
-                    .optional("serializer", self.serializer)
-                    .field("timestamp", self.timestamp)
-                    .field("duration", self.duration)
-                    .field("bytes", self.bytes)
-                    .field("messages", self.messages)
-                    .field("rated_messages", self.rated_messages)
-                    .field("first", self.first)
-                    .field("last", self.last)
-                    .finish()
-            }
         }
         /// What a router knows about a joined session.
         #[derive(
@@ -1557,9 +687,13 @@ pub mod wamp {
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
         )]
+        #[wamp(table = "wamp.meta.SessionDetails", crate = "crate")]
         pub struct SessionDetails {
             /// The session ID.
+            #[wamp(default)]
             pub session: u64,
             /// The realm the session joined.
             pub realm: ::core::option::Option<::std::string::String>,
@@ -1580,51 +714,13 @@ pub mod wamp {
             /// Details of the transport (type, peer address, HTTP headers...), in a form the router chooses.
             pub transport: ::core::option::Option<crate::Value>,
             /// Whether the session was resumed.
+            #[wamp(default)]
             pub resumed: bool,
             /// Whether the session can be resumed.
+            #[wamp(default)]
             pub resumable: bool,
             /// The token to resume the session with, if it is resumable.
             pub resume_token: ::core::option::Option<::std::string::String>,
-        }
-        impl crate::FromValue for SessionDetails {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SessionDetails",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional("session")?.unwrap_or(0),
-                    realm: fields.optional("realm")?,
-                    authid: fields.optional("authid")?,
-                    authrole: fields.optional("authrole")?,
-                    authmethod: fields.optional("authmethod")?,
-                    authprovider: fields.optional("authprovider")?,
-                    authextra: fields.optional("authextra")?,
-                    serializer: fields.optional("serializer")?,
-                    transport: fields.optional("transport")?,
-                    resumed: fields.optional("resumed")?.unwrap_or(false),
-                    resumable: fields.optional("resumable")?.unwrap_or(false),
-                    resume_token: fields.optional("resume_token")?,
-                })
-            }
-        }
-        impl crate::IntoValue for SessionDetails {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("session", self.session)
-                    .optional("realm", self.realm)
-                    .optional("authid", self.authid)
-                    .optional("authrole", self.authrole)
-                    .optional("authmethod", self.authmethod)
-                    .optional("authprovider", self.authprovider)
-                    .optional("authextra", self.authextra)
-                    .optional("serializer", self.serializer)
-                    .optional("transport", self.transport)
-                    .field("resumed", self.resumed)
-                    .field("resumable", self.resumable)
-                    .optional("resume_token", self.resume_token)
-                    .finish()
-            }
         }
         /// The details of a session.
         ///
@@ -1634,42 +730,15 @@ pub mod wamp {
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.SessionDetailsResult", crate = "crate")]
         pub struct SessionDetailsResult {
             /// The details.
             pub details: SessionDetails,
-        }
-        impl crate::FromValue for SessionDetailsResult {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SessionDetailsResult",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    details: fields.required("details")?,
-                })
-            }
-        }
-        impl crate::IntoValue for SessionDetailsResult {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new().field("details", self.details).finish()
-            }
-        }
-        impl crate::FromPayload for SessionDetailsResult {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["details"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self { details: fields.arg()? })
-            }
-        }
-        impl crate::IntoPayload for SessionDetailsResult {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().arg(self.details).finish()
-            }
         }
         /// A filter on the authroles of sessions.
         ///
@@ -1680,50 +749,18 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.SessionFilter", crate = "crate")]
         pub struct SessionFilter {
             /// Only sessions with one of these authroles; all sessions when omitted.
+            #[wamp(optional_arg)]
             pub filter_authroles: ::core::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             >,
-        }
-        impl crate::FromValue for SessionFilter {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SessionFilter",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    filter_authroles: fields.optional("filter_authroles")?,
-                })
-            }
-        }
-        impl crate::IntoValue for SessionFilter {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .optional("filter_authroles", self.filter_authroles)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for SessionFilter {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["filter_authroles"],
-                    0,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    filter_authroles: fields.optional_arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for SessionFilter {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .optional_arg(self.filter_authroles)
-                    .finish()
-            }
         }
         /// A session ID.
         ///
@@ -1734,42 +771,16 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.SessionId", crate = "crate")]
         pub struct SessionId {
             /// The session ID.
+            #[wamp(default)]
             pub session: u64,
-        }
-        impl crate::FromValue for SessionId {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SessionId",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional("session")?.unwrap_or(0),
-                })
-            }
-        }
-        impl crate::IntoValue for SessionId {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new().field("session", self.session).finish()
-            }
-        }
-        impl crate::FromPayload for SessionId {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["session"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self { session: fields.arg()? })
-            }
-        }
-        impl crate::IntoPayload for SessionId {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().arg(self.session).finish()
-            }
         }
         /// A short identification of a session, as `on_stats` events carry it.
         #[derive(
@@ -1778,7 +789,10 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
         )]
+        #[wamp(table = "wamp.meta.SessionInfo", crate = "crate")]
         pub struct SessionInfo {
             /// The session ID; Crossbar sends null once the session has left.
             pub session: ::core::option::Option<u64>,
@@ -1789,30 +803,6 @@ pub mod wamp {
             /// The authentication role.
             pub authrole: ::core::option::Option<::std::string::String>,
         }
-        impl crate::FromValue for SessionInfo {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SessionInfo",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional("session")?,
-                    realm: fields.optional("realm")?,
-                    authid: fields.optional("authid")?,
-                    authrole: fields.optional("authrole")?,
-                })
-            }
-        }
-        impl crate::IntoValue for SessionInfo {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .optional("session", self.session)
-                    .optional("realm", self.realm)
-                    .optional("authid", self.authid)
-                    .optional("authrole", self.authrole)
-                    .finish()
-            }
-        }
         /// A session joined the realm.
         ///
         /// Travels as a WAMP payload: args `details: wamp.meta.SessionDetails`.
@@ -1821,42 +811,15 @@ pub mod wamp {
             ::core::clone::Clone,
             ::core::cmp::PartialEq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.SessionJoined", crate = "crate")]
         pub struct SessionJoined {
             /// The session's details.
             pub details: SessionDetails,
-        }
-        impl crate::FromValue for SessionJoined {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SessionJoined",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    details: fields.required("details")?,
-                })
-            }
-        }
-        impl crate::IntoValue for SessionJoined {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new().field("details", self.details).finish()
-            }
-        }
-        impl crate::FromPayload for SessionJoined {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["details"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self { details: fields.arg()? })
-            }
-        }
-        impl crate::IntoPayload for SessionJoined {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().arg(self.details).finish()
-            }
         }
         /// A session left the realm.
         ///
@@ -1867,60 +830,22 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.SessionLeft", crate = "crate")]
         pub struct SessionLeft {
             /// The session ID.
+            #[wamp(default)]
             pub session: u64,
             /// The session's authid (the spec sends it; Crossbar does not).
+            #[wamp(optional_arg)]
             pub authid: ::core::option::Option<::std::string::String>,
             /// The session's authrole (the spec sends it; Crossbar does not).
+            #[wamp(optional_arg)]
             pub authrole: ::core::option::Option<::std::string::String>,
-        }
-        impl crate::FromValue for SessionLeft {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SessionLeft",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional("session")?.unwrap_or(0),
-                    authid: fields.optional("authid")?,
-                    authrole: fields.optional("authrole")?,
-                })
-            }
-        }
-        impl crate::IntoValue for SessionLeft {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("session", self.session)
-                    .optional("authid", self.authid)
-                    .optional("authrole", self.authrole)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for SessionLeft {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["session", "authid", "authrole"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.arg()?,
-                    authid: fields.optional_arg()?,
-                    authrole: fields.optional_arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for SessionLeft {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .arg(self.session)
-                    .optional_arg(self.authid)
-                    .optional_arg(self.authrole)
-                    .finish()
-            }
         }
         /// Traffic statistics of a session.
         ///
@@ -1931,54 +856,17 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.SessionStats", crate = "crate")]
         pub struct SessionStats {
             /// The session.
             pub session: SessionInfo,
             /// The statistics.
             pub stats: SerializerStats,
-        }
-        impl crate::FromValue for SessionStats {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SessionStats",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.required("session")?,
-                    stats: fields.required("stats")?,
-                })
-            }
-        }
-        impl crate::IntoValue for SessionStats {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("session", self.session)
-                    .field("stats", self.stats)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for SessionStats {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["session", "stats"],
-                    2,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.arg()?,
-                    stats: fields.arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for SessionStats {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .arg(self.session)
-                    .arg(self.stats)
-                    .finish()
-            }
         }
         /// A subscriber was added to or removed from a subscription, or a subscription was deleted.
         ///
@@ -1989,54 +877,18 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.SubscriptionChanged", crate = "crate")]
         pub struct SubscriptionChanged {
             /// The subscriber's session; null when the router cleans up after a session that left.
             pub session: ::core::option::Option<u64>,
             /// The subscription ID.
+            #[wamp(default)]
             pub subscription: u64,
-        }
-        impl crate::FromValue for SubscriptionChanged {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SubscriptionChanged",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional("session")?,
-                    subscription: fields.optional("subscription")?.unwrap_or(0),
-                })
-            }
-        }
-        impl crate::IntoValue for SubscriptionChanged {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .optional("session", self.session)
-                    .field("subscription", self.subscription)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for SubscriptionChanged {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["session", "subscription"],
-                    2,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional_arg()?,
-                    subscription: fields.arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for SubscriptionChanged {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .nullable_arg(self.session)
-                    .arg(self.subscription)
-                    .finish()
-            }
         }
         /// A subscription was created.
         ///
@@ -2047,54 +899,17 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.SubscriptionCreated", crate = "crate")]
         pub struct SubscriptionCreated {
             /// The session that subscribed; null when the router cleans up after a session.
             pub session: ::core::option::Option<u64>,
             /// The new subscription.
             pub subscription: SubscriptionDetails,
-        }
-        impl crate::FromValue for SubscriptionCreated {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SubscriptionCreated",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional("session")?,
-                    subscription: fields.required("subscription")?,
-                })
-            }
-        }
-        impl crate::IntoValue for SubscriptionCreated {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .optional("session", self.session)
-                    .field("subscription", self.subscription)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for SubscriptionCreated {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["session", "subscription"],
-                    2,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    session: fields.optional_arg()?,
-                    subscription: fields.arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for SubscriptionCreated {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new()
-                    .nullable_arg(self.session)
-                    .arg(self.subscription)
-                    .finish()
-            }
         }
         /// A subscription as the router describes it.
         #[derive(
@@ -2103,9 +918,13 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
         )]
+        #[wamp(table = "wamp.meta.SubscriptionDetails", crate = "crate")]
         pub struct SubscriptionDetails {
             /// The subscription ID.
+            #[wamp(default)]
             pub id: u64,
             /// When the subscription was created (ISO 8601).
             pub created: ::core::option::Option<::std::string::String>,
@@ -2113,30 +932,6 @@ pub mod wamp {
             pub uri: ::core::option::Option<::std::string::String>,
             /// How the URI is matched: "exact", "prefix" or "wildcard".
             pub r#match: ::core::option::Option<::std::string::String>,
-        }
-        impl crate::FromValue for SubscriptionDetails {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SubscriptionDetails",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    id: fields.optional("id")?.unwrap_or(0),
-                    created: fields.optional("created")?,
-                    uri: fields.optional("uri")?,
-                    r#match: fields.optional("match")?,
-                })
-            }
-        }
-        impl crate::IntoValue for SubscriptionDetails {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("id", self.id)
-                    .optional("created", self.created)
-                    .optional("uri", self.uri)
-                    .optional("match", self.r#match)
-                    .finish()
-            }
         }
         /// The details of a subscription.
         ///
@@ -2147,42 +942,15 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.SubscriptionDetailsResult", crate = "crate")]
         pub struct SubscriptionDetailsResult {
             /// The details.
             pub details: SubscriptionDetails,
-        }
-        impl crate::FromValue for SubscriptionDetailsResult {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SubscriptionDetailsResult",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    details: fields.required("details")?,
-                })
-            }
-        }
-        impl crate::IntoValue for SubscriptionDetailsResult {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new().field("details", self.details).finish()
-            }
-        }
-        impl crate::FromPayload for SubscriptionDetailsResult {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["details"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self { details: fields.arg()? })
-            }
-        }
-        impl crate::IntoPayload for SubscriptionDetailsResult {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().arg(self.details).finish()
-            }
         }
         /// A subscription ID.
         ///
@@ -2193,46 +961,16 @@ pub mod wamp {
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
             ::core::default::Default,
+            crate::FromValue,
+            crate::IntoValue,
+            crate::FromPayload,
+            crate::IntoPayload,
         )]
+        #[wamp(table = "wamp.meta.SubscriptionId", crate = "crate")]
         pub struct SubscriptionId {
             /// The subscription ID.
+            #[wamp(default)]
             pub subscription: u64,
-        }
-        impl crate::FromValue for SubscriptionId {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::DictReader::new(
-                    value,
-                    "wamp.meta.SubscriptionId",
-                )?;
-                ::core::result::Result::Ok(Self {
-                    subscription: fields.optional("subscription")?.unwrap_or(0),
-                })
-            }
-        }
-        impl crate::IntoValue for SubscriptionId {
-            fn into_value(self) -> crate::Value {
-                crate::payload::DictWriter::new()
-                    .field("subscription", self.subscription)
-                    .finish()
-            }
-        }
-        impl crate::FromPayload for SubscriptionId {
-            fn from_payload(payload: crate::Payload) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::PayloadReader::new(
-                    payload,
-                    &["subscription"],
-                    1,
-                    &[],
-                )?;
-                ::core::result::Result::Ok(Self {
-                    subscription: fields.arg()?,
-                })
-            }
-        }
-        impl crate::IntoPayload for SubscriptionId {
-            fn into_payload(self) -> crate::Payload {
-                crate::payload::PayloadWriter::new().arg(self.subscription).finish()
-            }
         }
         /// The WAMP Meta API: what a router tells about its sessions, registrations and subscriptions.
         ///
@@ -2325,10 +1063,7 @@ pub mod wamp {
                 /// Uses the prefix template `prefix` instead of the schema's (a deployment may
                 /// mount the interface elsewhere). It must have the schema prefix's
                 /// placeholders, which keep the values given to [`Caller::new`].
-                pub fn with_prefix(
-                    self,
-                    prefix: &str,
-                ) -> ::core::result::Result<Self, crate::Error> {
+                pub fn with_prefix(self, prefix: &str) -> crate::Result<Self> {
                     ::core::result::Result::Ok(Self {
                         core: self.core.with_prefix(prefix, PREFIX)?,
                     })
@@ -2360,7 +1095,7 @@ pub mod wamp {
                     filter_authroles: ::core::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     >,
-                ) -> ::core::result::Result<u64, crate::Error> {
+                ) -> crate::Result<u64> {
                     self.core
                         .call(
                             "session.count",
@@ -2380,7 +1115,7 @@ pub mod wamp {
                     filter_authroles: ::core::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     >,
-                ) -> ::core::result::Result<::std::vec::Vec<u64>, crate::Error> {
+                ) -> crate::Result<::std::vec::Vec<u64>> {
                     self.core
                         .call(
                             "session.list",
@@ -2398,7 +1133,7 @@ pub mod wamp {
                 pub async fn session_get(
                     &self,
                     session: u64,
-                ) -> ::core::result::Result<super::SessionDetails, crate::Error> {
+                ) -> crate::Result<super::SessionDetails> {
                     self.core
                         .call("session.get", &[], super::SessionId { session })
                         .await
@@ -2410,7 +1145,7 @@ pub mod wamp {
                 pub async fn session_add_testament(
                     &self,
                     request: super::AddTestament,
-                ) -> ::core::result::Result<u64, crate::Error> {
+                ) -> crate::Result<u64> {
                     self.core
                         .call("session.add_testament", &[], request)
                         .await
@@ -2422,7 +1157,7 @@ pub mod wamp {
                 pub async fn session_flush_testaments(
                     &self,
                     scope: ::core::option::Option<::std::string::String>,
-                ) -> ::core::result::Result<u64, crate::Error> {
+                ) -> crate::Result<u64> {
                     self.core
                         .call(
                             "session.flush_testaments",
@@ -2438,7 +1173,7 @@ pub mod wamp {
                 pub async fn session_kill(
                     &self,
                     request: super::KillSession,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.call("session.kill", &[], request).await
                 }
                 /// Kills every session with an authid; returns their IDs.
@@ -2447,7 +1182,7 @@ pub mod wamp {
                 pub async fn session_kill_by_authid(
                     &self,
                     request: super::KillByAuthid,
-                ) -> ::core::result::Result<::std::vec::Vec<u64>, crate::Error> {
+                ) -> crate::Result<::std::vec::Vec<u64>> {
                     self.core
                         .call("session.kill_by_authid", &[], request)
                         .await
@@ -2459,7 +1194,7 @@ pub mod wamp {
                 pub async fn session_kill_by_authrole(
                     &self,
                     request: super::KillByAuthrole,
-                ) -> ::core::result::Result<::std::vec::Vec<u64>, crate::Error> {
+                ) -> crate::Result<::std::vec::Vec<u64>> {
                     self.core
                         .call("session.kill_by_authrole", &[], request)
                         .await
@@ -2471,7 +1206,7 @@ pub mod wamp {
                 pub async fn registration_list(
                     &self,
                     session: ::core::option::Option<u64>,
-                ) -> ::core::result::Result<super::MatchPolicyLists, crate::Error> {
+                ) -> crate::Result<super::MatchPolicyLists> {
                     self.core
                         .call(
                             "registration.list",
@@ -2489,7 +1224,7 @@ pub mod wamp {
                 pub async fn registration_lookup(
                     &self,
                     request: super::Lookup,
-                ) -> ::core::result::Result<::core::option::Option<u64>, crate::Error> {
+                ) -> crate::Result<::core::option::Option<u64>> {
                     self.core
                         .call("registration.lookup", &[], request)
                         .await
@@ -2501,7 +1236,7 @@ pub mod wamp {
                 pub async fn registration_match(
                     &self,
                     uri: ::std::string::String,
-                ) -> ::core::result::Result<::core::option::Option<u64>, crate::Error> {
+                ) -> crate::Result<::core::option::Option<u64>> {
                     self.core
                         .call("registration.match", &[], super::MatchUri { uri })
                         .await
@@ -2513,7 +1248,7 @@ pub mod wamp {
                 pub async fn registration_get(
                     &self,
                     registration: u64,
-                ) -> ::core::result::Result<super::RegistrationDetails, crate::Error> {
+                ) -> crate::Result<super::RegistrationDetails> {
                     self.core
                         .call(
                             "registration.get",
@@ -2533,7 +1268,7 @@ pub mod wamp {
                 pub async fn registration_list_callees(
                     &self,
                     registration: u64,
-                ) -> ::core::result::Result<::std::vec::Vec<u64>, crate::Error> {
+                ) -> crate::Result<::std::vec::Vec<u64>> {
                     self.core
                         .call(
                             "registration.list_callees",
@@ -2551,7 +1286,7 @@ pub mod wamp {
                 pub async fn registration_count_callees(
                     &self,
                     registration: u64,
-                ) -> ::core::result::Result<u64, crate::Error> {
+                ) -> crate::Result<u64> {
                     self.core
                         .call(
                             "registration.count_callees",
@@ -2569,7 +1304,7 @@ pub mod wamp {
                 pub async fn registration_remove_callee(
                     &self,
                     request: super::RemoveCallee,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.call("registration.remove_callee", &[], request).await
                 }
                 /// Lists subscription IDs by match policy, of one session or of all.
@@ -2578,7 +1313,7 @@ pub mod wamp {
                 pub async fn subscription_list(
                     &self,
                     session: ::core::option::Option<u64>,
-                ) -> ::core::result::Result<super::MatchPolicyLists, crate::Error> {
+                ) -> crate::Result<super::MatchPolicyLists> {
                     self.core
                         .call(
                             "subscription.list",
@@ -2596,7 +1331,7 @@ pub mod wamp {
                 pub async fn subscription_lookup(
                     &self,
                     request: super::Lookup,
-                ) -> ::core::result::Result<::core::option::Option<u64>, crate::Error> {
+                ) -> crate::Result<::core::option::Option<u64>> {
                     self.core
                         .call("subscription.lookup", &[], request)
                         .await
@@ -2608,10 +1343,7 @@ pub mod wamp {
                 pub async fn subscription_match(
                     &self,
                     uri: ::std::string::String,
-                ) -> ::core::result::Result<
-                    ::core::option::Option<::std::vec::Vec<u64>>,
-                    crate::Error,
-                > {
+                ) -> crate::Result<::core::option::Option<::std::vec::Vec<u64>>> {
                     self.core
                         .call("subscription.match", &[], super::MatchUri { uri })
                         .await
@@ -2623,7 +1355,7 @@ pub mod wamp {
                 pub async fn subscription_get(
                     &self,
                     subscription: u64,
-                ) -> ::core::result::Result<super::SubscriptionDetails, crate::Error> {
+                ) -> crate::Result<super::SubscriptionDetails> {
                     self.core
                         .call(
                             "subscription.get",
@@ -2643,7 +1375,7 @@ pub mod wamp {
                 pub async fn subscription_list_subscribers(
                     &self,
                     subscription: u64,
-                ) -> ::core::result::Result<::std::vec::Vec<u64>, crate::Error> {
+                ) -> crate::Result<::std::vec::Vec<u64>> {
                     self.core
                         .call(
                             "subscription.list_subscribers",
@@ -2661,7 +1393,7 @@ pub mod wamp {
                 pub async fn subscription_count_subscribers(
                     &self,
                     subscription: u64,
-                ) -> ::core::result::Result<u64, crate::Error> {
+                ) -> crate::Result<u64> {
                     self.core
                         .call(
                             "subscription.count_subscribers",
@@ -2679,7 +1411,7 @@ pub mod wamp {
                 pub async fn subscription_remove_subscriber(
                     &self,
                     request: super::RemoveSubscriber,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.call("subscription.remove_subscriber", &[], request).await
                 }
                 /// Returns events from a subscription's history. Fails with `wamp.error.history_unavailable`
@@ -2689,10 +1421,7 @@ pub mod wamp {
                 pub async fn subscription_get_events(
                     &self,
                     request: super::GetEvents,
-                ) -> ::core::result::Result<
-                    ::std::vec::Vec<super::EventRecord>,
-                    crate::Error,
-                > {
+                ) -> crate::Result<::std::vec::Vec<super::EventRecord>> {
                     self.core
                         .call("subscription.get_events", &[], request)
                         .await
@@ -2704,7 +1433,7 @@ pub mod wamp {
                 pub async fn publish_session_on_join(
                     &self,
                     details: super::SessionDetails,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core
                         .publish(
                             "session.on_join",
@@ -2719,7 +1448,7 @@ pub mod wamp {
                 pub async fn publish_session_on_leave(
                     &self,
                     event: super::SessionLeft,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.publish("session.on_leave", &[], event).await
                 }
                 /// Traffic statistics of a session (Crossbar sends them when a session leaves, and periodically if configured).
@@ -2728,7 +1457,7 @@ pub mod wamp {
                 pub async fn publish_session_on_stats(
                     &self,
                     event: super::SessionStats,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.publish("session.on_stats", &[], event).await
                 }
                 /// A registration was created for its first callee.
@@ -2737,7 +1466,7 @@ pub mod wamp {
                 pub async fn publish_registration_on_create(
                     &self,
                     event: super::RegistrationCreated,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.publish("registration.on_create", &[], event).await
                 }
                 /// A callee was added to a registration.
@@ -2746,7 +1475,7 @@ pub mod wamp {
                 pub async fn publish_registration_on_register(
                     &self,
                     event: super::RegistrationChanged,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.publish("registration.on_register", &[], event).await
                 }
                 /// A callee was removed from a registration.
@@ -2755,7 +1484,7 @@ pub mod wamp {
                 pub async fn publish_registration_on_unregister(
                     &self,
                     event: super::RegistrationChanged,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.publish("registration.on_unregister", &[], event).await
                 }
                 /// A registration lost its last callee and was deleted.
@@ -2764,7 +1493,7 @@ pub mod wamp {
                 pub async fn publish_registration_on_delete(
                     &self,
                     event: super::RegistrationChanged,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.publish("registration.on_delete", &[], event).await
                 }
                 /// A subscription was created for its first subscriber.
@@ -2773,7 +1502,7 @@ pub mod wamp {
                 pub async fn publish_subscription_on_create(
                     &self,
                     event: super::SubscriptionCreated,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.publish("subscription.on_create", &[], event).await
                 }
                 /// A subscriber was added to a subscription.
@@ -2782,7 +1511,7 @@ pub mod wamp {
                 pub async fn publish_subscription_on_subscribe(
                     &self,
                     event: super::SubscriptionChanged,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.publish("subscription.on_subscribe", &[], event).await
                 }
                 /// A subscriber was removed from a subscription.
@@ -2791,7 +1520,7 @@ pub mod wamp {
                 pub async fn publish_subscription_on_unsubscribe(
                     &self,
                     event: super::SubscriptionChanged,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.publish("subscription.on_unsubscribe", &[], event).await
                 }
                 /// A subscription lost its last subscriber and was deleted.
@@ -2800,7 +1529,7 @@ pub mod wamp {
                 pub async fn publish_subscription_on_delete(
                     &self,
                     event: super::SubscriptionChanged,
-                ) -> ::core::result::Result<(), crate::Error> {
+                ) -> crate::Result<()> {
                     self.core.publish("subscription.on_delete", &[], event).await
                 }
             }
@@ -2817,9 +1546,7 @@ pub mod wamp {
                     filter_authroles: ::core::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     >,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<u64, crate::WampError>,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<u64>;
                 /// Lists the IDs of the sessions joined on the realm.
                 ///
                 /// Procedure `wamp.session.list`. Request: args `filter_authroles: [string]` (optional). Result: args `value: [ulong]`.
@@ -2828,231 +1555,149 @@ pub mod wamp {
                     filter_authroles: ::core::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     >,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        ::std::vec::Vec<u64>,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<::std::vec::Vec<u64>>;
                 /// Gets the details of a session. Fails with `wamp.error.no_such_session`.
                 ///
                 /// Procedure `wamp.session.get`. Request: args `session: ulong`. Result: args `details: wamp.meta.SessionDetails`.
                 fn session_get(
                     &self,
                     session: u64,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        super::SessionDetails,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<super::SessionDetails>;
                 /// Adds a testament to the calling session; returns its ID.
                 ///
                 /// Procedure `wamp.session.add_testament`. Request: args `topic: string`, `args: [ubyte]`, `kwargs: [ubyte]`; kwargs `publish_options: [ubyte]`, `scope: string`. Result: args `value: ulong`.
                 fn session_add_testament(
                     &self,
                     request: super::AddTestament,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<u64, crate::WampError>,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<u64>;
                 /// Removes the calling session's testaments of a scope; returns how many.
                 ///
                 /// Procedure `wamp.session.flush_testaments`. Request: args `scope: string` (optional). Result: args `value: ulong`.
                 fn session_flush_testaments(
                     &self,
                     scope: ::core::option::Option<::std::string::String>,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<u64, crate::WampError>,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<u64>;
                 /// Kills a session. Fails with `wamp.error.no_such_session`.
                 ///
                 /// Procedure `wamp.session.kill`. Request: args `session: ulong`; kwargs `reason: string`, `message: string`. Result: no args or kwargs.
                 fn session_kill(
                     &self,
                     request: super::KillSession,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<(), crate::WampError>,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<()>;
                 /// Kills every session with an authid; returns their IDs.
                 ///
                 /// Procedure `wamp.session.kill_by_authid`. Request: args `authid: string`; kwargs `reason: string`, `message: string`. Result: args `value: [ulong]`.
                 fn session_kill_by_authid(
                     &self,
                     request: super::KillByAuthid,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        ::std::vec::Vec<u64>,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<::std::vec::Vec<u64>>;
                 /// Kills every session with an authrole; returns their IDs.
                 ///
                 /// Procedure `wamp.session.kill_by_authrole`. Request: args `authrole: string`; kwargs `reason: string`, `message: string`. Result: args `value: [ulong]`.
                 fn session_kill_by_authrole(
                     &self,
                     request: super::KillByAuthrole,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        ::std::vec::Vec<u64>,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<::std::vec::Vec<u64>>;
                 /// Lists registration IDs by match policy, of one session or of all.
                 ///
                 /// Procedure `wamp.registration.list`. Request: args `session: ulong` (optional). Result: args `lists: wamp.meta.MatchPolicyLists`.
                 fn registration_list(
                     &self,
                     session: ::core::option::Option<u64>,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        super::MatchPolicyLists,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<super::MatchPolicyLists>;
                 /// Finds the registration of a URI under a match policy; null when there is none.
                 ///
                 /// Procedure `wamp.registration.lookup`. Request: args `uri: string`, `options: wamp.meta.LookupOptions` (optional). Result: args `value: ulong`.
                 fn registration_lookup(
                     &self,
                     request: super::Lookup,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        ::core::option::Option<u64>,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<::core::option::Option<u64>>;
                 /// Finds the registration a call to a URI would be routed to; null when there is none.
                 ///
                 /// Procedure `wamp.registration.match`. Request: args `uri: string`. Result: args `value: ulong`.
                 fn registration_match(
                     &self,
                     uri: ::std::string::String,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        ::core::option::Option<u64>,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<::core::option::Option<u64>>;
                 /// Gets the details of a registration. Fails with `wamp.error.no_such_registration`.
                 ///
                 /// Procedure `wamp.registration.get`. Request: args `registration: ulong`. Result: args `details: wamp.meta.RegistrationDetails`.
                 fn registration_get(
                     &self,
                     registration: u64,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        super::RegistrationDetails,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<super::RegistrationDetails>;
                 /// Lists the session IDs of a registration's callees.
                 ///
                 /// Procedure `wamp.registration.list_callees`. Request: args `registration: ulong`. Result: args `value: [ulong]`.
                 fn registration_list_callees(
                     &self,
                     registration: u64,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        ::std::vec::Vec<u64>,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<::std::vec::Vec<u64>>;
                 /// Counts a registration's callees.
                 ///
                 /// Procedure `wamp.registration.count_callees`. Request: args `registration: ulong`. Result: args `value: ulong`.
                 fn registration_count_callees(
                     &self,
                     registration: u64,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<u64, crate::WampError>,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<u64>;
                 /// Removes a callee from a registration (Crossbar 26.10 fails with `wamp.error.runtime_error`).
                 ///
                 /// Procedure `wamp.registration.remove_callee`. Request: args `registration: ulong`, `callee: ulong`, `reason: string` (optional). Result: no args or kwargs.
                 fn registration_remove_callee(
                     &self,
                     request: super::RemoveCallee,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<(), crate::WampError>,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<()>;
                 /// Lists subscription IDs by match policy, of one session or of all.
                 ///
                 /// Procedure `wamp.subscription.list`. Request: args `session: ulong` (optional). Result: args `lists: wamp.meta.MatchPolicyLists`.
                 fn subscription_list(
                     &self,
                     session: ::core::option::Option<u64>,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        super::MatchPolicyLists,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<super::MatchPolicyLists>;
                 /// Finds the subscription of a URI under a match policy; null when there is none.
                 ///
                 /// Procedure `wamp.subscription.lookup`. Request: args `uri: string`, `options: wamp.meta.LookupOptions` (optional). Result: args `value: ulong`.
                 fn subscription_lookup(
                     &self,
                     request: super::Lookup,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        ::core::option::Option<u64>,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<::core::option::Option<u64>>;
                 /// Finds the subscriptions an event to a URI would reach; null when there is none.
                 ///
                 /// Procedure `wamp.subscription.match`. Request: args `uri: string`. Result: args `value: [ulong]` (optional).
                 fn subscription_match(
                     &self,
                     uri: ::std::string::String,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        ::core::option::Option<::std::vec::Vec<u64>>,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<
+                    ::core::option::Option<::std::vec::Vec<u64>>,
+                >;
                 /// Gets the details of a subscription. Fails with `wamp.error.no_such_subscription`.
                 ///
                 /// Procedure `wamp.subscription.get`. Request: args `subscription: ulong`. Result: args `details: wamp.meta.SubscriptionDetails`.
                 fn subscription_get(
                     &self,
                     subscription: u64,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        super::SubscriptionDetails,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<super::SubscriptionDetails>;
                 /// Lists the session IDs of a subscription's subscribers.
                 ///
                 /// Procedure `wamp.subscription.list_subscribers`. Request: args `subscription: ulong`. Result: args `value: [ulong]`.
                 fn subscription_list_subscribers(
                     &self,
                     subscription: u64,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        ::std::vec::Vec<u64>,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<::std::vec::Vec<u64>>;
                 /// Counts a subscription's subscribers.
                 ///
                 /// Procedure `wamp.subscription.count_subscribers`. Request: args `subscription: ulong`. Result: args `value: ulong`.
                 fn subscription_count_subscribers(
                     &self,
                     subscription: u64,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<u64, crate::WampError>,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<u64>;
                 /// Removes a subscriber from a subscription.
                 ///
                 /// Procedure `wamp.subscription.remove_subscriber`. Request: args `subscription: ulong`, `subscriber: ulong`, `reason: string` (optional). Result: no args or kwargs.
                 fn subscription_remove_subscriber(
                     &self,
                     request: super::RemoveSubscriber,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<(), crate::WampError>,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<()>;
                 /// Returns events from a subscription's history. Fails with `wamp.error.history_unavailable`
                 /// when the realm keeps no history.
                 ///
@@ -3060,12 +1705,7 @@ pub mod wamp {
                 fn subscription_get_events(
                     &self,
                     request: super::GetEvents,
-                ) -> impl ::core::future::Future<
-                    Output = ::core::result::Result<
-                        ::std::vec::Vec<super::EventRecord>,
-                        crate::WampError,
-                    >,
-                > + ::core::marker::Send;
+                ) -> impl crate::stub::Reply<::std::vec::Vec<super::EventRecord>>;
             }
             /// Registers every procedure of `wamp.meta.IWampMeta` on `session` under the schema's prefix `wamp`.
             ///
@@ -3074,10 +1714,7 @@ pub mod wamp {
             pub async fn register<C: Callee>(
                 session: &dyn crate::Session,
                 callee: ::std::sync::Arc<C>,
-            ) -> ::core::result::Result<
-                ::std::vec::Vec<crate::Registration>,
-                crate::Error,
-            > {
+            ) -> crate::Result<::std::vec::Vec<crate::Registration>> {
                 register_with_prefix(session, PREFIX, callee).await
             }
             /// Like [`register`], under the prefix template `prefix`, which must have the
@@ -3086,10 +1723,7 @@ pub mod wamp {
                 session: &dyn crate::Session,
                 prefix: &str,
                 callee: ::std::sync::Arc<C>,
-            ) -> ::core::result::Result<
-                ::std::vec::Vec<crate::Registration>,
-                crate::Error,
-            > {
+            ) -> crate::Result<::std::vec::Vec<crate::Registration>> {
                 crate::stub::Registrations::new(prefix, PREFIX, callee)
                     .add(
                         "session.count",
@@ -3318,84 +1952,84 @@ pub mod wamp {
                 fn session_on_join(
                     &self,
                     details: super::SessionDetails,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+                ) -> impl crate::stub::Handled;
                 /// A session left the realm.
                 ///
                 /// Topic `wamp.session.on_leave`. Event: args `session: ulong`, `authid: string` (optional), `authrole: string` (optional).
                 fn session_on_leave(
                     &self,
                     event: super::SessionLeft,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+                ) -> impl crate::stub::Handled;
                 /// Traffic statistics of a session (Crossbar sends them when a session leaves, and periodically if configured).
                 ///
                 /// Topic `wamp.session.on_stats`. Event: args `session: wamp.meta.SessionInfo`, `stats: wamp.meta.SerializerStats`.
                 fn session_on_stats(
                     &self,
                     event: super::SessionStats,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+                ) -> impl crate::stub::Handled;
                 /// A registration was created for its first callee.
                 ///
                 /// Topic `wamp.registration.on_create`. Event: args `session: ulong`, `registration: wamp.meta.RegistrationDetails`.
                 fn registration_on_create(
                     &self,
                     event: super::RegistrationCreated,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+                ) -> impl crate::stub::Handled;
                 /// A callee was added to a registration.
                 ///
                 /// Topic `wamp.registration.on_register`. Event: args `session: ulong`, `registration: ulong`.
                 fn registration_on_register(
                     &self,
                     event: super::RegistrationChanged,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+                ) -> impl crate::stub::Handled;
                 /// A callee was removed from a registration.
                 ///
                 /// Topic `wamp.registration.on_unregister`. Event: args `session: ulong`, `registration: ulong`.
                 fn registration_on_unregister(
                     &self,
                     event: super::RegistrationChanged,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+                ) -> impl crate::stub::Handled;
                 /// A registration lost its last callee and was deleted.
                 ///
                 /// Topic `wamp.registration.on_delete`. Event: args `session: ulong`, `registration: ulong`.
                 fn registration_on_delete(
                     &self,
                     event: super::RegistrationChanged,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+                ) -> impl crate::stub::Handled;
                 /// A subscription was created for its first subscriber.
                 ///
                 /// Topic `wamp.subscription.on_create`. Event: args `session: ulong`, `subscription: wamp.meta.SubscriptionDetails`.
                 fn subscription_on_create(
                     &self,
                     event: super::SubscriptionCreated,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+                ) -> impl crate::stub::Handled;
                 /// A subscriber was added to a subscription.
                 ///
                 /// Topic `wamp.subscription.on_subscribe`. Event: args `session: ulong`, `subscription: ulong`.
                 fn subscription_on_subscribe(
                     &self,
                     event: super::SubscriptionChanged,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+                ) -> impl crate::stub::Handled;
                 /// A subscriber was removed from a subscription.
                 ///
                 /// Topic `wamp.subscription.on_unsubscribe`. Event: args `session: ulong`, `subscription: ulong`.
                 fn subscription_on_unsubscribe(
                     &self,
                     event: super::SubscriptionChanged,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+                ) -> impl crate::stub::Handled;
                 /// A subscription lost its last subscriber and was deleted.
                 ///
                 /// Topic `wamp.subscription.on_delete`. Event: args `session: ulong`, `subscription: ulong`.
                 fn subscription_on_delete(
                     &self,
                     event: super::SubscriptionChanged,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+                ) -> impl crate::stub::Handled;
                 /// An event whose topic or payload does not fit the schema; ignored unless
                 /// overridden.
                 fn on_invalid_event(
                     &self,
                     _topic: ::std::string::String,
                     _error: crate::PayloadError,
-                ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
+                ) -> impl crate::stub::Handled {
                     ::core::future::ready(())
                 }
             }
@@ -3406,10 +2040,7 @@ pub mod wamp {
             pub async fn subscribe<S: Subscriber>(
                 session: &dyn crate::Session,
                 subscriber: ::std::sync::Arc<S>,
-            ) -> ::core::result::Result<
-                ::std::vec::Vec<crate::Subscription>,
-                crate::Error,
-            > {
+            ) -> crate::Result<::std::vec::Vec<crate::Subscription>> {
                 subscribe_with_prefix(session, PREFIX, subscriber).await
             }
             /// Like [`subscribe`], under the prefix template `prefix`, which must have the
@@ -3418,10 +2049,7 @@ pub mod wamp {
                 session: &dyn crate::Session,
                 prefix: &str,
                 subscriber: ::std::sync::Arc<S>,
-            ) -> ::core::result::Result<
-                ::std::vec::Vec<crate::Subscription>,
-                crate::Error,
-            > {
+            ) -> crate::Result<::std::vec::Vec<crate::Subscription>> {
                 let on_invalid = |subscriber: ::std::sync::Arc<S>, topic, error| async move {
                     subscriber.on_invalid_event(topic, error).await
                 };

@@ -31,6 +31,20 @@ impl From<PayloadError> for WampError {
     }
 }
 
+/// The future a `Callee` method returns: the reply, or the WAMP error to answer with.
+///
+/// Implement the method as `async fn name(&self, ...) -> Result<T, WampError>`; the
+/// future must be `Send`, since invocations run on the session's tasks.
+pub trait Reply<T>: Future<Output = Result<T, WampError>> + Send {}
+
+impl<F: Future<Output = Result<T, WampError>> + Send, T> Reply<T> for F {}
+
+/// The future a `Subscriber` method returns, handling one event. Implement the method
+/// as an `async fn` without a result; the future must be `Send`.
+pub trait Handled: Future<Output = ()> + Send {}
+
+impl<F: Future<Output = ()> + Send> Handled for F {}
+
 /// What a generated `Caller` holds: the session, the prefix with its placeholder values,
 /// and the options of every call and publication.
 #[derive(Clone)]

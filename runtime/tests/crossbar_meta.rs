@@ -15,6 +15,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use wamp_idl_runtime::client::Client;
 use wamp_idl_runtime::meta::{self, Caller};
+use wamp_idl_runtime::stub::Handled;
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
     BoxFuture, Dict, Error, Event, EventHandler, InvocationHandler, InvokePolicy, MatchPolicy, Payload,
@@ -807,46 +808,40 @@ impl Recorder {
 }
 
 impl meta::Subscriber for Recorder {
-    fn session_on_join(&self, details: meta::SessionDetails) -> impl Future<Output = ()> + Send {
+    fn session_on_join(&self, details: meta::SessionDetails) -> impl Handled {
         self.record(MetaEvent::Joined(details))
     }
-    fn session_on_leave(&self, event: meta::SessionLeft) -> impl Future<Output = ()> + Send {
+    fn session_on_leave(&self, event: meta::SessionLeft) -> impl Handled {
         self.record(MetaEvent::Left(event))
     }
-    fn session_on_stats(&self, event: meta::SessionStats) -> impl Future<Output = ()> + Send {
+    fn session_on_stats(&self, event: meta::SessionStats) -> impl Handled {
         self.record(MetaEvent::Stats(event))
     }
-    fn registration_on_create(&self, event: meta::RegistrationCreated) -> impl Future<Output = ()> + Send {
+    fn registration_on_create(&self, event: meta::RegistrationCreated) -> impl Handled {
         self.record(MetaEvent::RegistrationCreated(event))
     }
-    fn registration_on_register(&self, event: meta::RegistrationChanged) -> impl Future<Output = ()> + Send {
+    fn registration_on_register(&self, event: meta::RegistrationChanged) -> impl Handled {
         self.record(MetaEvent::Registered(event))
     }
-    fn registration_on_unregister(
-        &self,
-        event: meta::RegistrationChanged,
-    ) -> impl Future<Output = ()> + Send {
+    fn registration_on_unregister(&self, event: meta::RegistrationChanged) -> impl Handled {
         self.record(MetaEvent::Unregistered(event))
     }
-    fn registration_on_delete(&self, event: meta::RegistrationChanged) -> impl Future<Output = ()> + Send {
+    fn registration_on_delete(&self, event: meta::RegistrationChanged) -> impl Handled {
         self.record(MetaEvent::RegistrationDeleted(event))
     }
-    fn subscription_on_create(&self, event: meta::SubscriptionCreated) -> impl Future<Output = ()> + Send {
+    fn subscription_on_create(&self, event: meta::SubscriptionCreated) -> impl Handled {
         self.record(MetaEvent::SubscriptionCreated(event))
     }
-    fn subscription_on_subscribe(&self, event: meta::SubscriptionChanged) -> impl Future<Output = ()> + Send {
+    fn subscription_on_subscribe(&self, event: meta::SubscriptionChanged) -> impl Handled {
         self.record(MetaEvent::Subscribed(event))
     }
-    fn subscription_on_unsubscribe(
-        &self,
-        event: meta::SubscriptionChanged,
-    ) -> impl Future<Output = ()> + Send {
+    fn subscription_on_unsubscribe(&self, event: meta::SubscriptionChanged) -> impl Handled {
         self.record(MetaEvent::Unsubscribed(event))
     }
-    fn subscription_on_delete(&self, event: meta::SubscriptionChanged) -> impl Future<Output = ()> + Send {
+    fn subscription_on_delete(&self, event: meta::SubscriptionChanged) -> impl Handled {
         self.record(MetaEvent::SubscriptionDeleted(event))
     }
-    fn on_invalid_event(&self, topic: String, error: PayloadError) -> impl Future<Output = ()> + Send {
+    fn on_invalid_event(&self, topic: String, error: PayloadError) -> impl Handled {
         self.record(MetaEvent::Invalid { topic, error })
     }
 }

@@ -187,19 +187,6 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// How many positional fields a payload must have: those before the first
-    /// `optional` one (the checker makes sure the `optional` ones are trailing).
-    pub fn mandatory_args(&self, object: &Object) -> usize {
-        let Some(payload) = self.payload(&object.name) else {
-            return 0;
-        };
-        payload
-            .args
-            .iter()
-            .take_while(|name| object.field(name).is_none_or(|field| !is_optional_arg(field)))
-            .count()
-    }
-
     /// Where a field travels when its table is a payload; `None` for other tables.
     pub fn placement(&self, object: &Object, field: &Field) -> Option<Placement> {
         let payload = self.payload(&object.name)?;

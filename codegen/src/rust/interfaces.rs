@@ -340,14 +340,14 @@ fn caller(
                 };
                 quote! {
                     #docs
-                    pub async fn #method_ident(&self, #(#parameters),*) -> ::core::result::Result<#response_type, #runtime::Error> {
+                    pub async fn #method_ident(&self, #(#parameters),*) -> #runtime::Result<#response_type> {
                         self.core.call(#suffix, #values, #request).await #flatten
                     }
                 }
             }
             MethodKind::Topic => quote! {
                 #docs
-                pub async fn #method_ident(&self, #(#parameters),*) -> ::core::result::Result<(), #runtime::Error> {
+                pub async fn #method_ident(&self, #(#parameters),*) -> #runtime::Result<()> {
                     self.core.publish(#suffix, #values, #request).await
                 }
             },
@@ -378,7 +378,7 @@ fn caller(
             /// Uses the prefix template `prefix` instead of the schema's (a deployment may
             /// mount the interface elsewhere). It must have the schema prefix's
             /// placeholders, which keep the values given to [`Caller::new`].
-            pub fn with_prefix(self, prefix: &str) -> ::core::result::Result<Self, #runtime::Error> {
+            pub fn with_prefix(self, prefix: &str) -> #runtime::Result<Self> {
                 ::core::result::Result::Ok(Self { core: self.core.with_prefix(prefix, PREFIX)? })
             }
 
@@ -489,9 +489,7 @@ fn callee(
         let docs = method_docs(context, signature)?;
         trait_methods.push(quote! {
             #docs
-            fn #method_ident(&self, #(#parameters),*) -> impl ::core::future::Future<
-                Output = ::core::result::Result<#response_type, #runtime::WampError>,
-            > + ::core::marker::Send;
+            fn #method_ident(&self, #(#parameters),*) -> impl #runtime::stub::Reply<#response_type>;
         });
         let (parameters, call) = handler_call(context, signature, here, &quote!(callee));
         let answer = match &signature.response {
@@ -525,7 +523,7 @@ fn callee(
         pub async fn register<C: Callee>(
             session: &dyn #runtime::Session,
             callee: ::std::sync::Arc<C>,
-        ) -> ::core::result::Result<::std::vec::Vec<#runtime::Registration>, #runtime::Error> {
+        ) -> #runtime::Result<::std::vec::Vec<#runtime::Registration>> {
             register_with_prefix(session, PREFIX, callee).await
         }
 
@@ -535,7 +533,7 @@ fn callee(
             session: &dyn #runtime::Session,
             prefix: &str,
             callee: ::std::sync::Arc<C>,
-        ) -> ::core::result::Result<::std::vec::Vec<#runtime::Registration>, #runtime::Error> {
+        ) -> #runtime::Result<::std::vec::Vec<#runtime::Registration>> {
             #runtime::stub::Registrations::new(prefix, PREFIX, callee)
                 #(#registrations)*
                 .register(session)
@@ -569,7 +567,7 @@ fn subscriber(
         let docs = method_docs(context, signature)?;
         trait_methods.push(quote! {
             #docs
-            fn #method_ident(&self, #(#parameters),*) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+            fn #method_ident(&self, #(#parameters),*) -> impl #runtime::stub::Handled;
         });
         let (parameters, call) = handler_call(context, signature, here, &quote!(subscriber));
         let suffix = &method.suffix.text;
@@ -599,7 +597,7 @@ fn subscriber(
                 &self,
                 _topic: ::std::string::String,
                 _error: #runtime::PayloadError,
-            ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
+            ) -> impl #runtime::stub::Handled {
                 ::core::future::ready(())
             }
         }
@@ -611,7 +609,7 @@ fn subscriber(
         pub async fn subscribe<S: Subscriber>(
             session: &dyn #runtime::Session,
             subscriber: ::std::sync::Arc<S>,
-        ) -> ::core::result::Result<::std::vec::Vec<#runtime::Subscription>, #runtime::Error> {
+        ) -> #runtime::Result<::std::vec::Vec<#runtime::Subscription>> {
             subscribe_with_prefix(session, PREFIX, subscriber).await
         }
 
@@ -621,7 +619,7 @@ fn subscriber(
             session: &dyn #runtime::Session,
             prefix: &str,
             subscriber: ::std::sync::Arc<S>,
-        ) -> ::core::result::Result<::std::vec::Vec<#runtime::Subscription>, #runtime::Error> {
+        ) -> #runtime::Result<::std::vec::Vec<#runtime::Subscription>> {
             let on_invalid = |subscriber: ::std::sync::Arc<S>, topic, error| async move {
                 subscriber.on_invalid_event(topic, error).await
             };

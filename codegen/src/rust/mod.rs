@@ -28,8 +28,12 @@
 //!   (`str` → `&str`/`String`, `int` → `i64`, `uuid` → `Uuid`); a `Void` request or
 //!   response disappears, and one with a single positional field is its value.
 //!
-//! The conversions to and from WAMP values and payloads live in the runtime crate
-//! (`payload`, `uri`, `stub` modules); the generated code only wires them to the types.
+//! Every type derives its conversions to and from WAMP values (and, for a table used by
+//! a method, payloads) with the runtime's re-exported derives, and `#[wamp(...)]`
+//! attributes say what the schema says: the schema name, keys that differ from field
+//! names, defaults, keyword arguments. The code those derives expand to, and what the
+//! stubs call (`payload`, `uri`, `stub` modules), lives in the runtime and wamp-idl-derive;
+//! the generated code only wires them to the types.
 
 extern crate proc_macro;
 
@@ -53,6 +57,9 @@ use self::context::{Context, Here, invalid_model};
 use self::names::{Scope, ident, type_name, value_name};
 use crate::{Error, ErrorKind};
 
+/// The path generated code reaches the runtime crate by, unless told otherwise.
+pub const DEFAULT_RUNTIME_PATH: &str = "::wamp_idl_runtime";
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -72,7 +79,7 @@ impl Default for Options {
         Options {
             caller: true,
             callee: true,
-            runtime_path: "::wamp_idl_runtime".to_owned(),
+            runtime_path: DEFAULT_RUNTIME_PATH.to_owned(),
             type_attributes: Vec::new(),
         }
     }

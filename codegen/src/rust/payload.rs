@@ -1,166 +1,86 @@
-//! The conversions of tables and structs: to and from a dict (`FromValue`/`IntoValue`,
-//! for nesting) and, for tables used by a method, to and from args and kwargs
-//! (`FromPayload`/`IntoPayload`). The rules are spec `docs/wamp-idl.md` §4 and §5.
+//! How generated types convert to and from values and payloads: the runtime's
+//! conversion derives and the `#[wamp(...)]` attributes they read (wamp-idl-derive).
+//! The rules are spec `docs/wamp-idl.md` §4 and §5; here they become attributes.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-use wamp_idl::model::Object;
+use wamp_idl::model::{Field, Object};
 
+use super::DEFAULT_RUNTIME_PATH;
 use super::context::{Context, FieldMode, Here, Placement, is_optional_arg};
 use super::names::{ident, value_name};
 use crate::Error;
 
-pub fn object_conversions(
-    context: &Context<'_>,
-    object: &Object,
-    here: &Here<'_>,
-) -> Result<TokenStream, Error> {
-    let value = value_conversions(context, object, here)?;
-    let payload = match context.payload(&object.name) {
-        Some(_) => payload_conversions(context, object, here)?,
-        None => TokenStream::new(),
-    };
-    Ok(quote!(#value #payload))
+/// The conversion derives, to append to a type's `#[derive(...)]`: `FromValue` and
+/// `IntoValue`, and for a table used by a method `FromPayload` and `IntoPayload`.
+pub fn conversion_derives(context: &Context<'_>, payload: bool) -> TokenStream {
+    let runtime = &context.runtime;
+    let payload = payload.then(|| quote!(#runtime::FromPayload, #runtime::IntoPayload,));
+    quote!(#runtime::FromValue, #runtime::IntoValue, #payload)
 }
 
-fn value_conversions(context: &Context<'_>, object: &Object, here: &Here<'_>) -> Result<TokenStream, Error> {
-    let runtime = &context.runtime;
-    let name = ident(&super::names::type_name(object.name.name()));
-    let schema_name = object.name.as_str();
-    let mut reads = Vec::new();
-    let mut writes = Vec::new();
-    for field in Context::fields(object) {
-        let field_ident = ident(&value_name(&field.name));
-        let key = field.name.as_str();
-        let (read, write) = match context.field_mode(object, field) {
-            FieldMode::Mandatory => (
-                quote!(fields.required(#key)?),
-                quote!(.field(#key, self.#field_ident)),
-            ),
-            FieldMode::Defaulted => {
-                let (default, _) = context.default_value(here, field)?;
-                (
-                    quote!(fields.optional(#key)?.unwrap_or(#default)),
-                    quote!(.field(#key, self.#field_ident)),
-                )
-            }
-            FieldMode::Optional => (
-                quote!(fields.optional(#key)?),
-                quote!(.optional(#key, self.#field_ident)),
-            ),
-        };
-        reads.push(quote!(#field_ident: #read,));
-        writes.push(write);
-    }
-    let open_reader = if object.is_struct {
-        let field_names = Context::fields(object).map(|field| field.name.as_str());
-        quote!(#runtime::payload::struct_reader(value, #schema_name, &[#(#field_names),*])?)
+/// The type's `#[wamp(...)]` attribute: its kind and schema name (`table = "a.B"`), if
+/// any, and the runtime path unless it is the default one.
+pub fn type_attribute(context: &Context<'_>, kind_and_name: Option<(&str, &str)>) -> TokenStream {
+    let kind = kind_and_name.map(|(kind, name)| {
+        let kind = Ident::new(kind, proc_macro2::Span::call_site());
+        quote!(#kind = #name)
+    });
+    let runtime_path = &context.options.runtime_path;
+    let runtime = (runtime_path != DEFAULT_RUNTIME_PATH).then(|| quote!(crate = #runtime_path));
+    let entries = kind.into_iter().chain(runtime).collect::<Vec<_>>();
+    if entries.is_empty() {
+        TokenStream::new()
     } else {
-        quote!(#runtime::payload::DictReader::new(value, #schema_name)?)
-    };
-    let from_body = reader_body(open_reader, &reads);
-    Ok(quote! {
-        impl #runtime::FromValue for #name {
-            fn from_value(value: #runtime::Value) -> #runtime::payload::Result<Self> {
-                #from_body
-            }
-        }
+        quote!(#[wamp(#(#entries),*)])
+    }
+}
 
-        impl #runtime::IntoValue for #name {
-            fn into_value(self) -> #runtime::Value {
-                #runtime::payload::DictWriter::new() #(#writes)* .finish()
-            }
-        }
+/// A field's `#[wamp(...)]` attribute: its key when the Rust name differs, its default
+/// when it may be absent, and where it travels in a payload; nothing when none applies.
+pub fn field_attribute(
+    context: &Context<'_>,
+    object: &Object,
+    field: &Field,
+    here: &Here<'_>,
+) -> Result<TokenStream, Error> {
+    let mut entries = Vec::new();
+    let key = field.name.as_str();
+    if !is_derived_name(key, &ident(&value_name(key))) {
+        entries.push(quote!(name = #key));
+    }
+    if context.field_mode(object, field) == FieldMode::Defaulted {
+        let (default, trivial) = context.default_value(here, field)?;
+        entries.push(if trivial {
+            quote!(default)
+        } else {
+            quote!(default = #default)
+        });
+    }
+    match context.placement(object, field) {
+        Some(Placement::Keyword) => entries.push(quote!(kwarg)),
+        Some(Placement::Positional) if is_optional_arg(field) => entries.push(quote!(optional_arg)),
+        Some(Placement::Positional) | None => {}
+    }
+    Ok(if entries.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#[wamp(#(#entries),*)])
     })
 }
 
-fn payload_conversions(
-    context: &Context<'_>,
-    object: &Object,
-    here: &Here<'_>,
-) -> Result<TokenStream, Error> {
-    let runtime = &context.runtime;
-    let name = ident(&super::names::type_name(object.name.name()));
-    let mut args = Vec::new();
-    let mut kwargs = Vec::new();
-    let mut reads = Vec::new();
-    let mut writes = Vec::new();
-    for field in Context::fields(object) {
-        let field_ident = ident(&value_name(&field.name));
-        let key = field.name.as_str();
-        let mode = context.field_mode(object, field);
-        let (read, write) = match (context.placement(object, field), mode) {
-            (Some(Placement::Keyword), FieldMode::Optional) => {
-                kwargs.push(key);
-                (
-                    quote!(fields.kwarg(#key)?),
-                    quote!(.optional_kwarg(#key, self.#field_ident)),
-                )
-            }
-            (Some(Placement::Keyword), _) => {
-                kwargs.push(key);
-                let (default, _) = context.default_value(here, field)?;
-                (
-                    quote!(fields.kwarg(#key)?.unwrap_or(#default)),
-                    quote!(.kwarg(#key, self.#field_ident)),
-                )
-            }
-            (_, FieldMode::Optional) => {
-                args.push(key);
-                let write = if is_optional_arg(field) {
-                    quote!(.optional_arg(self.#field_ident))
-                } else {
-                    quote!(.nullable_arg(self.#field_ident))
-                };
-                (quote!(fields.optional_arg()?), write)
-            }
-            (_, FieldMode::Defaulted) if is_optional_arg(field) => {
-                args.push(key);
-                let (default, _) = context.default_value(here, field)?;
-                (
-                    quote!(fields.optional_arg()?.unwrap_or(#default)),
-                    quote!(.arg(self.#field_ident)),
-                )
-            }
-            _ => {
-                args.push(key);
-                (quote!(fields.arg()?), quote!(.arg(self.#field_ident)))
-            }
-        };
-        reads.push(quote!(#field_ident: #read,));
-        writes.push(write);
+/// A union member's `#[wamp(name = "...")]` attribute, when its Rust name differs.
+pub fn member_attribute(member_name: &str, variant: &Ident) -> TokenStream {
+    if is_derived_name(member_name, variant) {
+        TokenStream::new()
+    } else {
+        quote!(#[wamp(name = #member_name)])
     }
-    let mandatory = proc_macro2::Literal::usize_unsuffixed(context.mandatory_args(object));
-    let open_reader =
-        quote!(#runtime::payload::PayloadReader::new(payload, &[#(#args),*], #mandatory, &[#(#kwargs),*])?);
-    let from_body = reader_body(open_reader, &reads);
-    Ok(quote! {
-        impl #runtime::FromPayload for #name {
-            fn from_payload(payload: #runtime::Payload) -> #runtime::payload::Result<Self> {
-                #from_body
-            }
-        }
-
-        impl #runtime::IntoPayload for #name {
-            fn into_payload(self) -> #runtime::Payload {
-                #runtime::payload::PayloadWriter::new() #(#writes)* .finish()
-            }
-        }
-    })
 }
 
-/// The body of a `from_*` conversion: reads every field through `fields`, opened by
-/// `open_reader`. Without fields, it binds no variable it would not use.
-fn reader_body(open_reader: TokenStream, reads: &[TokenStream]) -> TokenStream {
-    if reads.is_empty() {
-        quote! {
-            #open_reader;
-            ::core::result::Result::Ok(Self {})
-        }
-    } else {
-        quote! {
-            let mut fields = #open_reader;
-            ::core::result::Result::Ok(Self { #(#reads)* })
-        }
-    }
+/// Whether the derives find `name` from the identifier alone: they read `r#type` as
+/// "type", but keywords that cannot be raw (`self_`) and case-converted names need it said.
+fn is_derived_name(name: &str, rust: &Ident) -> bool {
+    let rust = rust.to_string();
+    rust.strip_prefix("r#").unwrap_or(&rust) == name
 }

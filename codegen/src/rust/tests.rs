@@ -120,7 +120,8 @@ fn options_choose_the_sides_the_runtime_path_and_attributes() {
         &options,
         Ok(&[
             "pub trait Callee",
-            "impl crate::rt::FromValue for T",
+            "crate::rt::FromValue,",
+            "#[wamp(table = \"n.T\", crate = \"crate::rt\")]",
             "#[derive(Hash)]\n    pub struct T",
         ]),
     );
@@ -171,12 +172,11 @@ fn optional_and_nullable_args_and_any_values_are_typed_as_spec_section_4_says() 
         "pub filter: ::core::option::Option<::std::vec::Vec<::std::string::String>>,",
         "pub limit: u32,",
         "pub data: ::core::option::Option<::wamp_idl_runtime::Value>,",
-        "&[\"id\", \"parent\", \"extra\", \"filter\", \"limit\", \"data\"],\n            3,",
-        ".nullable_arg(",
-        ".optional_arg(",
-        "limit: fields.optional_arg()?.unwrap_or(10),",
+        "#[wamp(optional_arg)]\n    pub filter:",
+        "#[wamp(default = 10, optional_arg)]\n    pub limit: u32,",
+        "#[wamp(optional_arg)]\n    pub data:",
         "roles: ::core::option::Option<::std::vec::Vec<::std::string::String>>,\n",
-        ") -> ::core::result::Result<\n            ::core::option::Option<u64>,",
+        ") -> ::wamp_idl_runtime::Result<::core::option::Option<u64>> {",
     ];
     check(fbs, &Options::default(), Ok(snippets));
 }

@@ -38,7 +38,8 @@ pub fn object(context: &Context<'_>, object: &Object, here: &Here<'_>) -> Result
             &format!("Field `{}: {}`.", field.name, schema_type(&field.ty)),
             &[],
         );
-        fields.push(quote!(#field_docs pub #field_ident: #field_type,));
+        let field_attribute = payload::field_attribute(context, object, field, here)?;
+        fields.push(quote!(#field_docs #field_attribute pub #field_ident: #field_type,));
         let default = match mode {
             FieldMode::Defaulted => {
                 let (value, trivial) = context.default_value(here, field)?;
@@ -73,16 +74,20 @@ pub fn object(context: &Context<'_>, object: &Object, here: &Here<'_>) -> Result
         }
     });
     let attributes = context.type_attributes(&object.name);
-    let conversions = payload::object_conversions(context, object, here)?;
+    let conversions = payload::conversion_derives(context, context.payload(&object.name).is_some());
+    let wamp = payload::type_attribute(context, Some((kind, object.name.as_str())));
     Ok(quote! {
         #docs
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq, #eq #derive_default)]
+        #[derive(
+            ::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq, #eq #derive_default
+            #conversions
+        )]
+        #wamp
         #attributes
         pub struct #name {
             #(#fields)*
         }
         #default_impl
-        #conversions
     })
 }
 
@@ -99,6 +104,8 @@ pub fn enumeration(context: &Context<'_>, enumeration: &Enum, here: &Here<'_>) -
 
 fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error> {
     let runtime = &context.runtime;
+    let conversions = payload::conversion_derives(context, false);
+    let wamp = payload::type_attribute(context, None);
     let name = ident(&type_name(enumeration.name.name()));
     let schema_name = enumeration.name.as_str();
     let repr = scalar_type(enumeration.underlying);
@@ -133,8 +140,9 @@ fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, 
         #[derive(
             ::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq,
             ::core::cmp::Eq, ::core::hash::Hash, ::core::cmp::PartialOrd, ::core::cmp::Ord,
-            ::core::default::Default,
+            ::core::default::Default, #conversions
         )]
+        #wamp
         #[allow(clippy::enum_variant_names)]
         #attributes
         #[repr(#repr)]
@@ -179,23 +187,13 @@ fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, 
                 value as #repr
             }
         }
-
-        impl #runtime::FromValue for #name {
-            fn from_value(value: #runtime::Value) -> #runtime::payload::Result<Self> {
-                #runtime::payload::enum_from_value::<#repr, Self>(value)
-            }
-        }
-
-        impl #runtime::IntoValue for #name {
-            fn into_value(self) -> #runtime::Value {
-                #runtime::IntoValue::into_value(self as #repr)
-            }
-        }
     })
 }
 
 fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error> {
     let runtime = &context.runtime;
+    let conversions = payload::conversion_derives(context, false);
+    let wamp = payload::type_attribute(context, None);
     let name = ident(&type_name(enumeration.name.name()));
     let schema_name = enumeration.name.as_str();
     let repr = scalar_type(enumeration.underlying);
@@ -224,8 +222,9 @@ fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error
         #docs
         #[derive(
             ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq, ::core::cmp::Eq,
-            ::core::hash::Hash, ::core::default::Default,
+            ::core::hash::Hash, ::core::default::Default, #conversions
         )]
+        #wamp
         #attributes
         pub struct #name(#repr);
 
@@ -346,23 +345,10 @@ fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error
                 flags.0
             }
         }
-
-        impl #runtime::FromValue for #name {
-            fn from_value(value: #runtime::Value) -> #runtime::payload::Result<Self> {
-                #runtime::payload::enum_from_value::<#repr, Self>(value)
-            }
-        }
-
-        impl #runtime::IntoValue for #name {
-            fn into_value(self) -> #runtime::Value {
-                #runtime::IntoValue::into_value(self.0)
-            }
-        }
     })
 }
 
 fn union(context: &Context<'_>, union: &Enum, here: &Here<'_>) -> Result<TokenStream, Error> {
-    let runtime = &context.runtime;
     let name = ident(&type_name(union.name.name()));
     let schema_name = union.name.as_str();
     let docs = doc_attributes(
@@ -379,8 +365,6 @@ fn union(context: &Context<'_>, union: &Enum, here: &Here<'_>) -> Result<TokenSt
     );
     let mut scope = Scope::default();
     let mut variants = Vec::new();
-    let mut decode_arms = Vec::new();
-    let mut encode_arms = Vec::new();
     let mut has_float = false;
     for member in &union.values {
         let Some(member_type) = &member.union_type else {
@@ -402,54 +386,21 @@ fn union(context: &Context<'_>, union: &Enum, here: &Here<'_>) -> Result<TokenSt
             &format!("Member `{member_name}` (`{member_type}`)."),
             &[],
         );
-        variants.push(quote!(#member_docs #variant(#rust_type),));
-        decode_arms.push(quote! {
-            #member_name => #runtime::payload::union_member(value, #member_name).map(Self::#variant),
-        });
-        encode_arms.push(quote! {
-            Self::#variant(member) => #runtime::payload::union_into_value(#member_name, member),
-        });
+        let member_attribute = payload::member_attribute(member_name, &variant);
+        variants.push(quote!(#member_docs #member_attribute #variant(#rust_type),));
     }
     let eq = (!has_float).then(|| quote!(::core::cmp::Eq,));
     let attributes = context.type_attributes(&union.name);
-    let unknown =
-        quote!(::core::result::Result::Err(#runtime::payload::unknown_union_member(&member, #schema_name)));
-    // A union with no member but `NONE` has no value to read, only names to reject.
-    let decode_body = if decode_arms.is_empty() {
-        quote! {
-            let (member, _) = #runtime::payload::union_from_value(value, #schema_name)?;
-            #unknown
-        }
-    } else {
-        quote! {
-            let (member, value) = #runtime::payload::union_from_value(value, #schema_name)?;
-            match member.as_str() {
-                #(#decode_arms)*
-                _ => #unknown,
-            }
-        }
-    };
+    let conversions = payload::conversion_derives(context, false);
+    let wamp = payload::type_attribute(context, Some(("union", schema_name)));
     Ok(quote! {
         #docs
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, #eq)]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, #eq #conversions)]
+        #wamp
         #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
         #attributes
         pub enum #name {
             #(#variants)*
-        }
-
-        impl #runtime::FromValue for #name {
-            fn from_value(value: #runtime::Value) -> #runtime::payload::Result<Self> {
-                #decode_body
-            }
-        }
-
-        impl #runtime::IntoValue for #name {
-            fn into_value(self) -> #runtime::Value {
-                match self {
-                    #(#encode_arms)*
-                }
-            }
         }
     })
 }

@@ -12,6 +12,7 @@ use clap::{Parser, ValueEnum};
 use tokio::sync::{mpsc, oneshot};
 use wamp_idl_runtime::client::{ClientConfig, Credentials, CryptosignKey};
 use wamp_idl_runtime::meta::{self, Caller};
+use wamp_idl_runtime::stub::Handled;
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{Error, PayloadError, Value};
 
@@ -307,11 +308,11 @@ impl EventPrinter {
 }
 
 impl meta::Subscriber for EventPrinter {
-    fn session_on_join(&self, details: meta::SessionDetails) -> impl Future<Output = ()> + Send {
+    fn session_on_join(&self, details: meta::SessionDetails) -> impl Handled {
         self.print(format!("join        {}", describe_session(&details)))
     }
 
-    fn session_on_leave(&self, event: meta::SessionLeft) -> impl Future<Output = ()> + Send {
+    fn session_on_leave(&self, event: meta::SessionLeft) -> impl Handled {
         // The spec adds authid and authrole; Crossbar sends the session ID only.
         let mut line = format!("leave       session {}", event.session);
         if let Some(authid) = &event.authid {
@@ -323,7 +324,7 @@ impl meta::Subscriber for EventPrinter {
         self.print(line)
     }
 
-    fn session_on_stats(&self, event: meta::SessionStats) -> impl Future<Output = ()> + Send {
+    fn session_on_stats(&self, event: meta::SessionStats) -> impl Handled {
         let session = event
             .session
             .session
@@ -336,7 +337,7 @@ impl meta::Subscriber for EventPrinter {
         ))
     }
 
-    fn registration_on_create(&self, event: meta::RegistrationCreated) -> impl Future<Output = ()> + Send {
+    fn registration_on_create(&self, event: meta::RegistrationCreated) -> impl Handled {
         self.print(format!(
             "create      {} {}",
             describe_registration(&event.registration),
@@ -344,7 +345,7 @@ impl meta::Subscriber for EventPrinter {
         ))
     }
 
-    fn registration_on_register(&self, event: meta::RegistrationChanged) -> impl Future<Output = ()> + Send {
+    fn registration_on_register(&self, event: meta::RegistrationChanged) -> impl Handled {
         self.print(format!(
             "register    registration {} {}",
             event.registration,
@@ -352,10 +353,7 @@ impl meta::Subscriber for EventPrinter {
         ))
     }
 
-    fn registration_on_unregister(
-        &self,
-        event: meta::RegistrationChanged,
-    ) -> impl Future<Output = ()> + Send {
+    fn registration_on_unregister(&self, event: meta::RegistrationChanged) -> impl Handled {
         self.print(format!(
             "unregister  registration {} {}",
             event.registration,
@@ -363,11 +361,11 @@ impl meta::Subscriber for EventPrinter {
         ))
     }
 
-    fn registration_on_delete(&self, event: meta::RegistrationChanged) -> impl Future<Output = ()> + Send {
+    fn registration_on_delete(&self, event: meta::RegistrationChanged) -> impl Handled {
         self.print(format!("delete      registration {}", event.registration))
     }
 
-    fn subscription_on_create(&self, event: meta::SubscriptionCreated) -> impl Future<Output = ()> + Send {
+    fn subscription_on_create(&self, event: meta::SubscriptionCreated) -> impl Handled {
         self.print(format!(
             "create      {} {}",
             describe_subscription(&event.subscription),
@@ -375,7 +373,7 @@ impl meta::Subscriber for EventPrinter {
         ))
     }
 
-    fn subscription_on_subscribe(&self, event: meta::SubscriptionChanged) -> impl Future<Output = ()> + Send {
+    fn subscription_on_subscribe(&self, event: meta::SubscriptionChanged) -> impl Handled {
         self.print(format!(
             "subscribe   subscription {} {}",
             event.subscription,
@@ -383,10 +381,7 @@ impl meta::Subscriber for EventPrinter {
         ))
     }
 
-    fn subscription_on_unsubscribe(
-        &self,
-        event: meta::SubscriptionChanged,
-    ) -> impl Future<Output = ()> + Send {
+    fn subscription_on_unsubscribe(&self, event: meta::SubscriptionChanged) -> impl Handled {
         self.print(format!(
             "unsubscribe subscription {} {}",
             event.subscription,
@@ -394,11 +389,11 @@ impl meta::Subscriber for EventPrinter {
         ))
     }
 
-    fn subscription_on_delete(&self, event: meta::SubscriptionChanged) -> impl Future<Output = ()> + Send {
+    fn subscription_on_delete(&self, event: meta::SubscriptionChanged) -> impl Handled {
         self.print(format!("delete      subscription {}", event.subscription))
     }
 
-    fn on_invalid_event(&self, topic: String, error: PayloadError) -> impl Future<Output = ()> + Send {
+    fn on_invalid_event(&self, topic: String, error: PayloadError) -> impl Handled {
         self.print(format!("unreadable  {topic}: {error}"))
     }
 }

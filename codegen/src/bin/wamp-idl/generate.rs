@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long)]
     callee_only: bool,
     /// The path the generated code reaches the runtime crate by.
-    #[arg(long, value_name = "PATH", default_value = "::wamp_idl_runtime")]
+    #[arg(long, value_name = "PATH", default_value = wamp_idl_codegen::rust::DEFAULT_RUNTIME_PATH)]
     runtime_path: String,
     /// Treat warnings as errors.
     #[arg(long)]

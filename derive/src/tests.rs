@@ -1,0 +1,891 @@
+//! The derives' expansions and errors, from derive input to tokens.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{DeriveInput, parse_quote};
+
+use crate::payload::{from_payload, into_payload};
+use crate::value::{from_value, into_value};
+
+type Derive = fn(&DeriveInput) -> syn::Result<TokenStream>;
+
+/// Runs `derive` on `input` and compares with `expected`: the expansion, or the message
+/// of every error.
+fn check(derive: Derive, input: DeriveInput, expected: Result<TokenStream, &[&str]>) {
+    let actual = derive(&input).map(|tokens| tokens.to_string()).map_err(|error| {
+        error
+            .into_iter()
+            .map(|error| error.to_string())
+            .collect::<Vec<_>>()
+    });
+    let expected = expected
+        .map(|tokens| tokens.to_string())
+        .map_err(|messages| messages.iter().map(|message| (*message).to_owned()).collect());
+    assert_eq!(actual, expected);
+}
+
+#[test]
+fn table_from_value_reads_each_field_mode() {
+    let input = parse_quote! {
+        #[wamp(table = "demo.Table")]
+        pub struct Table {
+            pub a: ::core::option::Option<u8>,
+            #[wamp(default = super::Color::Red)]
+            pub b: Color,
+            #[wamp(default)]
+            pub c: u32,
+            pub d: ::std::string::String,
+            pub r#type: u8,
+            #[wamp(name = "wire")]
+            pub e: u8,
+        }
+    };
+    let expected = quote! {
+        impl ::wamp_idl_runtime::FromValue for Table {
+            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+                let mut fields = ::wamp_idl_runtime::payload::DictReader::new(value, "demo.Table")?;
+                ::core::result::Result::Ok(Self {
+                    a: fields.optional("a")?,
+                    b: fields.optional("b")?.unwrap_or(super::Color::Red),
+                    c: fields.optional("c")?.unwrap_or_default(),
+                    d: fields.required("d")?,
+                    r#type: fields.required("type")?,
+                    e: fields.required("wire")?,
+                })
+            }
+        }
+    };
+    check(from_value, input, Ok(expected));
+}
+
+#[test]
+fn table_into_value_leaves_out_only_absent_options() {
+    let input = parse_quote! {
+        #[wamp(table = "demo.Table")]
+        pub struct Table {
+            pub a: Option<u8>,
+            #[wamp(default = 1.5)]
+            pub b: f64,
+            pub r#type: u8,
+        }
+    };
+    let expected = quote! {
+        impl ::wamp_idl_runtime::IntoValue for Table {
+            fn into_value(self) -> ::wamp_idl_runtime::Value {
+                ::wamp_idl_runtime::payload::DictWriter::new()
+                    .optional("a", self.a)
+                    .field("b", self.b)
+                    .field("type", self.r#type)
+                    .finish()
+            }
+        }
+    };
+    check(into_value, input, Ok(expected));
+}
+
+#[test]
+fn struct_from_value_lists_every_key() {
+    let input = parse_quote! {
+        #[wamp(struct = "demo.Pair", crate = "crate")]
+        pub struct Pair {
+            pub x: i32,
+            #[wamp(name = "second")]
+            pub y: i32,
+        }
+    };
+    let expected = quote! {
+        impl crate::FromValue for Pair {
+            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+                let mut fields = crate::payload::struct_reader(value, "demo.Pair", &["x", "second"])?;
+                ::core::result::Result::Ok(Self {
+                    x: fields.required("x")?,
+                    y: fields.required("second")?,
+                })
+            }
+        }
+    };
+    check(from_value, input, Ok(expected));
+}
+
+#[test]
+fn objects_without_fields_bind_no_reader() {
+    let table = parse_quote!(
+        #[wamp(table = "demo.Empty")]
+        pub struct Empty {}
+    );
+    let expected = quote! {
+        impl ::wamp_idl_runtime::FromValue for Empty {
+            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+                ::wamp_idl_runtime::payload::DictReader::new(value, "demo.Empty")?;
+                ::core::result::Result::Ok(Self {})
+            }
+        }
+    };
+    check(from_value, table, Ok(expected));
+    let structure = parse_quote!(
+        #[wamp(struct = "demo.Empty")]
+        pub struct Empty {}
+    );
+    let expected = quote! {
+        impl ::wamp_idl_runtime::FromValue for Empty {
+            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+                ::wamp_idl_runtime::payload::struct_reader(value, "demo.Empty", &[])?;
+                ::core::result::Result::Ok(Self {})
+            }
+        }
+    };
+    check(from_value, structure, Ok(expected));
+    let table = parse_quote!(
+        #[wamp(table = "demo.Empty")]
+        pub struct Empty {}
+    );
+    let expected = quote! {
+        impl ::wamp_idl_runtime::IntoValue for Empty {
+            fn into_value(self) -> ::wamp_idl_runtime::Value {
+                ::wamp_idl_runtime::payload::DictWriter::new().finish()
+            }
+        }
+    };
+    check(into_value, table, Ok(expected));
+}
+
+#[test]
+fn unions_match_member_names() {
+    let input = || {
+        parse_quote! {
+            #[wamp(union = "demo.Shape")]
+            pub enum Shape {
+                Circle(Circle),
+                #[wamp(name = "square")]
+                Square(super::Square),
+            }
+        }
+    };
+    let expected = quote! {
+        impl ::wamp_idl_runtime::FromValue for Shape {
+            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+                let (member, value) = ::wamp_idl_runtime::payload::union_from_value(value, "demo.Shape")?;
+                match member.as_str() {
+                    "Circle" => ::wamp_idl_runtime::payload::union_member(value, "Circle").map(Self::Circle),
+                    "square" => ::wamp_idl_runtime::payload::union_member(value, "square").map(Self::Square),
+                    _ => ::core::result::Result::Err(
+                        ::wamp_idl_runtime::payload::unknown_union_member(&member, "demo.Shape")
+                    ),
+                }
+            }
+        }
+    };
+    check(from_value, input(), Ok(expected));
+    let expected = quote! {
+        impl ::wamp_idl_runtime::IntoValue for Shape {
+            fn into_value(self) -> ::wamp_idl_runtime::Value {
+                match self {
+                    Self::Circle(member) => ::wamp_idl_runtime::payload::union_into_value("Circle", member),
+                    Self::Square(member) => ::wamp_idl_runtime::payload::union_into_value("square", member),
+                }
+            }
+        }
+    };
+    check(into_value, input(), Ok(expected));
+}
+
+#[test]
+fn unions_without_members_only_reject() {
+    let input = || {
+        parse_quote!(
+            #[wamp(union = "demo.Nothing")]
+            pub enum Nothing {}
+        )
+    };
+    let expected = quote! {
+        impl ::wamp_idl_runtime::FromValue for Nothing {
+            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+                let (member, _) = ::wamp_idl_runtime::payload::union_from_value(value, "demo.Nothing")?;
+                ::core::result::Result::Err(
+                    ::wamp_idl_runtime::payload::unknown_union_member(&member, "demo.Nothing")
+                )
+            }
+        }
+    };
+    check(from_value, input(), Ok(expected));
+    let expected = quote! {
+        impl ::wamp_idl_runtime::IntoValue for Nothing {
+            fn into_value(self) -> ::wamp_idl_runtime::Value {
+                match self {}
+            }
+        }
+    };
+    check(into_value, input(), Ok(expected));
+}
+
+#[test]
+fn enums_travel_as_their_repr() {
+    let input = || {
+        parse_quote! {
+            #[derive(Clone, Copy)]
+            #[repr(C, i16)]
+            pub enum Color { Red = -1, Green = 1 }
+        }
+    };
+    let expected = quote! {
+        impl ::wamp_idl_runtime::FromValue for Color {
+            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+                ::wamp_idl_runtime::payload::enum_from_value::<i16, Self>(value)
+            }
+        }
+    };
+    check(from_value, input(), Ok(expected));
+    let expected = quote! {
+        impl ::wamp_idl_runtime::IntoValue for Color {
+            fn into_value(self) -> ::wamp_idl_runtime::Value {
+                ::wamp_idl_runtime::IntoValue::into_value(self as i16)
+            }
+        }
+    };
+    check(into_value, input(), Ok(expected));
+}
+
+#[test]
+fn flags_travel_as_their_bits() {
+    let input = || {
+        parse_quote!(
+            pub struct Flags(u32);
+        )
+    };
+    let expected = quote! {
+        impl ::wamp_idl_runtime::FromValue for Flags {
+            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+                ::wamp_idl_runtime::payload::enum_from_value::<u32, Self>(value)
+            }
+        }
+    };
+    check(from_value, input(), Ok(expected));
+    let expected = quote! {
+        impl ::wamp_idl_runtime::IntoValue for Flags {
+            fn into_value(self) -> ::wamp_idl_runtime::Value {
+                ::wamp_idl_runtime::IntoValue::into_value(self.0)
+            }
+        }
+    };
+    check(into_value, input(), Ok(expected));
+}
+
+/// A table with every payload field mode: the rows of the READ and WRITE tables.
+fn request() -> DeriveInput {
+    parse_quote! {
+        #[wamp(table = "demo.Request")]
+        pub struct Request {
+            pub id: u64,
+            pub note: ::core::option::Option<::std::string::String>,
+            #[wamp(default = 3)]
+            pub level: u8,
+            #[wamp(kwarg)]
+            pub scope: ::core::option::Option<::std::string::String>,
+            #[wamp(kwarg, default = 5)]
+            pub limit: u32,
+            #[wamp(kwarg, default, name = "verbose")]
+            pub is_verbose: bool,
+            #[wamp(optional_arg, default = 1.5)]
+            pub ratio: f64,
+            #[wamp(optional_arg)]
+            pub tag: ::core::option::Option<::std::string::String>,
+            #[wamp(optional_arg, default)]
+            pub count: u16,
+        }
+    }
+}
+
+#[test]
+fn table_from_payload_reads_each_field_mode() {
+    let expected = quote! {
+        impl ::wamp_idl_runtime::FromPayload for Request {
+            fn from_payload(payload: ::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
+                let mut fields = ::wamp_idl_runtime::payload::PayloadReader::new(
+                    payload,
+                    &["id", "note", "level", "ratio", "tag", "count"],
+                    3,
+                    &["scope", "limit", "verbose"]
+                )?;
+                ::core::result::Result::Ok(Self {
+                    id: fields.arg()?,
+                    note: fields.optional_arg()?,
+                    level: fields.arg()?,
+                    scope: fields.kwarg("scope")?,
+                    limit: fields.kwarg("limit")?.unwrap_or(5),
+                    is_verbose: fields.kwarg("verbose")?.unwrap_or_default(),
+                    ratio: fields.optional_arg()?.unwrap_or(1.5),
+                    tag: fields.optional_arg()?,
+                    count: fields.optional_arg()?.unwrap_or_default(),
+                })
+            }
+        }
+    };
+    check(from_payload, request(), Ok(expected));
+}
+
+#[test]
+fn table_into_payload_writes_each_field_mode() {
+    let expected = quote! {
+        impl ::wamp_idl_runtime::IntoPayload for Request {
+            fn into_payload(self) -> ::wamp_idl_runtime::Payload {
+                ::wamp_idl_runtime::payload::PayloadWriter::new()
+                    .arg(self.id)
+                    .nullable_arg(self.note)
+                    .arg(self.level)
+                    .optional_kwarg("scope", self.scope)
+                    .kwarg("limit", self.limit)
+                    .kwarg("verbose", self.is_verbose)
+                    .arg(self.ratio)
+                    .optional_arg(self.tag)
+                    .arg(self.count)
+                    .finish()
+            }
+        }
+    };
+    check(into_payload, request(), Ok(expected));
+}
+
+#[test]
+fn value_derives_ignore_payload_keys() {
+    let expected = quote! {
+        impl ::wamp_idl_runtime::IntoValue for Request {
+            fn into_value(self) -> ::wamp_idl_runtime::Value {
+                ::wamp_idl_runtime::payload::DictWriter::new()
+                    .field("id", self.id)
+                    .optional("note", self.note)
+                    .field("level", self.level)
+                    .optional("scope", self.scope)
+                    .field("limit", self.limit)
+                    .field("verbose", self.is_verbose)
+                    .field("ratio", self.ratio)
+                    .optional("tag", self.tag)
+                    .field("count", self.count)
+                    .finish()
+            }
+        }
+    };
+    check(into_value, request(), Ok(expected));
+}
+
+#[test]
+fn empty_tables_are_empty_payloads() {
+    let input = || {
+        parse_quote!(
+            #[wamp(table = "demo.Empty")]
+            pub struct Empty {}
+        )
+    };
+    let expected = quote! {
+        impl ::wamp_idl_runtime::FromPayload for Empty {
+            fn from_payload(payload: ::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
+                ::wamp_idl_runtime::payload::PayloadReader::new(payload, &[], 0, &[])?;
+                ::core::result::Result::Ok(Self {})
+            }
+        }
+    };
+    check(from_payload, input(), Ok(expected));
+    let expected = quote! {
+        impl ::wamp_idl_runtime::IntoPayload for Empty {
+            fn into_payload(self) -> ::wamp_idl_runtime::Payload {
+                ::wamp_idl_runtime::payload::PayloadWriter::new().finish()
+            }
+        }
+    };
+    check(into_payload, input(), Ok(expected));
+}
+
+#[test]
+fn the_mandatory_count_stops_at_the_first_optional_arg() {
+    let input = parse_quote! {
+        #[wamp(table = "demo.Ids")]
+        pub struct Ids {
+            #[wamp(kwarg)]
+            pub a: Option<u8>,
+            pub b: Option<u64>,
+            #[wamp(optional_arg)]
+            pub c: Option<u64>,
+        }
+    };
+    let expected = quote! {
+        impl ::wamp_idl_runtime::FromPayload for Ids {
+            fn from_payload(payload: ::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
+                let mut fields = ::wamp_idl_runtime::payload::PayloadReader::new(payload, &["b", "c"], 1, &["a"])?;
+                ::core::result::Result::Ok(Self {
+                    a: fields.kwarg("a")?,
+                    b: fields.optional_arg()?,
+                    c: fields.optional_arg()?,
+                })
+            }
+        }
+    };
+    check(from_payload, input, Ok(expected));
+}
+
+#[test]
+fn keys_are_checked_for_their_position() {
+    let errors: [(Derive, DeriveInput, &str); 12] = [
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(table = "t", colour = "red")]
+                struct T {}
+            ),
+            "unknown #[wamp] attribute `colour` on the type: expected `crate`, `table`, `struct`, `union`",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T {
+                    #[wamp(rename = "x")]
+                    a: u8,
+                }
+            ),
+            "unknown #[wamp] attribute `rename` on a field: expected `name`, `default`, `kwarg`, `optional_arg`",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(union = "u")]
+                enum U {
+                    #[wamp(kwarg)]
+                    A(A),
+                }
+            ),
+            "`kwarg` is an attribute of a field, not of a union variant",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T {
+                    #[wamp(table = "x")]
+                    a: u8,
+                }
+            ),
+            "`table` is an attribute of the type, not of a field",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(table = "t", name = "x")]
+                struct T {}
+            ),
+            "`name` is an attribute of a field or a union variant, not of the type",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(table = "t")]
+                #[wamp(table = "t")]
+                struct T {}
+            ),
+            "duplicate #[wamp] attribute `table`",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T {
+                    #[wamp(name = "x", name = "y")]
+                    a: u8,
+                }
+            ),
+            "duplicate #[wamp] attribute `name`",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(table = "t", struct = "t")]
+                struct T {}
+            ),
+            "`struct` conflicts with `table`: give only one of `table`, `struct` or `union`",
+        ),
+        (
+            from_payload,
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T {
+                    #[wamp(kwarg = true)]
+                    a: Option<u8>,
+                }
+            ),
+            "`kwarg` takes no value",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T {
+                    #[wamp(name = x)]
+                    a: u8,
+                }
+            ),
+            "expected string literal",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(table = "t", crate = "not a path")]
+                struct T {}
+            ),
+            "unexpected token",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp]
+                struct T {}
+            ),
+            "expected attribute arguments in parentheses: #[wamp(...)]",
+        ),
+    ];
+    for (derive, input, message) in errors {
+        check(derive, input, Err(&[message]));
+    }
+}
+
+#[test]
+fn field_modes_are_checked() {
+    let errors: [(Derive, DeriveInput, &str); 7] = [
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T {
+                    #[wamp(default = 1)]
+                    a: Option<u8>,
+                }
+            ),
+            "`default` is not allowed on an Option field: an absent optional field is None",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T {
+                    #[wamp(kwarg, optional_arg)]
+                    a: Option<u8>,
+                }
+            ),
+            "`optional_arg` is for positional arguments; a keyword argument may always be left out",
+        ),
+        (
+            from_value,
+            parse_quote!(
+                #[wamp(struct = "s")]
+                struct S {
+                    #[wamp(kwarg, default)]
+                    a: u8,
+                }
+            ),
+            "`kwarg` is for the fields of a table, which travels as a payload; a struct never does",
+        ),
+        (
+            into_payload,
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T {
+                    #[wamp(kwarg)]
+                    a: u8,
+                }
+            ),
+            "a keyword argument is never mandatory: make it an Option or give it #[wamp(default)]",
+        ),
+        (
+            from_payload,
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T {
+                    #[wamp(optional_arg)]
+                    a: u8,
+                }
+            ),
+            "an optional argument may be left out: make it an Option or give it #[wamp(default)]",
+        ),
+        (
+            from_payload,
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T {
+                    #[wamp(optional_arg)]
+                    a: Option<u8>,
+                    b: u8,
+                }
+            ),
+            "optional positional arguments must be trailing: `b` follows `a`; \
+             mark it #[wamp(optional_arg)] or #[wamp(kwarg)]",
+        ),
+        (
+            from_payload,
+            parse_quote!(
+                #[wamp(struct = "s")]
+                struct S {
+                    a: u8,
+                }
+            ),
+            "FromPayload is for tables: only a struct with #[wamp(table = \"...\")] travels as a payload",
+        ),
+    ];
+    for (derive, input, message) in errors {
+        check(derive, input, Err(&[message]));
+    }
+}
+
+#[test]
+fn only_tables_are_payloads() {
+    let message =
+        "IntoPayload is for tables: only a struct with #[wamp(table = \"...\")] travels as a payload";
+    for input in [
+        parse_quote!(
+            #[wamp(union = "u")]
+            enum U {
+                A(A),
+            }
+        ),
+        parse_quote!(
+            #[repr(u8)]
+            enum E {
+                A,
+            }
+        ),
+        parse_quote!(
+            struct F(u8);
+        ),
+    ] {
+        check(into_payload, input, Err(&[message]));
+    }
+}
+
+#[test]
+fn shapes_must_fit_their_kind() {
+    let errors: [(DeriveInput, &str); 13] = [
+        (
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T<X> {
+                    a: X,
+                }
+            ),
+            "WAMP IDL types are not generic",
+        ),
+        (
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T<'a> {
+                    a: &'a u8,
+                }
+            ),
+            "WAMP IDL types are not generic",
+        ),
+        (
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T
+                where
+                    u8: Copy,
+                {
+                    a: u8,
+                }
+            ),
+            "WAMP IDL types are not generic",
+        ),
+        (
+            parse_quote!(
+                #[wamp(union = "u")]
+                struct T {
+                    a: u8,
+                }
+            ),
+            "`union` is for an enum whose variants each hold one member, not a struct",
+        ),
+        (
+            parse_quote!(
+                #[wamp(table = "t")]
+                struct T(u8);
+            ),
+            "`table` is for a struct with named fields",
+        ),
+        (
+            parse_quote!(
+                #[wamp(struct = "s")]
+                enum E {
+                    A,
+                }
+            ),
+            "`struct` is for a struct with named fields, not an enum",
+        ),
+        (
+            parse_quote!(
+                struct T {
+                    a: u8,
+                }
+            ),
+            "a struct with named fields needs #[wamp(table = \"schema.Name\")] or #[wamp(struct = \"schema.Name\")]",
+        ),
+        (
+            parse_quote!(
+                struct T(u8, u8);
+            ),
+            "a tuple struct must have exactly one field, the integer of its flags",
+        ),
+        (
+            parse_quote!(
+                struct T;
+            ),
+            "a unit struct is not a WAMP IDL type: expected a struct with named fields, a one-field tuple struct or an enum",
+        ),
+        (
+            parse_quote!(
+                enum E {
+                    A,
+                    B,
+                }
+            ),
+            "an enum of unit variants travels as its integer: add #[repr(u8)] (or another integer type)",
+        ),
+        (
+            parse_quote!(
+                #[repr(C)]
+                enum E {
+                    A,
+                }
+            ),
+            "expected an integer repr such as #[repr(u8)]: the enum travels as its integer",
+        ),
+        (
+            parse_quote!(
+                enum E {
+                    A(A),
+                    B(B),
+                }
+            ),
+            "an enum of one-value variants is a union: add #[wamp(union = \"schema.Name\")]",
+        ),
+        (
+            parse_quote!(union U { a: u8 }),
+            "a Rust union is not a WAMP IDL type: a schema union is an enum with #[wamp(union = \"...\")]",
+        ),
+    ];
+    for (input, message) in errors {
+        check(from_value, input, Err(&[message]));
+    }
+}
+
+#[test]
+fn wamp_attributes_are_refused_where_nothing_applies() {
+    let errors: [(DeriveInput, &str); 3] = [
+        (
+            parse_quote!(
+                struct F(#[wamp(name = "x")] u8);
+            ),
+            "#[wamp] attributes are not allowed on the field of a flags type",
+        ),
+        (
+            parse_quote!(
+                #[repr(u8)]
+                enum E {
+                    #[wamp(name = "x")]
+                    A,
+                }
+            ),
+            "#[wamp] attributes are not allowed on a variant of an integer-backed enum",
+        ),
+        (
+            parse_quote!(
+                #[wamp(union = "u")]
+                enum U {
+                    A(#[wamp(name = "x")] A),
+                }
+            ),
+            "#[wamp] attributes are not allowed on the value of a union member",
+        ),
+    ];
+    for (input, message) in errors {
+        check(from_value, input, Err(&[message]));
+    }
+}
+
+#[test]
+fn errors_of_several_fields_and_variants_accumulate() {
+    let input: DeriveInput = parse_quote! {
+        #[wamp(table = "t")]
+        struct T<X> {
+            #[wamp(kwarg)]
+            a: u8,
+            #[wamp(default)]
+            b: Option<X>,
+            #[wamp(optional_arg)]
+            c: Option<u8>,
+            d: u8,
+            #[wamp(kwarg)]
+            e: u8,
+        }
+    };
+    check(
+        from_value,
+        input.clone(),
+        Err(&[
+            "WAMP IDL types are not generic",
+            "`default` is not allowed on an Option field: an absent optional field is None",
+        ]),
+    );
+    let mut input = input;
+    input.generics = syn::Generics::default();
+    let payload_errors: &[&str] =
+        &["`default` is not allowed on an Option field: an absent optional field is None"];
+    check(from_payload, input, Err(payload_errors));
+    let input = parse_quote! {
+        #[wamp(table = "t")]
+        struct T {
+            #[wamp(kwarg)]
+            a: u8,
+            #[wamp(optional_arg)]
+            c: Option<u8>,
+            d: u8,
+            #[wamp(kwarg)]
+            e: u8,
+        }
+    };
+    check(
+        from_payload,
+        input,
+        Err(&[
+            "a keyword argument is never mandatory: make it an Option or give it #[wamp(default)]",
+            "optional positional arguments must be trailing: `d` follows `c`; mark it #[wamp(optional_arg)] or #[wamp(kwarg)]",
+            "a keyword argument is never mandatory: make it an Option or give it #[wamp(default)]",
+        ]),
+    );
+    let input = parse_quote! {
+        enum E {
+            A,
+            B(u8),
+            C { x: u8 },
+        }
+    };
+    check(
+        from_value,
+        input,
+        Err(&[
+            "an integer-backed enum has unit variants only (a union, with #[wamp(union = \"schema.Name\")], has one-value variants only)",
+            "an integer-backed enum has unit variants only (a union, with #[wamp(union = \"schema.Name\")], has one-value variants only)",
+            "an enum of unit variants travels as its integer: add #[repr(u8)] (or another integer type)",
+        ]),
+    );
+    let input = parse_quote! {
+        #[wamp(union = "u")]
+        enum U {
+            A,
+            B(B),
+            C(C, C),
+        }
+    };
+    check(
+        from_value,
+        input,
+        Err(&[
+            "a variant of a union holds exactly one member: expected `A(Type)`",
+            "a variant of a union holds exactly one member: expected `C(Type)`",
+        ]),
+    );
+}
