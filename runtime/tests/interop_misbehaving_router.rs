@@ -2,8 +2,9 @@
 //! malformed and unknown messages, messages of the wrong role, oversized and invalid frames,
 //! a dropped connection. The session must end with ABORT and fail every pending call, at once.
 //! Also what a hostile or careless router must not achieve: taking the reader down through a
-//! callee's panic, orphaning invocations, keeping abandoned subscriptions, growing the write
-//! queue with pings, or keeping a closed session's connection open by not reading.
+//! callee's panic, orphaning invocations, keeping abandoned subscriptions, holding a call past
+//! its timeout by not answering, growing the write queue with pings, or keeping a closed
+//! session's connection open by not reading.
 
 mod scripted;
 
@@ -432,6 +433,68 @@ async fn an_invocation_repeating_a_running_request_id_is_a_protocol_violation() 
         "what the client told the router"
     );
     assert!(client.is_closed(), "the session ended");
+}
+
+#[tokio::test]
+async fn calls_a_router_leaves_unanswered_time_out_each_at_its_own_deadline() {
+    let (url, router) = scripted_router(|listener| async move {
+        let (mut stream, _) = accept_call(listener).await?;
+        let short = match receive(&mut stream).await? {
+            Message::Call { request, .. } => request,
+            other => return Err(format!("expected a second CALL, got {other:?}")),
+        };
+        Ok((short, receive(&mut stream).await?))
+    })
+    .await;
+    let client = ClientConfig::new(url, "realm1")
+        .call_timeout(Some(Duration::from_secs(30)))
+        .connect()
+        .await
+        .unwrap_or_else(|error| panic!("connect: {error}"));
+    let long = tokio::spawn({
+        let client = client.clone();
+        async move {
+            client
+                .call(
+                    "com.example.procedure",
+                    Payload::default(),
+                    CallOptions::default(),
+                )
+                .await
+        }
+    });
+    // Time for the first call to go out and set the session's timer to its deadline.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let short = client.call(
+        "com.example.procedure",
+        Payload::default(),
+        CallOptions {
+            timeout: Some(Duration::from_millis(100)),
+            ..CallOptions::default()
+        },
+    );
+    // The second call's deadline comes before the first's: it must not wait for that one.
+    let short = tokio::time::timeout(Duration::from_secs(5), short).await;
+    assert!(!long.is_finished(), "the call with the default timeout ended");
+    let kind = short.map(|outcome| outcome.map_err(|error| error.kind().clone()));
+    assert!(
+        matches!(kind, Ok(Err(ErrorKind::Timeout))),
+        "the call with the short timeout: {kind:?}"
+    );
+    let router = tokio::time::timeout(Duration::from_secs(5), router)
+        .await
+        .unwrap_or_else(|_| panic!("the client did not cancel the call that timed out"))
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    let (short_request, cancel) = router.unwrap_or_else(|error| panic!("the fake router: {error}"));
+    let killnowait = Dict::from([("mode".to_owned(), Value::String("killnowait".into()))]);
+    assert_eq!(
+        cancel,
+        Message::Cancel {
+            request: short_request,
+            options: killnowait
+        },
+        "what the client sent when the call timed out"
+    );
 }
 
 #[tokio::test]

@@ -169,13 +169,15 @@ impl Client {
             args: payload.args,
             kwargs: payload.kwargs,
         };
-        let updates = self.shared.start_call(request, &message, receive_progress)?;
         let timeout = options.timeout.or(self.shared.default_timeout);
+        let deadline = timeout.map(|timeout| Instant::now() + timeout);
+        let updates = self
+            .shared
+            .start_call(request, &message, receive_progress, deadline)?;
         Ok(PendingCall {
             shared: Arc::clone(&self.shared),
             request,
             updates,
-            deadline: timeout.map(|timeout| Instant::now() + timeout),
             outcome: None,
             cancel_requested: false,
             finished: false,
@@ -341,7 +343,6 @@ pub struct PendingCall {
     shared: Arc<Shared>,
     request: u64,
     updates: CallReceiver,
-    deadline: Option<Instant>,
     outcome: Option<Result<CallResult, Error>>,
     cancel_requested: bool,
     finished: bool,
@@ -363,6 +364,10 @@ impl PendingCall {
         }
         match self.next_update().await? {
             CallUpdate::Progress(result) => Ok(Some(result)),
+            CallUpdate::Final(Err(error)) if matches!(error.kind(), ErrorKind::Timeout) => {
+                self.outcome = Some(Err(error.clone()));
+                Err(error)
+            }
             CallUpdate::Final(outcome) => {
                 self.outcome = Some(outcome);
                 Ok(None)
@@ -400,20 +405,10 @@ impl PendingCall {
         })
     }
 
+    /// The next update; a call whose timeout passed gets a final [`ErrorKind::Timeout`] from
+    /// the session, which has then asked the router to cancel it.
     async fn next_update(&mut self) -> Result<CallUpdate, Error> {
-        let update = match self.deadline {
-            Some(deadline) => match tokio::time::timeout_at(deadline, self.updates.recv()).await {
-                Ok(update) => update,
-                Err(_) => {
-                    self.finished = true;
-                    self.shared.abandon_call(self.request);
-                    self.outcome = Some(Err(Error::new(ErrorKind::Timeout)));
-                    return Err(Error::new(ErrorKind::Timeout));
-                }
-            },
-            None => self.updates.recv().await,
-        };
-        match update {
+        match self.updates.recv().await {
             Some(update) => {
                 self.finished = matches!(update, CallUpdate::Final(_));
                 Ok(update)

@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use futures_util::FutureExt as _;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{Notify, mpsc, oneshot, watch};
 use tokio::task::AbortHandle;
+use tokio::time::Instant;
 
 use crate::client::outbox::{Flush, Outbox};
 use crate::client::transport::{ByteWriter, Frame, FrameReader, Framing};
@@ -65,6 +66,14 @@ impl CallSender {
             }
         }
     }
+}
+
+/// A call waiting for its final result.
+#[derive(Debug)]
+struct WaitingCall {
+    updates: CallSender,
+    /// When the call times out, if it does.
+    deadline: Option<Instant>,
 }
 
 /// The receiving end of a [`CallSender`].
@@ -141,7 +150,10 @@ struct State {
     ended: Option<Error>,
     /// Whether the client sent GOODBYE and waits for the router's.
     goodbye_sent: bool,
-    calls: HashMap<u64, CallSender>,
+    calls: HashMap<u64, WaitingCall>,
+    /// When the timeouts task looks for expired calls next: at the earliest deadline of the
+    /// pending calls, or before it, as calls that ended leave it in place.
+    next_deadline: Option<Instant>,
     requests: HashMap<u64, PendingRequest>,
     registrations: HashMap<u64, ProgressiveInvocationHandler>,
     /// Several local subscriptions may share one router subscription (same topic and options).
@@ -174,6 +186,8 @@ pub(crate) struct Shared {
     outbox: Outbox,
     next_request: AtomicU64,
     state: Mutex<State>,
+    /// Wakes the timeouts task when a call's deadline comes before `next_deadline`.
+    deadline_moved: Notify,
     ended: watch::Sender<bool>,
 }
 
@@ -212,10 +226,12 @@ impl Shared {
             outbox: Outbox::new(joined.framing, &joined.writer),
             next_request: AtomicU64::new(1),
             state: Mutex::new(State::default()),
+            deadline_moved: Notify::new(),
             ended: watch::Sender::new(false),
         });
         tokio::spawn(run_writer(Arc::clone(&shared), joined.writer));
         tokio::spawn(run_reader(Arc::clone(&shared), joined.reader));
+        tokio::spawn(run_timeouts(Arc::clone(&shared)));
         shared
     }
 
@@ -280,12 +296,14 @@ impl Shared {
         self.queue(&self.lock(), &bytes)
     }
 
-    /// Sends a CALL and returns where its results arrive (progressive ones only when `progressive`).
+    /// Sends a CALL and returns where its results arrive (progressive ones only when
+    /// `progressive`); the call fails with [`ErrorKind::Timeout`] once `deadline` passes.
     pub(crate) fn start_call(
         &self,
         request: u64,
         message: &Message,
         progressive: bool,
+        deadline: Option<Instant>,
     ) -> Result<CallReceiver, Error> {
         let bytes = self.encode(message)?;
         let (updates, receiver) = if progressive {
@@ -298,14 +316,23 @@ impl Shared {
             let (sender, receiver) = oneshot::channel();
             (CallSender::Final(sender), CallReceiver::Final(Some(receiver)))
         };
-        let flush = {
+        let (flush, deadline_moved) = {
             let mut state = self.lock();
             if let Some(reason) = &state.ended {
                 return Err(Shared::closed_error(reason));
             }
-            state.calls.insert(request, updates);
-            state.flush()
+            state.calls.insert(request, WaitingCall { updates, deadline });
+            // Calls with the same timeout reach their deadlines in the order they start: of
+            // those in flight together, only the first moves the timeouts task's next look.
+            let earlier = deadline.filter(|deadline| state.next_deadline.is_none_or(|next| *deadline < next));
+            if earlier.is_some() {
+                state.next_deadline = earlier;
+            }
+            (state.flush(), earlier.is_some())
         };
+        if deadline_moved {
+            self.deadline_moved.notify_one();
+        }
         // Written without the session's lock, which the reader needs to deliver results. Should
         // the session end meanwhile, its end fails the call listed above.
         if let Err(error) = self.outbox.send(&bytes, flush) {
@@ -318,7 +345,33 @@ impl Shared {
     /// Forgets a call whose caller gave up, and asks the router to cancel it.
     pub(crate) fn abandon_call(&self, request: u64) {
         let mut state = self.lock();
-        if state.calls.remove(&request).is_none() || state.ended.is_some() {
+        if state.calls.remove(&request).is_some() {
+            self.cancel_forgotten(&state, request);
+        }
+    }
+
+    /// Fails the calls whose deadline passed, asking the router to cancel them, and sets when
+    /// to look again.
+    fn expire_calls(&self) {
+        let now = Instant::now();
+        let mut state = self.lock();
+        let expired: Vec<(u64, WaitingCall)> = state
+            .calls
+            .extract_if(|_, call| call.deadline.is_some_and(|deadline| deadline <= now))
+            .collect();
+        state.next_deadline = state.calls.values().filter_map(|call| call.deadline).min();
+        for (request, _) in &expired {
+            self.cancel_forgotten(&state, *request);
+        }
+        drop(state);
+        for (_, call) in expired {
+            call.updates.finish(Err(Error::new(ErrorKind::Timeout)));
+        }
+    }
+
+    /// Asks the router to cancel a call the session no longer waits for.
+    fn cancel_forgotten(&self, state: &State, request: u64) {
+        if state.ended.is_some() {
             return;
         }
         let cancel = Message::Cancel {
@@ -327,7 +380,7 @@ impl Shared {
         };
         if let Ok(bytes) = self.encode(&cancel) {
             // The session may end meanwhile; nothing waits for this CANCEL.
-            let _ = self.queue(&state, &bytes);
+            let _ = self.queue(state, &bytes);
         }
     }
 
@@ -388,7 +441,7 @@ impl Shared {
         }
         tracing::debug!(session = self.session_id, %reason, "session ended");
         for (_, call) in state.calls.drain() {
-            call.finish(Err(reason.clone()));
+            call.updates.finish(Err(reason.clone()));
         }
         for (_, request) in state.requests.drain() {
             let _ = request.reply.send(Err(reason.clone()));
@@ -531,7 +584,7 @@ impl Shared {
         let mut state = self.lock();
         if is_progress {
             if let Some(call) = state.calls.get(&request) {
-                call.progress(result);
+                call.updates.progress(result);
             }
         } else {
             // Handed over without the lock: waking the caller may wake a thread, which the
@@ -539,7 +592,7 @@ impl Shared {
             let call = state.calls.remove(&request);
             drop(state);
             if let Some(call) = call {
-                call.finish(Ok(result));
+                call.updates.finish(Ok(result));
             }
         }
         // A result for an unknown request belongs to a call its caller gave up on.
@@ -552,7 +605,7 @@ impl Shared {
             let call = state.calls.remove(&request);
             drop(state);
             if let Some(call) = call {
-                call.finish(Err(Error::from(error)));
+                call.updates.finish(Err(Error::from(error)));
             }
             return true;
         }
@@ -894,6 +947,32 @@ async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
                     return;
                 }
             }
+        }
+    }
+}
+
+/// Fails calls whose timeout passed, until the session ends.
+///
+/// One timer serves all the session's calls, set to the earliest deadline and moved only
+/// when a call's deadline comes before it: a timer of each call's own would be registered
+/// and removed again on every call.
+async fn run_timeouts(shared: Arc<Shared>) {
+    let ended = shared.wait_ended();
+    tokio::pin!(ended);
+    loop {
+        let next_deadline = shared.lock().next_deadline;
+        let expired = async {
+            match next_deadline {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            () = &mut ended => return,
+            // A permit stored by a call that started since the deadline was read ends the
+            // wait at once, so that no earlier deadline is missed.
+            () = shared.deadline_moved.notified() => {}
+            () = expired => shared.expire_calls(),
         }
     }
 }
