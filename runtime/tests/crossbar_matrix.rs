@@ -45,6 +45,11 @@ fn every_kind() -> Payload {
             ]),
         ),
         ("bytes", Value::Bytes(vec![0, 1, 2, 254, 255].into())),
+        // Long enough for a 32-bit length, and for the client to send it uncopied (spliced).
+        (
+            "long_bytes",
+            Value::Bytes((0..70_000u32).map(|i| (i % 251) as u8).collect()),
+        ),
         ("empty_list", Value::List(Vec::new())),
         ("empty_dict", Value::Dict(Dict::new())),
     ]));

@@ -6,7 +6,7 @@ use crate::client::state::{Joined, Shared};
 use crate::client::transport::{self, Connection, Frame, FrameKind, TransportConfig, write_error};
 use crate::error::{Error, ErrorKind, WampError};
 use crate::value::{Dict, List, Value};
-use crate::wire::Message;
+use crate::wire::{self, Message};
 
 /// Connects and joins; the session's I/O tasks start once the router said WELCOME.
 pub(crate) async fn join(config: ClientConfig) -> Result<Client, Error> {
@@ -45,7 +45,7 @@ pub(crate) async fn join(config: ClientConfig) -> Result<Client, Error> {
             }
             Message::Abort { details, reason } => {
                 // The router ends the connection anyway; a failure to say goodbye changes nothing.
-                let _ = write_frame(&mut connection, FrameKind::Close, &[]).await;
+                let _ = write_frame(&mut connection, FrameKind::Close, &wire::Frame::new()).await;
                 let _ = connection.writer.shutdown().await;
                 return Err(Error::from(WampError {
                     uri: reason,
@@ -124,16 +124,20 @@ fn dict<const N: usize>(entries: [(&str, Value); N]) -> Dict {
 }
 
 async fn send(connection: &mut Connection, config: &ClientConfig, message: &Message) -> Result<(), Error> {
-    let bytes = config.serializer.encode(message).map_err(|error| {
+    let frame = config.serializer.encode_frame(message).map_err(|error| {
         Error::new(ErrorKind::Protocol(format!(
             "cannot encode {}: {error}",
             message.message_type()
         )))
     })?;
-    write_frame(connection, FrameKind::Message, &bytes).await
+    write_frame(connection, FrameKind::Message, &frame).await
 }
 
-async fn write_frame(connection: &mut Connection, kind: FrameKind, payload: &[u8]) -> Result<(), Error> {
+async fn write_frame(
+    connection: &mut Connection,
+    kind: FrameKind,
+    payload: &wire::Frame,
+) -> Result<(), Error> {
     let mut frame = Vec::new();
     connection.framing.append(kind, payload, &mut frame)?;
     connection.writer.write_all(&frame).await.map_err(write_error)
@@ -158,7 +162,7 @@ async fn receive(connection: &mut Connection, config: &ClientConfig) -> Result<M
                         )))
                     });
             }
-            Frame::Ping(payload) => write_frame(connection, FrameKind::Pong, &payload).await?,
+            Frame::Ping(payload) => write_frame(connection, FrameKind::Pong, &payload.into()).await?,
         }
     }
 }

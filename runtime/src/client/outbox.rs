@@ -14,6 +14,7 @@ use tokio::sync::Notify;
 
 use crate::client::transport::{ByteWriter, FrameKind, Framing, write_error};
 use crate::error::{Error, ErrorKind};
+use crate::wire::Frame;
 
 /// The capacity the queue keeps after a large write, so that one large message does not pin
 /// its size in memory for the session's lifetime.
@@ -85,8 +86,8 @@ impl Outbox {
     }
 
     /// Queues one serialized message; writes it when `flush` says so and the writer task does
-    /// not have the job.
-    pub(crate) fn send(&self, message: &[u8], flush: Flush) -> Result<(), Error> {
+    /// not have the job. Framing it is the one copy of its long binary values the client makes.
+    pub(crate) fn send(&self, message: &Frame, flush: Flush) -> Result<(), Error> {
         let mut queue = self.lock();
         if queue.closing {
             return Err(Error::new(ErrorKind::SessionClosed(
@@ -103,20 +104,23 @@ impl Outbox {
     }
 
     /// Queues a pong, unless one waits already.
-    pub(crate) fn send_pong(&self, payload: &[u8]) {
+    pub(crate) fn send_pong(&self, payload: Vec<u8>) {
         let mut queue = self.lock();
         if queue.closing || queue.pong_waiting {
             return;
         }
         let Queue { framing, bytes, .. } = &mut *queue;
-        if framing.append(FrameKind::Pong, payload, bytes).is_ok() {
+        if framing
+            .append(FrameKind::Pong, &Frame::from(payload), bytes)
+            .is_ok()
+        {
             queue.pong_waiting = true;
             self.write_or_hand_over(queue);
         }
     }
 
     /// Queues the last message, if any, and has the writer task close the transport after it.
-    pub(crate) fn close(&self, last_words: Option<&[u8]>) {
+    pub(crate) fn close(&self, last_words: Option<&Frame>) {
         let mut queue = self.lock();
         if queue.closing {
             return;
@@ -126,7 +130,7 @@ impl Outbox {
         if let Some(message) = last_words {
             let _ = framing.append(FrameKind::Message, message, bytes);
         }
-        let _ = framing.append(FrameKind::Close, &[], bytes);
+        let _ = framing.append(FrameKind::Close, &Frame::new(), bytes);
         queue.closing = true;
         // The writer task's handle is then the socket's last: the connection closes with it.
         queue.direct = None;

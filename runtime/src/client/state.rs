@@ -17,7 +17,7 @@ use crate::client::transport::{ByteWriter, Frame, FrameReader, Framing};
 use crate::error::{Error, ErrorKind, WampError};
 use crate::session::{BoxFuture, CallResult, Event, Invocation, Payload};
 use crate::value::{Dict, Value};
-use crate::wire::{DecodeLimits, Message, MessageType, Serializer};
+use crate::wire::{self, DecodeLimits, Message, MessageType, Serializer};
 
 /// A callee's handler that may send progressive results before its final one.
 pub type ProgressiveInvocationHandler = Arc<
@@ -264,8 +264,10 @@ impl Shared {
         }
     }
 
-    fn encode(&self, message: &Message) -> Result<Vec<u8>, Error> {
-        let bytes = self.serializer.encode(message).map_err(|error| {
+    /// Encodes a message as a frame that shares its long binary values, within the router's
+    /// maximum size.
+    fn encode(&self, message: &Message) -> Result<wire::Frame, Error> {
+        let frame = self.serializer.encode_frame(message).map_err(|error| {
             Error::new(ErrorKind::Protocol(format!(
                 "cannot encode {} as {}: {error}",
                 message.message_type(),
@@ -273,27 +275,27 @@ impl Shared {
             )))
         })?;
         match self.max_outgoing_size {
-            Some(max) if bytes.len() > max => Err(Error::new(ErrorKind::Protocol(format!(
+            Some(max) if frame.len() > max => Err(Error::new(ErrorKind::Protocol(format!(
                 "{} of {} bytes exceeds the router's maximum message size of {max} bytes",
                 message.message_type(),
-                bytes.len()
+                frame.len()
             )))),
-            _ => Ok(bytes),
+            _ => Ok(frame),
         }
     }
 
     /// Sends one encoded message, if the session has not ended.
-    fn queue(&self, state: &State, bytes: &[u8]) -> Result<(), Error> {
+    fn queue(&self, state: &State, frame: &wire::Frame) -> Result<(), Error> {
         if let Some(reason) = &state.ended {
             return Err(Shared::closed_error(reason));
         }
-        self.outbox.send(bytes, state.flush())
+        self.outbox.send(frame, state.flush())
     }
 
     /// Sends a message that expects no answer.
     pub(crate) fn send(&self, message: &Message) -> Result<(), Error> {
-        let bytes = self.encode(message)?;
-        self.queue(&self.lock(), &bytes)
+        let frame = self.encode(message)?;
+        self.queue(&self.lock(), &frame)
     }
 
     /// Sends a CALL and returns where its results arrive (progressive ones only when
@@ -305,7 +307,7 @@ impl Shared {
         progressive: bool,
         deadline: Option<Instant>,
     ) -> Result<CallReceiver, Error> {
-        let bytes = self.encode(message)?;
+        let frame = self.encode(message)?;
         let (updates, receiver) = if progressive {
             let (sender, receiver) = mpsc::unbounded_channel();
             (
@@ -335,7 +337,7 @@ impl Shared {
         }
         // Written without the session's lock, which the reader needs to deliver results. Should
         // the session end meanwhile, its end fails the call listed above.
-        if let Err(error) = self.outbox.send(&bytes, flush) {
+        if let Err(error) = self.outbox.send(&frame, flush) {
             self.lock().calls.remove(&request);
             return Err(error);
         }
@@ -378,9 +380,9 @@ impl Shared {
             request,
             options: Dict::from([("mode".to_owned(), Value::String("killnowait".into()))]),
         };
-        if let Ok(bytes) = self.encode(&cancel) {
+        if let Ok(frame) = self.encode(&cancel) {
             // The session may end meanwhile; nothing waits for this CANCEL.
-            let _ = self.queue(state, &bytes);
+            let _ = self.queue(state, &frame);
         }
     }
 
@@ -391,11 +393,11 @@ impl Shared {
         kind: RequestKind,
         message: &Message,
     ) -> Result<u64, Error> {
-        let bytes = self.encode(message)?;
+        let frame = self.encode(message)?;
         let (reply, answer) = oneshot::channel();
         {
             let mut state = self.lock();
-            self.queue(&state, &bytes)?;
+            self.queue(&state, &frame)?;
             state.requests.insert(request, PendingRequest { kind, reply });
         }
         let _forget_on_exit = ForgetRequest {
@@ -422,19 +424,19 @@ impl Shared {
             details: Dict::new(),
             reason: "wamp.close.close_realm".to_owned(),
         };
-        let bytes = self.encode(&goodbye)?;
+        let frame = self.encode(&goodbye)?;
         let mut state = self.lock();
         if state.ended.is_some() || state.goodbye_sent {
             return Ok(());
         }
         state.goodbye_sent = true;
-        self.queue(&state, &bytes)
+        self.queue(&state, &frame)
     }
 
     /// Ends the session: every waiting caller gets `reason`, running invocations are aborted,
     /// and the transport closes after `last_words` (ABORT or GOODBYE), if any.
     pub(crate) fn terminate(&self, reason: Error, last_words: Option<Message>) {
-        let last_bytes = last_words.and_then(|message| self.encode(&message).ok());
+        let last_frame = last_words.and_then(|message| self.encode(&message).ok());
         let mut state = self.lock();
         if state.ended.is_some() {
             return;
@@ -452,7 +454,7 @@ impl Shared {
         state.registrations.clear();
         state.subscriptions.clear();
         state.ended = Some(reason);
-        self.outbox.close(last_bytes.as_deref());
+        self.outbox.close(last_frame.as_ref());
         drop(state);
         self.ended.send_replace(true);
     }
@@ -677,8 +679,8 @@ impl Shared {
             },
             _ => return,
         };
-        if let Ok(bytes) = self.encode(&release) {
-            let _ = self.queue(state, &bytes);
+        if let Ok(frame) = self.encode(&release) {
+            let _ = self.queue(state, &frame);
         }
     }
 
@@ -724,8 +726,8 @@ impl Shared {
                         format!("this callee has no registration {registration}"),
                     ),
                 );
-                if let Ok(bytes) = self.encode(&error) {
-                    let _ = self.queue(&state, &bytes);
+                if let Ok(frame) = self.encode(&error) {
+                    let _ = self.queue(&state, &frame);
                 }
                 return true;
             };
@@ -778,12 +780,12 @@ impl Shared {
             },
             Err(error) => invocation_error(request, error),
         };
-        let bytes = self.encode(&message).or_else(|problem| {
+        let frame = self.encode(&message).or_else(|problem| {
             let error = WampError::with_message("wamp.error.invalid_argument", problem.to_string());
             self.encode(&invocation_error(request, error))
         });
-        if let Ok(bytes) = bytes {
-            let _ = self.queue(&state, &bytes);
+        if let Ok(frame) = frame {
+            let _ = self.queue(&state, &frame);
         }
     }
 
@@ -800,8 +802,8 @@ impl Shared {
             request,
             WampError::with_message("wamp.error.canceled", "interrupted"),
         );
-        if let Ok(bytes) = self.encode(&error) {
-            let _ = self.queue(&state, &bytes);
+        if let Ok(frame) = self.encode(&error) {
+            let _ = self.queue(&state, &frame);
         }
     }
 
@@ -863,12 +865,12 @@ impl InvocationProgress {
             args: payload.args,
             kwargs: payload.kwargs,
         };
-        let bytes = self.shared.encode(&message)?;
+        let frame = self.shared.encode(&message)?;
         let state = self.shared.lock();
         if !state.invocations.contains_key(&self.request) && state.ended.is_none() {
             return Err(Error::new(ErrorKind::Canceled));
         }
-        self.shared.queue(&state, &bytes)
+        self.shared.queue(&state, &frame)
     }
 }
 
@@ -926,7 +928,7 @@ async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
                 }
                 return;
             }
-            Some(Ok(Frame::Ping(payload))) => shared.outbox.send_pong(&payload),
+            Some(Ok(Frame::Ping(payload))) => shared.outbox.send_pong(payload),
             Some(Ok(Frame::Message(bytes))) => {
                 // Long binary values of the message become slices of its buffer, not copies.
                 let bytes = bytes::Bytes::from(bytes);

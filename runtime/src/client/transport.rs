@@ -17,7 +17,7 @@ use tungstenite::handshake::derive_accept_key;
 use tungstenite::http::Uri;
 
 use crate::error::{Error, ErrorKind};
-use crate::wire::Serializer;
+use crate::wire::{self, Serializer};
 
 /// The largest RawSocket frame length the 3-byte length field can express.
 const RAWSOCKET_MAX_FRAME: usize = (1 << 24) - 1;
@@ -73,32 +73,24 @@ pub(crate) enum Framing {
 }
 
 impl Framing {
-    /// Appends one frame, header and payload, to `buffer`.
+    /// Appends one frame, header and payload, to `buffer`: one copy of each chunk of `payload`.
     pub(crate) fn append(
         &mut self,
         kind: FrameKind,
-        payload: &[u8],
+        payload: &wire::Frame,
         buffer: &mut Vec<u8>,
     ) -> Result<(), Error> {
         match self {
             Framing::WebSocket { binary, masks } => {
-                let opcode = match kind {
-                    FrameKind::Message if *binary => 0x2,
-                    FrameKind::Message => {
-                        std::str::from_utf8(payload)
-                            .map_err(|_| transport_error("a JSON message is not UTF-8".to_owned()))?;
-                        0x1
+                let mask = masks.u32(..).to_ne_bytes();
+                match kind {
+                    FrameKind::Message if *binary => append_websocket_frame(buffer, 0x2, mask, payload),
+                    FrameKind::Message => append_websocket_frame(buffer, 0x1, mask, payload),
+                    FrameKind::Pong => append_websocket_frame(buffer, 0xA, mask, payload),
+                    FrameKind::Close => {
+                        append_websocket_frame(buffer, 0x8, mask, &wire::Frame::from(CLOSE_NORMAL.to_vec()))
                     }
-                    FrameKind::Pong => 0xA,
-                    FrameKind::Close => 0x8,
-                };
-                let payload = if kind == FrameKind::Close {
-                    &CLOSE_NORMAL[..]
-                } else {
-                    payload
-                };
-                append_websocket_frame(buffer, opcode, masks.u32(..).to_ne_bytes(), payload);
-                Ok(())
+                }
             }
             Framing::RawSocket => match kind {
                 FrameKind::Message => append_rawsocket_frame(buffer, 0, payload),
@@ -109,34 +101,50 @@ impl Framing {
     }
 }
 
-/// Appends one final, masked WebSocket frame (the client masks every frame it sends).
-fn append_websocket_frame(buffer: &mut Vec<u8>, opcode: u8, mask: [u8; 4], payload: &[u8]) {
-    buffer.reserve(14 + payload.len());
+/// Appends one final, masked WebSocket frame (the client masks every frame it sends); a text
+/// frame (opcode 1) must be UTF-8.
+fn append_websocket_frame(
+    buffer: &mut Vec<u8>,
+    opcode: u8,
+    mask: [u8; 4],
+    payload: &wire::Frame,
+) -> Result<(), Error> {
+    let frame_start = buffer.len();
+    let length = payload.len();
+    buffer.reserve(14 + length);
     buffer.push(0x80 | opcode);
-    match payload.len() {
-        length @ 0..=125 => buffer.push(0x80 | length as u8),
-        length @ 126..=0xFFFF => {
+    match length {
+        0..=125 => buffer.push(0x80 | length as u8),
+        126..=0xFFFF => {
             buffer.push(0x80 | 126);
             buffer.extend_from_slice(&(length as u16).to_be_bytes());
         }
-        length => {
+        _ => {
             buffer.push(0x80 | 127);
             buffer.extend_from_slice(&(length as u64).to_be_bytes());
         }
     }
     buffer.extend_from_slice(&mask);
     let start = buffer.len();
-    buffer.extend_from_slice(payload);
-    let mut words = buffer.get_mut(start..).unwrap_or_default().chunks_exact_mut(4);
+    payload.chunks().for_each(|chunk| buffer.extend_from_slice(chunk));
+    let copy = buffer.get_mut(start..).unwrap_or_default();
+    // Checked on the contiguous copy, which no chunk boundary splits a character of.
+    if opcode == 0x1 && std::str::from_utf8(copy).is_err() {
+        buffer.truncate(frame_start);
+        return Err(transport_error("a JSON message is not UTF-8".to_owned()));
+    }
+    // Masked as one run, so that the mask's phase carries on from one chunk to the next.
+    let mut words = copy.chunks_exact_mut(4);
     for word in words.by_ref() {
         word.iter_mut().zip(mask).for_each(|(byte, mask)| *byte ^= mask);
     }
     let rest = words.into_remainder();
     rest.iter_mut().zip(mask).for_each(|(byte, mask)| *byte ^= mask);
+    Ok(())
 }
 
 /// Appends one RawSocket frame, header and payload.
-fn append_rawsocket_frame(buffer: &mut Vec<u8>, kind: u8, payload: &[u8]) -> Result<(), Error> {
+fn append_rawsocket_frame(buffer: &mut Vec<u8>, kind: u8, payload: &wire::Frame) -> Result<(), Error> {
     let length = u32::try_from(payload.len())
         .ok()
         .filter(|length| *length as usize <= RAWSOCKET_MAX_FRAME)
@@ -147,8 +155,9 @@ fn append_rawsocket_frame(buffer: &mut Vec<u8>, kind: u8, payload: &[u8]) -> Res
             ))
         })?;
     let [_, length_high, length_mid, length_low] = length.to_be_bytes();
+    buffer.reserve(4 + payload.len());
     buffer.extend_from_slice(&[kind, length_high, length_mid, length_low]);
-    buffer.extend_from_slice(payload);
+    payload.chunks().for_each(|chunk| buffer.extend_from_slice(chunk));
     Ok(())
 }
 
@@ -697,6 +706,8 @@ pub(crate) fn transport_error(message: String) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::{Dict, Value};
+    use crate::wire::Message;
 
     fn describe(frame: Result<Option<(RawFrame, usize)>, Error>) -> Result<Option<RawFrame>, String> {
         frame
@@ -868,7 +879,7 @@ mod tests {
             (FrameKind::Close, b""),
         ] {
             let appended = rawsocket
-                .append(kind, payload, &mut buffer)
+                .append(kind, &wire::Frame::from(payload.to_vec()), &mut buffer)
                 .map_err(|e| e.to_string());
             assert_eq!(appended, Ok(()), "{kind:?}");
         }
@@ -879,7 +890,8 @@ mod tests {
     #[test]
     fn websocket_frames_sent_are_masked() {
         let mut buffer = Vec::new();
-        append_websocket_frame(&mut buffer, 0x2, [1, 2, 3, 4], b"abcde");
+        let appended = append_websocket_frame(&mut buffer, 0x2, [1, 2, 3, 4], &b"abcde".to_vec().into());
+        assert!(appended.is_ok());
         assert_eq!(
             buffer,
             [
@@ -897,18 +909,93 @@ mod tests {
             ]
         );
         let mut buffer = Vec::new();
-        append_websocket_frame(&mut buffer, 0x2, [0; 4], &[7; 300]);
+        let appended = append_websocket_frame(&mut buffer, 0x2, [0; 4], &vec![7; 300].into());
+        assert!(appended.is_ok());
         assert_eq!(buffer.get(..8), Some(&[0x82, 0x80 | 126, 1, 44, 0, 0, 0, 0][..]));
         assert_eq!(buffer.len(), 8 + 300);
         let mut json = Framing::WebSocket {
             binary: false,
             masks: fastrand::Rng::with_seed(1),
         };
-        let not_utf8 = json.append(FrameKind::Message, &[0xFF], &mut Vec::new());
+        let mut buffer = b"queued".to_vec();
+        let not_utf8 = json.append(FrameKind::Message, &vec![0xFF].into(), &mut buffer);
         assert_eq!(
             not_utf8.map_err(|error| error.to_string()),
             Err("transport error: a JSON message is not UTF-8".to_owned())
         );
+        assert_eq!(buffer, b"queued", "the refused frame is taken back");
+    }
+
+    /// A MessagePack EVENT whose binary values are spliced, in chunks of odd lengths.
+    fn spliced_message() -> (wire::Frame, Vec<u8>) {
+        let value = |len: usize| Value::Bytes((0..len).map(|i| i as u8).collect());
+        let event = Message::Event {
+            subscription: 1,
+            publication: 2,
+            details: Dict::new(),
+            args: vec![value(1001), Value::Integer(3), value(70_001)],
+            kwargs: Dict::new(),
+        };
+        let frame = Serializer::MsgPack
+            .encode_frame(&event)
+            .expect("the event encodes");
+        assert!(
+            frame.chunks().count() > 3,
+            "the event's binary values are spliced"
+        );
+        let contiguous = Serializer::MsgPack.encode(&event).expect("the event encodes");
+        (frame, contiguous)
+    }
+
+    #[test]
+    fn frames_are_laid_out_from_their_chunks() {
+        let (frame, contiguous) = spliced_message();
+        let mask = [1, 2, 3, 4];
+        let mut buffer = Vec::new();
+        let appended = append_websocket_frame(&mut buffer, 0x2, mask, &frame);
+        assert!(appended.is_ok());
+        let mut header = vec![0x82, 0x80 | 127];
+        header.extend_from_slice(&(contiguous.len() as u64).to_be_bytes());
+        header.extend_from_slice(&mask);
+        assert_eq!(buffer.get(..14), Some(&header[..]));
+        let unmasked: Vec<u8> = buffer
+            .get(14..)
+            .unwrap_or_default()
+            .iter()
+            .zip(mask.iter().cycle())
+            .map(|(byte, mask)| byte ^ mask)
+            .collect();
+        assert_eq!(unmasked, contiguous, "the mask runs on across chunks");
+
+        let mut buffer = Vec::new();
+        let appended = Framing::RawSocket.append(FrameKind::Message, &frame, &mut buffer);
+        assert!(appended.is_ok());
+        let max_length = RAWSOCKET_MAX_FRAME;
+        check_rawsocket(&buffer, max_length, Ok(Some(RawFrame::Message(contiguous))));
+    }
+
+    #[test]
+    fn rawsocket_limit_counts_spliced_values() {
+        let long = Value::Bytes(vec![0; RAWSOCKET_MAX_FRAME].into());
+        let frame = Serializer::Cbor
+            .encode_frame(&Message::Publish {
+                request: 1,
+                options: Dict::new(),
+                topic: "t".into(),
+                args: vec![long],
+                kwargs: Dict::new(),
+            })
+            .expect("the message encodes");
+        let mut buffer = Vec::new();
+        let appended = Framing::RawSocket.append(FrameKind::Message, &frame, &mut buffer);
+        assert_eq!(
+            appended.map_err(|error| error.to_string()),
+            Err(format!(
+                "transport error: a frame of {} bytes exceeds RawSocket's limit",
+                frame.len()
+            ))
+        );
+        assert!(buffer.is_empty());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use compact_str::CompactString;
 
 use crate::value::{Dict, List, Value};
 use crate::wire::Message;
+use crate::wire::frame::Binaries;
 use crate::wire::input::{Input, decode_message_list, decode_whole};
 use crate::wire::message::MessageWriter;
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source, f16_to_f64};
@@ -41,14 +42,16 @@ const OBJECT_END: u8 = b'}';
 const CONTAINER_TYPE: u8 = b'$';
 const CONTAINER_COUNT: u8 = b'#';
 
-/// Appends BJData to a buffer: one message, or one value.
+/// Appends BJData to a buffer, one message or one value; long binary values go where `binaries`
+/// says.
 pub(super) struct Writer<'a> {
     out: &'a mut Vec<u8>,
+    binaries: Binaries<'a>,
 }
 
 impl<'a> Writer<'a> {
-    pub(super) fn new(out: &'a mut Vec<u8>) -> Writer<'a> {
-        Writer { out }
+    pub(super) fn new(out: &'a mut Vec<u8>, binaries: Binaries<'a>) -> Writer<'a> {
+        Writer { out, binaries }
     }
 
     pub(super) fn value(&mut self, value: &Value) -> Result<(), EncodeError> {
@@ -63,7 +66,7 @@ impl<'a> Writer<'a> {
                 self.out
                     .extend_from_slice(&[ARRAY_START, CONTAINER_TYPE, BYTE, CONTAINER_COUNT]);
                 self.length(bytes.len());
-                self.out.extend_from_slice(bytes);
+                self.binaries.write(self.out, bytes);
             }
             Value::List(list) => self.array(list)?,
             Value::Dict(dict) => self.object(dict)?,

@@ -10,6 +10,7 @@ use compact_str::CompactString;
 
 use crate::value::{Dict, List, Value};
 use crate::wire::Message;
+use crate::wire::frame::Binaries;
 use crate::wire::input::{Input, decode_in_place, decode_short_message, read_dict_entry};
 use crate::wire::message::MessageWriter;
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source, f16_to_f64};
@@ -30,14 +31,16 @@ const TAG_SELF_DESCRIBE: u64 = 55799;
 const INDEFINITE: u8 = 31;
 const BREAK: u8 = 0xff;
 
-/// Appends CBOR to a buffer: one message, or one value.
+/// Appends CBOR to a buffer, one message or one value; long binary values go where `binaries`
+/// says.
 pub(super) struct Writer<'a> {
     out: &'a mut Vec<u8>,
+    binaries: Binaries<'a>,
 }
 
 impl<'a> Writer<'a> {
-    pub(super) fn new(out: &'a mut Vec<u8>) -> Writer<'a> {
-        Writer { out }
+    pub(super) fn new(out: &'a mut Vec<u8>, binaries: Binaries<'a>) -> Writer<'a> {
+        Writer { out, binaries }
     }
 
     pub(super) fn value(&mut self, value: &Value) -> Result<(), EncodeError> {
@@ -50,7 +53,7 @@ impl<'a> Writer<'a> {
             Value::String(text) => self.text(text),
             Value::Bytes(bytes) => {
                 self.head(BYTES, bytes.len() as u64);
-                self.out.extend_from_slice(bytes);
+                self.binaries.write(self.out, bytes);
             }
             Value::List(list) => self.array(list)?,
             Value::Dict(dict) => self.map(dict)?,

@@ -1,7 +1,9 @@
 //! The WAMP wire layer, sans I/O: messages and the four serializers Crossbar speaks.
 //!
 //! [`Serializer::encode`] turns a [`Message`] into the bytes of one WebSocket message or
-//! RawSocket frame; [`Serializer::decode`] reads them back, straight into [`crate::Value`]s.
+//! RawSocket frame, [`Serializer::encode_frame`] into a [`Frame`] that shares its long binary
+//! values instead of copying them; [`Serializer::decode`] reads them back, straight into
+//! [`crate::Value`]s.
 //! Encoders choose the representations Autobahn|Python chooses (smallest integer formats, how
 //! binary values travel), so that a message whose dicts Python keeps in sorted key order is
 //! encoded byte for byte as Autobahn encodes it. Decoders take untrusted input: they never panic,
@@ -10,6 +12,7 @@
 
 mod bjdata;
 mod cbor;
+mod frame;
 mod input;
 mod json;
 mod message;
@@ -18,6 +21,8 @@ mod msgpack;
 use std::fmt;
 
 use bytes::Bytes;
+use frame::Binaries;
+pub use frame::{Chunks, Frame};
 pub use message::{Message, MessageType};
 
 use crate::value::Value;
@@ -104,11 +109,37 @@ impl Serializer {
     ///
     /// On error, `out` may hold a partial encoding after its original contents.
     pub fn encode_into(self, message: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.write_message(message, out, Binaries::COPIED)
+    }
+
+    /// Encodes a message into a new [`Frame`], which shares the message's long binary values.
+    pub fn encode_frame(self, message: &Message) -> Result<Frame, EncodeError> {
+        let mut frame = Frame::new();
+        self.encode_frame_into(message, &mut frame)?;
+        Ok(frame)
+    }
+
+    /// Appends the encoding of a message to `frame` (which callers may reuse between messages,
+    /// after [`Frame::clear`]). The binary serializers splice binary values of 512 bytes and
+    /// more into it; JSON, which writes them in base64, copies everything.
+    ///
+    /// On error, `frame` may hold a partial encoding after its original contents.
+    pub fn encode_frame_into(self, message: &Message, frame: &mut Frame) -> Result<(), EncodeError> {
+        let (out, binaries) = frame.output();
+        self.write_message(message, out, binaries)
+    }
+
+    fn write_message(
+        self,
+        message: &Message,
+        out: &mut Vec<u8>,
+        binaries: Binaries<'_>,
+    ) -> Result<(), EncodeError> {
         match self {
             Serializer::Json => message.write_to(&mut json::Writer::new(out)),
-            Serializer::MsgPack => message.write_to(&mut msgpack::Writer::new(out)),
-            Serializer::Cbor => message.write_to(&mut cbor::Writer::new(out)),
-            Serializer::UbJson => message.write_to(&mut bjdata::Writer::new(out)),
+            Serializer::MsgPack => message.write_to(&mut msgpack::Writer::new(out, binaries)),
+            Serializer::Cbor => message.write_to(&mut cbor::Writer::new(out, binaries)),
+            Serializer::UbJson => message.write_to(&mut bjdata::Writer::new(out, binaries)),
         }
     }
 
@@ -151,9 +182,9 @@ impl Serializer {
     pub fn encode_value(self, value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         match self {
             Serializer::Json => json::Writer::new(out).value(value),
-            Serializer::MsgPack => msgpack::Writer::new(out).value(value),
-            Serializer::Cbor => cbor::Writer::new(out).value(value),
-            Serializer::UbJson => bjdata::Writer::new(out).value(value),
+            Serializer::MsgPack => msgpack::Writer::new(out, Binaries::COPIED).value(value),
+            Serializer::Cbor => cbor::Writer::new(out, Binaries::COPIED).value(value),
+            Serializer::UbJson => bjdata::Writer::new(out, Binaries::COPIED).value(value),
         }
     }
 

@@ -6,18 +6,21 @@
 
 use crate::value::{Dict, List, Value};
 use crate::wire::Message;
+use crate::wire::frame::Binaries;
 use crate::wire::input::{Input, decode_in_place, decode_short_message, read_dict_entry};
 use crate::wire::message::MessageWriter;
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source};
 
-/// Appends MessagePack to a buffer: one message, or one value.
+/// Appends MessagePack to a buffer, one message or one value; long binary values go where `binaries`
+/// says.
 pub(super) struct Writer<'a> {
     out: &'a mut Vec<u8>,
+    binaries: Binaries<'a>,
 }
 
 impl<'a> Writer<'a> {
-    pub(super) fn new(out: &'a mut Vec<u8>) -> Writer<'a> {
-        Writer { out }
+    pub(super) fn new(out: &'a mut Vec<u8>, binaries: Binaries<'a>) -> Writer<'a> {
+        Writer { out, binaries }
     }
 
     pub(super) fn value(&mut self, value: &Value) -> Result<(), EncodeError> {
@@ -33,7 +36,7 @@ impl<'a> Writer<'a> {
             Value::String(text) => self.string(text)?,
             Value::Bytes(bytes) => {
                 self.header(bytes.len(), [0xc4, 0xc5, 0xc6])?;
-                self.out.extend_from_slice(bytes);
+                self.binaries.write(self.out, bytes);
             }
             Value::List(list) => self.list_values(list)?,
             Value::Dict(dict) => self.dict_entries(dict)?,
