@@ -245,8 +245,9 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The default of a defaulted field, and whether it equals the type's `Default`
-    /// (then the containing type can derive `Default`).
+    /// The default of a defaulted field, and whether it equals the type's `Default` (then
+    /// the containing type can derive `Default`, and the field's attribute says just
+    /// `#[wamp(default)]`).
     pub fn default_value(&self, here: &Here<'_>, field: &Field) -> Result<(TokenStream, bool), Error> {
         let value = field.default.unwrap_or(DefaultValue::Integer(0));
         Ok(match (&field.ty, value) {
