@@ -1,5 +1,6 @@
 //! trybuild tests of `include_wamp_idl!`: schemas that expand and compile, and errors
-//! (missing file, broken schema, bad option) with their golden `.stderr`.
+//! (missing file, broken schema, bad option, a callee whose future is not `Send`) with
+//! their golden `.stderr`.
 //!
 //! trybuild builds the cases in its scratch crate, `<target>/tests/trybuild/<crate>`,
 //! and Cargo points `CARGO_MANIFEST_DIR` there, so the schemas the cases name
