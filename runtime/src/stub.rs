@@ -394,6 +394,29 @@ mod tests {
     }
 
     #[test]
+    fn registering_and_subscribing_run_on_spawned_tasks() {
+        // Servers register from spawned tasks, so these futures must stay `Send`.
+        let spawned = block_on(async {
+            let session = MemorySession::new();
+            tokio::spawn(async move {
+                let registered = Registrations::new("com.app", "com.app", Arc::new(()))
+                    .add("ping", |_, _, (): ()| async { Ok(()) })
+                    .register(&session)
+                    .await?;
+                let on_invalid = |_: Arc<()>, _: String, _: PayloadError| async {};
+                let subscribed = Subscriptions::new("com.app", "com.app", Arc::new(()), on_invalid)
+                    .add("tick", |_, _, (): ()| async {})
+                    .subscribe(&session)
+                    .await?;
+                Ok::<_, Error>((registered.len(), subscribed.len()))
+            })
+            .await
+        });
+        let counts = spawned.map(|made| made.map_err(|error| error.to_string()));
+        assert_eq!(counts.ok(), Some(Ok((1, 1))));
+    }
+
+    #[test]
     fn a_bad_suffix_fails_the_registration_of_every_procedure() {
         let session = MemorySession::new();
         let registrations = Registrations::new("com.app", "com.app", Arc::new(()))
