@@ -45,7 +45,7 @@ pub fn from_payload(input: &DeriveInput) -> Result<TokenStream> {
     let ident = input.ident;
     Ok(quote! {
         impl #runtime::FromPayload for #ident {
-            fn from_payload(payload: #runtime::Payload) -> #runtime::payload::Result<Self> {
+            fn from_payload(payload: &#runtime::Payload) -> #runtime::payload::Result<Self> {
                 #body
             }
         }

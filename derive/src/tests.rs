@@ -42,7 +42,7 @@ fn table_from_value_reads_each_field_mode() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Table {
-            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
                 let mut fields = ::wamp_idl_runtime::payload::DictReader::new(value, "demo.Table")?;
                 ::core::result::Result::Ok(Self {
                     a: fields.optional("a")?,
@@ -95,7 +95,7 @@ fn struct_from_value_lists_every_key() {
     };
     let expected = quote! {
         impl crate::FromValue for Pair {
-            fn from_value(value: crate::Value) -> crate::payload::Result<Self> {
+            fn from_value(value: crate::ValueRef<'_>) -> crate::payload::Result<Self> {
                 let mut fields = crate::payload::struct_reader(value, "demo.Pair", &["x", "second"])?;
                 ::core::result::Result::Ok(Self {
                     x: fields.required("x")?,
@@ -115,7 +115,7 @@ fn objects_without_fields_bind_no_reader() {
     );
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Empty {
-            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
                 ::wamp_idl_runtime::payload::DictReader::new(value, "demo.Empty")?;
                 ::core::result::Result::Ok(Self {})
             }
@@ -128,7 +128,7 @@ fn objects_without_fields_bind_no_reader() {
     );
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Empty {
-            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
                 ::wamp_idl_runtime::payload::struct_reader(value, "demo.Empty", &[])?;
                 ::core::result::Result::Ok(Self {})
             }
@@ -163,13 +163,13 @@ fn unions_match_member_names() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Shape {
-            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
                 let (member, value) = ::wamp_idl_runtime::payload::union_from_value(value, "demo.Shape")?;
-                match member.as_str() {
+                match member {
                     "Circle" => ::wamp_idl_runtime::payload::union_member(value, "Circle").map(Self::Circle),
                     "square" => ::wamp_idl_runtime::payload::union_member(value, "square").map(Self::Square),
                     _ => ::core::result::Result::Err(
-                        ::wamp_idl_runtime::payload::unknown_union_member(&member, "demo.Shape")
+                        ::wamp_idl_runtime::payload::unknown_union_member(member, "demo.Shape")
                     ),
                 }
             }
@@ -199,10 +199,10 @@ fn unions_without_members_only_reject() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Nothing {
-            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
                 let (member, _) = ::wamp_idl_runtime::payload::union_from_value(value, "demo.Nothing")?;
                 ::core::result::Result::Err(
-                    ::wamp_idl_runtime::payload::unknown_union_member(&member, "demo.Nothing")
+                    ::wamp_idl_runtime::payload::unknown_union_member(member, "demo.Nothing")
                 )
             }
         }
@@ -229,7 +229,7 @@ fn enums_travel_as_their_repr() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Color {
-            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
                 ::wamp_idl_runtime::payload::enum_from_value::<i16, Self>(value)
             }
         }
@@ -254,7 +254,7 @@ fn flags_travel_as_their_bits() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Flags {
-            fn from_value(value: ::wamp_idl_runtime::Value) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
                 ::wamp_idl_runtime::payload::enum_from_value::<u32, Self>(value)
             }
         }
@@ -299,7 +299,7 @@ fn request() -> DeriveInput {
 fn table_from_payload_reads_each_field_mode() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromPayload for Request {
-            fn from_payload(payload: ::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
                 let mut fields = ::wamp_idl_runtime::payload::PayloadReader::new(
                     payload,
                     &["id", "note", "level", "ratio", "tag", "count"],
@@ -377,7 +377,7 @@ fn empty_tables_are_empty_payloads() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromPayload for Empty {
-            fn from_payload(payload: ::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
                 ::wamp_idl_runtime::payload::PayloadReader::new(payload, &[], 0, &[])?;
                 ::core::result::Result::Ok(Self {})
             }
@@ -408,7 +408,7 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromPayload for Ids {
-            fn from_payload(payload: ::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
                 let mut fields = ::wamp_idl_runtime::payload::PayloadReader::new(payload, &["b", "c"], 1, &["a"])?;
                 ::core::result::Result::Ok(Self {
                     a: fields.kwarg("a")?,

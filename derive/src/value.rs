@@ -19,7 +19,7 @@ pub fn from_value(input: &DeriveInput) -> Result<TokenStream> {
     let ident = input.ident;
     Ok(quote! {
         impl #runtime::FromValue for #ident {
-            fn from_value(value: #runtime::Value) -> #runtime::payload::Result<Self> {
+            fn from_value(value: #runtime::ValueRef<'_>) -> #runtime::payload::Result<Self> {
                 #body
             }
         }
@@ -86,7 +86,7 @@ fn object_from_value(runtime: &syn::Path, object: &Object<'_>) -> TokenStream {
 fn union_from_value(runtime: &syn::Path, union: &Union<'_>) -> TokenStream {
     let schema_name = &union.schema_name;
     let unknown =
-        quote!(::core::result::Result::Err(#runtime::payload::unknown_union_member(&member, #schema_name)));
+        quote!(::core::result::Result::Err(#runtime::payload::unknown_union_member(member, #schema_name)));
     // A union without members has no value to read, only names to reject.
     if union.members.is_empty() {
         return quote! {
@@ -100,7 +100,7 @@ fn union_from_value(runtime: &syn::Path, union: &Union<'_>) -> TokenStream {
     });
     quote! {
         let (member, value) = #runtime::payload::union_from_value(value, #schema_name)?;
-        match member.as_str() {
+        match member {
             #(#arms)*
             _ => #unknown,
         }

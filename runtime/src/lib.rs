@@ -10,6 +10,7 @@ pub mod session;
 pub mod stub;
 pub mod uri;
 pub mod value;
+mod view;
 pub mod wire;
 
 pub use client::{Client, ClientConfig};
@@ -23,6 +24,7 @@ pub use session::{
 };
 pub use uuid::Uuid;
 pub use value::{Bytes, CompactString, Dict, List, Value};
+pub use view::{DictIter, DictRef, ListIter, ListRef, ValueRef};
 pub use wamp_idl_derive::{FromPayload, FromValue, IntoPayload, IntoValue};
 
 /// The result of a session operation or of a generated `Caller` method.

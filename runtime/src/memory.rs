@@ -276,7 +276,7 @@ mod tests {
         let call = |uri: &str| {
             let result = block_on(session.call(uri, Payload::default(), CallOptions::default()));
             result
-                .map(|result| result.payload.args)
+                .map(|result| result.payload.args().to_list())
                 .map_err(|error| error.to_string())
         };
         assert_eq!(call("com.app.x.get"), Ok(vec![Value::String("".into())]));

@@ -15,6 +15,7 @@ use std::fmt;
 use crate::error::PayloadError;
 use crate::session::Payload;
 use crate::value::{Dict, List, Value};
+use crate::view::{DictRef, ListIter, ListRef, ValueRef};
 
 /// The result of reading a value or payload.
 pub type Result<T, E = PayloadError> = std::result::Result<T, E>;
@@ -22,11 +23,11 @@ pub type Result<T, E = PayloadError> = std::result::Result<T, E>;
 /// A type that can be read from a WAMP value.
 pub trait FromValue: Sized {
     /// Reads `value`; errors carry a path relative to `value` (empty for the value itself).
-    fn from_value(value: Value) -> Result<Self, PayloadError>;
+    fn from_value(value: ValueRef<'_>) -> Result<Self, PayloadError>;
 
     /// Reads a vector of this type, which travels as a list; `u8` overrides it, since a
     /// `[ubyte]` travels as bytes (spec §5).
-    fn vec_from_value(value: Value) -> Result<Vec<Self>, PayloadError> {
+    fn vec_from_value(value: ValueRef<'_>) -> Result<Vec<Self>, PayloadError> {
         list_from_value(value)
     }
 }
@@ -43,7 +44,7 @@ pub trait IntoValue: Sized {
 
 /// A table that can be read from a WAMP payload (positional and keyword arguments).
 pub trait FromPayload: Sized {
-    fn from_payload(payload: Payload) -> Result<Self, PayloadError>;
+    fn from_payload(payload: &Payload) -> Result<Self, PayloadError>;
 }
 
 /// A table that can be written as a WAMP payload.
@@ -53,7 +54,7 @@ pub trait IntoPayload {
 
 /// `Void`, a request or response without arguments, as signatures show it.
 impl FromPayload for () {
-    fn from_payload(payload: Payload) -> Result<(), PayloadError> {
+    fn from_payload(payload: &Payload) -> Result<(), PayloadError> {
         PayloadReader::new(payload, &[], 0, &[]).map(drop)
     }
 }
@@ -91,7 +92,7 @@ impl PayloadError {
 }
 
 /// The error for a value of the wrong kind: `expected uint32, got string`.
-pub fn unexpected(expected: &str, value: &Value) -> PayloadError {
+pub fn unexpected(expected: &str, value: ValueRef<'_>) -> PayloadError {
     PayloadError::new("", format!("expected {expected}, got {}", value.kind_name()))
 }
 
@@ -125,11 +126,8 @@ impl From<UnknownEnumValue> for PayloadError {
 }
 
 impl FromValue for bool {
-    fn from_value(value: Value) -> Result<bool, PayloadError> {
-        match value {
-            Value::Bool(value) => Ok(value),
-            other => Err(unexpected("bool", &other)),
-        }
+    fn from_value(value: ValueRef<'_>) -> Result<bool, PayloadError> {
+        value.as_bool().ok_or_else(|| unexpected("bool", value))
     }
 }
 
@@ -140,18 +138,15 @@ impl IntoValue for bool {
 }
 
 /// Reads an integer that fits `T`, named `name` (`uint32`) in errors.
-fn integer_from_value<T: TryFrom<i128>>(value: Value, name: &str) -> Result<T, PayloadError> {
-    match value {
-        Value::Integer(integer) => T::try_from(integer)
-            .map_err(|_| PayloadError::new("", format!("{integer} is out of range for {name}"))),
-        other => Err(unexpected(name, &other)),
-    }
+fn integer_from_value<T: TryFrom<i128>>(value: ValueRef<'_>, name: &str) -> Result<T, PayloadError> {
+    let integer = value.as_integer().ok_or_else(|| unexpected(name, value))?;
+    T::try_from(integer).map_err(|_| PayloadError::new("", format!("{integer} is out of range for {name}")))
 }
 
 macro_rules! integer_conversions {
     ($($ty:ty => $name:literal),* $(,)?) => {$(
         impl FromValue for $ty {
-            fn from_value(value: Value) -> Result<$ty, PayloadError> {
+            fn from_value(value: ValueRef<'_>) -> Result<$ty, PayloadError> {
                 integer_from_value(value, $name)
             }
         }
@@ -171,15 +166,15 @@ integer_conversions! {
 
 /// A `uint8`; a vector of them, `[ubyte]`, travels as bytes.
 impl FromValue for u8 {
-    fn from_value(value: Value) -> Result<u8, PayloadError> {
+    fn from_value(value: ValueRef<'_>) -> Result<u8, PayloadError> {
         integer_from_value(value, "uint8")
     }
 
-    fn vec_from_value(value: Value) -> Result<Vec<u8>, PayloadError> {
-        match value {
-            Value::Bytes(bytes) => Ok(bytes.into()),
-            other => Err(unexpected("bytes", &other)),
-        }
+    fn vec_from_value(value: ValueRef<'_>) -> Result<Vec<u8>, PayloadError> {
+        value
+            .as_bytes()
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| unexpected("bytes", value))
     }
 }
 
@@ -194,13 +189,12 @@ impl IntoValue for u8 {
 }
 
 impl FromValue for f64 {
-    fn from_value(value: Value) -> Result<f64, PayloadError> {
-        match value {
-            Value::Float(float) => Ok(float),
+    fn from_value(value: ValueRef<'_>) -> Result<f64, PayloadError> {
+        value
+            .as_float()
             // JSON encoders may write a whole float without its `.0`.
-            Value::Integer(integer) => Ok(integer as f64),
-            other => Err(unexpected("float64", &other)),
-        }
+            .or_else(|| value.as_integer().map(|integer| integer as f64))
+            .ok_or_else(|| unexpected("float64", value))
     }
 }
 
@@ -211,14 +205,14 @@ impl IntoValue for f64 {
 }
 
 impl FromValue for f32 {
-    fn from_value(value: Value) -> Result<f32, PayloadError> {
-        match value {
-            Value::Float(float) if float.is_finite() && float.abs() > f64::from(f32::MAX) => Err(
+    fn from_value(value: ValueRef<'_>) -> Result<f32, PayloadError> {
+        match (value.as_float(), value.as_integer()) {
+            (Some(float), _) if float.is_finite() && float.abs() > f64::from(f32::MAX) => Err(
                 PayloadError::new("", format!("{float:e} is out of range for float32")),
             ),
-            Value::Float(float) => Ok(float as f32),
-            Value::Integer(integer) => Ok(integer as f32),
-            other => Err(unexpected("float32", &other)),
+            (Some(float), _) => Ok(float as f32),
+            (None, Some(integer)) => Ok(integer as f32),
+            (None, None) => Err(unexpected("float32", value)),
         }
     }
 }
@@ -230,11 +224,11 @@ impl IntoValue for f32 {
 }
 
 impl FromValue for String {
-    fn from_value(value: Value) -> Result<String, PayloadError> {
-        match value {
-            Value::String(string) => Ok(string.into_string()),
-            other => Err(unexpected("string", &other)),
-        }
+    fn from_value(value: ValueRef<'_>) -> Result<String, PayloadError> {
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| unexpected("string", value))
     }
 }
 
@@ -247,8 +241,8 @@ impl IntoValue for String {
 /// A value the schema does not describe (a `[ubyte]` field marked `cbor` or
 /// `flexbuffer`, spec §5) passes through as is.
 impl FromValue for Value {
-    fn from_value(value: Value) -> Result<Value, PayloadError> {
-        Ok(value)
+    fn from_value(value: ValueRef<'_>) -> Result<Value, PayloadError> {
+        Ok(value.to_value())
     }
 }
 
@@ -259,7 +253,7 @@ impl IntoValue for Value {
 }
 
 impl<T: FromValue> FromValue for Box<T> {
-    fn from_value(value: Value) -> Result<Box<T>, PayloadError> {
+    fn from_value(value: ValueRef<'_>) -> Result<Box<T>, PayloadError> {
         T::from_value(value).map(Box::new)
     }
 }
@@ -272,7 +266,7 @@ impl<T: IntoValue> IntoValue for Box<T> {
 
 /// A vector: a list, or bytes for `[ubyte]` (see [`FromValue::vec_from_value`]).
 impl<T: FromValue> FromValue for Vec<T> {
-    fn from_value(value: Value) -> Result<Vec<T>, PayloadError> {
+    fn from_value(value: ValueRef<'_>) -> Result<Vec<T>, PayloadError> {
         T::vec_from_value(value)
     }
 }
@@ -284,21 +278,19 @@ impl<T: IntoValue> IntoValue for Vec<T> {
 }
 
 /// Reads a list, each element with the path of its index.
-fn list_from_value<T: FromValue>(value: Value) -> Result<Vec<T>, PayloadError> {
-    match value {
-        Value::List(items) => items
-            .into_iter()
-            .enumerate()
-            .map(|(index, item)| T::from_value(item).map_err(|error| error.in_element(index)))
-            .collect(),
-        other => Err(unexpected("list", &other)),
-    }
+fn list_from_value<T: FromValue>(value: ValueRef<'_>) -> Result<Vec<T>, PayloadError> {
+    let items = value.as_list().ok_or_else(|| unexpected("list", value))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| T::from_value(item).map_err(|error| error.in_element(index)))
+        .collect()
 }
 
 /// A struct's fixed-length array travels as a list of exactly `N` values, `[ubyte:N]`
 /// too.
 impl<T: FromValue, const N: usize> FromValue for [T; N] {
-    fn from_value(value: Value) -> Result<[T; N], PayloadError> {
+    fn from_value(value: ValueRef<'_>) -> Result<[T; N], PayloadError> {
         let items = list_from_value::<T>(value)?;
         let length = items.len();
         <[T; N]>::try_from(items)
@@ -313,7 +305,7 @@ impl<T: IntoValue, const N: usize> IntoValue for [T; N] {
 }
 
 /// Reads an enum's or flags' underlying integer and converts it with `TryFrom`.
-pub fn enum_from_value<I, E>(value: Value) -> Result<E, PayloadError>
+pub fn enum_from_value<I, E>(value: ValueRef<'_>) -> Result<E, PayloadError>
 where
     I: FromValue,
     E: TryFrom<I, Error = UnknownEnumValue>,
@@ -323,20 +315,16 @@ where
 
 /// Splits a union's value, a dict with exactly one key (the member's name), into the
 /// member name and the member's value.
-pub fn union_from_value(value: Value, union_name: &str) -> Result<(String, Value), PayloadError> {
-    let dict = match value {
-        Value::Dict(dict) => dict,
-        other => {
-            return Err(unexpected(
-                &format!("union {union_name} (a dict of one member)"),
-                &other,
-            ));
-        }
-    };
+pub fn union_from_value<'a>(
+    value: ValueRef<'a>,
+    union_name: &str,
+) -> Result<(&'a str, ValueRef<'a>), PayloadError> {
+    let dict = value
+        .as_dict()
+        .ok_or_else(|| unexpected(&format!("union {union_name} (a dict of one member)"), value))?;
     let length = dict.len();
-    let mut entries = dict.into_iter();
-    match (entries.next(), length) {
-        (Some((member, value)), 1) => Ok((member.into_string(), value)),
+    match (dict.iter().next(), length) {
+        (Some(member), 1) => Ok(member),
         _ => Err(PayloadError::new(
             "",
             format!("expected union {union_name} as a dict of exactly one member, got {length} keys"),
@@ -351,7 +339,7 @@ pub fn unknown_union_member(member: &str, union_name: &str) -> PayloadError {
 
 /// Reads the value of the union member `member`; errors have the member's name in their
 /// path.
-pub fn union_member<T: FromValue>(value: Value, member: &str) -> Result<T, PayloadError> {
+pub fn union_member<T: FromValue>(value: ValueRef<'_>, member: &str) -> Result<T, PayloadError> {
     T::from_value(value).map_err(|error| error.in_field(member))
 }
 
@@ -360,31 +348,51 @@ pub fn union_into_value(member: &str, value: impl IntoValue) -> Value {
     Value::Dict(Dict::from([(member.to_owned(), value.into_value())]))
 }
 
-/// Reads the fields of a table or struct from a dict keyed by field name.
+/// Reads the fields of a table or struct from a dict keyed by field name, or of a struct
+/// sent as a list in field order.
 #[derive(Debug)]
-pub struct DictReader {
-    dict: Dict,
+pub struct DictReader<'a> {
+    fields: Fields<'a>,
 }
 
-impl DictReader {
+#[derive(Debug)]
+enum Fields<'a> {
+    Keyed(DictRef<'a>),
+    /// A struct's values in the order of its field names.
+    Positional(ListRef<'a>, &'a [&'a str]),
+}
+
+impl<'a> DictReader<'a> {
     /// Accepts any dict; `type_name` names the table in errors.
     ///
     /// Keys that are not fields of the table are ignored: routers send dicts with more
     /// keys than a schema can list, and add keys over time (spec §5).
-    pub fn new(value: Value, type_name: &str) -> Result<DictReader, PayloadError> {
-        match value {
-            Value::Dict(dict) => Ok(DictReader { dict }),
-            other => Err(unexpected(&format!("{type_name} (a dict)"), &other)),
+    pub fn new(value: ValueRef<'a>, type_name: &str) -> Result<DictReader<'a>, PayloadError> {
+        let dict = value
+            .as_dict()
+            .ok_or_else(|| unexpected(&format!("{type_name} (a dict)"), value))?;
+        Ok(DictReader {
+            fields: Fields::Keyed(dict),
+        })
+    }
+
+    fn get(&self, name: &str) -> Option<ValueRef<'a>> {
+        match self.fields {
+            Fields::Keyed(dict) => dict.get(name),
+            Fields::Positional(items, names) => {
+                let position = names.iter().position(|field| *field == name)?;
+                items.get(position)
+            }
         }
     }
 
     /// A field that may be absent: a missing key and `null` both give `None`.
     pub fn optional<T: FromValue>(&mut self, name: &str) -> Result<Option<T>, PayloadError> {
-        match self.dict.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => T::from_value(value)
+        match self.get(name) {
+            Some(value) if !value.is_null() => T::from_value(value)
                 .map(Some)
                 .map_err(|error| error.in_field(name)),
+            _ => Ok(None),
         }
     }
 
@@ -397,14 +405,14 @@ impl DictReader {
 
 /// Reads a struct, which travels as a dict with every field or as a list in field order.
 ///
-/// Lists are turned into the equivalent dict, so that one [`DictReader`] reads both forms.
 /// A struct's layout is fixed, so unlike a table's dict, unknown keys are errors.
-pub fn struct_reader(value: Value, type_name: &str, fields: &[&str]) -> Result<DictReader, PayloadError> {
-    let value = match value {
-        Value::List(items) if items.len() == fields.len() => {
-            Value::Dict(fields.iter().map(|name| (*name).to_owned()).zip(items).collect())
-        }
-        Value::List(items) => {
+pub fn struct_reader<'a>(
+    value: ValueRef<'a>,
+    type_name: &str,
+    fields: &'a [&'a str],
+) -> Result<DictReader<'a>, PayloadError> {
+    if let Some(items) = value.as_list() {
+        if items.len() != fields.len() {
             return Err(PayloadError::new(
                 "",
                 format!(
@@ -414,14 +422,18 @@ pub fn struct_reader(value: Value, type_name: &str, fields: &[&str]) -> Result<D
                 ),
             ));
         }
-        other => other,
-    };
-    let reader = DictReader::new(value, type_name)?;
-    if let Some(unknown) = reader.dict.keys().find(|key| !fields.contains(&key.as_str())) {
-        return Err(PayloadError::new("", format!("unknown field of {type_name}")).in_field(unknown));
+        return Ok(DictReader {
+            fields: Fields::Positional(items, fields),
+        });
     }
-    if let Some(missing) = fields.iter().find(|name| !reader.dict.contains_key(**name)) {
-        return Err(PayloadError::new("", "missing struct field").in_field(missing));
+    let reader = DictReader::new(value, type_name)?;
+    if let Fields::Keyed(dict) = reader.fields {
+        if let Some(unknown) = dict.keys().find(|key| !fields.contains(key)) {
+            return Err(PayloadError::new("", format!("unknown field of {type_name}")).in_field(unknown));
+        }
+        if let Some(missing) = fields.iter().find(|name| dict.get(name).is_none()) {
+            return Err(PayloadError::new("", "missing struct field").in_field(missing));
+        }
     }
     Ok(reader)
 }
@@ -460,12 +472,12 @@ impl DictWriter {
 
 /// Reads a table from a payload: positional fields from `args`, keyword fields from `kwargs`.
 #[derive(Debug)]
-pub struct PayloadReader {
-    args: std::iter::Enumerate<std::vec::IntoIter<Value>>,
-    kwargs: Dict,
+pub struct PayloadReader<'a> {
+    args: std::iter::Enumerate<ListIter<'a>>,
+    kwargs: DictRef<'a>,
 }
 
-impl PayloadReader {
+impl<'a> PayloadReader<'a> {
     /// Accepts a payload with one arg per name of `args` (the first `mandatory` of them
     /// must be there, the trailing optional ones may be left out) and only kwargs named
     /// in `kwargs`.
@@ -473,17 +485,15 @@ impl PayloadReader {
     /// An empty table (`Void`) also accepts the args `[null]`: Crossbar answers
     /// procedures that return nothing that way (spec §4).
     pub fn new(
-        payload: Payload,
+        payload: &'a Payload,
         args: &[&str],
         mandatory: usize,
         kwargs: &[&str],
-    ) -> Result<PayloadReader, PayloadError> {
-        let Payload {
-            args: mut values,
-            kwargs: keywords,
-        } = payload;
-        if args.is_empty() && kwargs.is_empty() && values == [Value::Null] {
-            values.clear();
+    ) -> Result<PayloadReader<'a>, PayloadError> {
+        let mut values = payload.args();
+        let keywords = payload.kwargs();
+        if args.is_empty() && kwargs.is_empty() && values.len() == 1 && values.iter().all(ValueRef::is_null) {
+            values = ListRef::EMPTY;
         }
         if let Some(missing) = args.get(values.len()).filter(|_| values.len() < mandatory) {
             return Err(PayloadError::new(
@@ -501,14 +511,14 @@ impl PayloadReader {
                 ),
             ));
         }
-        if let Some(unknown) = keywords.keys().find(|key| !kwargs.contains(&key.as_str())) {
+        if let Some(unknown) = keywords.keys().find(|key| !kwargs.contains(key)) {
             return Err(PayloadError::new(
                 format!("kwargs.{unknown}"),
                 "unknown keyword argument",
             ));
         }
         Ok(PayloadReader {
-            args: values.into_iter().enumerate(),
+            args: values.iter().enumerate(),
             kwargs: keywords,
         })
     }
@@ -516,7 +526,7 @@ impl PayloadReader {
     /// The next positional argument, which must be there and not `null`.
     pub fn arg<T: FromValue>(&mut self) -> Result<T, PayloadError> {
         match self.args.next() {
-            Some((index, Value::Null)) => Err(PayloadError::new(
+            Some((index, value)) if value.is_null() => Err(PayloadError::new(
                 format!("args[{index}]"),
                 "expected a value, got null (positional arguments are mandatory)",
             )),
@@ -532,20 +542,20 @@ impl PayloadReader {
     /// be missing: [`PayloadReader::new`] checked the length.)
     pub fn optional_arg<T: FromValue>(&mut self) -> Result<Option<T>, PayloadError> {
         match self.args.next() {
-            None | Some((_, Value::Null)) => Ok(None),
-            Some((index, value)) => T::from_value(value)
+            Some((index, value)) if !value.is_null() => T::from_value(value)
                 .map(Some)
                 .map_err(|error| error.nested(format!("args[{index}]"))),
+            _ => Ok(None),
         }
     }
 
     /// A keyword argument: a missing key and `null` both give `None`.
     pub fn kwarg<T: FromValue>(&mut self, name: &str) -> Result<Option<T>, PayloadError> {
-        match self.kwargs.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => T::from_value(value)
+        match self.kwargs.get(name) {
+            Some(value) if !value.is_null() => T::from_value(value)
                 .map(Some)
                 .map_err(|error| error.nested(format!("kwargs.{name}"))),
+            _ => Ok(None),
         }
     }
 }
@@ -626,11 +636,34 @@ impl PayloadWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::{Message, Serializer};
 
+    /// Reads `value` as built and as received (from a decoded message's tape).
     fn check<T: FromValue + fmt::Debug + PartialEq>(value: Value, expected: Result<T, (&str, &str)>) {
-        let actual = T::from_value(value).map_err(|error| (error.path, error.message));
         let expected = expected.map_err(|(path, message)| (path.to_owned(), message.to_owned()));
-        assert_eq!(actual, expected);
+        let read = |value: ValueRef<'_>| T::from_value(value).map_err(|error| (error.path, error.message));
+        assert_eq!(read(ValueRef::from(&value)), expected, "built: {value:?}");
+        let received = over_the_wire(Payload::new(vec![value.clone()], Dict::new()));
+        let arg = received.args().get(0).expect("the value is the only arg");
+        assert_eq!(read(arg), expected, "received: {value:?}");
+    }
+
+    /// `payload` as a peer would send it: in a RESULT through CBOR, which carries every
+    /// integer a `Value` holds.
+    fn over_the_wire(payload: Payload) -> Payload {
+        let message = Message::Result {
+            request: 1,
+            details: Dict::new(),
+            payload,
+        };
+        let decoded = Serializer::Cbor
+            .encode(&message)
+            .map_err(|error| error.to_string())
+            .and_then(|bytes| Serializer::Cbor.decode(&bytes).map_err(|error| error.to_string()));
+        match decoded {
+            Ok(Message::Result { payload, .. }) => payload,
+            other => panic!("a RESULT decodes as one, got {other:?}"),
+        }
     }
 
     #[test]
@@ -680,10 +713,10 @@ mod tests {
     fn unit_is_the_empty_payload() {
         assert_eq!(().into_payload(), Payload::default());
         assert_eq!(
-            <()>::from_payload(Payload::new(vec![Value::Null], Dict::new())),
+            <()>::from_payload(&Payload::new(vec![Value::Null], Dict::new())),
             Ok(())
         );
-        let error = <()>::from_payload(Payload::new(vec![Value::Integer(1)], Dict::new()))
+        let error = <()>::from_payload(&Payload::new(vec![Value::Integer(1)], Dict::new()))
             .map_err(|error| error.to_string());
         assert_eq!(
             error,
@@ -699,7 +732,7 @@ mod tests {
             .in_field("ticks");
         assert_eq!(error.path, "ticks[2].mode");
         let list = Value::List(vec![Value::Integer(1), Value::Null]);
-        let error = Vec::<u16>::from_value(list).map_err(|error| error.path);
+        let error = Vec::<u16>::from_value(ValueRef::from(&list)).map_err(|error| error.path);
         assert_eq!(error, Err("[1]".to_owned()));
     }
 
@@ -708,9 +741,15 @@ mod tests {
             .iter()
             .map(|key| ((*key).to_owned(), Value::Integer(1)))
             .collect();
-        PayloadReader::new(Payload::new(args, kwargs), &["a", "b"], mandatory, &["c"])
-            .map(|_| ())
-            .map_err(|error| error.to_string())
+        let read = |payload: &Payload| {
+            PayloadReader::new(payload, &["a", "b"], mandatory, &["c"])
+                .map(|_| ())
+                .map_err(|error| error.to_string())
+        };
+        let built = Payload::new(args, kwargs);
+        let result = read(&built);
+        assert_eq!(read(&over_the_wire(built)), result, "as received");
+        result
     }
 
     #[test]
@@ -745,7 +784,7 @@ mod tests {
             Err("args[2]: unexpected positional argument: expected 1 to 2 arguments, got 3".to_owned())
         );
         let payload = Payload::new(vec![Value::Null], Dict::new());
-        let mut reader = PayloadReader::new(payload, &["a", "b"], 0, &[]).map_err(|error| error.to_string());
+        let mut reader = PayloadReader::new(&payload, &["a", "b"], 0, &[]).map_err(|error| error.to_string());
         let read = reader.as_mut().map(|reader| {
             let a = reader.optional_arg::<u8>();
             let b = reader.optional_arg::<u8>();
@@ -757,8 +796,8 @@ mod tests {
     #[test]
     fn only_an_empty_table_reads_a_single_null_as_nothing() {
         let null = Payload::new(vec![Value::Null], Dict::new());
-        assert!(PayloadReader::new(null.clone(), &[], 0, &[]).is_ok());
-        let error = PayloadReader::new(null, &[], 0, &["c"])
+        assert!(PayloadReader::new(&null, &[], 0, &[]).is_ok());
+        let error = PayloadReader::new(&null, &[], 0, &["c"])
             .map(|_| ())
             .map_err(|error| error.to_string());
         assert_eq!(
@@ -774,7 +813,7 @@ mod tests {
             let writer = values
                 .into_iter()
                 .fold(writer, |writer, value| writer.optional_arg(value));
-            writer.finish().args
+            writer.finish().args().to_list()
         };
         let one = || Some(Value::Integer(1));
         assert_eq!(write([None, None]), vec![Value::Integer(0)]);
@@ -784,7 +823,7 @@ mod tests {
         );
         assert_eq!(write([one(), None]), vec![Value::Integer(0), Value::Integer(1)]);
         let writer = PayloadWriter::new().nullable_arg(None::<u8>);
-        assert_eq!(writer.finish().args, vec![Value::Null]);
+        assert_eq!(writer.finish().args().to_list(), vec![Value::Null]);
     }
 
     #[test]
@@ -795,9 +834,10 @@ mod tests {
                 ("z".to_owned(), Value::Null),
             ]))
         };
-        let table = DictReader::new(dict(), "demo.Table").and_then(|mut reader| reader.required::<u8>("x"));
+        let table = DictReader::new(ValueRef::from(&dict()), "demo.Table")
+            .and_then(|mut reader| reader.required::<u8>("x"));
         assert_eq!(table, Ok(1));
-        let error = struct_reader(dict(), "demo.Pair", &["x", "y"])
+        let error = struct_reader(ValueRef::from(&dict()), "demo.Pair", &["x", "y"])
             .map(|_| ())
             .map_err(|error| error.to_string());
         assert_eq!(error, Err("z: unknown field of demo.Pair".to_owned()));
@@ -806,8 +846,8 @@ mod tests {
     #[test]
     fn structs_read_from_dicts_and_lists() {
         let read = |value: Value| -> Result<(u8, u8), String> {
-            let mut reader =
-                struct_reader(value, "demo.Pair", &["x", "y"]).map_err(|error| error.to_string())?;
+            let mut reader = struct_reader(ValueRef::from(&value), "demo.Pair", &["x", "y"])
+                .map_err(|error| error.to_string())?;
             let x = reader.required("x").map_err(|error| error.to_string())?;
             let y = reader.required("y").map_err(|error| error.to_string())?;
             Ok((x, y))

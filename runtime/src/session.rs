@@ -3,6 +3,7 @@
 //! Generated code only ever talks to `dyn Session`; the WAMP client of this crate
 //! implements it over a real router, and [`crate::memory::MemorySession`] in memory.
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -10,23 +11,115 @@ use std::time::Duration;
 
 use crate::error::{Error, WampError};
 use crate::value::{Dict, List};
+use crate::view::{DictRef, ListRef};
+use crate::wire::payload_on_tape;
+use crate::wire::tape::Tape;
 
 /// A boxed, sendable future, as returned by the object-safe [`Session`] methods.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A WAMP payload: positional args and keyword args.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Payload {
-    /// Positional arguments.
-    pub args: List,
-    /// Keyword arguments.
-    pub kwargs: Dict,
+///
+/// A payload built to send holds [`Value`](crate::Value)s; a received one stays on the tape
+/// its message was decoded into, and [`FromPayload`](crate::FromPayload) reads it from there.
+/// [`Payload::args`] and [`Payload::kwargs`] read either; [`Payload::into_parts`] gives owned
+/// values.
+#[derive(Clone, Default)]
+pub struct Payload(Parts);
+
+#[derive(Clone)]
+enum Parts {
+    Built {
+        args: List,
+        kwargs: Dict,
+    },
+    /// The tape of the message the payload came in: its args and kwargs are the elements after
+    /// the message's fixed fields. (Not keeping their indices keeps messages small enough to
+    /// move cheaply.)
+    Received(Tape),
+}
+
+impl Default for Parts {
+    fn default() -> Parts {
+        Parts::Built {
+            args: List::new(),
+            kwargs: Dict::new(),
+        }
+    }
 }
 
 impl Payload {
     /// A payload of these arguments.
     pub fn new(args: List, kwargs: Dict) -> Payload {
-        Payload { args, kwargs }
+        Payload(Parts::Built { args, kwargs })
+    }
+
+    /// The payload of a decoded message, on its tape (the decoder checked the kinds of its
+    /// args and kwargs).
+    pub(crate) fn received(tape: Tape) -> Payload {
+        Payload(Parts::Received(tape))
+    }
+
+    /// The positional arguments.
+    pub fn args(&self) -> ListRef<'_> {
+        match &self.0 {
+            Parts::Built { args, .. } => ListRef::from(args.as_slice()),
+            Parts::Received(tape) => match payload_on_tape(tape).0 {
+                Some(index) => ListRef::on_tape(tape, index),
+                None => ListRef::EMPTY,
+            },
+        }
+    }
+
+    /// The keyword arguments.
+    pub fn kwargs(&self) -> DictRef<'_> {
+        match &self.0 {
+            Parts::Built { kwargs, .. } => DictRef::from(kwargs),
+            Parts::Received(tape) => match payload_on_tape(tape).1 {
+                Some(index) => DictRef::on_tape(tape, index),
+                None => DictRef::EMPTY,
+            },
+        }
+    }
+
+    /// The args and kwargs of a payload built to send.
+    pub(crate) fn built_parts(&self) -> Option<(&List, &Dict)> {
+        match &self.0 {
+            Parts::Built { args, kwargs } => Some((args, kwargs)),
+            Parts::Received(_) => None,
+        }
+    }
+
+    /// Whether there are neither args nor kwargs.
+    pub fn is_empty(&self) -> bool {
+        self.args().is_empty() && self.kwargs().is_empty()
+    }
+
+    /// The args and kwargs as owned values.
+    pub fn into_parts(self) -> (List, Dict) {
+        match self.0 {
+            Parts::Built { args, kwargs } => (args, kwargs),
+            received => {
+                let payload = Payload(received);
+                (payload.args().to_list(), payload.kwargs().to_dict())
+            }
+        }
+    }
+}
+
+/// Payloads are equal when their values are, however they are held.
+impl PartialEq for Payload {
+    fn eq(&self, other: &Payload) -> bool {
+        self.args().to_list() == other.args().to_list() && self.kwargs().to_dict() == other.kwargs().to_dict()
+    }
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Payload")
+            .field("args", &self.args())
+            .field("kwargs", &self.kwargs())
+            .finish()
     }
 }
 

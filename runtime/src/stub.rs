@@ -115,7 +115,7 @@ impl CallerCore {
                 .session
                 .call(&uri?, payload, self.call_options.clone())
                 .await?;
-            Ok(R::from_payload(result.payload)?)
+            Ok(R::from_payload(&result.payload)?)
         }
     }
 
@@ -186,7 +186,7 @@ impl<C: Send + Sync + 'static + ?Sized> Registrations<C> {
                 let placeholders = uri.placeholders_of(invocation.procedure.as_deref());
                 let answer = placeholders
                     .matched()
-                    .and_then(|()| Q::from_payload(invocation.payload))
+                    .and_then(|()| Q::from_payload(&invocation.payload))
                     .map(|request| handle(Arc::clone(&callee), placeholders, request));
                 Box::pin(async move { Ok(answer?.await?.into_payload()) })
             });
@@ -313,7 +313,7 @@ impl<S: Send + Sync + 'static + ?Sized, I: Send + Sync + 'static> Subscriptions<
                 let topic = event.topic.unwrap_or_else(|| uri.as_str().to_owned());
                 let delivery = placeholders
                     .matched()
-                    .and_then(|()| E::from_payload(event.payload))
+                    .and_then(|()| E::from_payload(&event.payload))
                     .map(|event| deliver(Arc::clone(&subscriber), placeholders, event));
                 let subscriber = Arc::clone(&subscriber);
                 let on_invalid = Arc::clone(&on_invalid);

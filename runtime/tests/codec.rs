@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 use wamp_idl_runtime::wire::{DecodeLimits, Message, MessageType, Serializer};
-use wamp_idl_runtime::{Bytes, Dict, List, Value};
+use wamp_idl_runtime::{Bytes, Dict, List, Payload, Value};
 
 fn text(text: &str) -> Value {
     Value::String(text.into())
@@ -81,23 +81,20 @@ fn every_message() -> Vec<Message> {
             request: 7,
             details: Dict::new(),
             error: "com.example.error".into(),
-            args: payload_args.clone(),
-            kwargs: payload_kwargs.clone(),
+            payload: Payload::new(payload_args.clone(), payload_kwargs.clone()),
         },
         Message::Error {
             request_type: MessageType::Subscribe,
             request: 8,
             details: Dict::new(),
             error: "wamp.error.not_authorized".into(),
-            args: List::new(),
-            kwargs: Dict::new(),
+            payload: Payload::new(List::new(), Dict::new()),
         },
         Message::Publish {
             request: 1,
             options: dict([("acknowledge", Value::Bool(true))]),
             topic: "com.example.topic".into(),
-            args: List::new(),
-            kwargs: payload_kwargs.clone(),
+            payload: Payload::new(List::new(), payload_kwargs.clone()),
         },
         Message::Published {
             request: 1,
@@ -128,15 +125,13 @@ fn every_message() -> Vec<Message> {
             subscription: 3,
             publication: 5,
             details: details.clone(),
-            args: payload_args.clone(),
-            kwargs: Dict::new(),
+            payload: Payload::new(payload_args.clone(), Dict::new()),
         },
         Message::Call {
             request: 6,
             options: dict([("timeout", int(1000))]),
             procedure: "com.example.add".into(),
-            args: vec![int(2), int(3)],
-            kwargs: Dict::new(),
+            payload: Payload::new(vec![int(2), int(3)], Dict::new()),
         },
         Message::Cancel {
             request: 6,
@@ -145,8 +140,7 @@ fn every_message() -> Vec<Message> {
         Message::Result {
             request: 6,
             details: Dict::new(),
-            args: payload_args.clone(),
-            kwargs: payload_kwargs.clone(),
+            payload: Payload::new(payload_args.clone(), payload_kwargs.clone()),
         },
         Message::Register {
             request: 9,
@@ -169,8 +163,7 @@ fn every_message() -> Vec<Message> {
             request: 12,
             registration: 10,
             details: Dict::new(),
-            args: vec![int(2), int(3)],
-            kwargs: payload_kwargs.clone(),
+            payload: Payload::new(vec![int(2), int(3)], payload_kwargs.clone()),
         },
         Message::Interrupt {
             request: 12,
@@ -179,8 +172,7 @@ fn every_message() -> Vec<Message> {
         Message::Yield {
             request: 12,
             options: Dict::new(),
-            args: vec![int(5)],
-            kwargs: Dict::new(),
+            payload: Payload::new(vec![int(5)], Dict::new()),
         },
     ]
 }
@@ -316,60 +308,62 @@ fn golden_message(name: &str) -> Message {
             subscription: 5_512_315_355,
             publication: 4_429_313_566,
             details: Dict::new(),
-            args: vec![
-                Value::Bytes(vec![0x00, 0x01, 0xfe, 0xff].into()),
-                int(-1),
-                int(-129),
-                int(65535),
-                int(65536),
-                int(u64::MAX.into()),
-                int(i64::MIN.into()),
-                Value::Float(1.5),
-                Value::Float(0.1),
-                Value::Float(1e16),
-                Value::Float(-0.0),
-                Value::Float(1e-5),
-                Value::Bool(true),
-                Value::Bool(false),
-                Value::Null,
-                text(""),
-                text("x"),
-                text("é€😀 \" \\ \n \t \u{1}"),
-            ],
-            kwargs: dict([
-                ("big", int(1 << 63)),
-                (
-                    "nested",
-                    Value::Dict(dict([
-                        ("bytes", Value::Bytes(Default::default())),
-                        (
-                            "list",
-                            Value::List(vec![Value::List(vec![]), Value::Dict(Dict::new())]),
-                        ),
-                    ])),
-                ),
-            ]),
+            payload: Payload::new(
+                vec![
+                    Value::Bytes(vec![0x00, 0x01, 0xfe, 0xff].into()),
+                    int(-1),
+                    int(-129),
+                    int(65535),
+                    int(65536),
+                    int(u64::MAX.into()),
+                    int(i64::MIN.into()),
+                    Value::Float(1.5),
+                    Value::Float(0.1),
+                    Value::Float(1e16),
+                    Value::Float(-0.0),
+                    Value::Float(1e-5),
+                    Value::Bool(true),
+                    Value::Bool(false),
+                    Value::Null,
+                    text(""),
+                    text("x"),
+                    text("é€😀 \" \\ \n \t \u{1}"),
+                ],
+                dict([
+                    ("big", int(1 << 63)),
+                    (
+                        "nested",
+                        Value::Dict(dict([
+                            ("bytes", Value::Bytes(Default::default())),
+                            (
+                                "list",
+                                Value::List(vec![Value::List(vec![]), Value::Dict(Dict::new())]),
+                            ),
+                        ])),
+                    ),
+                ]),
+            ),
         },
         "call" => Message::Call {
             request: 7_814_135,
             options: dict([("timeout", int(1000))]),
             procedure: "com.myapp.echo".into(),
-            args: vec![text("Hello, world!")],
-            kwargs: Dict::new(),
+            payload: Payload::new(vec![text("Hello, world!")], Dict::new()),
         },
         "result" => Message::Result {
             request: 7_814_135,
             details: Dict::new(),
-            args: List::new(),
-            kwargs: Dict::new(),
+            payload: Payload::new(List::new(), Dict::new()),
         },
         "error" => Message::Error {
             request_type: MessageType::Call,
             request: 7_814_135,
             details: Dict::new(),
             error: "wamp.error.no_such_procedure".into(),
-            args: vec![text("no callee registered for procedure <com.myapp.echo>")],
-            kwargs: Dict::new(),
+            payload: Payload::new(
+                vec![text("no callee registered for procedure <com.myapp.echo>")],
+                Dict::new(),
+            ),
         },
         "publish" => Message::Publish {
             request: 239_714_735,
@@ -378,11 +372,13 @@ fn golden_message(name: &str) -> Message {
                 ("exclude_me", Value::Bool(false)),
             ]),
             topic: "com.myapp.topic1".into(),
-            args: List::new(),
-            kwargs: dict([
-                ("color", text("orange")),
-                ("sizes", Value::List(vec![int(23), int(42), int(7)])),
-            ]),
+            payload: Payload::new(
+                List::new(),
+                dict([
+                    ("color", text("orange")),
+                    ("sizes", Value::List(vec![int(23), int(42), int(7)])),
+                ]),
+            ),
         },
         "unsubscribed" => Message::Unsubscribed {
             request: 0,
@@ -395,8 +391,10 @@ fn golden_message(name: &str) -> Message {
             request: 1,
             options: Dict::new(),
             procedure: format!("com.example.{}", "x".repeat(300)),
-            args: vec![Value::Bytes(vec![0xab; 300].into()), text(&"y".repeat(70_000))],
-            kwargs: Dict::new(),
+            payload: Payload::new(
+                vec![Value::Bytes(vec![0xab; 300].into()), text(&"y".repeat(70_000))],
+                Dict::new(),
+            ),
         },
         other => panic!("no golden message {other}"),
     }
@@ -712,8 +710,7 @@ fn integers_beyond_the_format_fail_to_encode_with_a_clear_message() {
     let message = Message::Yield {
         request: 1,
         options: Dict::new(),
-        args: vec![int(1 << 64)],
-        kwargs: Dict::new(),
+        payload: Payload::new(vec![int(1 << 64)], Dict::new()),
     };
     let error = Serializer::MsgPack
         .encode(&message)
@@ -1004,8 +1001,7 @@ fn nesting_beyond_the_limit_is_refused() {
     let message = Message::Yield {
         request: 1,
         options: Dict::new(),
-        args: vec![value],
-        kwargs: Dict::new(),
+        payload: Payload::new(vec![value], Dict::new()),
     };
     for serializer in Serializer::ALL {
         let bytes = serializer.encode(&message).expect("deep values encode");
@@ -1086,8 +1082,10 @@ fn long_binary_values_decoded_from_a_shared_buffer_share_it() {
     let message = |blob: Bytes| Message::Result {
         request: 7,
         details: Dict::new(),
-        args: vec![Value::Bytes(blob), Value::Bytes(Bytes::from_static(b"short"))],
-        kwargs: Dict::new(),
+        payload: Payload::new(
+            vec![Value::Bytes(blob), Value::Bytes(Bytes::from_static(b"short"))],
+            Dict::new(),
+        ),
     };
     let within = |outer: &Bytes, inner: &Bytes| {
         let range = outer.as_ptr_range();
@@ -1097,12 +1095,13 @@ fn long_binary_values_decoded_from_a_shared_buffer_share_it() {
         let encoded = Bytes::from(serializer.encode(&message(frame.clone())).expect("bytes encode"));
         let decoded = serializer.decode_shared_with(&encoded, &DecodeLimits::default());
         assert_eq!(decoded, Ok(message(frame.clone())), "{serializer}");
-        let Ok(Message::Result { args, .. }) = decoded else {
+        let Ok(Message::Result { payload, .. }) = decoded else {
             continue;
         };
-        let shared: Vec<bool> = args
+        let shared: Vec<bool> = payload
+            .args()
             .iter()
-            .map(|arg| matches!(arg, Value::Bytes(bytes) if within(&encoded, bytes)))
+            .map(|arg| arg.to_bytes().is_some_and(|bytes| within(&encoded, &bytes)))
             .collect();
         // JSON carries binary values as base64, which must be decoded into a buffer of its own.
         let expected = if serializer == Serializer::Json {

@@ -41,7 +41,7 @@ async fn check(url: &str, serializer: Serializer, credentials: Credentials, expe
     let count = client
         .call("wamp.session.count", Payload::default(), CallOptions::default())
         .await
-        .map(|result| result.payload.args);
+        .map(|result| result.payload.args().to_list());
     assert!(
         matches!(count.as_deref(), Ok([Value::Integer(sessions)]) if *sessions >= 1),
         "{case}: wamp.session.count answered {count:?}"

@@ -162,7 +162,7 @@ async fn check(transport: Transport, serializer: Serializer) {
     let who = call(&caller, &uri("who"), Payload::default()).await;
     let caller_id = Value::Integer(caller.session_id().into());
     assert_eq!(
-        who.map(|payload| payload.args.first().cloned()),
+        who.map(|payload| payload.args().to_list().first().cloned()),
         Ok(Some(caller_id)),
         "{context}: the invocation's caller"
     );
@@ -178,7 +178,13 @@ async fn check(transport: Transport, serializer: Serializer) {
                     args: vec![text("too big")],
                     kwargs: dict(&[(
                         "got",
-                        invocation.payload.args.first().cloned().unwrap_or_default(),
+                        invocation
+                            .payload
+                            .args()
+                            .to_list()
+                            .first()
+                            .cloned()
+                            .unwrap_or_default(),
                     )]),
                 })
             }),
@@ -433,14 +439,14 @@ async fn check(transport: Transport, serializer: Serializer) {
         .unwrap_or_else(|error| panic!("{context}: publish: {error}"));
     let first = next_event(&mut own_events, &format!("{context}: own event")).await;
     assert_eq!(
-        first.payload.args,
+        first.payload.args().to_list(),
         vec![Value::Integer(2)],
         "{context}: only the event not excluding me"
     );
     for expected in 1..=2 {
         let event = next_event(&mut exact_events, &format!("{context}: event {expected}")).await;
         assert_eq!(
-            event.payload.args,
+            event.payload.args().to_list(),
             vec![Value::Integer(expected)],
             "{context}: event order"
         );

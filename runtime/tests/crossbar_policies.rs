@@ -52,7 +52,7 @@ async fn round_robin_shares_calls_between_callees() {
             .call("policies.shared", Payload::default(), CallOptions::default())
             .await
             .unwrap_or_else(|error| panic!("call: {error}"));
-        answers.push(result.payload.args);
+        answers.push(result.payload.args().to_list());
     }
     let first_answer = vec![Value::String("first".into())];
     let second_answer = vec![Value::String("second".into())];
@@ -126,7 +126,7 @@ async fn invocations_run_concurrently() {
     }
     for (index, result) in results.into_iter().enumerate() {
         assert_eq!(
-            result.map(|result| result.payload.args),
+            result.map(|result| result.payload.args().to_list()),
             Ok(vec![Value::Integer(index as i128)]),
             "call {index}"
         );
@@ -225,7 +225,7 @@ async fn the_default_timeout_and_dropped_calls_cancel_invocations() {
     let slow: InvocationHandler = Arc::new(move |invocation| {
         // Dropped with the handler's future, and so reporting, when the router interrupts the
         // invocation (even before the future first ran).
-        let report = ReportOnDrop(interrupted.clone(), invocation.payload.args);
+        let report = ReportOnDrop(interrupted.clone(), invocation.payload.args().to_list());
         Box::pin(async move {
             let _report = report;
             tokio::time::sleep(Duration::from_secs(60)).await;
@@ -296,7 +296,7 @@ async fn dropping_the_last_handle_leaves_the_realm() {
     let observer = router.join(Transport::WebSocket, Serializer::MsgPack).await;
     let (left, mut leaves) = tokio::sync::mpsc::unbounded_channel();
     let on_leave: wamp_idl_runtime::EventHandler = Arc::new(move |event| {
-        let _ = left.send(event.payload.args);
+        let _ = left.send(event.payload.args().to_list());
         Box::pin(async {})
     });
     observer

@@ -44,7 +44,7 @@ async fn trusted_certificate_joins() {
         let count = client
             .call("wamp.session.count", Payload::default(), CallOptions::default())
             .await
-            .map(|result| result.payload.args);
+            .map(|result| result.payload.args().to_list());
         assert!(
             matches!(count.as_deref(), Ok([Value::Integer(sessions)]) if *sessions >= 1),
             "{url}: wamp.session.count answered {count:?}"

@@ -263,7 +263,7 @@ async fn register_rust_callee(callee: &Client, prefix: &str) -> mpsc::UnboundedR
     });
     let fail = plain(|invocation| {
         let mut args = vec![text("rust says no")];
-        args.extend(invocation.payload.args);
+        args.extend(invocation.payload.args().to_list());
         Err(WampError {
             uri: "com.example.error.rust".to_owned(),
             args,

@@ -312,7 +312,7 @@ async fn rawsocket_pings_are_answered() {
     let result = tokio::time::timeout(Duration::from_secs(5), call)
         .await
         .unwrap_or_else(|_| panic!("the call hung"))
-        .map(|result| result.payload.args);
+        .map(|result| result.payload.args().to_list());
     assert_eq!(
         result,
         Ok(vec![Value::String("pong".into())]),
@@ -354,8 +354,7 @@ async fn invoke(listener: TcpListener, invocation: u64, repeat: bool) -> Result<
         request: invocation,
         registration: 9,
         details: Dict::new(),
-        args: Vec::new(),
-        kwargs: Dict::new(),
+        payload: Payload::new(Vec::new(), Dict::new()),
     };
     send(&mut stream, &message).await?;
     if repeat {
@@ -521,15 +520,13 @@ async fn an_abandoned_subscribe_is_undone_when_answered_late() {
             subscription: 4,
             publication: 1,
             details: Dict::new(),
-            args: Vec::new(),
-            kwargs: Dict::new(),
+            payload: Payload::new(Vec::new(), Dict::new()),
         };
         send(&mut stream, &event).await?;
         let result = Message::Result {
             request: call,
             details: Dict::new(),
-            args: Vec::new(),
-            kwargs: Dict::new(),
+            payload: Payload::new(Vec::new(), Dict::new()),
         };
         send(&mut stream, &result).await?;
         receive(&mut stream).await

@@ -154,7 +154,7 @@ async fn call(client: &Client) -> Result<Vec<Value>, String> {
     tokio::time::timeout(Duration::from_secs(5), call)
         .await
         .map_err(|_| "the call hung".to_owned())?
-        .map(|result| result.payload.args)
+        .map(|result| result.payload.args().to_list())
         .map_err(|error| error.to_string())
 }
 

@@ -166,8 +166,7 @@ impl Client {
             request,
             options: wire_options,
             procedure: procedure.to_owned(),
-            args: payload.args,
-            kwargs: payload.kwargs,
+            payload,
         };
         let timeout = options.timeout.or(self.shared.default_timeout);
         let deadline = timeout.map(|timeout| Instant::now() + timeout);
@@ -270,8 +269,7 @@ impl Session for Client {
                 request,
                 options: wire_options,
                 topic: topic.to_owned(),
-                args: payload.args,
-                kwargs: payload.kwargs,
+                payload,
             };
             if options.acknowledge {
                 self.shared

@@ -475,26 +475,27 @@ impl Shared {
             Message::Result {
                 request,
                 details,
-                args,
-                kwargs,
-            } => self.handle_result(request, details, Payload::new(args, kwargs)),
+                payload,
+            } => self.handle_result(request, details, payload),
             Message::Error {
                 request_type,
                 request,
                 details,
                 error,
-                args,
-                kwargs,
-            } => self.handle_error(
-                request_type,
-                request,
-                WampError {
-                    uri: error,
-                    args,
-                    kwargs,
-                },
-                details,
-            ),
+                payload,
+            } => {
+                let (args, kwargs) = payload.into_parts();
+                self.handle_error(
+                    request_type,
+                    request,
+                    WampError {
+                        uri: error,
+                        args,
+                        kwargs,
+                    },
+                    details,
+                )
+            }
             Message::Registered {
                 request,
                 registration,
@@ -527,20 +528,18 @@ impl Shared {
             Message::Event {
                 subscription,
                 details,
-                args,
-                kwargs,
+                payload,
                 ..
             } => {
-                self.handle_event(subscription, details, Payload::new(args, kwargs));
+                self.handle_event(subscription, details, payload);
                 true
             }
             Message::Invocation {
                 request,
                 registration,
                 details,
-                args,
-                kwargs,
-            } => self.handle_invocation(request, registration, details, Payload::new(args, kwargs)),
+                payload,
+            } => self.handle_invocation(request, registration, details, payload),
             Message::Interrupt { request, options } => {
                 self.handle_interrupt(request, &options);
                 true
@@ -775,8 +774,7 @@ impl Shared {
             Ok(payload) => Message::Yield {
                 request,
                 options: Dict::new(),
-                args: payload.args,
-                kwargs: payload.kwargs,
+                payload,
             },
             Err(error) => invocation_error(request, error),
         };
@@ -862,8 +860,7 @@ impl InvocationProgress {
         let message = Message::Yield {
             request: self.request,
             options: Dict::from([("progress".to_owned(), Value::Bool(true))]),
-            args: payload.args,
-            kwargs: payload.kwargs,
+            payload,
         };
         let frame = self.shared.encode(&message)?;
         let state = self.shared.lock();
@@ -884,8 +881,7 @@ fn invocation_error(request: u64, error: WampError) -> Message {
         request,
         details: Dict::new(),
         error: error.uri,
-        args: error.args,
-        kwargs: error.kwargs,
+        payload: Payload::new(error.args, error.kwargs),
     }
 }
 

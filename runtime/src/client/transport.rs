@@ -706,6 +706,7 @@ pub(crate) fn transport_error(message: String) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Payload;
     use crate::value::{Dict, Value};
     use crate::wire::Message;
 
@@ -933,8 +934,7 @@ mod tests {
             subscription: 1,
             publication: 2,
             details: Dict::new(),
-            args: vec![value(1001), Value::Integer(3), value(70_001)],
-            kwargs: Dict::new(),
+            payload: Payload::new(vec![value(1001), Value::Integer(3), value(70_001)], Dict::new()),
         };
         let frame = Serializer::MsgPack
             .encode_frame(&event)
@@ -982,8 +982,7 @@ mod tests {
                 request: 1,
                 options: Dict::new(),
                 topic: "t".into(),
-                args: vec![long],
-                kwargs: Dict::new(),
+                payload: Payload::new(vec![long], Dict::new()),
             })
             .expect("the message encodes");
         let mut buffer = Vec::new();

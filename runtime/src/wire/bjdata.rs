@@ -7,14 +7,14 @@
 //! containers unsized. Subnormal floats, which `bjdata` writes as `H`, are written as float64.
 //! The decoder reads sized and typed containers too, except N-dimensional arrays.
 
-use compact_str::CompactString;
+use bytes::Bytes;
 
 use crate::value::{Dict, List, Value};
-use crate::wire::Message;
 use crate::wire::frame::Binaries;
-use crate::wire::input::{Input, decode_message_list, decode_whole};
+use crate::wire::input::{Containers, Cursor, Item, Kind, Nesting, Step, decode_whole};
 use crate::wire::message::MessageWriter;
-use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source, f16_to_f64};
+use crate::wire::tape::{Tape, TapeBuilder};
+use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
 const NULL: u8 = b'Z';
 const NO_OP: u8 = b'N';
@@ -191,72 +191,147 @@ impl MessageWriter for Writer<'_> {
     }
 }
 
-/// Decodes one value that must span all of `bytes`.
-pub(super) fn decode(source: Source<'_>, limits: &DecodeLimits) -> Result<Value, DecodeError> {
-    decode_whole(source, limits, |input| {
-        let start = input.position();
-        let marker = input.byte("a value")?;
-        read_value(input, marker, start)
-    })
+/// Decodes one value that must span all of `source` into a tape.
+pub(super) fn decode_tape(source: Bytes, limits: &DecodeLimits) -> Result<Tape, DecodeError> {
+    decode_whole(source, limits, read_value)
 }
 
-/// Decodes a message the fast way, if its list is unsized, as encoders write it; `None` for the
-/// general way.
-pub(super) fn decode_message(
-    source: Source<'_>,
-    limits: &DecodeLimits,
-) -> Option<Result<Message, DecodeError>> {
-    let mut input = Input::new(source, limits);
-    input.peek().filter(|marker| *marker == ARRAY_START)?;
-    input.byte("a message").ok()?;
-    if matches!(input.peek(), Some(CONTAINER_TYPE | CONTAINER_COUNT)) {
-        return None;
+/// How the elements of a container are written.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    kind: Kind,
+    /// The marker of every element, for a typed container (`$`), which leaves it out.
+    element_type: Option<u8>,
+}
+
+/// Reads one value onto the tape, its containers on an explicit stack.
+fn read_value<'a>(
+    input: Cursor<'a>,
+    builder: &mut TapeBuilder,
+    nesting: Nesting,
+) -> Result<Cursor<'a>, DecodeError> {
+    // A copy of its own, which the compiler keeps in registers.
+    let mut input = input;
+    let outermost = Layout {
+        kind: Kind::List,
+        element_type: None,
+    };
+    let mut containers = Containers::new(nesting, outermost);
+    loop {
+        let Some((start, marker)) = next_element(&mut input, builder, &containers)? else {
+            if containers.end(builder) {
+                return Ok(input);
+            }
+            continue;
+        };
+        if let Item::Container(kind) = read_item(&mut input, builder, marker, start)?
+            && open(&mut input, builder, &mut containers, kind)? == Step::Opened
+        {
+            continue;
+        }
+        if containers.written(builder) {
+            return Ok(input);
+        }
     }
-    decode_message_list(input, None, |input, slot| {
-        loop {
+}
+
+/// Reads up to the marker of the next element of a container (past its key, in a dict):
+/// where it starts and the marker, or `None` at the container's end marker.
+#[inline]
+fn next_element(
+    input: &mut Cursor<'_>,
+    builder: &mut TapeBuilder,
+    containers: &Containers<Layout>,
+) -> Result<Option<(usize, u8)>, DecodeError> {
+    let container = containers.innermost();
+    let Layout { kind, element_type } = container.kind;
+    match (kind, container.until_end()) {
+        (Kind::List, true) => loop {
             let start = input.position();
             match input.byte("a list")? {
-                ARRAY_END => return Ok(false),
+                ARRAY_END => return Ok(None),
                 NO_OP => {}
-                marker => {
-                    *slot = read_value(input, marker, start)?;
-                    return Ok(true);
+                marker => return Ok(Some((start, marker))),
+            }
+        },
+        (Kind::Dict, true) => loop {
+            // Nearly every key has a `U` length, which is neither an end marker nor a no-op:
+            // looked for first, and read to the value's marker in a straight line (a loop
+            // shared with the other keys measured 15% slower).
+            if let Some(len) = input.byte_length_after(UINT8) {
+                read_text(input, builder, len)?;
+                let start = input.position();
+                return Ok(Some((start, input.byte("a dict value")?)));
+            }
+            match input.peek() {
+                Some(OBJECT_END) => {
+                    input.skip();
+                    return Ok(None);
+                }
+                Some(NO_OP) => input.skip(),
+                _ => {
+                    read_key(input, builder)?;
+                    let start = input.position();
+                    return Ok(Some((start, input.byte("a dict value")?)));
                 }
             }
+        },
+        (kind, false) => {
+            if kind == Kind::Dict {
+                read_key(input, builder)?;
+            }
+            let start = input.position();
+            let marker = match element_type {
+                Some(marker) => marker,
+                None if containers.is_outermost() => input.byte("a value")?,
+                None => input.byte("a container element")?,
+            };
+            Ok(Some((start, marker)))
         }
-    })
+    }
 }
 
-/// Reads the value that `marker`, read at `start`, opens.
-fn read_value(input: &mut Input<'_>, marker: u8, start: usize) -> Result<Value, DecodeError> {
-    let value = match marker {
-        NULL => Value::Null,
-        TRUE => Value::Bool(true),
-        FALSE => Value::Bool(false),
+/// Reads the value that `marker`, read at `start`, opens and writes it, unless it is an array or
+/// an object: then its kind.
+#[inline(always)]
+fn read_item(
+    input: &mut Cursor<'_>,
+    builder: &mut TapeBuilder,
+    marker: u8,
+    start: usize,
+) -> Result<Item<Kind>, DecodeError> {
+    match marker {
+        NULL => builder.null(),
+        TRUE => builder.bool(true),
+        FALSE => builder.bool(false),
         INT8 | UINT8 | INT16 | UINT16 | INT32 | UINT32 | INT64 | UINT64 | BYTE => {
-            Value::Integer(read_integer(input, marker, start)?)
+            let integer = read_integer(input, marker, start)?;
+            match i64::try_from(integer) {
+                Ok(small) => builder.signed(small),
+                Err(_) => builder.integer(integer),
+            }
         }
-        FLOAT16 => Value::Float(f16_to_f64(u16::from_le_bytes(input.array("a float16")?))),
-        FLOAT32 => Value::Float(f64::from(f32::from_le_bytes(input.array("a float32")?))),
-        FLOAT64 => Value::Float(f64::from_le_bytes(input.array("a float64")?)),
-        HIGH_PRECISION => read_high_precision(input)?,
+        FLOAT16 => builder.float(f16_to_f64(u16::from_le_bytes(input.array("a float16")?))),
+        FLOAT32 => builder.float(f64::from(f32::from_le_bytes(input.array("a float32")?))),
+        FLOAT64 => builder.float(f64::from_le_bytes(input.array("a float64")?)),
+        HIGH_PRECISION => read_high_precision(input, builder)?,
         CHAR => {
-            let byte = input.byte("a char")?;
-            if !byte.is_ascii() {
+            let at = input.position();
+            if !input.byte("a char")?.is_ascii() {
                 return Err(DecodeError::at(start, "a char must be ASCII"));
             }
-            Value::String(std::iter::once(char::from(byte)).collect())
+            builder.text(at, 1);
         }
         STRING => {
             let len = read_length(input)?;
-            Value::String(input.string(len)?)
+            read_text(input, builder, len)?;
         }
-        ARRAY_START => read_array(input)?,
-        OBJECT_START => read_object(input)?,
+        ARRAY_START => return Ok(Item::Container(Kind::List)),
+        OBJECT_START => return Ok(Item::Container(Kind::Dict)),
         NO_OP => return Err(DecodeError::at(start, "a no-op marker (N) where a value must be")),
         _ => return Err(DecodeError::at(start, unknown_marker(marker))),
-    };
-    Ok(value)
+    }
+    Ok(Item::Written)
 }
 
 fn unknown_marker(marker: u8) -> String {
@@ -267,7 +342,8 @@ fn unknown_marker(marker: u8) -> String {
     }
 }
 
-fn read_integer(input: &mut Input<'_>, marker: u8, start: usize) -> Result<i128, DecodeError> {
+#[inline(always)]
+fn read_integer(input: &mut Cursor<'_>, marker: u8, start: usize) -> Result<i128, DecodeError> {
     Ok(match marker {
         INT8 => i128::from(i8::from_le_bytes(input.array("an int8")?)),
         UINT8 | BYTE => i128::from(input.byte("a uint8")?),
@@ -290,26 +366,55 @@ fn read_integer(input: &mut Input<'_>, marker: u8, start: usize) -> Result<i128,
 }
 
 /// Reads a length: an integer with its marker, not negative.
-fn read_length(input: &mut Input<'_>) -> Result<usize, DecodeError> {
+#[inline(always)]
+fn read_length(input: &mut Cursor<'_>) -> Result<usize, DecodeError> {
+    // Nearly every length (of keys and strings above all) is a `U` and its byte: read in one
+    // step, past the dispatch on the marker.
+    if let Some(len) = input.byte_length_after(UINT8) {
+        return Ok(len);
+    }
+    read_any_length(input)
+}
+
+/// Reads a length of any integer marker. A function of its own: written out in
+/// [`read_length`], the compiler laid out the loop 10% slower.
+#[inline(always)]
+fn read_any_length(input: &mut Cursor<'_>) -> Result<usize, DecodeError> {
     let start = input.position();
     let marker = input.byte("a length")?;
     let len = read_integer(input, marker, start)?;
     usize::try_from(len).map_err(|_| DecodeError::at(start, format!("invalid length {len}")))
 }
 
+#[inline(always)]
+fn read_text(input: &mut Cursor<'_>, builder: &mut TapeBuilder, len: usize) -> Result<(), DecodeError> {
+    let start = input.text(len)?;
+    builder.text(start, len);
+    Ok(())
+}
+
+/// Reads a dict key: a length and UTF-8 bytes, without a marker of its own.
+#[inline(always)]
+fn read_key(input: &mut Cursor<'_>, builder: &mut TapeBuilder) -> Result<(), DecodeError> {
+    let len = read_length(input)?;
+    read_text(input, builder, len)
+}
+
 /// Reads a high-precision number, a decimal string: an integer when it is one, else a float.
-fn read_high_precision(input: &mut Input<'_>) -> Result<Value, DecodeError> {
+fn read_high_precision(input: &mut Cursor<'_>, builder: &mut TapeBuilder) -> Result<(), DecodeError> {
     let len = read_length(input)?;
     let start = input.position();
     let digits = input.take(len, "a high-precision number")?;
     let text = std::str::from_utf8(digits)
         .map_err(|_| DecodeError::at(start, "a high-precision number is not ASCII"))?;
     if let Ok(integer) = text.parse::<i128>() {
-        return Ok(Value::Integer(integer));
+        builder.integer(integer);
+    } else if let Ok(float) = text.parse::<f64>() {
+        builder.float(float);
+    } else {
+        return Err(DecodeError::at(start, format!("{text:?} is not a number")));
     }
-    text.parse::<f64>()
-        .map(Value::Float)
-        .map_err(|_| DecodeError::at(start, format!("{text:?} is not a number")))
+    Ok(())
 }
 
 /// How a container's elements are laid out, from its `$` and `#` headers.
@@ -318,13 +423,13 @@ struct ContainerHeader {
     count: Option<usize>,
 }
 
-fn read_container_header(input: &mut Input<'_>) -> Result<ContainerHeader, DecodeError> {
+fn read_container_header(input: &mut Cursor<'_>) -> Result<ContainerHeader, DecodeError> {
     let mut header = ContainerHeader {
         element_type: None,
         count: None,
     };
     if input.peek() == Some(CONTAINER_TYPE) {
-        input.byte("a container type")?;
+        input.skip();
         let type_start = input.position();
         let element_type = input.byte("a container type")?;
         if matches!(element_type, NULL | NO_OP | TRUE | FALSE) {
@@ -343,7 +448,7 @@ fn read_container_header(input: &mut Input<'_>) -> Result<ContainerHeader, Decod
         header.element_type = Some(element_type);
     }
     if input.peek() == Some(CONTAINER_COUNT) {
-        input.byte("a container count")?;
+        input.skip();
         if input.peek() == Some(ARRAY_START) {
             return Err(input.error("N-dimensional arrays are not supported"));
         }
@@ -352,90 +457,158 @@ fn read_container_header(input: &mut Input<'_>) -> Result<ContainerHeader, Decod
     Ok(header)
 }
 
-fn read_array(input: &mut Input<'_>) -> Result<Value, DecodeError> {
-    input.enter()?;
-    let header = read_container_header(input)?;
-    let value = match (header.element_type, header.count) {
-        (Some(BYTE), Some(count)) => Value::Bytes(input.bytes(count)?),
-        (element_type, Some(count)) => {
-            let mut list = input.list_with_capacity(count, 1)?;
-            for _ in 0..count {
-                list.push(read_element(input, element_type)?);
-            }
-            Value::List(list)
-        }
-        (_, None) => {
-            let list_start = input.scratch.list_start();
-            loop {
-                let start = input.position();
-                match input.byte("a list")? {
-                    ARRAY_END => break,
-                    NO_OP => {}
-                    marker => {
-                        let element = read_value(input, marker, start)?;
-                        input.scratch.push_value(element);
-                    }
-                }
-            }
-            Value::List(input.scratch.take_list(list_start))
-        }
+/// Opens an array or an object, whose marker was just read; an array of bytes (`[$B#`) is a
+/// binary value.
+#[inline(always)]
+fn open(
+    input: &mut Cursor<'_>,
+    builder: &mut TapeBuilder,
+    containers: &mut Containers<Layout>,
+    kind: Kind,
+) -> Result<Step, DecodeError> {
+    containers.check_depth(input.position())?;
+    let ContainerHeader { element_type, count } = read_container_header(input)?;
+    let layout = Layout { kind, element_type };
+    let Some(count) = count else {
+        let open = match kind {
+            Kind::List => builder.open_list(),
+            Kind::Dict => builder.open_dict(),
+        };
+        return Ok(containers.open_until_end(open, layout));
     };
-    input.leave();
-    Ok(value)
-}
-
-/// Reads an element of a container, whose marker is either given by the container or next.
-fn read_element(input: &mut Input<'_>, element_type: Option<u8>) -> Result<Value, DecodeError> {
-    let start = input.position();
-    let marker = match element_type {
-        Some(marker) => marker,
-        None => input.byte("a container element")?,
-    };
-    read_value(input, marker, start)
-}
-
-fn read_object(input: &mut Input<'_>) -> Result<Value, DecodeError> {
-    input.enter()?;
-    let header = read_container_header(input)?;
-    let dict = match header.count {
-        Some(count) => {
+    let open = match (kind, element_type) {
+        (Kind::List, Some(BYTE)) => {
+            let at = input.position();
+            input.take(count, "a byte string")?;
+            builder.binary(at, count);
+            return Ok(Step::Written);
+        }
+        (Kind::List, _) => {
+            input.check_count(count, 1, "a list")?;
+            builder.open_list()
+        }
+        (Kind::Dict, _) => {
             input.check_count(count, 2, "a dict")?;
-            let mut entries = Vec::with_capacity(count);
-            for _ in 0..count {
-                let key = read_key(input)?;
-                entries.push((key, read_element(input, header.element_type)?));
-            }
-            Dict::from_entries(entries)
-        }
-        None => {
-            let dict_start = input.scratch.dict_start();
-            loop {
-                match input.peek() {
-                    Some(OBJECT_END) => {
-                        input.byte("a dict")?;
-                        break;
-                    }
-                    Some(NO_OP) => {
-                        input.byte("a dict")?;
-                    }
-                    _ => {
-                        let key = read_key(input)?;
-                        let start = input.position();
-                        let marker = input.byte("a dict value")?;
-                        let value = read_value(input, marker, start)?;
-                        input.scratch.push_entry(key, value);
-                    }
-                }
-            }
-            input.scratch.take_dict(dict_start)
+            builder.open_dict()
         }
     };
-    input.leave();
-    Ok(Value::Dict(dict))
+    Ok(containers.open(builder, open, count, layout))
 }
 
-/// Reads a dict key: a length and UTF-8 bytes, without a marker of its own.
-fn read_key(input: &mut Input<'_>) -> Result<CompactString, DecodeError> {
-    let len = read_length(input)?;
-    input.string(len)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::input::tests::{decode_hex, root_node};
+    use crate::wire::tape::Tag;
+
+    fn decode(hex: &str) -> Result<Value, String> {
+        decode_hex(decode_tape, hex, 64)
+    }
+
+    fn error(message: &str) -> Result<Value, String> {
+        Err(message.to_string())
+    }
+
+    #[test]
+    fn nesting_is_refused_one_beyond_the_limit() {
+        let nested = Value::List(vec![Value::List(vec![Value::List(List::new())])]);
+        assert_eq!(decode_hex(decode_tape, "5b 5b 5b 5d 5d 5d", 3), Ok(nested));
+        let too_deep = error("at byte 3: lists and dicts nest deeper than the limit of 2");
+        assert_eq!(decode_hex(decode_tape, "5b 5b 5b 5d 5d 5d", 2), too_deep);
+        // Elements of a container typed '[' are arrays without their marker.
+        let arrays = Value::List(vec![Value::List(List::new()), Value::List(List::new())]);
+        assert_eq!(decode("5b 24 5b 23 55 02 5d 5d"), Ok(arrays));
+        let too_deep = error("at byte 6: lists and dicts nest deeper than the limit of 1");
+        assert_eq!(decode_hex(decode_tape, "5b 24 5b 23 55 02 5d 5d", 1), too_deep);
+        // Binary values are optimized containers, which count as nested.
+        let too_deep = error("at byte 2: lists and dicts nest deeper than the limit of 1");
+        assert_eq!(decode_hex(decode_tape, "5b 5b 24 42 23 55 00 5d", 1), too_deep);
+    }
+
+    #[test]
+    fn sized_and_typed_containers_are_read_by_count() {
+        let dict = |value| Ok(Value::Dict(Dict::from([("a", Value::Integer(value))])));
+        assert_eq!(decode("7b 23 55 01 55 01 61 55 02"), dict(2));
+        assert_eq!(decode("7b 24 69 23 55 01 55 01 61 fe"), dict(-2));
+        assert_eq!(decode("7b 23 55 00"), Ok(Value::Dict(Dict::new())));
+        assert_eq!(
+            decode("5b 24 43 23 55 02 61 62"),
+            Ok(Value::List(vec![text("a"), text("b")]))
+        );
+        let binary = root_node(decode_tape, "5b 24 42 23 55 03 010203");
+        assert_eq!((binary.tag, binary.data, binary.len), (Tag::Binary, 6, 3));
+        assert_eq!(decode("5b 24 42 23 55 00"), Ok(Value::Bytes(Bytes::new())));
+        let cases = [
+            (
+                "5b 24 55 5d",
+                "at byte 3: a typed container ($) must have a count (#)",
+            ),
+            ("5b 24 55 23", "at byte 4: the input ends inside a length"),
+            (
+                "5b 24 55 23 55 02 01",
+                "at byte 6: a list of 2 elements cannot fit in the 1 bytes left",
+            ),
+            (
+                "5b 23 55 01 4e",
+                "at byte 4: a no-op marker (N) where a value must be",
+            ),
+            ("5b 23 55 01 5d", "at byte 4: unknown marker ']'"),
+        ];
+        for (hex, expected) in cases {
+            assert_eq!(decode(hex), error(expected), "{hex}");
+        }
+    }
+
+    fn text(text: &str) -> Value {
+        Value::String(text.into())
+    }
+
+    #[test]
+    fn scalars_of_every_marker_decode() {
+        assert_eq!(decode("43 61"), Ok(text("a")));
+        assert_eq!(root_node(decode_tape, "43 61").tag, Tag::Text);
+        assert_eq!(decode("43 ff"), error("at byte 0: a char must be ASCII"));
+        assert_eq!(decode("48 55 03 312e35"), Ok(Value::Float(1.5)));
+        assert_eq!(decode("48 55 01 78"), error("at byte 3: \"x\" is not a number"));
+        assert_eq!(decode("4c ffffffffffffffff"), Ok(Value::Integer(-1)));
+        assert_eq!(decode("4d ffffffffffffffff"), Ok(Value::Integer(u64::MAX.into())));
+        assert_eq!(decode("42 ff"), Ok(Value::Integer(255)));
+        assert_eq!(decode("68 003c"), Ok(Value::Float(1.0)));
+        assert_eq!(
+            decode("4e"),
+            error("at byte 0: a no-op marker (N) where a value must be")
+        );
+        assert_eq!(decode("7e"), error("at byte 0: unknown marker '~'"));
+    }
+
+    #[test]
+    fn unsized_containers_skip_no_ops_and_refuse_truncation() {
+        let dict = Value::Dict(Dict::from([("a", Value::Integer(1))]));
+        assert_eq!(decode("7b 4e 55 01 61 55 01 4e 7d"), Ok(dict));
+        let cases = [
+            (
+                "7b 55 01 61 4e 7d",
+                "at byte 4: a no-op marker (N) where a value must be",
+            ),
+            ("7b 55 01 61", "at byte 4: the input ends inside a dict value"),
+            ("7b", "at byte 1: the input ends inside a length"),
+            ("7b 55 01 ff 55 01 7d", "at byte 3: a string is not valid UTF-8"),
+            (
+                "7b 53 55 01 61 55 01 7d",
+                "at byte 1: expected an integer marker for a length, got unknown marker 'S'",
+            ),
+            (
+                "53 55 03 61",
+                "at byte 3: a string of 3 bytes runs past the end of the input (1 bytes left)",
+            ),
+            (
+                "44 00",
+                "at byte 1: a float64 of 8 bytes runs past the end of the input (1 bytes left)",
+            ),
+            ("", "at byte 0: the input ends inside a value"),
+        ];
+        for (hex, expected) in cases {
+            assert_eq!(decode(hex), error(expected), "{hex}");
+        }
+    }
 }

@@ -6,14 +6,15 @@
 //! the self-describe tag; other tags are refused, as their meaning would be lost.
 
 use bytes::Bytes;
-use compact_str::CompactString;
 
 use crate::value::{Dict, List, Value};
-use crate::wire::Message;
 use crate::wire::frame::Binaries;
-use crate::wire::input::{Input, decode_in_place, decode_short_message, read_dict_entry};
+use crate::wire::input::{
+    Containers, Cursor, Item, Kind, Nesting, Step, decode_apart, decode_whole, read_key_apart,
+};
 use crate::wire::message::MessageWriter;
-use crate::wire::{DecodeError, DecodeLimits, EncodeError, Source, f16_to_f64};
+use crate::wire::tape::{Tag, Tape, TapeBuilder};
+use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
 const UNSIGNED: u8 = 0;
 const NEGATIVE: u8 = 1;
@@ -163,55 +164,143 @@ impl MessageWriter for Writer<'_> {
     }
 }
 
-/// Decodes one value that must span all of `bytes`.
-pub(super) fn decode(source: Source<'_>, limits: &DecodeLimits) -> Result<Value, DecodeError> {
-    decode_in_place(source, limits, read_value)
+/// Decodes one value that must span all of `source` into a tape.
+pub(super) fn decode_tape(source: Bytes, limits: &DecodeLimits) -> Result<Tape, DecodeError> {
+    decode_whole(source, limits, read_value)
 }
 
-/// Decodes a message the fast way, if its array has a length under 24; `None` for the general
-/// way.
-pub(super) fn decode_message(
-    source: Source<'_>,
-    limits: &DecodeLimits,
-) -> Option<Result<Message, DecodeError>> {
-    decode_short_message(source, limits, 0x80..=0x97, 0x1f, read_value)
+/// Reads one value onto the tape, its containers on an explicit stack.
+fn read_value<'a>(
+    input: Cursor<'a>,
+    builder: &mut TapeBuilder,
+    nesting: Nesting,
+) -> Result<Cursor<'a>, DecodeError> {
+    // A copy of its own, which the compiler keeps in registers.
+    let mut input = input;
+    let mut containers = Containers::new(nesting, Kind::List);
+    loop {
+        let container = containers.innermost();
+        if container.until_end() && at_break(&mut input)? {
+            if containers.end(builder) {
+                return Ok(input);
+            }
+            continue;
+        }
+        if container.kind == Kind::Dict {
+            read_key(&mut input, builder, containers.nesting())?;
+        }
+        if let Item::Container((kind, info, start)) = read_item(&mut input, builder, containers.nesting())? {
+            containers.check_depth(input.position())?;
+            let len = if info == INDEFINITE {
+                None
+            } else {
+                let len = read_len(&mut input, info, start)?;
+                match kind {
+                    Kind::List => input.check_count(len, 1, "a list")?,
+                    Kind::Dict => input.check_count(len, 2, "a map")?,
+                }
+                Some(len)
+            };
+            let open = match kind {
+                Kind::List => builder.open_list(),
+                Kind::Dict => builder.open_dict(),
+            };
+            let step = match len {
+                Some(len) => containers.open(builder, open, len, kind),
+                None => containers.open_until_end(open, kind),
+            };
+            if step == Step::Opened {
+                continue;
+            }
+        }
+        if containers.written(builder) {
+            return Ok(input);
+        }
+    }
 }
 
-/// The length of an item: a count, or "until a break byte".
-enum Length {
-    Definite(usize),
-    Indefinite,
+/// Consumes the break byte that ends an indefinite length item, if it is next.
+#[inline]
+fn at_break(input: &mut Cursor<'_>) -> Result<bool, DecodeError> {
+    match input.peek() {
+        Some(BREAK) => {
+            input.skip();
+            Ok(true)
+        }
+        Some(_) => Ok(false),
+        None => Err(input.error("the input ends inside an indefinite length item")),
+    }
 }
 
-/// Reads a value into `slot`, where it is to live: returning it would move it through a
-/// `Result` at every level of nesting, which costs more than reading it.
-fn read_value(input: &mut Input<'_>, slot: &mut Value) -> Result<(), DecodeError> {
-    let start = input.position();
-    let initial = input.byte("a value")?;
-    let (major, info) = (initial >> 5, initial & 0x1f);
-    *slot = match major {
-        UNSIGNED => Value::Integer(i128::from(read_argument(input, info, start)?)),
-        NEGATIVE => Value::Integer(-1 - i128::from(read_argument(input, info, start)?)),
-        BYTES => Value::Bytes(match read_length(input, info, start)? {
-            Length::Definite(len) => input.bytes(len)?,
-            Length::Indefinite => Bytes::from(read_chunks(input, BYTES)?),
-        }),
-        TEXT => Value::String(match read_length(input, info, start)? {
-            Length::Definite(len) => input.string(len)?,
-            Length::Indefinite => CompactString::from_utf8(read_chunks(input, TEXT)?)
-                .map_err(|_| DecodeError::at(start, "a text string is not valid UTF-8"))?,
-        }),
-        ARRAY => Value::List(read_array(input, info, start)?),
-        MAP => Value::Dict(read_map(input, info, start)?),
-        TAG => return read_tagged(input, info, start, slot),
-        // Major type 7: floats and simple values.
-        _ => read_simple(input, info, start)?,
-    };
-    Ok(())
+/// Reads a dict key, which must be a string.
+#[inline(always)]
+fn read_key(input: &mut Cursor<'_>, builder: &mut TapeBuilder, nesting: Nesting) -> Result<(), DecodeError> {
+    match input.peek() {
+        Some(initial) if initial >> 5 == TEXT && initial & 0x1f != INDEFINITE => {
+            let start = input.position();
+            input.skip();
+            let len = read_len(input, initial & 0x1f, start)?;
+            read_text(input, builder, len)
+        }
+        _ => {
+            *input = read_key_apart(*input, builder, nesting, read_value)?;
+            Ok(())
+        }
+    }
+}
+
+/// Reads an item and writes its value, unless it is an array or a map: then its kind, its
+/// additional information and where its head starts.
+#[inline(always)]
+fn read_item(
+    input: &mut Cursor<'_>,
+    builder: &mut TapeBuilder,
+    nesting: Nesting,
+) -> Result<Item<(Kind, u8, usize)>, DecodeError> {
+    loop {
+        let start = input.position();
+        let initial = input.byte("a value")?;
+        let info = initial & 0x1f;
+        match initial >> 5 {
+            UNSIGNED => builder.unsigned(read_argument(input, info, start)?),
+            NEGATIVE => builder.negative(read_argument(input, info, start)?),
+            BYTES if info == INDEFINITE => builder.side_binary(&read_chunks(input, BYTES)?),
+            BYTES => {
+                let len = read_len(input, info, start)?;
+                let at = input.position();
+                input.take(len, "a byte string")?;
+                builder.binary(at, len);
+            }
+            TEXT if info == INDEFINITE => match String::from_utf8(read_chunks(input, TEXT)?) {
+                Ok(text) => builder.side_text(&text),
+                Err(_) => return Err(DecodeError::at(start, "a text string is not valid UTF-8")),
+            },
+            TEXT => {
+                let len = read_len(input, info, start)?;
+                read_text(input, builder, len)?;
+            }
+            ARRAY => return Ok(Item::Container((Kind::List, info, start))),
+            MAP => return Ok(Item::Container((Kind::Dict, info, start))),
+            TAG => match read_argument(input, info, start)? {
+                // Says only that what follows is CBOR: the value is the item after the tag.
+                TAG_SELF_DESCRIBE => continue,
+                tag @ (TAG_POSITIVE_BIGNUM | TAG_NEGATIVE_BIGNUM) => {
+                    let (integer, after) = read_bignum(*input, tag, start, nesting)?;
+                    builder.integer(integer);
+                    *input = after;
+                }
+                tag => return Err(DecodeError::at(start, format!("CBOR tag {tag} is not supported"))),
+            },
+            // Major type 7: floats and simple values.
+            _ => read_simple(input, builder, info, start)?,
+        }
+        return Ok(Item::Written);
+    }
 }
 
 /// Reads the argument that follows an initial byte with additional information `info`.
-fn read_argument(input: &mut Input<'_>, info: u8, start: usize) -> Result<u64, DecodeError> {
+#[inline(always)]
+fn read_argument(input: &mut Cursor<'_>, info: u8, start: usize) -> Result<u64, DecodeError> {
     match info {
         0..=23 => Ok(u64::from(info)),
         24 => Ok(u64::from(input.byte("an 8-bit argument")?)),
@@ -225,18 +314,22 @@ fn read_argument(input: &mut Input<'_>, info: u8, start: usize) -> Result<u64, D
     }
 }
 
-fn read_length(input: &mut Input<'_>, info: u8, start: usize) -> Result<Length, DecodeError> {
-    if info == INDEFINITE {
-        return Ok(Length::Indefinite);
-    }
+/// Reads a definite length.
+#[inline(always)]
+fn read_len(input: &mut Cursor<'_>, info: u8, start: usize) -> Result<usize, DecodeError> {
     let len = read_argument(input, info, start)?;
-    usize::try_from(len)
-        .map(Length::Definite)
-        .map_err(|_| DecodeError::at(start, format!("length {len} does not fit in memory")))
+    usize::try_from(len).map_err(|_| DecodeError::at(start, format!("length {len} does not fit in memory")))
+}
+
+#[inline(always)]
+fn read_text(input: &mut Cursor<'_>, builder: &mut TapeBuilder, len: usize) -> Result<(), DecodeError> {
+    let start = input.text(len)?;
+    builder.text(start, len);
+    Ok(())
 }
 
 /// Joins the chunks of an indefinite length byte or text string, up to its break byte.
-fn read_chunks(input: &mut Input<'_>, major: u8) -> Result<Vec<u8>, DecodeError> {
+fn read_chunks(input: &mut Cursor<'_>, major: u8) -> Result<Vec<u8>, DecodeError> {
     let mut joined = Vec::new();
     loop {
         let chunk_start = input.position();
@@ -250,145 +343,236 @@ fn read_chunks(input: &mut Input<'_>, major: u8) -> Result<Vec<u8>, DecodeError>
                 "a chunk of an indefinite length string must be a definite string of the same type",
             ));
         }
-        match read_length(input, initial & 0x1f, chunk_start)? {
-            Length::Definite(len) => joined.extend_from_slice(input.take(len, "a string chunk")?),
-            Length::Indefinite => {
-                return Err(DecodeError::at(
-                    chunk_start,
-                    "indefinite length strings cannot nest",
-                ));
-            }
+        let info = initial & 0x1f;
+        if info == INDEFINITE {
+            return Err(DecodeError::at(
+                chunk_start,
+                "indefinite length strings cannot nest",
+            ));
         }
+        let len = read_len(input, info, chunk_start)?;
+        joined.extend_from_slice(input.take(len, "a string chunk")?);
     }
 }
 
-fn read_array(input: &mut Input<'_>, info: u8, start: usize) -> Result<List, DecodeError> {
-    input.enter()?;
-    let list = match read_length(input, info, start)? {
-        Length::Definite(len) => {
-            let mut list = input.list_with_capacity(len, 1)?;
-            for _ in 0..len {
-                read_element(input, &mut list)?;
-            }
-            list
+/// The integer of a bignum tag, which starts at `start`, and the cursor past it: its magnitude
+/// is any item that turns out to be a byte string.
+#[cold]
+fn read_bignum<'a>(
+    input: Cursor<'a>,
+    tag: u64,
+    start: usize,
+    nesting: Nesting,
+) -> Result<(i128, Cursor<'a>), DecodeError> {
+    let magnitude_start = input.position();
+    let (tape, input) = decode_apart(input, nesting, read_value)?;
+    let magnitude = tape.node(0);
+    if !matches!(magnitude.tag, Tag::Binary | Tag::SideBinary) {
+        return Err(DecodeError::at(
+            magnitude_start,
+            format!("a bignum must be a byte string, got {}", magnitude.kind_name()),
+        ));
+    }
+    let too_wide = || DecodeError::at(start, "bignums beyond 128 bits are not supported");
+    let significant = tape.bytes_of(magnitude).iter().skip_while(|byte| **byte == 0);
+    let mut value: u128 = 0;
+    for (index, byte) in significant.enumerate() {
+        if index == 16 {
+            return Err(too_wide());
         }
-        Length::Indefinite => {
-            let mut list = List::new();
-            while !at_break(input)? {
-                read_element(input, &mut list)?;
-            }
-            list
-        }
+        value = (value << 8) | u128::from(*byte);
+    }
+    let value = i128::try_from(value).map_err(|_| too_wide())?;
+    let integer = if tag == TAG_POSITIVE_BIGNUM {
+        value
+    } else {
+        -1 - value
     };
-    input.leave();
-    Ok(list)
+    Ok((integer, input))
 }
 
-fn read_element(input: &mut Input<'_>, list: &mut List) -> Result<(), DecodeError> {
-    list.push(Value::Null);
-    match list.last_mut() {
-        Some(slot) => read_value(input, slot),
-        None => Ok(()),
-    }
-}
-
-fn read_map(input: &mut Input<'_>, info: u8, start: usize) -> Result<Dict, DecodeError> {
-    input.enter()?;
-    let mut entries = Vec::new();
-    match read_length(input, info, start)? {
-        Length::Definite(len) => {
-            input.check_count(len, 2, "a map")?;
-            entries.reserve_exact(len);
-            for _ in 0..len {
-                read_entry(input, &mut entries)?;
-            }
-        }
-        Length::Indefinite => {
-            while !at_break(input)? {
-                read_entry(input, &mut entries)?;
-            }
-        }
-    }
-    input.leave();
-    Ok(Dict::from_entries(entries))
-}
-
-fn read_entry(input: &mut Input<'_>, entries: &mut Vec<(CompactString, Value)>) -> Result<(), DecodeError> {
-    read_dict_entry(input, entries, 0x60..=0x77, 0x1f, read_value)
-}
-
-/// Consumes the break byte that ends an indefinite length item, if it is next.
-fn at_break(input: &mut Input<'_>) -> Result<bool, DecodeError> {
-    match input.peek() {
-        Some(BREAK) => {
-            input.byte("a break")?;
-            Ok(true)
-        }
-        Some(_) => Ok(false),
-        None => Err(input.error("the input ends inside an indefinite length item")),
-    }
-}
-
-fn read_tagged(input: &mut Input<'_>, info: u8, start: usize, slot: &mut Value) -> Result<(), DecodeError> {
-    let tag = read_argument(input, info, start)?;
-    match tag {
-        TAG_SELF_DESCRIBE => read_value(input, slot),
-        TAG_POSITIVE_BIGNUM | TAG_NEGATIVE_BIGNUM => {
-            let magnitude_start = input.position();
-            let mut magnitude = Value::Null;
-            read_value(input, &mut magnitude)?;
-            let magnitude = match magnitude {
-                Value::Bytes(bytes) => bytes,
-                other => {
-                    return Err(DecodeError::at(
-                        magnitude_start,
-                        format!("a bignum must be a byte string, got {}", other.kind_name()),
-                    ));
-                }
-            };
-            let significant = magnitude.iter().skip_while(|byte| **byte == 0).copied();
-            let mut value: u128 = 0;
-            for (index, byte) in significant.enumerate() {
-                if index == 16 {
-                    return Err(DecodeError::at(
-                        start,
-                        "bignums beyond 128 bits are not supported",
-                    ));
-                }
-                value = (value << 8) | u128::from(byte);
-            }
-            let value = i128::try_from(value)
-                .map_err(|_| DecodeError::at(start, "bignums beyond 128 bits are not supported"))?;
-            *slot = Value::Integer(if tag == TAG_POSITIVE_BIGNUM {
-                value
-            } else {
-                -1 - value
-            });
-            Ok(())
-        }
-        _ => Err(DecodeError::at(start, format!("CBOR tag {tag} is not supported"))),
-    }
-}
-
-fn read_simple(input: &mut Input<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
+fn read_simple(
+    input: &mut Cursor<'_>,
+    builder: &mut TapeBuilder,
+    info: u8,
+    start: usize,
+) -> Result<(), DecodeError> {
     match info {
-        20 => Ok(Value::Bool(false)),
-        21 => Ok(Value::Bool(true)),
-        22 | 23 => Ok(Value::Null),
-        25 => Ok(Value::Float(f16_to_f64(u16::from_be_bytes(
-            input.array("a half float")?,
-        )))),
-        26 => Ok(Value::Float(f64::from(f32::from_be_bytes(
-            input.array("a single float")?,
-        )))),
-        27 => Ok(Value::Float(f64::from_be_bytes(input.array("a double float")?))),
-        INDEFINITE => Err(DecodeError::at(
-            start,
-            "a break byte outside an indefinite length item",
-        )),
-        _ => Err(DecodeError::at(
-            start,
-            format!("CBOR simple value {info} is not supported"),
-        )),
+        20 => builder.bool(false),
+        21 => builder.bool(true),
+        22 | 23 => builder.null(),
+        25 => builder.float(f16_to_f64(u16::from_be_bytes(input.array("a half float")?))),
+        26 => builder.float(f64::from(f32::from_be_bytes(input.array("a single float")?))),
+        27 => builder.float(f64::from_be_bytes(input.array("a double float")?)),
+        INDEFINITE => {
+            return Err(DecodeError::at(
+                start,
+                "a break byte outside an indefinite length item",
+            ));
+        }
+        _ => {
+            return Err(DecodeError::at(
+                start,
+                format!("CBOR simple value {info} is not supported"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::input::tests::{decode_hex, root_node};
+
+    fn decode(hex: &str) -> Result<Value, String> {
+        decode_hex(decode_tape, hex, 64)
+    }
+
+    fn error(message: &str) -> Result<Value, String> {
+        Err(message.to_string())
+    }
+
+    fn dict(key: &str, value: i128) -> Result<Value, String> {
+        Ok(Value::Dict(Dict::from([(key, Value::Integer(value))])))
+    }
+
+    #[test]
+    fn nesting_is_refused_one_beyond_the_limit() {
+        let nested = Value::List(vec![Value::List(vec![Value::List(List::new())])]);
+        assert_eq!(decode_hex(decode_tape, "81 81 80", 3), Ok(nested));
+        let too_deep = error("at byte 3: lists and dicts nest deeper than the limit of 2");
+        assert_eq!(decode_hex(decode_tape, "81 81 80", 2), too_deep);
+        // Before the length of the too deep container, indefinite ones too.
+        let too_deep = error("at byte 2: lists and dicts nest deeper than the limit of 1");
+        assert_eq!(decode_hex(decode_tape, "81 98 01 00", 1), too_deep);
+        assert_eq!(decode_hex(decode_tape, "81 bf ff", 1), too_deep);
+    }
+
+    #[test]
+    fn indefinite_containers_end_at_their_break() {
+        let both = Value::List(vec![
+            Value::List(List::new()),
+            Value::Dict(Dict::from([("a", Value::Integer(1))])),
+        ]);
+        assert_eq!(decode("9f 9f ff bf 61 61 01 ff ff"), Ok(both));
+        let value_break = error("at byte 3: a break byte outside an indefinite length item");
+        assert_eq!(decode("bf 61 61 ff"), value_break);
+        let unterminated = error("at byte 4: the input ends inside an indefinite length item");
+        assert_eq!(decode("bf 61 61 01"), unterminated);
+    }
+
+    #[test]
+    fn chunked_strings_are_joined_on_the_side() {
+        // The chunks split a character: only the joined text must be UTF-8.
+        assert_eq!(decode("7f 62 68 c3 61 a9 ff"), Ok(Value::String("hé".into())));
+        assert_eq!(root_node(decode_tape, "7f 61 68 ff").tag, Tag::SideText);
+        assert_eq!(
+            decode("5f 41 01 41 02 ff"),
+            Ok(Value::Bytes(Bytes::from_static(&[1, 2])))
+        );
+        assert_eq!(root_node(decode_tape, "5f 41 01 ff").tag, Tag::SideBinary);
+        assert_eq!(root_node(decode_tape, "42 01 02").tag, Tag::Binary);
+        let cases = [
+            ("7f 61 ff ff", "at byte 0: a text string is not valid UTF-8"),
+            (
+                "7f 41 00 ff",
+                "at byte 1: a chunk of an indefinite length string must be a definite string of the same type",
+            ),
+            ("7f 7f ff ff", "at byte 1: indefinite length strings cannot nest"),
+            (
+                "5f 42 00",
+                "at byte 2: a string chunk of 2 bytes runs past the end of the input (1 bytes left)",
+            ),
+            (
+                "5f",
+                "at byte 1: the input ends inside an indefinite length string",
+            ),
+        ];
+        for (hex, expected) in cases {
+            assert_eq!(decode(hex), error(expected), "{hex}");
+        }
+    }
+
+    #[test]
+    fn keys_are_texts_in_any_form() {
+        assert_eq!(decode("a1 78 01 6b 01"), dict("k", 1));
+        assert_eq!(decode("a1 7f 61 6b ff 01"), dict("k", 1));
+        assert_eq!(decode("a1 d9d9f7 61 6b 01"), dict("k", 1));
+        assert_eq!(
+            decode("a1 61 ff 01"),
+            error("at byte 2: a string is not valid UTF-8")
+        );
+        assert_eq!(
+            decode("a1 01 02"),
+            error("at byte 1: dict keys must be strings, got integer")
+        );
+        let inside = error("at byte 2: the input ends inside an indefinite length item");
+        assert_eq!(decode("bf 9f"), inside);
+        let too_deep = error("at byte 2: lists and dicts nest deeper than the limit of 1");
+        assert_eq!(decode_hex(decode_tape, "a1 80 01", 1), too_deep);
+    }
+
+    #[test]
+    fn tags_describe_or_make_integers() {
+        assert_eq!(
+            decode("d9d9f7 d9d9f7 81 d9d9f7 01"),
+            Ok(Value::List(vec![Value::Integer(1)]))
+        );
+        let two_to_the_64 = Value::Integer(1 << 64);
+        assert_eq!(decode("c2 5f 41 01 48 0000000000000000 ff"), Ok(two_to_the_64));
+        assert_eq!(decode("c2 d9d9f7 42 0005"), Ok(Value::Integer(5)));
+        assert_eq!(
+            decode("c3 49 010000000000000000"),
+            Ok(Value::Integer(-1 - (1 << 64)))
+        );
+        assert_eq!(
+            decode("c2 50 7fffffffffffffffffffffffffffffff"),
+            Ok(Value::Integer(i128::MAX))
+        );
+        assert_eq!(
+            decode("c3 50 7fffffffffffffffffffffffffffffff"),
+            Ok(Value::Integer(i128::MIN))
+        );
+        let too_wide = error("at byte 0: bignums beyond 128 bits are not supported");
+        assert_eq!(decode("c2 50 80000000000000000000000000000000"), too_wide);
+        assert_eq!(decode("c2 51 0100000000000000000000000000000000"), too_wide);
+        assert_eq!(
+            decode("81 c2 01"),
+            error("at byte 2: a bignum must be a byte string, got integer")
+        );
+        assert_eq!(
+            decode("c2 9f"),
+            error("at byte 2: the input ends inside an indefinite length item")
+        );
+    }
+
+    #[test]
+    fn truncated_values_are_refused_where_they_end() {
+        let cases = [
+            ("18", "at byte 1: the input ends inside an 8-bit argument"),
+            (
+                "19 01",
+                "at byte 1: a 16-bit argument of 2 bytes runs past the end of the input (1 bytes left)",
+            ),
+            (
+                "3b 00",
+                "at byte 1: a 64-bit argument of 8 bytes runs past the end of the input (1 bytes left)",
+            ),
+            (
+                "fb 00",
+                "at byte 1: a double float of 8 bytes runs past the end of the input (1 bytes left)",
+            ),
+            (
+                "62 61",
+                "at byte 1: a string of 2 bytes runs past the end of the input (1 bytes left)",
+            ),
+            ("a1 61 61", "at byte 3: the input ends inside a value"),
+            ("f8 20", "at byte 0: CBOR simple value 24 is not supported"),
+        ];
+        for (hex, expected) in cases {
+            assert_eq!(decode(hex), error(expected), "{hex}");
+        }
+        assert_eq!(decode("f7"), Ok(Value::Null));
     }
 }

@@ -144,9 +144,21 @@ impl Binaries<'_> {
     /// Appends a binary value to `out`, or splices it in at the end of `out`.
     #[inline]
     pub(super) fn write(&mut self, out: &mut Vec<u8>, value: &Bytes) {
+        if !self.splice(out.len(), value) {
+            out.extend_from_slice(value);
+        }
+    }
+
+    /// Splices a binary value in at `offset` of the output if it is to be spliced; returns
+    /// whether it was, the caller copying it otherwise.
+    #[inline]
+    pub(super) fn splice(&mut self, offset: usize, value: &Bytes) -> bool {
         match &mut self.0 {
-            Some(spliced) if value.len() >= SPLICE_THRESHOLD => spliced.push((out.len(), value.clone())),
-            _ => out.extend_from_slice(value),
+            Some(spliced) if value.len() >= SPLICE_THRESHOLD => {
+                spliced.push((offset, value.clone()));
+                true
+            }
+            _ => false,
         }
     }
 }
@@ -154,6 +166,7 @@ impl Binaries<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Payload;
     use crate::value::{Dict, Value};
     use crate::wire::{Message, Serializer};
 
@@ -170,8 +183,7 @@ mod tests {
             subscription: 1,
             publication: 2,
             details: Dict::new(),
-            args,
-            kwargs,
+            payload: Payload::new(args, kwargs),
         }
     }
 

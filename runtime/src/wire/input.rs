@@ -1,311 +1,185 @@
-//! What the decoders share: a bounds-checked cursor over untrusted input for the binary ones,
-//! and the scratch stacks that containers of unknown length are collected on.
-
-use std::cell::Cell;
+//! What the binary decoders share: a bounds-checked cursor over untrusted input and the stack
+//! of the containers being read.
 
 use bytes::Bytes;
-use compact_str::CompactString;
 
-use crate::value::{Dict, List, Value};
-use crate::wire::message::MAX_ELEMENTS;
-use crate::wire::{DecodeError, DecodeLimits, Message, Source};
+use crate::wire::tape::{Open, Tag, Tape, TapeBuilder};
+use crate::wire::{DecodeError, DecodeLimits};
 
-/// Binary values at least this long share a [`Source::Shared`] buffer instead of being copied:
-/// below it, copying costs less than the reference count, and a small value does not keep a
-/// large message alive.
-const SHARE_FROM_LEN: usize = 512;
-
-/// The bytes being decoded, the read position, and the nesting budget left.
-pub(super) struct Input<'a> {
-    bytes: &'a [u8],
-    /// The buffer `bytes` is, when binary values may share it.
-    shared: Option<&'a Bytes>,
-    position: usize,
-    depth_left: usize,
-    max_depth: usize,
-    /// Where containers without a count collect their elements.
-    pub(super) scratch: Scratch,
+/// The bytes being decoded and the read position.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cursor<'a> {
+    source: &'a Bytes,
+    /// The bytes not read yet, the end of `source`: reading moves its start, and each check is
+    /// one comparison with its length.
+    rest: &'a [u8],
+    /// The length of `source`, which the read position is counted from.
+    end: usize,
 }
 
-impl<'a> Input<'a> {
-    pub(super) fn new(source: Source<'a>, limits: &DecodeLimits) -> Input<'a> {
-        let (bytes, shared) = match source {
-            Source::Borrowed(bytes) => (bytes, None),
-            Source::Shared(buffer) => (buffer.as_ref(), Some(buffer)),
-        };
-        Input {
-            bytes,
-            shared,
-            position: 0,
-            depth_left: limits.max_depth,
-            max_depth: limits.max_depth,
-            scratch: Scratch::reuse(),
+impl<'a> Cursor<'a> {
+    pub(super) fn new(source: &'a Bytes) -> Cursor<'a> {
+        Cursor {
+            source,
+            rest: source,
+            end: source.len(),
         }
     }
 
     #[inline]
     pub(super) fn position(&self) -> usize {
-        self.position
-    }
-
-    #[inline]
-    pub(super) fn remaining(&self) -> usize {
-        self.bytes.len() - self.position
+        self.end - self.rest.len()
     }
 
     #[inline]
     pub(super) fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.position).copied()
+        self.rest.first().copied()
     }
 
-    #[cold]
-    pub(super) fn error(&self, message: impl Into<String>) -> DecodeError {
-        DecodeError::at(self.position, message)
+    /// Moves past the byte [`Cursor::peek`] returned.
+    #[inline]
+    pub(super) fn skip(&mut self) {
+        if let [_, rest @ ..] = self.rest {
+            self.rest = rest;
+        }
+    }
+
+    /// Reads a length of one byte after `marker`, if they come next, with one bounds check;
+    /// else leaves the input as it is.
+    #[inline(always)]
+    pub(super) fn byte_length_after(&mut self, marker: u8) -> Option<usize> {
+        match self.rest {
+            [first, len, rest @ ..] if *first == marker => {
+                self.rest = rest;
+                Some(usize::from(*len))
+            }
+            _ => None,
+        }
     }
 
     #[inline]
     pub(super) fn byte(&mut self, what: &str) -> Result<u8, DecodeError> {
-        let byte = self
-            .peek()
-            .ok_or_else(|| self.error(format!("the input ends inside {what}")))?;
-        self.position += 1;
-        Ok(byte)
+        match self.rest {
+            [byte, rest @ ..] => {
+                self.rest = rest;
+                Ok(*byte)
+            }
+            [] => Err(ends_inside(self.position(), what)),
+        }
     }
 
     /// Takes `len` bytes, refusing lengths beyond the end before anything is allocated for them.
     #[inline]
     pub(super) fn take(&mut self, len: usize, what: &str) -> Result<&'a [u8], DecodeError> {
-        if len > self.remaining() {
-            return Err(self.error(format!(
-                "{what} of {len} bytes runs past the end of the input ({} bytes left)",
-                self.remaining()
-            )));
+        match self.rest.split_at_checked(len) {
+            Some((taken, rest)) => {
+                self.rest = rest;
+                Ok(taken)
+            }
+            None => Err(past_end(self.position(), len, self.rest.len(), what)),
         }
-        let start = self.position;
-        self.position += len;
-        Ok(&self.bytes[start..self.position])
-    }
-
-    #[inline]
-    pub(super) fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N], DecodeError> {
-        let mut array = [0; N];
-        array.copy_from_slice(self.take(N, what)?);
-        Ok(array)
     }
 
     #[inline(always)]
-    pub(super) fn string(&mut self, len: usize) -> Result<CompactString, DecodeError> {
-        let start = self.position;
-        let bytes = self.take(len, "a string")?;
-        utf8(bytes, start)
+    pub(super) fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N], DecodeError> {
+        match self.rest.split_first_chunk::<N>() {
+            Some((array, rest)) => {
+                self.rest = rest;
+                Ok(*array)
+            }
+            None => Err(past_end(self.position(), N, self.rest.len(), what)),
+        }
     }
 
-    /// A binary value: a slice of the shared input when it is long, else a copy.
-    #[inline]
-    pub(super) fn bytes(&mut self, len: usize) -> Result<Bytes, DecodeError> {
-        let start = self.position;
-        let bytes = self.take(len, "a byte string")?;
-        Ok(match self.shared {
-            Some(buffer) if len >= SHARE_FROM_LEN => buffer.slice(start..self.position),
-            _ => Bytes::copy_from_slice(bytes),
-        })
-    }
-
-    /// A list of `len` elements, each at least `min_element_size` bytes long: capacity is bounded
-    /// by what the input can hold, whatever a length prefix claims.
-    pub(super) fn list_with_capacity(
-        &self,
-        len: usize,
-        min_element_size: usize,
-    ) -> Result<List, DecodeError> {
-        self.check_count(len, min_element_size, "a list")?;
-        Ok(List::with_capacity(len))
+    /// Takes a text of `len` bytes, checked to be UTF-8; returns where it starts.
+    #[inline(always)]
+    pub(super) fn text(&mut self, len: usize) -> Result<usize, DecodeError> {
+        let start = self.position();
+        let text = self.take(len, "a string")?;
+        if !is_ascii(text) {
+            check_utf8(text, start)?;
+        }
+        Ok(start)
     }
 
     /// Checks a container's element count against the bytes left (`min_element_size` each).
+    #[inline]
     pub(super) fn check_count(
         &self,
         len: usize,
         min_element_size: usize,
         what: &str,
     ) -> Result<(), DecodeError> {
-        if len.saturating_mul(min_element_size) > self.remaining() {
-            return Err(self.error(format!(
-                "{what} of {len} elements cannot fit in the {} bytes left",
-                self.remaining()
-            )));
+        let left = self.rest.len();
+        if len.saturating_mul(min_element_size) > left {
+            return Err(too_many(self.position(), len, left, what));
         }
         Ok(())
-    }
-
-    /// Enters a list or dict, failing beyond the nesting limit.
-    #[inline]
-    pub(super) fn enter(&mut self) -> Result<(), DecodeError> {
-        if self.depth_left == 0 {
-            return Err(self.error(format!(
-                "lists and dicts nest deeper than the limit of {}",
-                self.max_depth
-            )));
-        }
-        self.depth_left -= 1;
-        Ok(())
-    }
-
-    #[inline]
-    pub(super) fn leave(&mut self) {
-        self.depth_left += 1;
     }
 
     /// Fails unless the whole input was read.
     pub(super) fn finish(&self) -> Result<(), DecodeError> {
-        if self.remaining() == 0 {
-            Ok(())
-        } else {
-            Err(self.error(format!("{} unexpected bytes after the message", self.remaining())))
+        match self.rest.len() {
+            0 => Ok(()),
+            left => Err(self.error(format!("{left} unexpected bytes after the message"))),
         }
     }
-}
 
-/// Decodes one value with `read_value`, which must span all of the input.
-#[inline]
-pub(super) fn decode_whole(
-    source: Source<'_>,
-    limits: &DecodeLimits,
-    read_value: impl FnOnce(&mut Input<'_>) -> Result<Value, DecodeError>,
-) -> Result<Value, DecodeError> {
-    let mut input = Input::new(source, limits);
-    let value = read_value(&mut input);
-    std::mem::take(&mut input.scratch).recycle();
-    let value = value?;
-    input.finish()?;
-    Ok(value)
-}
-
-/// Decodes one value, read in place by `read_value`, that must span all of the input: the
-/// formats whose values are read into the slot they are to live in (MessagePack, CBOR).
-#[inline]
-pub(super) fn decode_in_place(
-    source: Source<'_>,
-    limits: &DecodeLimits,
-    read_value: impl FnOnce(&mut Input<'_>, &mut Value) -> Result<(), DecodeError>,
-) -> Result<Value, DecodeError> {
-    decode_whole(source, limits, |input| {
-        let mut value = Value::Null;
-        read_value(input, &mut value)?;
-        Ok(value)
-    })
-}
-
-/// Decodes a message the fast way if its list header is one byte in `headers` whose bits
-/// `count_bits` hold the element count (a MessagePack fixarray, a short CBOR array), each
-/// element read in place by `read_value`; `None` for the general way.
-#[inline]
-pub(super) fn decode_short_message(
-    source: Source<'_>,
-    limits: &DecodeLimits,
-    headers: std::ops::RangeInclusive<u8>,
-    count_bits: u8,
-    read_value: impl Fn(&mut Input<'_>, &mut Value) -> Result<(), DecodeError>,
-) -> Option<Result<Message, DecodeError>> {
-    let mut input = Input::new(source, limits);
-    let header = input.peek().filter(|header| headers.contains(header))?;
-    let mut left = usize::from(header & count_bits);
-    input.byte("a message").ok()?;
-    decode_message_list(input, Some(left), |input, slot| {
-        if left == 0 {
-            return Ok(false);
-        }
-        left -= 1;
-        read_value(input, slot)?;
-        Ok(true)
-    })
-}
-
-/// Reads one dict entry in place, for the formats that read values in place: its key, straight
-/// from the input when its header is one of `short_keys` (a short text string, whose bits
-/// `length_bits` are its length, as nearly every key is), else as any value that must be a
-/// string; then its value.
-#[inline]
-pub(super) fn read_dict_entry(
-    input: &mut Input<'_>,
-    entries: &mut Vec<(CompactString, Value)>,
-    short_keys: std::ops::RangeInclusive<u8>,
-    length_bits: u8,
-    read_value: impl Fn(&mut Input<'_>, &mut Value) -> Result<(), DecodeError>,
-) -> Result<(), DecodeError> {
-    let key = match input.peek() {
-        Some(header) if short_keys.contains(&header) => {
-            input.byte("a dict key")?;
-            input.string(usize::from(header & length_bits))?
-        }
-        _ => {
-            let key_position = input.position();
-            let mut key = Value::Null;
-            read_value(input, &mut key)?;
-            dict_key(key, key_position)?
-        }
-    };
-    entries.push((key, Value::Null));
-    match entries.last_mut() {
-        Some((_, slot)) => read_value(input, slot),
-        None => Ok(()),
+    /// An error at the read position.
+    #[inline]
+    pub(super) fn error(&self, message: impl Into<String>) -> DecodeError {
+        DecodeError::at(self.position(), message)
     }
 }
 
-/// Decodes a message list whose header `input` has just read, straight into a [`Message`]:
-/// no list is allocated for its elements, which `read_element` reads into the slot it is given,
-/// until it returns `false` for the end of the list. `count` is the element count of the
-/// header, if it has one.
-///
-/// Returns `None`, for the caller to decode the list as any other, if it has more elements
-/// than any WAMP message, which only the general path reports well.
-pub(super) fn decode_message_list(
-    mut input: Input<'_>,
-    count: Option<usize>,
-    read_element: impl FnMut(&mut Input<'_>, &mut Value) -> Result<bool, DecodeError>,
-) -> Option<Result<Message, DecodeError>> {
-    let mut elements: [Value; MAX_ELEMENTS] = Default::default();
-    let read = read_message_elements(&mut input, count, &mut elements, read_element);
-    std::mem::take(&mut input.scratch).recycle();
-    match read {
-        Ok(Some(len)) => Some(Message::from_elements(elements.into_iter().take(len))),
-        Ok(None) => None,
-        Err(error) => Some(Err(error)),
-    }
+// The errors of the cursor's checks, built apart: they take no reference to the cursor, which
+// the compiler then keeps in registers.
+
+#[cold]
+fn ends_inside(position: usize, what: &str) -> DecodeError {
+    DecodeError::at(position, format!("the input ends inside {what}"))
 }
 
-/// Reads the elements of a message list into `elements`; their number, or `None` if there are
-/// too many.
-fn read_message_elements(
-    input: &mut Input<'_>,
-    count: Option<usize>,
-    elements: &mut [Value; MAX_ELEMENTS],
-    mut read_element: impl FnMut(&mut Input<'_>, &mut Value) -> Result<bool, DecodeError>,
-) -> Result<Option<usize>, DecodeError> {
-    input.enter()?;
-    if let Some(count) = count {
-        input.check_count(count, 1, "a list")?;
-    }
-    let mut len = 0;
-    for slot in elements.iter_mut() {
-        if !read_element(input, slot)? {
-            break;
-        }
-        len += 1;
-    }
-    if len == MAX_ELEMENTS && read_element(input, &mut Value::Null)? {
-        return Ok(None);
-    }
-    input.leave();
-    input.finish()?;
-    Ok(Some(len))
+#[cold]
+fn past_end(position: usize, len: usize, left: usize, what: &str) -> DecodeError {
+    DecodeError::at(
+        position,
+        format!("{what} of {len} bytes runs past the end of the input ({left} bytes left)"),
+    )
 }
 
-/// Validates UTF-8 text that starts at `start` in the input.
+#[cold]
+fn too_many(position: usize, len: usize, left: usize, what: &str) -> DecodeError {
+    DecodeError::at(
+        position,
+        format!("{what} of {len} elements cannot fit in the {left} bytes left"),
+    )
+}
+
+/// Whether `bytes` are ASCII, which nearly every text of a WAMP message is and which is checked
+/// faster than UTF-8. Texts in messages are short: a few overlapping loads beat the alignment
+/// and unrolling of `<[u8]>::is_ascii`, which are for long ones.
 #[inline(always)]
-pub(super) fn utf8(bytes: &[u8], start: usize) -> Result<CompactString, DecodeError> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(CompactString::new(text)),
+fn is_ascii(bytes: &[u8]) -> bool {
+    if let Some(last) = bytes.last_chunk::<8>() {
+        let (words, _) = bytes.as_chunks::<8>();
+        let bits = words.iter().fold(u64::from_ne_bytes(*last), |bits, word| {
+            bits | u64::from_ne_bytes(*word)
+        });
+        return bits & 0x8080_8080_8080_8080 == 0;
+    }
+    if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        return (u32::from_ne_bytes(*first) | u32::from_ne_bytes(*last)) & 0x8080_8080 == 0;
+    }
+    // Up to three bytes: the first, the second and the last are all of them.
+    let byte = |index: Option<&u8>| index.copied().unwrap_or(0);
+    byte(bytes.first()) | byte(bytes.get(1)) | byte(bytes.last()) < 0x80
+}
+
+#[cold]
+fn check_utf8(text: &[u8], start: usize) -> Result<(), DecodeError> {
+    match std::str::from_utf8(text) {
+        Ok(_) => Ok(()),
         Err(error) => Err(DecodeError::at(
             start + error.valid_up_to(),
             "a string is not valid UTF-8",
@@ -313,82 +187,370 @@ pub(super) fn utf8(bytes: &[u8], start: usize) -> Result<CompactString, DecodeEr
     }
 }
 
-/// A decoded dict key, which must be a string.
-pub(super) fn dict_key(key: Value, key_position: usize) -> Result<CompactString, DecodeError> {
-    match key {
-        Value::String(key) => Ok(key),
-        other => Err(DecodeError::at(
-            key_position,
-            format!("dict keys must be strings, got {}", other.kind_name()),
+/// Whether a container is a list or a dict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    List,
+    Dict,
+}
+
+/// What a decoder did on opening a container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Step {
+    /// Wrote an empty container, a complete value.
+    Written,
+    /// Opened a container, whose elements come next.
+    Opened,
+}
+
+/// What a decoder read of a value: the value, written, or the header of a container, which
+/// the decoder's loop opens (one place to open them, so that the compiler keeps the innermost
+/// container in registers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Item<H> {
+    Written,
+    Container(H),
+}
+
+/// The target of a container without a count, which no count reaches: every element takes at
+/// least a byte of the input.
+const UNTIL_END: usize = usize::MAX;
+
+/// The innermost container being read: how many elements it has so far and will have, and
+/// what `K` the format needs to know to read the next one.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Frame<K> {
+    count: usize,
+    target: usize,
+    pub(super) kind: K,
+}
+
+impl<K> Frame<K> {
+    /// Whether the container ends at an end marker rather than at a count.
+    #[inline]
+    pub(super) fn until_end(&self) -> bool {
+        self.target == UNTIL_END
+    }
+}
+
+/// An open container: its node, and the frame of the one around it, field by field (copied
+/// whole, a frame's kind and padding would be moved in overlapping pieces that the processor
+/// cannot forward from the stores that wrote them).
+#[derive(Debug)]
+struct Opened<K> {
+    open: Open,
+    outer_count: usize,
+    outer_target: usize,
+    outer_kind: K,
+}
+
+/// How deeply a value is nested: inside `depth` containers, which may nest `max_depth` deep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Nesting {
+    pub(super) depth: usize,
+    pub(super) max_depth: usize,
+}
+
+/// The containers being read. Outside them all is the value being read, as the one element of
+/// a frame of its own.
+#[derive(Debug)]
+pub(super) struct Containers<K> {
+    /// Apart from the stack, so that counting a value stays in registers.
+    innermost: Frame<K>,
+    /// Outermost first.
+    opened: Vec<Opened<K>>,
+    /// Where the value being read is.
+    outside: Nesting,
+}
+
+impl<K: Copy> Containers<K> {
+    /// The containers of a value yet to be read, nested as `outside` says; `kind` is what its
+    /// reader needs to know.
+    pub(super) fn new(outside: Nesting, kind: K) -> Containers<K> {
+        Containers {
+            innermost: Frame {
+                count: 0,
+                target: 1,
+                kind,
+            },
+            opened: Vec::new(),
+            outside,
+        }
+    }
+
+    /// The frame of the innermost container, whose next element is to be read.
+    #[inline]
+    pub(super) fn innermost(&self) -> Frame<K> {
+        self.innermost
+    }
+
+    /// Whether no container is open: the value itself is to be read.
+    #[inline]
+    pub(super) fn is_outermost(&self) -> bool {
+        self.opened.is_empty()
+    }
+
+    /// How deeply the next element is nested.
+    #[inline]
+    pub(super) fn nesting(&self) -> Nesting {
+        Nesting {
+            depth: self.outside.depth + self.opened.len(),
+            ..self.outside
+        }
+    }
+
+    /// Fails, at `position`, if one more container would nest beyond the limit.
+    #[inline]
+    pub(super) fn check_depth(&self, position: usize) -> Result<(), DecodeError> {
+        let Nesting { depth, max_depth } = self.nesting();
+        if depth >= max_depth {
+            return Err(too_deep(position, max_depth));
+        }
+        Ok(())
+    }
+
+    /// Enters a container of `count` elements (entries, for a dict), which the decoder checked
+    /// fit in the input; an empty one is closed at once.
+    #[inline]
+    pub(super) fn open(&mut self, builder: &mut TapeBuilder, open: Open, count: usize, kind: K) -> Step {
+        if count == 0 {
+            builder.close(open, 0);
+            return Step::Written;
+        }
+        self.enter(open, count, kind)
+    }
+
+    /// Enters a container that ends at an end marker.
+    #[inline]
+    pub(super) fn open_until_end(&mut self, open: Open, kind: K) -> Step {
+        self.enter(open, UNTIL_END, kind)
+    }
+
+    #[inline(always)]
+    fn enter(&mut self, open: Open, target: usize, kind: K) -> Step {
+        // Pushed while moved out: a reference to the stack, passed to the allocator, would be one
+        // to all of `self` as far as the compiler knows, which it would then keep out of registers.
+        let mut opened = std::mem::take(&mut self.opened);
+        if opened.capacity() == 0 {
+            // Nearly every message nests less than this: one allocation.
+            opened.reserve(self.outside.max_depth.min(8));
+        }
+        opened.push(Opened {
+            open,
+            outer_count: self.innermost.count,
+            outer_target: self.innermost.target,
+            outer_kind: self.innermost.kind,
+        });
+        self.opened = opened;
+        self.innermost = Frame {
+            count: 0,
+            target,
+            kind,
+        };
+        Step::Opened
+    }
+
+    /// Counts a value just written, closing the containers it completes; true once the value
+    /// being read is complete.
+    #[inline]
+    pub(super) fn written(&mut self, builder: &mut TapeBuilder) -> bool {
+        loop {
+            self.innermost.count += 1;
+            if self.innermost.count != self.innermost.target {
+                return false;
+            }
+            if !self.close(builder) {
+                return true;
+            }
+        }
+    }
+
+    /// Closes the innermost container at its end marker, which completes a value of the one
+    /// around it; true once the value being read is complete.
+    #[inline]
+    pub(super) fn end(&mut self, builder: &mut TapeBuilder) -> bool {
+        self.close(builder);
+        self.written(builder)
+    }
+
+    /// Closes the innermost container; false if there is none, only the value being read.
+    #[inline]
+    fn close(&mut self, builder: &mut TapeBuilder) -> bool {
+        match self.opened.pop() {
+            Some(opened) => {
+                builder.close(opened.open, self.innermost.count);
+                self.innermost.count = opened.outer_count;
+                self.innermost.target = opened.outer_target;
+                self.innermost.kind = opened.outer_kind;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[cold]
+fn too_deep(position: usize, max_depth: usize) -> DecodeError {
+    DecodeError::at(
+        position,
+        format!("lists and dicts nest deeper than the limit of {max_depth}"),
+    )
+}
+
+/// Reads the value at the cursor, nested as [`Nesting`] says, onto a tape; returns the cursor
+/// past it. The cursor is passed by value, which keeps it in registers.
+pub(super) type ReadValue =
+    for<'a> fn(Cursor<'a>, &mut TapeBuilder, Nesting) -> Result<Cursor<'a>, DecodeError>;
+
+/// Decodes one value that must span all of `source` into a tape.
+#[inline]
+pub(super) fn decode_whole(
+    source: Bytes,
+    limits: &DecodeLimits,
+    read_value: ReadValue,
+) -> Result<Tape, DecodeError> {
+    let mut builder = TapeBuilder::new(source.len());
+    let outermost = Nesting {
+        depth: 0,
+        max_depth: limits.max_depth,
+    };
+    read_value(Cursor::new(&source), &mut builder, outermost)?.finish()?;
+    Ok(builder.finish(source))
+}
+
+/// Reads the value at the cursor onto a tape of its own: the values a decoder must look at
+/// whole before it knows what to write (dict keys that are not plain texts, CBOR bignums).
+#[cold]
+pub(super) fn decode_apart<'a>(
+    input: Cursor<'a>,
+    nesting: Nesting,
+    read_value: ReadValue,
+) -> Result<(Tape, Cursor<'a>), DecodeError> {
+    let mut builder = TapeBuilder::new(0);
+    let input = read_value(input, &mut builder, nesting)?;
+    Ok((builder.finish(input.source.clone()), input))
+}
+
+/// Reads a dict key that is not a plain text: read apart as any value, so that an error inside
+/// it is reported as it would be elsewhere, then refused unless it turns out to be a text (a CBOR
+/// text in chunks or behind a tag). Returns the cursor past the key.
+#[cold]
+pub(super) fn read_key_apart<'a>(
+    input: Cursor<'a>,
+    builder: &mut TapeBuilder,
+    nesting: Nesting,
+    read_value: ReadValue,
+) -> Result<Cursor<'a>, DecodeError> {
+    let start = input.position();
+    let (tape, input) = decode_apart(input, nesting, read_value)?;
+    let key = tape.node(0);
+    match key.tag {
+        Tag::Text | Tag::SideText => {
+            builder.side_text(tape.text_of(key));
+            Ok(input)
+        }
+        _ => Err(DecodeError::at(
+            start,
+            format!("dict keys must be strings, got {}", key.kind_name()),
         )),
     }
 }
 
-/// Stacks shared by the containers of one input whose length is only known at their end:
-/// elements are pushed as they are read, then moved into a container of the exact size, so
-/// that each container costs one allocation instead of a series of reallocations.
-///
-/// Nested containers push above the elements of the ones that contain them, and take theirs
-/// off before those continue. The stacks are kept for the next decode on the same thread.
-#[derive(Default)]
-pub(super) struct Scratch {
-    values: Vec<Value>,
-    entries: Vec<(CompactString, Value)>,
-}
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::value::{Dict, List, Value};
+    use crate::wire::tape::Node;
 
-thread_local! {
-    static SPARE_SCRATCH: Cell<Scratch> = const {
-        Cell::new(Scratch {
-            values: Vec::new(),
-            entries: Vec::new(),
-        })
-    };
-}
-
-impl Scratch {
-    /// Elements beyond which a decode's stacks are freed rather than kept for the next one.
-    const MAX_KEPT: usize = 1024;
-
-    /// The stacks the last decode on this thread left, or new ones.
-    pub(super) fn reuse() -> Scratch {
-        SPARE_SCRATCH.with(Cell::take)
+    /// Bytes from hex, spaces ignored.
+    pub(in crate::wire) fn unhex(hex: &str) -> Bytes {
+        let digits: Vec<u8> = hex.bytes().filter(|digit| *digit != b' ').collect();
+        digits
+            .chunks(2)
+            .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("?"), 16).expect("test hex"))
+            .collect::<Vec<u8>>()
+            .into()
     }
 
-    /// Keeps the stacks for the next decode on this thread, unless they grew large.
-    pub(super) fn recycle(mut self) {
-        if self.values.capacity() <= Scratch::MAX_KEPT && self.entries.capacity() <= Scratch::MAX_KEPT {
-            // A failed decode leaves elements behind.
-            self.values.clear();
-            self.entries.clear();
-            SPARE_SCRATCH.with(|spare| spare.set(self));
+    /// Decodes `hex` with `decode` and nesting up to `max_depth`: the value, or the error's text.
+    pub(in crate::wire) fn decode_hex(
+        decode: fn(Bytes, &DecodeLimits) -> Result<Tape, DecodeError>,
+        hex: &str,
+        max_depth: usize,
+    ) -> Result<Value, String> {
+        decode(unhex(hex), &DecodeLimits::new(max_depth))
+            .map(|tape| tape.to_value(0))
+            .map_err(|error| error.to_string())
+    }
+
+    /// The first node of the tape `decode` makes of `hex`.
+    pub(in crate::wire) fn root_node(
+        decode: fn(Bytes, &DecodeLimits) -> Result<Tape, DecodeError>,
+        hex: &str,
+    ) -> Node {
+        decode(unhex(hex), &DecodeLimits::default())
+            .expect("the sample decodes")
+            .node(0)
+    }
+
+    #[test]
+    fn ascii_is_told_from_utf8_at_every_length_and_position() {
+        for len in 0..40 {
+            let mut text = vec![b'a'; len];
+            assert!(is_ascii(&text), "{len} ASCII bytes");
+            for position in 0..len {
+                text[position] = 0xc3;
+                assert!(!is_ascii(&text), "{len} bytes, 0xc3 at {position}");
+                text[position] = b'a';
+            }
         }
     }
 
-    /// Where the elements of a container that starts now begin.
-    pub(super) fn list_start(&self) -> usize {
-        self.values.len()
+    #[test]
+    fn invalid_utf8_is_reported_where_it_starts() {
+        let source = Bytes::from_static(b"xabcdefghij\xffk");
+        let mut input = Cursor::new(&source);
+        input.skip();
+        let error = input.text(12).expect_err("0xff is not UTF-8");
+        assert_eq!(error.to_string(), "at byte 11: a string is not valid UTF-8");
+        let mut input = Cursor::new(&source);
+        input.skip();
+        assert_eq!(input.text(10).map(|start| (start, input.position())), Ok((1, 11)));
     }
 
-    pub(super) fn push_value(&mut self, value: Value) {
-        self.values.push(value);
-    }
-
-    /// The list of the elements pushed since `start`.
-    pub(super) fn take_list(&mut self, start: usize) -> List {
-        self.values.drain(start..).collect()
-    }
-
-    /// Where the entries of a dict that starts now begin.
-    pub(super) fn dict_start(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub(super) fn push_entry(&mut self, key: CompactString, value: Value) {
-        self.entries.push((key, value));
-    }
-
-    /// The dict of the entries pushed since `start`.
-    pub(super) fn take_dict(&mut self, start: usize) -> Dict {
-        Dict::from_entries(self.entries.drain(start..).collect())
+    #[test]
+    fn containers_close_when_their_count_is_reached() {
+        let mut builder = TapeBuilder::new(8);
+        let outermost = Nesting {
+            depth: 0,
+            max_depth: 2,
+        };
+        let mut containers = Containers::new(outermost, Kind::List);
+        let outer = builder.open_list();
+        assert_eq!(containers.open(&mut builder, outer, 2, Kind::List), Step::Opened);
+        assert_eq!(containers.check_depth(1), Ok(()));
+        let inner = builder.open_dict();
+        assert_eq!(containers.open(&mut builder, inner, 1, Kind::Dict), Step::Opened);
+        assert_eq!(
+            containers.check_depth(2).map_err(|error| error.to_string()),
+            Err("at byte 2: lists and dicts nest deeper than the limit of 2".to_string())
+        );
+        assert_eq!(containers.innermost().kind, Kind::Dict);
+        builder.text(0, 1);
+        builder.null();
+        assert!(
+            !containers.written(&mut builder),
+            "the dict is complete, not the list"
+        );
+        assert_eq!(containers.innermost().kind, Kind::List);
+        let empty = builder.open_list();
+        assert_eq!(containers.open(&mut builder, empty, 0, Kind::List), Step::Written);
+        assert!(containers.written(&mut builder), "the list is complete");
+        let tape = builder.finish(Bytes::from_static(b"k"));
+        let expected = Value::List(vec![
+            Value::Dict(Dict::from([("k", Value::Null)])),
+            Value::List(List::new()),
+        ]);
+        assert_eq!(tape.to_value(0), expected);
     }
 }

@@ -2,11 +2,10 @@
 
 use std::fmt;
 
-use crate::value::{Dict, List, Value};
+use crate::session::Payload;
+use crate::value::{Dict, List};
 use crate::wire::DecodeError;
-
-/// The most elements a WAMP message has: ERROR's seven.
-pub(crate) const MAX_ELEMENTS: usize = 7;
+use crate::wire::tape::{Node, Siblings, Tag, Tape};
 
 /// The type of a WAMP message: the integer that opens it on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,7 +66,7 @@ impl MessageType {
     ];
 
     /// The message code, as in `[48, ...]` for CALL.
-    pub fn code(self) -> u64 {
+    pub const fn code(self) -> u64 {
         match self {
             MessageType::Hello => 1,
             MessageType::Welcome => 2,
@@ -98,9 +97,30 @@ impl MessageType {
 
     /// The message type of a code, if WAMP defines one.
     pub fn from_code(code: u64) -> Option<MessageType> {
-        MessageType::ALL
-            .into_iter()
-            .find(|message_type| message_type.code() == code)
+        // A table, not a search: every decoded message is looked up here.
+        const BY_CODE: [Option<MessageType>; 71] = {
+            let mut table = [None; 71];
+            let mut index = 0;
+            while index < MessageType::ALL.len() {
+                let message_type = MessageType::ALL[index];
+                table[message_type.code() as usize] = Some(message_type);
+                index += 1;
+            }
+            table
+        };
+        BY_CODE.get(usize::try_from(code).ok()?).copied().flatten()
+    }
+
+    /// How many elements follow the type code before the payload, for messages that carry one.
+    fn fields_before_payload(self) -> Option<usize> {
+        match self {
+            MessageType::Error => Some(4),
+            MessageType::Publish | MessageType::Event | MessageType::Call | MessageType::Invocation => {
+                Some(3)
+            }
+            MessageType::Result | MessageType::Yield => Some(2),
+            _ => None,
+        }
     }
 
     /// The name the spec gives the message type (`"CALL"`).
@@ -164,16 +184,14 @@ pub enum Message {
         request: u64,
         details: Dict,
         error: String,
-        args: List,
-        kwargs: Dict,
+        payload: Payload,
     },
     /// `[PUBLISH, Request|id, Options|dict, Topic|uri, Arguments|list, ArgumentsKw|dict]`
     Publish {
         request: u64,
         options: Dict,
         topic: String,
-        args: List,
-        kwargs: Dict,
+        payload: Payload,
     },
     /// `[PUBLISHED, PUBLISH.Request|id, Publication|id]`
     Published { request: u64, publication: u64 },
@@ -195,16 +213,14 @@ pub enum Message {
         subscription: u64,
         publication: u64,
         details: Dict,
-        args: List,
-        kwargs: Dict,
+        payload: Payload,
     },
     /// `[CALL, Request|id, Options|dict, Procedure|uri, Arguments|list, ArgumentsKw|dict]`
     Call {
         request: u64,
         options: Dict,
         procedure: String,
-        args: List,
-        kwargs: Dict,
+        payload: Payload,
     },
     /// `[CANCEL, CALL.Request|id, Options|dict]`
     Cancel { request: u64, options: Dict },
@@ -212,8 +228,7 @@ pub enum Message {
     Result {
         request: u64,
         details: Dict,
-        args: List,
-        kwargs: Dict,
+        payload: Payload,
     },
     /// `[REGISTER, Request|id, Options|dict, Procedure|uri]`
     Register {
@@ -233,8 +248,7 @@ pub enum Message {
         request: u64,
         registration: u64,
         details: Dict,
-        args: List,
-        kwargs: Dict,
+        payload: Payload,
     },
     /// `[INTERRUPT, INVOCATION.Request|id, Options|dict]`
     Interrupt { request: u64, options: Dict },
@@ -242,8 +256,7 @@ pub enum Message {
     Yield {
         request: u64,
         options: Dict,
-        args: List,
-        kwargs: Dict,
+        payload: Payload,
     },
 }
 
@@ -318,37 +331,34 @@ impl Message {
                 request,
                 details,
                 error,
-                args,
-                kwargs,
+                payload,
             } => {
-                writer.begin(5 + payload_len(args, kwargs))?;
+                writer.begin(5 + payload_len(payload))?;
                 writer.id(code)?;
                 writer.id(request_type.code())?;
                 writer.id(*request)?;
                 writer.dict(details)?;
                 writer.str(error)?;
-                write_payload(writer, args, kwargs)?;
+                write_payload(writer, payload)?;
             }
             Message::Publish {
                 request,
                 options,
                 topic: uri,
-                args,
-                kwargs,
+                payload,
             }
             | Message::Call {
                 request,
                 options,
                 procedure: uri,
-                args,
-                kwargs,
+                payload,
             } => {
-                writer.begin(4 + payload_len(args, kwargs))?;
+                writer.begin(4 + payload_len(payload))?;
                 writer.id(code)?;
                 writer.id(*request)?;
                 writer.dict(options)?;
                 writer.str(uri)?;
-                write_payload(writer, args, kwargs)?;
+                write_payload(writer, payload)?;
             }
             Message::Published {
                 request,
@@ -403,22 +413,20 @@ impl Message {
                 subscription: first,
                 publication: second,
                 details,
-                args,
-                kwargs,
+                payload,
             }
             | Message::Invocation {
                 request: first,
                 registration: second,
                 details,
-                args,
-                kwargs,
+                payload,
             } => {
-                writer.begin(4 + payload_len(args, kwargs))?;
+                writer.begin(4 + payload_len(payload))?;
                 writer.id(code)?;
                 writer.id(*first)?;
                 writer.id(*second)?;
                 writer.dict(details)?;
-                write_payload(writer, args, kwargs)?;
+                write_payload(writer, payload)?;
             }
             Message::Cancel { request, options } | Message::Interrupt { request, options } => {
                 writer.begin(3)?;
@@ -429,30 +437,26 @@ impl Message {
             Message::Result {
                 request,
                 details: dict,
-                args,
-                kwargs,
+                payload,
             }
             | Message::Yield {
                 request,
                 options: dict,
-                args,
-                kwargs,
+                payload,
             } => {
-                writer.begin(3 + payload_len(args, kwargs))?;
+                writer.begin(3 + payload_len(payload))?;
                 writer.id(code)?;
                 writer.id(*request)?;
                 writer.dict(dict)?;
-                write_payload(writer, args, kwargs)?;
+                write_payload(writer, payload)?;
             }
         }
         writer.end()
     }
 
-    /// Reads a message from the elements of its decoded wire list.
-    pub(crate) fn from_elements(
-        elements: impl ExactSizeIterator<Item = Value>,
-    ) -> Result<Message, DecodeError> {
-        let mut fields = Fields::new(elements)?;
+    /// Reads a message from the tape of its wire list; a payload stays on the tape.
+    pub(crate) fn from_tape(tape: Tape) -> Result<Message, DecodeError> {
+        let mut fields = Fields::new(&tape)?;
         let message = match fields.message_type {
             MessageType::Hello => Message::Hello {
                 realm: fields.string("Realm")?,
@@ -483,15 +487,13 @@ impl Message {
                 request: fields.id("Request")?,
                 details: fields.dict("Details")?,
                 error: fields.string("Error")?,
-                args: fields.args()?,
-                kwargs: fields.kwargs()?,
+                payload: fields.payload()?,
             },
             MessageType::Publish => Message::Publish {
                 request: fields.id("Request")?,
                 options: fields.dict("Options")?,
                 topic: fields.string("Topic")?,
-                args: fields.args()?,
-                kwargs: fields.kwargs()?,
+                payload: fields.payload()?,
             },
             MessageType::Published => Message::Published {
                 request: fields.id("Request")?,
@@ -518,15 +520,13 @@ impl Message {
                 subscription: fields.id("Subscription")?,
                 publication: fields.id("Publication")?,
                 details: fields.dict("Details")?,
-                args: fields.args()?,
-                kwargs: fields.kwargs()?,
+                payload: fields.payload()?,
             },
             MessageType::Call => Message::Call {
                 request: fields.id("Request")?,
                 options: fields.dict("Options")?,
                 procedure: fields.string("Procedure")?,
-                args: fields.args()?,
-                kwargs: fields.kwargs()?,
+                payload: fields.payload()?,
             },
             MessageType::Cancel => Message::Cancel {
                 request: fields.id("Request")?,
@@ -535,8 +535,7 @@ impl Message {
             MessageType::Result => Message::Result {
                 request: fields.id("Request")?,
                 details: fields.dict("Details")?,
-                args: fields.args()?,
-                kwargs: fields.kwargs()?,
+                payload: fields.payload()?,
             },
             MessageType::Register => Message::Register {
                 request: fields.id("Request")?,
@@ -559,8 +558,7 @@ impl Message {
                 request: fields.id("Request")?,
                 registration: fields.id("Registration")?,
                 details: fields.dict("Details")?,
-                args: fields.args()?,
-                kwargs: fields.kwargs()?,
+                payload: fields.payload()?,
             },
             MessageType::Interrupt => Message::Interrupt {
                 request: fields.id("Request")?,
@@ -569,33 +567,78 @@ impl Message {
             MessageType::Yield => Message::Yield {
                 request: fields.id("Request")?,
                 options: fields.dict("Options")?,
-                args: fields.args()?,
-                kwargs: fields.kwargs()?,
+                payload: fields.payload()?,
             },
         };
         fields.finish()?;
+        let mut message = message;
+        if let Some(payload) = message.payload_mut() {
+            *payload = Payload::received(tape);
+        }
         Ok(message)
+    }
+
+    /// The payload of the messages that carry one.
+    fn payload_mut(&mut self) -> Option<&mut Payload> {
+        match self {
+            Message::Error { payload, .. }
+            | Message::Publish { payload, .. }
+            | Message::Event { payload, .. }
+            | Message::Call { payload, .. }
+            | Message::Result { payload, .. }
+            | Message::Invocation { payload, .. }
+            | Message::Yield { payload, .. } => Some(payload),
+            _ => None,
+        }
     }
 }
 
+/// Where a decoded message's args and kwargs are on its tape, if it has them: the elements after
+/// its fixed fields.
+pub(crate) fn payload_on_tape(tape: &Tape) -> (Option<usize>, Option<usize>) {
+    let mut elements = tape.elements(0);
+    let fixed_fields = elements
+        .next()
+        .and_then(|code| tape.integer_of(tape.node(code)))
+        .and_then(|code| u64::try_from(code).ok())
+        .and_then(MessageType::from_code)
+        .and_then(MessageType::fields_before_payload);
+    let Some(fixed_fields) = fixed_fields else {
+        return (None, None);
+    };
+    let mut payload = elements.skip(fixed_fields);
+    (payload.next(), payload.next())
+}
+
 /// How many payload elements an encoder writes: none, args, or args and kwargs.
-fn payload_len(args: &List, kwargs: &Dict) -> usize {
-    match (args.is_empty(), kwargs.is_empty()) {
+fn payload_len(payload: &Payload) -> usize {
+    match (payload.args().is_empty(), payload.kwargs().is_empty()) {
         (_, false) => 2,
         (false, true) => 1,
         (true, true) => 0,
     }
 }
 
-fn write_payload<W: MessageWriter>(writer: &mut W, args: &List, kwargs: &Dict) -> Result<(), W::Error> {
-    match payload_len(args, kwargs) {
-        2 => {
-            writer.list(args)?;
-            writer.dict(kwargs)
-        }
-        1 => writer.list(args),
-        _ => Ok(()),
+fn write_payload<W: MessageWriter>(writer: &mut W, payload: &Payload) -> Result<(), W::Error> {
+    let len = payload_len(payload);
+    if len == 0 {
+        return Ok(());
     }
+    // A received payload is sent on only when a message is forwarded, which is rare enough
+    // that its values are copied out for the writer.
+    let received;
+    let (args, kwargs) = match payload.built_parts() {
+        Some(parts) => parts,
+        None => {
+            received = (payload.args().to_list(), payload.kwargs().to_dict());
+            (&received.0, &received.1)
+        }
+    };
+    writer.list(args)?;
+    if len == 2 {
+        writer.dict(kwargs)?;
+    }
+    Ok(())
 }
 
 /// What a serializer implements to write a message: a list whose length is known up front.
@@ -610,48 +653,58 @@ pub(crate) trait MessageWriter {
 }
 
 /// The elements of a decoded message list, taken in order, with errors naming the field.
-struct Fields<I> {
+struct Fields<'a> {
     message_type: MessageType,
-    elements: I,
+    tape: &'a Tape,
+    elements: Siblings<'a>,
     /// The position of the next element in the message list.
     position: usize,
 }
 
-impl<I: ExactSizeIterator<Item = Value>> Fields<I> {
-    fn new(mut elements: I) -> Result<Fields<I>, DecodeError> {
-        let code = match elements.next() {
-            None => return Err(DecodeError::message("a WAMP message is a non-empty list, got []")),
-            Some(Value::Integer(code)) => code,
-            Some(other) => {
-                return Err(DecodeError::message(format!(
-                    "a WAMP message starts with its type code (an integer), got {}",
-                    other.kind_name()
-                )));
-            }
-        };
+impl<'a> Fields<'a> {
+    fn new(tape: &'a Tape) -> Result<Fields<'a>, DecodeError> {
+        let root = tape.node(0);
+        if root.tag != Tag::List {
+            return Err(DecodeError::message(format!(
+                "a WAMP message is a list, got {}",
+                root.kind_name()
+            )));
+        }
+        let mut elements = tape.elements(0);
+        let first = elements
+            .next()
+            .ok_or_else(|| DecodeError::message("a WAMP message is a non-empty list, got []"))?;
+        let code = tape.integer_of(tape.node(first)).ok_or_else(|| {
+            DecodeError::message(format!(
+                "a WAMP message starts with its type code (an integer), got {}",
+                tape.node(first).kind_name()
+            ))
+        })?;
         let message_type = u64::try_from(code)
             .ok()
             .and_then(MessageType::from_code)
             .ok_or_else(|| DecodeError::message(format!("unknown WAMP message type {code}")))?;
         Ok(Fields {
             message_type,
+            tape,
             elements,
             position: 1,
         })
     }
 
-    fn next(&mut self, field: &str) -> Result<Value, DecodeError> {
-        let value = self.elements.next().ok_or_else(|| {
+    /// The next element's node and index.
+    fn next(&mut self, field: &str) -> Result<(Node, usize), DecodeError> {
+        let index = self.elements.next().ok_or_else(|| {
             DecodeError::message(format!(
                 "{} has too few elements: {field} (element {}) is missing",
                 self.message_type, self.position
             ))
         })?;
         self.position += 1;
-        Ok(value)
+        Ok((self.tape.node(index), index))
     }
 
-    fn wrong_type(&self, field: &str, expected: &str, got: &Value) -> DecodeError {
+    fn wrong_type(&self, field: &str, expected: &str, got: Node) -> DecodeError {
         DecodeError::message(format!(
             "{}.{field} (element {}) must be {expected}, got {}",
             self.message_type,
@@ -661,15 +714,16 @@ impl<I: ExactSizeIterator<Item = Value>> Fields<I> {
     }
 
     fn id(&mut self, field: &str) -> Result<u64, DecodeError> {
-        match self.next(field)? {
-            Value::Integer(id) => u64::try_from(id).map_err(|_| {
+        let (node, _) = self.next(field)?;
+        match self.tape.integer_of(node) {
+            Some(id) => u64::try_from(id).map_err(|_| {
                 DecodeError::message(format!(
                     "{}.{field} (element {}) must be an id (0 to 2^64-1), got {id}",
                     self.message_type,
                     self.position - 1
                 ))
             }),
-            other => Err(self.wrong_type(field, "an integer", &other)),
+            None => Err(self.wrong_type(field, "an integer", node)),
         }
     }
 
@@ -685,17 +739,23 @@ impl<I: ExactSizeIterator<Item = Value>> Fields<I> {
     }
 
     fn string(&mut self, field: &str) -> Result<String, DecodeError> {
+        let (node, _) = self.next(field)?;
+        match node.tag {
+            Tag::Text | Tag::SideText => Ok(self.tape.text_of(node).to_owned()),
+            _ => Err(self.wrong_type(field, "a string", node)),
+        }
+    }
+
+    fn dict_index(&mut self, field: &str) -> Result<usize, DecodeError> {
         match self.next(field)? {
-            Value::String(text) => Ok(text.into_string()),
-            other => Err(self.wrong_type(field, "a string", &other)),
+            (node, index) if node.tag == Tag::Dict => Ok(index),
+            (node, _) => Err(self.wrong_type(field, "a dict", node)),
         }
     }
 
     fn dict(&mut self, field: &str) -> Result<Dict, DecodeError> {
-        match self.next(field)? {
-            Value::Dict(dict) => Ok(dict),
-            other => Err(self.wrong_type(field, "a dict", &other)),
-        }
+        let index = self.dict_index(field)?;
+        Ok(self.tape.to_dict(index))
     }
 
     fn optional_dict(&mut self, field: &str) -> Result<Dict, DecodeError> {
@@ -705,20 +765,22 @@ impl<I: ExactSizeIterator<Item = Value>> Fields<I> {
         self.dict(field)
     }
 
-    fn args(&mut self) -> Result<List, DecodeError> {
-        if self.elements.len() == 0 {
-            return Ok(List::new());
+    /// Checks the args and kwargs, if the message has them, which stay on the tape: the
+    /// message's payload is set once the fields are read.
+    fn payload(&mut self) -> Result<Payload, DecodeError> {
+        if self.elements.len() > 0 {
+            match self.next("Arguments")? {
+                (node, _) if node.tag == Tag::List => {}
+                (node, _) => return Err(self.wrong_type("Arguments", "a list", node)),
+            }
         }
-        match self.next("Arguments")? {
-            Value::List(list) => Ok(list),
-            other => Err(self.wrong_type("Arguments", "a list", &other)),
+        if self.elements.len() > 0 {
+            self.dict_index("ArgumentsKw")?;
         }
+        Ok(Payload::default())
     }
 
-    fn kwargs(&mut self) -> Result<Dict, DecodeError> {
-        self.optional_dict("ArgumentsKw")
-    }
-
+    /// Checks that no element is left.
     fn finish(self) -> Result<(), DecodeError> {
         let extra = self.elements.len();
         if extra == 0 {
@@ -731,5 +793,28 @@ impl<I: ExactSizeIterator<Item = Value>> Fields<I> {
                 self.position
             )))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_back_to_their_message_types_and_no_other_code_does() {
+        for message_type in MessageType::ALL {
+            assert_eq!(MessageType::from_code(message_type.code()), Some(message_type));
+        }
+        let known = MessageType::ALL.map(MessageType::code);
+        for code in (0..=80).chain([u64::MAX]).filter(|code| !known.contains(code)) {
+            assert_eq!(MessageType::from_code(code), None, "code {code}");
+        }
+    }
+
+    #[test]
+    fn a_message_is_small_enough_to_move_without_a_call() {
+        // Compilers copy values of up to 128 bytes inline; larger ones cost a `memcpy` call at
+        // every move, and a decoded message is moved from the decoder to its handler.
+        assert!(size_of::<Message>() <= 128, "{} bytes", size_of::<Message>());
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! [`Serializer::encode`] turns a [`Message`] into the bytes of one WebSocket message or
 //! RawSocket frame, [`Serializer::encode_frame`] into a [`Frame`] that shares its long binary
-//! values instead of copying them; [`Serializer::decode`] reads them back, straight into
-//! [`crate::Value`]s.
+//! values instead of copying them; [`Serializer::decode`] reads them back: a message's fixed
+//! fields into the [`Message`], its payload onto a tape over the received bytes (`tape`), which
+//! [`crate::FromPayload`] reads from.
 //! Encoders choose the representations Autobahn|Python chooses (smallest integer formats, how
 //! binary values travel), so that a message whose dicts Python keeps in sorted key order is
 //! encoded byte for byte as Autobahn encodes it. Decoders take untrusted input: they never panic,
@@ -17,15 +18,19 @@ mod input;
 mod json;
 mod message;
 mod msgpack;
+mod output;
+pub(crate) mod tape;
 
 use std::fmt;
 
 use bytes::Bytes;
 use frame::Binaries;
 pub use frame::{Chunks, Frame};
+pub(crate) use message::payload_on_tape;
 pub use message::{Message, MessageType};
 
 use crate::value::Value;
+use tape::Tape;
 
 /// A WAMP serializer: how messages become bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -160,29 +165,14 @@ impl Serializer {
     }
 
     fn decode_message(self, source: Source<'_>, limits: &DecodeLimits) -> Result<Message, DecodeError> {
-        let fast = match self {
-            Serializer::Json => None,
-            Serializer::MsgPack => msgpack::decode_message(source, limits),
-            Serializer::Cbor => cbor::decode_message(source, limits),
-            Serializer::UbJson => bjdata::decode_message(source, limits),
-        };
-        if let Some(message) = fast {
-            return message;
-        }
-        match self.decode_source(source, limits)? {
-            Value::List(list) => Message::from_elements(list.into_iter()),
-            other => Err(DecodeError::message(format!(
-                "a WAMP message is a list, got {}",
-                other.kind_name()
-            ))),
-        }
+        Message::from_tape(self.decode_tape(source, limits)?)
     }
 
     /// Appends the encoding of one value on its own, as this serializer writes it inside messages.
     pub fn encode_value(self, value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         match self {
-            Serializer::Json => json::Writer::new(out).value(value),
-            Serializer::MsgPack => msgpack::Writer::new(out, Binaries::COPIED).value(value),
+            Serializer::Json => json::Writer::new(out).write_value(value),
+            Serializer::MsgPack => msgpack::Writer::new(out, Binaries::COPIED).write_value(value),
             Serializer::Cbor => cbor::Writer::new(out, Binaries::COPIED).value(value),
             Serializer::UbJson => bjdata::Writer::new(out, Binaries::COPIED).value(value),
         }
@@ -190,15 +180,23 @@ impl Serializer {
 
     /// Decodes one value that must span all of `bytes`.
     pub fn decode_value_with(self, bytes: &[u8], limits: &DecodeLimits) -> Result<Value, DecodeError> {
-        self.decode_source(Source::Borrowed(bytes), limits)
+        Ok(self.decode_tape(Source::Borrowed(bytes), limits)?.to_value(0))
     }
 
-    fn decode_source(self, source: Source<'_>, limits: &DecodeLimits) -> Result<Value, DecodeError> {
+    fn decode_tape(self, source: Source<'_>, limits: &DecodeLimits) -> Result<Tape, DecodeError> {
+        let source = source.shared();
+        if source.len() > tape::MAX_SOURCE_LEN {
+            return Err(DecodeError::message(format!(
+                "messages stop at {} bytes, got {}",
+                tape::MAX_SOURCE_LEN,
+                source.len()
+            )));
+        }
         match self {
-            Serializer::Json => json::decode(source.bytes(), limits),
-            Serializer::MsgPack => msgpack::decode(source, limits),
-            Serializer::Cbor => cbor::decode(source, limits),
-            Serializer::UbJson => bjdata::decode(source, limits),
+            Serializer::Json => json::decode_tape(source, limits),
+            Serializer::MsgPack => msgpack::decode_tape(source, limits),
+            Serializer::Cbor => cbor::decode_tape(source, limits),
+            Serializer::UbJson => bjdata::decode_tape(source, limits),
         }
     }
 }
@@ -212,11 +210,13 @@ enum Source<'a> {
     Shared(&'a Bytes),
 }
 
-impl<'a> Source<'a> {
-    fn bytes(self) -> &'a [u8] {
+impl Source<'_> {
+    /// The input as a shared buffer, which a tape's texts and binary values are ranges of:
+    /// borrowed bytes are copied once.
+    fn shared(self) -> Bytes {
         match self {
-            Source::Borrowed(bytes) => bytes,
-            Source::Shared(buffer) => buffer,
+            Source::Borrowed(bytes) => Bytes::copy_from_slice(bytes),
+            Source::Shared(buffer) => buffer.clone(),
         }
     }
 }
@@ -311,13 +311,20 @@ impl std::error::Error for DecodeError {}
 /// A value the serializer cannot represent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodeError {
-    message: String,
+    /// A pointer, so that the writers' `Result<usize, EncodeError>` is returned in two registers
+    /// (a `Box<str>` takes two words, and the result then goes through memory).
+    #[expect(
+        clippy::box_collection,
+        reason = "one word instead of three, for the error path only"
+    )]
+    message: Box<String>,
 }
 
 impl EncodeError {
+    #[cold]
     pub(crate) fn new(message: impl Into<String>) -> EncodeError {
         EncodeError {
-            message: message.into(),
+            message: Box::new(message.into()),
         }
     }
 }

@@ -1,12 +1,18 @@
 //! Types that contain themselves are boxed, and travel as nested dicts.
 
 use wamp_idl_behaviour_tests::recursion_schema::recursion::{Branch, Leaf, Node, Tree};
-use wamp_idl_runtime::{FromValue, IntoValue, Value};
+use wamp_idl_runtime::{Dict, FromValue, IntoValue, Payload, Value, ValueRef};
 
-/// Writes `value`, compares the wire form with `expected`, and reads it back.
+mod support;
+
+/// Writes `value`, compares the wire form with `expected`, and reads it back, as built and as
+/// received.
 fn check<T: FromValue + IntoValue + Clone + PartialEq + std::fmt::Debug>(value: T, expected: Value) {
     assert_eq!(value.clone().into_value(), expected);
-    assert_eq!(T::from_value(expected), Ok(value));
+    assert_eq!(T::from_value(ValueRef::from(&expected)), Ok(value.clone()));
+    let received = support::received_over_the_wire(Payload::new(vec![expected], Dict::new()));
+    let arg = received.args().get(0).expect("the value travels as the only arg");
+    assert_eq!(T::from_value(arg), Ok(value));
 }
 
 fn dict<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Value {

@@ -27,7 +27,7 @@ fn main() {
     let named = Named { name: text("n") };
     let payload = rt::IntoPayload::into_payload(named);
     ::std::assert_eq!(
-        <Named as rt::FromPayload>::from_payload(payload),
+        <Named as rt::FromPayload>::from_payload(&payload),
         ::core::result::Result::Ok(Named { name: text("n") })
     );
 }

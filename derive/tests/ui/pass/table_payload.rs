@@ -47,6 +47,11 @@ fn text(text: &str) -> ::std::string::String {
     ::std::borrow::ToOwned::to_owned(text)
 }
 
+/// The view `from_value` reads (`From` is not in scope without the prelude).
+fn view(value: &Value) -> ::wamp_idl_runtime::ValueRef<'_> {
+    ::core::convert::From::from(value)
+}
+
 fn main() {
     let full = Request {
         id: 7,
@@ -62,7 +67,7 @@ fn main() {
     };
     let payload = ::core::clone::Clone::clone(&full).into_payload();
     ::std::assert_eq!(
-        payload.args,
+        payload.args().to_list(),
         ::std::vec![
             Value::Integer(7),
             Value::Null,
@@ -74,7 +79,7 @@ fn main() {
         ]
     );
     ::std::assert_eq!(
-        payload.kwargs,
+        payload.kwargs().to_dict(),
         <Dict as ::core::convert::From<[(&str, Value); 3]>>::from([
             ("scope", string("a")),
             ("limit", Value::Integer(10)),
@@ -82,7 +87,7 @@ fn main() {
         ])
     );
     ::std::assert_eq!(
-        Request::from_payload(payload),
+        Request::from_payload(&payload),
         ::core::result::Result::Ok(::core::clone::Clone::clone(&full))
     );
 
@@ -96,7 +101,7 @@ fn main() {
         ],
         Dict::new(),
     );
-    let read = Request::from_payload(short);
+    let read = Request::from_payload(&short);
     let expected = Request {
         id: 1,
         note: ::core::option::Option::Some(text("n")),
@@ -118,18 +123,18 @@ fn main() {
     };
     ::std::assert_eq!(dict.get("type"), ::core::option::Option::Some(&Value::Integer(2)));
     ::std::assert!(!dict.contains_key("note"));
-    ::std::assert_eq!(Request::from_value(value), ::core::result::Result::Ok(full));
+    ::std::assert_eq!(Request::from_value(view(&value)), ::core::result::Result::Ok(full));
 
     ::std::assert_eq!(
         Empty {}.into_payload(),
         Payload::new(::std::vec::Vec::new(), Dict::new())
     );
     ::std::assert_eq!(
-        Empty::from_payload(Payload::new(::std::vec::Vec::new(), Dict::new())),
+        Empty::from_payload(&Payload::new(::std::vec::Vec::new(), Dict::new())),
         ::core::result::Result::Ok(Empty {})
     );
     ::std::assert_eq!(
-        Empty::from_value(Empty {}.into_value()),
+        Empty::from_value(view(&Empty {}.into_value())),
         ::core::result::Result::Ok(Empty {})
     );
 }

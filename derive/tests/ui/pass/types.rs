@@ -109,23 +109,30 @@ where
         + ::core::clone::Clone,
 {
     ::std::assert_eq!(
-        T::from_value(::core::clone::Clone::clone(&value).into_value()),
+        T::from_value(view(
+            &::core::clone::Clone::clone(&value).into_value()
+        )),
         ::core::result::Result::Ok(value)
     );
+}
+
+/// The view `from_value` reads (`From` is not in scope without the prelude).
+fn view(value: &Value) -> ::wamp_idl_runtime::ValueRef<'_> {
+    ::core::convert::From::from(value)
 }
 
 fn main() {
     let pair = Pair { x: 1, y: -2 };
     round_trip(pair);
     ::std::assert_eq!(
-        Pair::from_value(Value::List(::std::vec![Value::Integer(1), Value::Integer(-2)])),
+        Pair::from_value(view(&Value::List(::std::vec![Value::Integer(1), Value::Integer(-2)]))),
         ::core::result::Result::Ok(pair)
     );
     round_trip(Color::Green);
     ::std::assert_eq!(Color::Green.into_value(), Value::Integer(1));
-    ::std::assert!(Color::from_value(Value::Integer(2)).is_err());
+    ::std::assert!(Color::from_value(view(&Value::Integer(2))).is_err());
     round_trip(Flags(3));
-    ::std::assert!(Flags::from_value(Value::Integer(4)).is_err());
+    ::std::assert!(Flags::from_value(view(&Value::Integer(4))).is_err());
     let point = Point {
         color: Color::Red,
         flags: Flags(2),
@@ -133,7 +140,7 @@ fn main() {
     };
     round_trip(::core::clone::Clone::clone(&point));
     ::std::assert_eq!(
-        Point::from_value(Value::Dict(::wamp_idl_runtime::Dict::new())),
+        Point::from_value(view(&Value::Dict(::wamp_idl_runtime::Dict::new()))),
         ::core::result::Result::Ok(Point {
             color: Color::Green,
             flags: Flags(1),
@@ -150,5 +157,5 @@ fn main() {
         "Point",
         Value::Null,
     )]);
-    ::std::assert!(Nothing::from_value(Value::Dict(unknown)).is_err());
+    ::std::assert!(Nothing::from_value(view(&Value::Dict(unknown))).is_err());
 }

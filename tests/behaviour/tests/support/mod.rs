@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use wamp_idl_behaviour_tests::behaviour_schema::behaviour::{
     Compound, Keywords, Query, Reading, Scalars, i_behaviour,
 };
+use wamp_idl_runtime::wire::{Message, Serializer};
 use wamp_idl_runtime::{
     Dict, InvocationHandler, MemorySession, Payload, PayloadError, RegisterOptions, Session, Uuid, Value,
     WampError,
@@ -195,10 +196,28 @@ pub fn dict<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
     )
 }
 
+/// A payload as a peer sends it: encoded and decoded again, so that stubs read it as they
+/// read what a router delivers.
 pub fn payload(args: Vec<Value>, kwargs: Vec<(&str, Value)>) -> Payload {
     let kwargs: Dict = kwargs
         .into_iter()
         .map(|(key, value)| (key.to_owned(), value))
         .collect();
-    Payload::new(args, kwargs)
+    received_over_the_wire(Payload::new(args, kwargs))
+}
+
+/// `payload` after a trip in a RESULT through CBOR, which carries every integer a `Value` holds.
+pub fn received_over_the_wire(payload: Payload) -> Payload {
+    let message = Message::Result {
+        request: 1,
+        details: Dict::new(),
+        payload,
+    };
+    let bytes = Serializer::Cbor
+        .encode(&message)
+        .unwrap_or_else(|error| panic!("test payloads encode: {error}"));
+    match Serializer::Cbor.decode(&bytes) {
+        Ok(Message::Result { payload, .. }) => payload,
+        other => panic!("a RESULT decodes as one, got {other:?}"),
+    }
 }
