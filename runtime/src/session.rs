@@ -23,7 +23,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// A payload built to send holds [`Value`](crate::Value)s; a received one stays on the tape
 /// its message was decoded into, and [`FromPayload`](crate::FromPayload) reads it from there.
 /// [`Payload::args`] and [`Payload::kwargs`] read either; [`Payload::into_parts`] gives owned
-/// values.
+/// values. A received payload keeps the frame it came in alive.
 #[derive(Clone, Default)]
 pub struct Payload(Parts);
 
