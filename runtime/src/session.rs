@@ -90,11 +90,6 @@ impl Payload {
         }
     }
 
-    /// Whether there are neither args nor kwargs.
-    pub fn is_empty(&self) -> bool {
-        self.args().is_empty() && self.kwargs().is_empty()
-    }
-
     /// The args and kwargs as owned values.
     pub fn into_parts(self) -> (List, Dict) {
         match self.0 {

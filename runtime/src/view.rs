@@ -196,7 +196,7 @@ impl<'a> ListRef<'a> {
     pub fn iter(self) -> ListIter<'a> {
         ListIter(match self.0 {
             Items::Tree(values) => ItemsIter::Tree(values.iter()),
-            Items::Tape(tape, index) => ItemsIter::Tape(tape, tape.elements(index)),
+            Items::Tape(tape, index) => ItemsIter::Tape(tape, tape.children(index)),
         })
     }
 
@@ -313,7 +313,7 @@ impl<'a> DictRef<'a> {
     pub fn iter(self) -> DictIter<'a> {
         DictIter(match self.0 {
             Entries::Tree(dict) => EntriesIter::Tree(dict.iter()),
-            Entries::Tape(tape, index) => EntriesIter::Tape(tape, tape.dict_children(index)),
+            Entries::Tape(tape, index) => EntriesIter::Tape(tape, tape.children(index)),
         })
     }
 

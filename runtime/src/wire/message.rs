@@ -596,7 +596,7 @@ impl Message {
 /// Where a decoded message's args and kwargs are on its tape, if it has them: the elements after
 /// its fixed fields.
 pub(crate) fn payload_on_tape(tape: &Tape) -> (Option<usize>, Option<usize>) {
-    let mut elements = tape.elements(0);
+    let mut elements = tape.children(0);
     let fixed_fields = elements
         .next()
         .and_then(|code| tape.integer_of(tape.node(code)))
@@ -670,7 +670,7 @@ impl<'a> Fields<'a> {
                 root.kind_name()
             )));
         }
-        let mut elements = tape.elements(0);
+        let mut elements = tape.children(0);
         let first = elements
             .next()
             .ok_or_else(|| DecodeError::message("a WAMP message is a non-empty list, got []"))?;

@@ -288,18 +288,6 @@ impl Tape {
         std::str::from_utf8(self.bytes_of(node)).unwrap_or_default()
     }
 
-    /// A binary node's bytes, sharing the buffer they are in.
-    pub(crate) fn shared_bytes_of(&self, node: Node) -> Bytes {
-        let buffer = self.buffer_of(node);
-        let start = node.data as usize;
-        let end = start + node.len as usize;
-        if end <= buffer.len() {
-            buffer.slice(start..end)
-        } else {
-            Bytes::new()
-        }
-    }
-
     /// The value of an integer node.
     #[inline]
     pub(crate) fn integer_of(&self, node: Node) -> Option<i128> {
@@ -341,16 +329,17 @@ impl Tape {
     /// A binary value to keep: a slice of the shared buffer when it is long, else a copy, so
     /// that a small value does not keep a large message alive.
     pub(crate) fn owned_bytes_of(&self, node: Node) -> Bytes {
-        if node.len as usize >= SHARE_FROM_LEN {
-            self.shared_bytes_of(node)
+        let bytes = self.bytes_of(node);
+        if bytes.len() >= SHARE_FROM_LEN {
+            self.buffer_of(node).slice_ref(bytes)
         } else {
-            Bytes::copy_from_slice(self.bytes_of(node))
+            Bytes::copy_from_slice(bytes)
         }
     }
 
     /// The elements of the list at `index`, as owned values.
     pub(crate) fn to_list(&self, index: usize) -> List {
-        self.elements(index)
+        self.children(index)
             .map(|element| self.to_value(element))
             .collect()
     }
@@ -370,37 +359,25 @@ impl Tape {
         Dict::from_entries(entries)
     }
 
-    /// The indices of the elements of the list at `index`.
-    pub(crate) fn elements(&self, index: usize) -> Siblings<'_> {
+    /// The indices of the values in the container at `index`: a list's elements, or a dict's
+    /// keys and values, alternating.
+    pub(crate) fn children(&self, index: usize) -> Siblings<'_> {
         let node = self.node(index);
+        let left = match node.tag {
+            Tag::List => node.len as usize,
+            Tag::Dict => node.len as usize * 2,
+            _ => 0,
+        };
         Siblings {
             tape: self,
             next: index + 1,
-            left: if node.tag == Tag::List {
-                node.len as usize
-            } else {
-                0
-            },
-        }
-    }
-
-    /// The indices of the keys and values of the dict at `index`, alternating.
-    pub(crate) fn dict_children(&self, index: usize) -> Siblings<'_> {
-        let node = self.node(index);
-        Siblings {
-            tape: self,
-            next: index + 1,
-            left: if node.tag == Tag::Dict {
-                node.len as usize * 2
-            } else {
-                0
-            },
+            left,
         }
     }
 
     /// The indices of the keys and values of the entries of the dict at `index`.
     pub(crate) fn entries(&self, index: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
-        let mut children = self.dict_children(index);
+        let mut children = self.children(index);
         std::iter::from_fn(move || Some((children.next()?, children.next()?)))
     }
 }
@@ -408,7 +385,7 @@ impl Tape {
 /// Binary values at least this long share the message's buffer when they are kept: below it,
 /// copying costs less than the reference count, and a small value does not keep a large
 /// message alive.
-pub(crate) const SHARE_FROM_LEN: usize = 512;
+const SHARE_FROM_LEN: usize = 512;
 
 /// The indices of consecutive values on a tape.
 #[derive(Debug, Clone)]
@@ -477,11 +454,11 @@ mod tests {
     #[test]
     fn siblings_skip_whole_containers() {
         let tape = sample();
-        let elements: Vec<usize> = tape.elements(0).collect();
+        let elements: Vec<usize> = tape.children(0).collect();
         assert_eq!(elements, [1, 2, 7, 8]);
         let entries: Vec<(usize, usize)> = tape.entries(2).collect();
         assert_eq!(entries, [(3, 4), (5, 6)]);
-        assert_eq!(tape.elements(1).len(), 0);
+        assert_eq!(tape.children(1).len(), 0);
     }
 
     #[test]
