@@ -23,62 +23,14 @@ use wamp_idl_runtime::wire::{DecodeLimits, Frame, Message, Serializer};
 use wamp_idl_runtime::{Bytes, Dict, List, Payload, Value};
 
 /// The telemetry of Autobahn's `VehicleEvent.marshal()` for the first row of its `dataset1.csv`.
-const SMALL: &str = r#"{
-    "ts": "2026-11-21T05:03:24.821Z",
-    "vehicle_id": "vehicle100",
-    "timestamp": "2017-03-01T08:00:00.000Z",
-    "gps_location": {"lng": 1.4095842406393382, "lat": 43.61577550871403, "speed": 0.0,
-                     "xtile": 132098, "ytile": 95708, "zoom": 18},
-    "rain_sensor": {"rain": 0.5047619047619047, "wiper": "off"},
-    "pothole_sensor": {"depth": 0.1620507373008877, "type": "type-c"}
-}"#;
+/// The payload files are shared with the Autobahn|Python side, `tests/peers/codec_bench.py`.
+const SMALL: &str = include_str!("../../tests/data/serialization/small.json");
 
 /// Autobahn's `JSON_DATA1`, added for the medium and large sizes.
-const DATA1: &str = r#"{
-    "data": [{"attributes": {"body": "The shortest article. Ever.", "created": "2015-05-22T14:56:29.000Z",
-                             "title": "JSON:API paints my bikeshed!", "updated": "2015-05-22T14:56:28.000Z"},
-              "id": "1", "relationships": {"author": {"data": {"id": "42", "type": "people"}}},
-              "type": "articles"}],
-    "included": [{"attributes": {"age": 80, "gender": "male", "name": "John"}, "id": "42", "type": "people"}],
-    "widget": {"debug": "on",
-               "image": {"alignment": "center", "hOffset": 250, "name": "sun1", "src": "Images/Sun.png",
-                         "vOffset": 250},
-               "text": {"alignment": "center", "data": "Click Here", "hOffset": 250, "name": "text1",
-                        "onMouseUp": "sun1.opacity = (sun1.opacity / 100) * 90;", "size": 36, "style": "bold",
-                        "vOffset": 100},
-               "window": {"height": 500, "name": "main_window", "title": "Sample Konfabulator Widget",
-                          "width": 500}}
-}"#;
+const DATA1: &str = include_str!("../../tests/data/serialization/data1.json");
 
 /// Autobahn's `JSON_DATA2` and `JSON_DATA3`, added for the large size.
-const DATA23: &str = r#"{
-    "actors": [
-        {"name": "Tom Cruise", "age": 56, "Born At": "Syracuse, NY", "Birthdate": "July 3, 1962",
-         "photo": "https://jsonformatter.org/img/tom-cruise.jpg", "wife": null, "weight": 67.5,
-         "hasChildren": true, "hasGreyHair": false, "children": ["Suri", "Isabella Jane", "Connor"]},
-        {"name": "Robert Downey Jr.", "age": 53, "Born At": "New York City, NY", "Birthdate": "April 4, 1965",
-         "photo": "https://jsonformatter.org/img/Robert-Downey-Jr.jpg", "wife": "Susan Downey", "weight": 77.1,
-         "hasChildren": true, "hasGreyHair": false, "children": ["Indio Falconer", "Avri Roel", "Exton Elias"]}
-    ],
-    "nested": [
-        {"id": "0001", "type": "donut", "name": "Cake", "ppu": 0.55,
-         "batters": {"batter": [{"id": "1001", "type": "Regular"}, {"id": "1002", "type": "Chocolate"},
-                                {"id": "1003", "type": "Blueberry"}, {"id": "1004", "type": "Devil's Food"}]},
-         "topping": [{"id": "5001", "type": "None"}, {"id": "5002", "type": "Glazed"},
-                     {"id": "5005", "type": "Sugar"}, {"id": "5007", "type": "Powdered Sugar"},
-                     {"id": "5006", "type": "Chocolate with Sprinkles"}, {"id": "5003", "type": "Chocolate"},
-                     {"id": "5004", "type": "Maple"}]},
-        {"id": "0002", "type": "donut", "name": "Raised", "ppu": 0.55,
-         "batters": {"batter": [{"id": "1001", "type": "Regular"}]},
-         "topping": [{"id": "5001", "type": "None"}, {"id": "5002", "type": "Glazed"},
-                     {"id": "5005", "type": "Sugar"}, {"id": "5003", "type": "Chocolate"},
-                     {"id": "5004", "type": "Maple"}]},
-        {"id": "0003", "type": "donut", "name": "Old Fashioned", "ppu": 0.55,
-         "batters": {"batter": [{"id": "1001", "type": "Regular"}, {"id": "1002", "type": "Chocolate"}]},
-         "topping": [{"id": "5001", "type": "None"}, {"id": "5002", "type": "Glazed"},
-                     {"id": "5003", "type": "Chocolate"}, {"id": "5004", "type": "Maple"}]}
-    ]
-}"#;
+const DATA23: &str = include_str!("../../tests/data/serialization/data23.json");
 
 const SIZES: [&str; 6] = ["empty", "small", "medium", "large", "xl", "xxl"];
 

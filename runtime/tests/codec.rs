@@ -705,6 +705,99 @@ fn json_floats_are_written_as_python_repr_writes_them() {
     assert_eq!(decoded, Ok(value));
 }
 
+/// The binary formats' strings and integers on either side of every change of head: each takes
+/// the shortest head its format has, and reads back as written.
+#[test]
+fn strings_and_integers_at_every_head_boundary_take_the_shortest_form() {
+    // The bytes of a string's head (marker and length) by format, for a length.
+    let msgpack = |len: usize| match len {
+        0..32 => 1,
+        32..256 => 2,
+        256..65536 => 3,
+        _ => 5,
+    };
+    let cbor = |len: usize| match len {
+        0..24 => 1,
+        24..256 => 2,
+        256..65536 => 3,
+        _ => 5,
+    };
+    // BJData writes a one-byte string as a char; others as `S`, a length with its marker.
+    let bjdata = |len: usize| match len {
+        1 => 1,
+        0..256 => 3,
+        256..65536 => 4,
+        _ => 6,
+    };
+    let heads: [(Serializer, &dyn Fn(usize) -> usize); 3] = [
+        (Serializer::MsgPack, &msgpack),
+        (Serializer::Cbor, &cbor),
+        (Serializer::UbJson, &bjdata),
+    ];
+    let limits = DecodeLimits::default();
+    for (serializer, head) in heads {
+        for len in [0, 1, 2, 15, 16, 23, 24, 31, 32, 33, 34, 255, 256, 65535, 65536] {
+            let value = text(
+                &"é"
+                    .repeat(len / 2)
+                    .chars()
+                    .chain("x".repeat(len % 2).chars())
+                    .collect::<String>(),
+            );
+            let mut encoded = Vec::new();
+            serializer
+                .encode_value(&value, &mut encoded)
+                .expect("strings encode");
+            assert_eq!(
+                encoded.len(),
+                head(len) + len,
+                "{serializer}: a string of {len} bytes"
+            );
+            assert_eq!(
+                serializer.decode_value_with(&encoded, &limits),
+                Ok(value),
+                "{serializer}: {len} bytes"
+            );
+        }
+        let integers = [
+            0,
+            1,
+            23,
+            24,
+            127,
+            128,
+            255,
+            256,
+            65535,
+            65536,
+            (1 << 32) - 1,
+            1 << 32,
+            u64::MAX.into(),
+            -1,
+            -24,
+            -25,
+            -32,
+            -33,
+            -128,
+            -129,
+            -32768,
+            -32769,
+            i64::MIN.into(),
+        ];
+        for integer in integers {
+            let mut encoded = Vec::new();
+            serializer
+                .encode_value(&int(integer), &mut encoded)
+                .expect("64-bit integers encode");
+            assert_eq!(
+                serializer.decode_value_with(&encoded, &limits),
+                Ok(int(integer)),
+                "{serializer}: {integer}"
+            );
+        }
+    }
+}
+
 #[test]
 fn integers_beyond_the_format_fail_to_encode_with_a_clear_message() {
     let message = Message::Yield {

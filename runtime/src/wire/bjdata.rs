@@ -13,6 +13,7 @@ use crate::value::{Dict, List, Value};
 use crate::wire::frame::Binaries;
 use crate::wire::input::{Containers, Cursor, Item, Kind, Nesting, Step, decode_whole};
 use crate::wire::message::MessageWriter;
+use crate::wire::output::{Output, SHORT};
 use crate::wire::tape::{Tape, TapeBuilder};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
@@ -44,118 +45,175 @@ const CONTAINER_COUNT: u8 = b'#';
 
 /// Appends BJData to a buffer, one message or one value; long binary values go where `binaries`
 /// says.
+///
+/// Its methods take the position to write at and return the position after what they wrote
+/// (see [`Output`]).
 pub(super) struct Writer<'a> {
-    out: &'a mut Vec<u8>,
+    out: Output<'a>,
     binaries: Binaries<'a>,
 }
 
 impl<'a> Writer<'a> {
     pub(super) fn new(out: &'a mut Vec<u8>, binaries: Binaries<'a>) -> Writer<'a> {
-        Writer { out, binaries }
+        Writer {
+            out: Output::new(out),
+            binaries,
+        }
     }
 
-    pub(super) fn value(&mut self, value: &Value) -> Result<(), EncodeError> {
-        match value {
-            Value::Null => self.out.push(NULL),
-            Value::Bool(false) => self.out.push(FALSE),
-            Value::Bool(true) => self.out.push(TRUE),
-            Value::Integer(integer) => self.integer(*integer),
-            Value::Float(float) => self.float(*float),
-            Value::String(text) => self.string(text),
-            Value::Bytes(bytes) => {
-                self.out
-                    .extend_from_slice(&[ARRAY_START, CONTAINER_TYPE, BYTE, CONTAINER_COUNT]);
-                self.length(bytes.len());
-                self.binaries.write(self.out, bytes);
-            }
-            Value::List(list) => self.array(list)?,
-            Value::Dict(dict) => self.object(dict)?,
-        }
+    /// Appends one value.
+    pub(super) fn write_value(&mut self, value: &Value) -> Result<(), EncodeError> {
+        self.append(|writer, at| writer.value(at, value))
+    }
+
+    /// Runs `write` at the end of the output, and keeps what it wrote if it succeeds.
+    #[inline]
+    fn append(
+        &mut self,
+        write: impl FnOnce(&mut Self, usize) -> Result<usize, EncodeError>,
+    ) -> Result<(), EncodeError> {
+        let end = write(self, self.out.end())?;
+        self.out.commit(end);
         Ok(())
     }
 
-    fn integer(&mut self, integer: i128) {
+    /// Inlined into the loops over array items and object values, so that only containers
+    /// cost a call.
+    #[inline(always)]
+    fn value(&mut self, at: usize, value: &Value) -> Result<usize, EncodeError> {
+        Ok(match value {
+            Value::Null => self.out.push(at, NULL),
+            Value::Bool(false) => self.out.push(at, FALSE),
+            Value::Bool(true) => self.out.push(at, TRUE),
+            Value::Integer(integer) => self.integer(at, *integer),
+            Value::Float(float) => self.float(at, *float),
+            Value::String(text) => self.string(at, text),
+            Value::Bytes(bytes) => {
+                let at = self
+                    .out
+                    .extend(at, &[ARRAY_START, CONTAINER_TYPE, BYTE, CONTAINER_COUNT]);
+                let at = self.unsigned(at, bytes.len() as u64);
+                if self.binaries.splice(at, bytes) {
+                    at
+                } else {
+                    self.out.extend(at, bytes)
+                }
+            }
+            Value::List(list) => self.array(at, list)?,
+            Value::Dict(dict) => self.object(at, dict)?,
+        })
+    }
+
+    fn integer(&mut self, at: usize, integer: i128) -> usize {
         if let Ok(unsigned) = u64::try_from(integer) {
-            self.unsigned(unsigned);
-        } else if let Ok(small) = i8::try_from(integer) {
-            self.out.push(INT8);
-            self.out.extend_from_slice(&small.to_le_bytes());
+            return self.unsigned(at, unsigned);
+        }
+        let room = self.out.room(at, 9);
+        let written = if let Ok(small) = i8::try_from(integer) {
+            room[..2].copy_from_slice(&[INT8, small as u8]);
+            2
         } else if let Ok(small) = i16::try_from(integer) {
-            self.out.push(INT16);
-            self.out.extend_from_slice(&small.to_le_bytes());
+            room[0] = INT16;
+            room[1..3].copy_from_slice(&small.to_le_bytes());
+            3
         } else if let Ok(small) = i32::try_from(integer) {
-            self.out.push(INT32);
-            self.out.extend_from_slice(&small.to_le_bytes());
+            room[0] = INT32;
+            room[1..5].copy_from_slice(&small.to_le_bytes());
+            5
         } else if let Ok(small) = i64::try_from(integer) {
-            self.out.push(INT64);
-            self.out.extend_from_slice(&small.to_le_bytes());
+            room[0] = INT64;
+            room[1..].copy_from_slice(&small.to_le_bytes());
+            9
         } else {
             let digits = integer.to_string();
-            self.out.push(HIGH_PRECISION);
-            self.length(digits.len());
-            self.out.extend_from_slice(digits.as_bytes());
-        }
+            let at = self.out.push(at, HIGH_PRECISION);
+            let at = self.unsigned(at, digits.len() as u64);
+            return self.out.extend(at, digits.as_bytes());
+        };
+        at + written
     }
 
     #[inline]
-    fn unsigned(&mut self, unsigned: u64) {
-        if let Ok(small) = u8::try_from(unsigned) {
-            self.out.extend_from_slice(&[UINT8, small]);
+    fn unsigned(&mut self, at: usize, unsigned: u64) -> usize {
+        let room = self.out.room(at, 9);
+        let written = if let Ok(small) = u8::try_from(unsigned) {
+            room[..2].copy_from_slice(&[UINT8, small]);
+            2
         } else if let Ok(small) = u16::try_from(unsigned) {
-            self.out.push(UINT16);
-            self.out.extend_from_slice(&small.to_le_bytes());
+            room[0] = UINT16;
+            room[1..3].copy_from_slice(&small.to_le_bytes());
+            3
         } else if let Ok(small) = u32::try_from(unsigned) {
-            self.out.push(UINT32);
-            self.out.extend_from_slice(&small.to_le_bytes());
+            room[0] = UINT32;
+            room[1..5].copy_from_slice(&small.to_le_bytes());
+            5
         } else {
-            self.out.push(UINT64);
-            self.out.extend_from_slice(&unsigned.to_le_bytes());
-        }
+            room[0] = UINT64;
+            room[1..].copy_from_slice(&unsigned.to_le_bytes());
+            9
+        };
+        at + written
     }
 
     #[inline]
-    fn length(&mut self, len: usize) {
-        self.unsigned(len as u64);
-    }
-
-    fn float(&mut self, float: f64) {
+    fn float(&mut self, at: usize, float: f64) -> usize {
+        let room = self.out.room(at, 9);
         if float == 0.0 {
             // bjdata writes (signed) zero as float32; the cast is exact.
-            self.out.push(FLOAT32);
-            self.out.extend_from_slice(&(float as f32).to_le_bytes());
+            room[0] = FLOAT32;
+            room[1..5].copy_from_slice(&(float as f32).to_le_bytes());
+            at + 5
         } else {
-            self.out.push(FLOAT64);
-            self.out.extend_from_slice(&float.to_le_bytes());
+            room[0] = FLOAT64;
+            room[1..].copy_from_slice(&float.to_le_bytes());
+            at + 9
         }
     }
 
-    #[inline]
-    fn string(&mut self, text: &str) {
-        if let [byte] = text.as_bytes() {
-            self.out.extend_from_slice(&[CHAR, *byte]);
-        } else {
-            self.out.push(STRING);
-            self.length(text.len());
-            self.out.extend_from_slice(text.as_bytes());
+    #[inline(always)]
+    fn string(&mut self, at: usize, text: &str) -> usize {
+        match text.as_bytes() {
+            [byte] => self.out.extend_short(at, [CHAR, *byte], &[]),
+            bytes => match u8::try_from(bytes.len()) {
+                Ok(len) if bytes.len() <= SHORT => self.out.extend_short(at, [STRING, UINT8, len], bytes),
+                _ => {
+                    let at = self.out.push(at, STRING);
+                    self.key(at, text)
+                }
+            },
         }
     }
 
-    fn array(&mut self, list: &List) -> Result<(), EncodeError> {
-        self.out.push(ARRAY_START);
-        list.iter().try_for_each(|item| self.value(item))?;
-        self.out.push(ARRAY_END);
-        Ok(())
+    /// Writes a text without a marker, as object keys are: its length, then its bytes.
+    #[inline(always)]
+    fn key(&mut self, at: usize, text: &str) -> usize {
+        let bytes = text.as_bytes();
+        match u8::try_from(bytes.len()) {
+            Ok(len) if bytes.len() <= SHORT => self.out.extend_short(at, [UINT8, len], bytes),
+            _ => {
+                let at = self.unsigned(at, bytes.len() as u64);
+                self.out.extend(at, bytes)
+            }
+        }
     }
 
-    fn object(&mut self, dict: &Dict) -> Result<(), EncodeError> {
-        self.out.push(OBJECT_START);
+    #[inline(never)]
+    fn array(&mut self, at: usize, list: &List) -> Result<usize, EncodeError> {
+        let mut at = self.out.push(at, ARRAY_START);
+        for item in list {
+            at = self.value(at, item)?;
+        }
+        Ok(self.out.push(at, ARRAY_END))
+    }
+
+    #[inline(never)]
+    fn object(&mut self, at: usize, dict: &Dict) -> Result<usize, EncodeError> {
+        let mut at = self.out.push(at, OBJECT_START);
         for (key, value) in dict {
-            self.length(key.len());
-            self.out.extend_from_slice(key.as_bytes());
-            self.value(value)?;
+            at = self.key(at, key);
+            at = self.value(at, value)?;
         }
-        self.out.push(OBJECT_END);
-        Ok(())
+        Ok(self.out.push(at, OBJECT_END))
     }
 }
 
@@ -163,31 +221,27 @@ impl MessageWriter for Writer<'_> {
     type Error = EncodeError;
 
     fn begin(&mut self, _len: usize) -> Result<(), EncodeError> {
-        self.out.push(ARRAY_START);
-        Ok(())
+        self.append(|writer, at| Ok(writer.out.push(at, ARRAY_START)))
     }
 
     fn id(&mut self, id: u64) -> Result<(), EncodeError> {
-        self.unsigned(id);
-        Ok(())
+        self.append(|writer, at| Ok(writer.unsigned(at, id)))
     }
 
     fn str(&mut self, text: &str) -> Result<(), EncodeError> {
-        self.string(text);
-        Ok(())
+        self.append(|writer, at| Ok(writer.string(at, text)))
     }
 
     fn dict(&mut self, dict: &Dict) -> Result<(), EncodeError> {
-        self.object(dict)
+        self.append(|writer, at| writer.object(at, dict))
     }
 
     fn list(&mut self, list: &List) -> Result<(), EncodeError> {
-        self.array(list)
+        self.append(|writer, at| writer.array(at, list))
     }
 
     fn end(&mut self) -> Result<(), EncodeError> {
-        self.out.push(ARRAY_END);
-        Ok(())
+        self.append(|writer, at| Ok(writer.out.push(at, ARRAY_END)))
     }
 }
 

@@ -13,6 +13,7 @@ use crate::wire::input::{
     Containers, Cursor, Item, Kind, Nesting, Step, decode_apart, decode_whole, read_key_apart,
 };
 use crate::wire::message::MessageWriter;
+use crate::wire::output::Output;
 use crate::wire::tape::{Tag, Tape, TapeBuilder};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
@@ -34,54 +35,89 @@ const BREAK: u8 = 0xff;
 
 /// Appends CBOR to a buffer, one message or one value; long binary values go where `binaries`
 /// says.
+///
+/// Its methods take the position to write at and return the position after what they wrote
+/// (see [`Output`]).
 pub(super) struct Writer<'a> {
-    out: &'a mut Vec<u8>,
+    out: Output<'a>,
     binaries: Binaries<'a>,
 }
 
 impl<'a> Writer<'a> {
     pub(super) fn new(out: &'a mut Vec<u8>, binaries: Binaries<'a>) -> Writer<'a> {
-        Writer { out, binaries }
+        Writer {
+            out: Output::new(out),
+            binaries,
+        }
     }
 
-    pub(super) fn value(&mut self, value: &Value) -> Result<(), EncodeError> {
-        match value {
-            Value::Null => self.out.push(0xf6),
-            Value::Bool(false) => self.out.push(0xf4),
-            Value::Bool(true) => self.out.push(0xf5),
-            Value::Integer(integer) => self.integer(*integer),
-            Value::Float(float) => self.float(*float),
-            Value::String(text) => self.text(text),
-            Value::Bytes(bytes) => {
-                self.head(BYTES, bytes.len() as u64);
-                self.binaries.write(self.out, bytes);
-            }
-            Value::List(list) => self.array(list)?,
-            Value::Dict(dict) => self.map(dict)?,
-        }
+    /// Appends one value.
+    pub(super) fn write_value(&mut self, value: &Value) -> Result<(), EncodeError> {
+        self.append(|writer, at| writer.value(at, value))
+    }
+
+    /// Runs `write` at the end of the output, and keeps what it wrote if it succeeds.
+    #[inline]
+    fn append(
+        &mut self,
+        write: impl FnOnce(&mut Self, usize) -> Result<usize, EncodeError>,
+    ) -> Result<(), EncodeError> {
+        let end = write(self, self.out.end())?;
+        self.out.commit(end);
         Ok(())
     }
 
-    #[inline]
-    fn head(&mut self, major: u8, argument: u64) {
-        let major = major << 5;
-        if argument < 24 {
-            self.out.push(major | argument as u8);
-        } else if let Ok(small) = u8::try_from(argument) {
-            self.out.extend_from_slice(&[major | 24, small]);
-        } else if let Ok(small) = u16::try_from(argument) {
-            self.out.push(major | 25);
-            self.out.extend_from_slice(&small.to_be_bytes());
-        } else if let Ok(small) = u32::try_from(argument) {
-            self.out.push(major | 26);
-            self.out.extend_from_slice(&small.to_be_bytes());
-        } else {
-            self.out.push(major | 27);
-            self.out.extend_from_slice(&argument.to_be_bytes());
-        }
+    /// Inlined into the loops over array items and map values, so that only containers cost
+    /// a call.
+    #[inline(always)]
+    fn value(&mut self, at: usize, value: &Value) -> Result<usize, EncodeError> {
+        Ok(match value {
+            Value::Null => self.out.push(at, 0xf6),
+            Value::Bool(false) => self.out.push(at, 0xf4),
+            Value::Bool(true) => self.out.push(at, 0xf5),
+            Value::Integer(integer) => self.integer(at, *integer),
+            Value::Float(float) => self.float(at, *float),
+            Value::String(text) => self.text(at, text),
+            Value::Bytes(bytes) => {
+                let at = self.head(at, BYTES, bytes.len() as u64);
+                if self.binaries.splice(at, bytes) {
+                    at
+                } else {
+                    self.out.extend(at, bytes)
+                }
+            }
+            Value::List(list) => self.array(at, list)?,
+            Value::Dict(dict) => self.map(at, dict)?,
+        })
     }
 
-    fn integer(&mut self, integer: i128) {
+    #[inline]
+    fn head(&mut self, at: usize, major: u8, argument: u64) -> usize {
+        let major = major << 5;
+        let room = self.out.room(at, 9);
+        let written = if argument < 24 {
+            room[0] = major | argument as u8;
+            1
+        } else if let Ok(small) = u8::try_from(argument) {
+            room[..2].copy_from_slice(&[major | 24, small]);
+            2
+        } else if let Ok(small) = u16::try_from(argument) {
+            room[0] = major | 25;
+            room[1..3].copy_from_slice(&small.to_be_bytes());
+            3
+        } else if let Ok(small) = u32::try_from(argument) {
+            room[0] = major | 26;
+            room[1..5].copy_from_slice(&small.to_be_bytes());
+            5
+        } else {
+            room[0] = major | 27;
+            room[1..].copy_from_slice(&argument.to_be_bytes());
+            9
+        };
+        at + written
+    }
+
+    fn integer(&mut self, at: usize, integer: i128) -> usize {
         // CBOR stores a negative n as -1 - n, so heads cover -2^64 to 2^64-1.
         let (major, magnitude, bignum_tag) = if integer >= 0 {
             (UNSIGNED, integer.unsigned_abs(), TAG_POSITIVE_BIGNUM)
@@ -89,47 +125,60 @@ impl<'a> Writer<'a> {
             (NEGATIVE, (-1 - integer).unsigned_abs(), TAG_NEGATIVE_BIGNUM)
         };
         match u64::try_from(magnitude) {
-            Ok(argument) => self.head(major, argument),
+            Ok(argument) => self.head(at, major, argument),
             Err(_) => {
                 let bytes = magnitude.to_be_bytes();
                 let first = bytes.iter().position(|byte| *byte != 0).unwrap_or(bytes.len());
-                self.head(TAG, bignum_tag);
-                self.head(BYTES, (bytes.len() - first) as u64);
-                self.out.extend_from_slice(&bytes[first..]);
+                let at = self.head(at, TAG, bignum_tag);
+                let at = self.head(at, BYTES, (bytes.len() - first) as u64);
+                self.out.extend(at, &bytes[first..])
             }
         }
     }
 
-    fn float(&mut self, float: f64) {
-        if float.is_nan() {
-            self.out.extend_from_slice(&[0xf9, 0x7e, 0x00]);
-        } else if float.is_infinite() {
-            let high = if float > 0.0 { 0x7c } else { 0xfc };
-            self.out.extend_from_slice(&[0xf9, high, 0x00]);
-        } else {
-            self.out.push(0xfb);
-            self.out.extend_from_slice(&float.to_be_bytes());
-        }
-    }
-
     #[inline]
-    fn text(&mut self, text: &str) {
-        self.head(TEXT, text.len() as u64);
-        self.out.extend_from_slice(text.as_bytes());
-    }
-
-    fn array(&mut self, list: &List) -> Result<(), EncodeError> {
-        self.head(ARRAY, list.len() as u64);
-        list.iter().try_for_each(|item| self.value(item))
-    }
-
-    fn map(&mut self, dict: &Dict) -> Result<(), EncodeError> {
-        self.head(MAP, dict.len() as u64);
-        for (key, value) in dict {
-            self.text(key);
-            self.value(value)?;
+    fn float(&mut self, at: usize, float: f64) -> usize {
+        if float.is_finite() {
+            let room = self.out.room(at, 9);
+            room[0] = 0xfb;
+            room[1..].copy_from_slice(&float.to_be_bytes());
+            at + 9
+        } else if float.is_nan() {
+            self.out.extend(at, &[0xf9, 0x7e, 0x00])
+        } else {
+            let high = if float > 0.0 { 0x7c } else { 0xfc };
+            self.out.extend(at, &[0xf9, high, 0x00])
         }
-        Ok(())
+    }
+
+    #[inline(always)]
+    fn text(&mut self, at: usize, text: &str) -> usize {
+        match u8::try_from(text.len()) {
+            Ok(len @ 0..24) => self.out.extend_short(at, [(TEXT << 5) | len], text.as_bytes()),
+            _ => {
+                let at = self.head(at, TEXT, text.len() as u64);
+                self.out.extend(at, text.as_bytes())
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn array(&mut self, at: usize, list: &List) -> Result<usize, EncodeError> {
+        let mut at = self.head(at, ARRAY, list.len() as u64);
+        for item in list {
+            at = self.value(at, item)?;
+        }
+        Ok(at)
+    }
+
+    #[inline(never)]
+    fn map(&mut self, at: usize, dict: &Dict) -> Result<usize, EncodeError> {
+        let mut at = self.head(at, MAP, dict.len() as u64);
+        for (key, value) in dict {
+            at = self.text(at, key);
+            at = self.value(at, value)?;
+        }
+        Ok(at)
     }
 }
 
@@ -137,26 +186,23 @@ impl MessageWriter for Writer<'_> {
     type Error = EncodeError;
 
     fn begin(&mut self, len: usize) -> Result<(), EncodeError> {
-        self.head(ARRAY, len as u64);
-        Ok(())
+        self.append(|writer, at| Ok(writer.head(at, ARRAY, len as u64)))
     }
 
     fn id(&mut self, id: u64) -> Result<(), EncodeError> {
-        self.head(UNSIGNED, id);
-        Ok(())
+        self.append(|writer, at| Ok(writer.head(at, UNSIGNED, id)))
     }
 
     fn str(&mut self, text: &str) -> Result<(), EncodeError> {
-        self.text(text);
-        Ok(())
+        self.append(|writer, at| Ok(writer.text(at, text)))
     }
 
     fn dict(&mut self, dict: &Dict) -> Result<(), EncodeError> {
-        self.map(dict)
+        self.append(|writer, at| writer.map(at, dict))
     }
 
     fn list(&mut self, list: &List) -> Result<(), EncodeError> {
-        self.array(list)
+        self.append(|writer, at| writer.array(at, list))
     }
 
     fn end(&mut self) -> Result<(), EncodeError> {

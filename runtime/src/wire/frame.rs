@@ -141,14 +141,6 @@ impl Binaries<'_> {
     /// Binary values are copied into the output.
     pub(super) const COPIED: Binaries<'static> = Binaries(None);
 
-    /// Appends a binary value to `out`, or splices it in at the end of `out`.
-    #[inline]
-    pub(super) fn write(&mut self, out: &mut Vec<u8>, value: &Bytes) {
-        if !self.splice(out.len(), value) {
-            out.extend_from_slice(value);
-        }
-    }
-
     /// Splices a binary value in at `offset` of the output if it is to be spliced; returns
     /// whether it was, the caller copying it otherwise.
     #[inline]

@@ -173,8 +173,8 @@ impl Serializer {
         match self {
             Serializer::Json => json::Writer::new(out).write_value(value),
             Serializer::MsgPack => msgpack::Writer::new(out, Binaries::COPIED).write_value(value),
-            Serializer::Cbor => cbor::Writer::new(out, Binaries::COPIED).value(value),
-            Serializer::UbJson => bjdata::Writer::new(out, Binaries::COPIED).value(value),
+            Serializer::Cbor => cbor::Writer::new(out, Binaries::COPIED).write_value(value),
+            Serializer::UbJson => bjdata::Writer::new(out, Binaries::COPIED).write_value(value),
         }
     }
 

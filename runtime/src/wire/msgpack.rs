@@ -140,7 +140,7 @@ impl<'a> Writer<'a> {
     #[inline(always)]
     fn string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError> {
         match u8::try_from(text.len()) {
-            Ok(len @ 0..32) => Ok(self.out.extend_short(at, 0xa0 | len, text.as_bytes())),
+            Ok(len @ 0..32) => Ok(self.out.extend_short(at, [0xa0 | len], text.as_bytes())),
             _ => {
                 let at = self.header(at, text.len(), [0xd9, 0xda, 0xdb])?;
                 Ok(self.out.extend(at, text.as_bytes()))

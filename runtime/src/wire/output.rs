@@ -1,4 +1,4 @@
-//! The buffer the MessagePack and JSON encoders write to, through room past what they have
+//! The buffer the encoders write to, through room past what they have
 //! written: most of what they write is a marker and a few bytes, or a string of a few dozen
 //! bytes, for which `Vec::push` (a capacity check per byte) and `Vec::extend_from_slice` (a call
 //! to `memcpy`) cost more than the writing itself.
@@ -91,14 +91,19 @@ impl<'a> Output<'a> {
         }
     }
 
-    /// Writes a byte and then at most [`SHORT`] bytes at `at`, with one check for room; returns
-    /// the position after them.
+    /// Writes a head of a few bytes (a marker, a length) and then at most [`SHORT`] bytes at
+    /// `at`, with one check for room; returns the position after them.
     #[inline(always)]
-    pub(super) fn extend_short(&mut self, at: usize, first: u8, bytes: &[u8]) -> usize {
-        let room = self.room(at, 1 + SHORT);
-        room[0] = first;
-        copy_short(&mut room[1..], bytes, |_| 0);
-        at + 1 + bytes.len()
+    pub(super) fn extend_short<const HEAD: usize>(
+        &mut self,
+        at: usize,
+        head: [u8; HEAD],
+        bytes: &[u8],
+    ) -> usize {
+        let room = self.room(at, HEAD + SHORT);
+        room[..HEAD].copy_from_slice(&head);
+        copy_short(&mut room[HEAD..], bytes, |_| 0);
+        at + HEAD + bytes.len()
     }
 
     /// Writes `len` bytes at `at`, either with `fill`, given room of exactly that length, or,
@@ -214,10 +219,10 @@ mod tests {
                 let bytes = sample(len);
                 at = output.push(at, len as u8);
                 at = output.extend(at, &bytes);
-                at = output.extend_short(at, 0xff, &bytes[..len.min(SHORT)]);
+                at = output.extend_short(at, [0xff, 0xfe], &bytes[..len.min(SHORT)]);
                 expected.push(len as u8);
                 expected.extend_from_slice(&bytes);
-                expected.push(0xff);
+                expected.extend_from_slice(&[0xff, 0xfe]);
                 expected.extend_from_slice(&bytes[..len.min(SHORT)]);
                 assert_eq!(at, expected.len());
             }
