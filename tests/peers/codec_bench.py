@@ -1,32 +1,33 @@
-"""The Autobahn|Python side of the codec benchmark (runtime/benches/codec.rs), run on the same
-machine so that the Rust figures have a reference measured beside them.
+"""Autobahn|Python's serializers on the payloads of the codec benchmark (runtime/benches/codec.rs),
+measured on this machine, optionally interleaved with the Rust benchmark cell by cell.
 
-Usage: codec_bench.py [--criterion DIR] [--facts FILE] [SERIALIZER,...] [SIZE,...]
+Usage: codec_bench.py [--rust] [--facts FILE] [SERIALIZER,...] [SIZE,...]
 (default: every serializer and size)
 
 Measures EVENT messages whose single positional arg is the telemetry dict of Autobahn's
 serialization benchmark, at its sizes (empty, small, medium, large, xl, xxl), built from the
 payload files the Rust benchmark reads (tests/data/serialization). Serializing empties the
 message's cache first (`uncache()`), since Autobahn keeps a message's serialization once made;
-unserializing
-parses the bytes into a message, as a session does with what it receives. Times are this
-process's CPU time (time.process_time(), which is CLOCK_PROCESS_CPUTIME_ID), the median of
-three rounds of about a quarter of a second each.
+unserializing parses the bytes into a message, as a session does with what it receives. Times
+are this process's CPU time (time.process_time(), which is CLOCK_PROCESS_CPUTIME_ID), the median
+of three rounds of about a quarter of a second each.
 
-Prints one JSON line per cell and a Markdown table of thousand messages per second, serialize /
-unserialize. With --criterion (the `target/criterion` folder of a run of
-`cargo bench -p wamp-idl-runtime --bench codec -- /event/`), it then prints the Rust figures of
-that run beside them, encode / decode, each with its ratio to Autobahn's figure measured here
-and, when --facts names ../shared/wamp-idl-facts.md (the default, if it is there), to the figure
-of its section 6, and counts the cells at 20x and more.
+With --rust, each cell's Rust figures come from running the criterion benchmark for that cell
+(`cargo bench -p wamp-idl-runtime --bench codec -- '^SERIALIZER/event/(encode|decode)/SIZE$'`)
+just before Autobahn's, so that both meet the same conditions on a shared machine, and every
+Rust figure is printed with its ratio to Autobahn's and, when --facts names a readable
+../shared/wamp-idl-facts.md (the default), to the figure in its section 6.
+
+Prints one JSON line per cell, then the table(s).
 """
 
 import argparse
 import json
-import re
 import os
 import pathlib
+import re
 import statistics
+import subprocess
 import sys
 import time
 
@@ -39,7 +40,8 @@ from autobahn.wamp.serializer import create_transport_serializer  # noqa: E402
 
 SERIALIZERS = ["json", "msgpack", "cbor", "ubjson"]
 SIZES = ["empty", "small", "medium", "large", "xl", "xxl"]
-DATA = pathlib.Path(__file__).resolve().parent.parent / "data" / "serialization"
+REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
+DATA = REPOSITORY / "tests" / "data" / "serialization"
 
 
 def load(name):
@@ -78,7 +80,8 @@ def per_second(run):
     return statistics.median(batch / run(batch) for _ in range(3))
 
 
-def measure(serializer_name, size):
+def autobahn_figures(serializer_name, size):
+    """Autobahn's messages per second, serialize and unserialize."""
     serializer = create_transport_serializer(serializer_name)
     payload = args(size)
     data, is_binary = serializer.serialize(event(payload))
@@ -100,26 +103,27 @@ def measure(serializer_name, size):
     return per_second(serialize), per_second(unserialize)
 
 
-def rust_figures(criterion, serializers, sizes):
-    """Messages per second of each EVENT cell of a criterion run, encode and decode."""
-    figures = {}
-    for serializer in serializers:
-        for size in sizes:
-            pair = []
-            for operation in ("encode", "decode"):
-                path = criterion / f"{serializer}_event" / operation / size / "new" / "estimates.json"
-                if not path.exists():
-                    sys.exit(f"no figure for {serializer}/event/{operation}/{size}: {path} is missing")
-                estimates = json.loads(path.read_text())
-                # What criterion prints: the slope of its linear sampling, else the mean.
-                nanoseconds = (estimates.get("slope") or estimates["mean"])["point_estimate"]
-                pair.append(1e9 / nanoseconds)
-            figures[serializer, size] = tuple(pair)
-    return figures
+def rust_figures(serializer, size):
+    """The Rust messages per second, encode and decode, from a criterion run of the cell."""
+    cell = f"^{serializer}/event/(encode|decode)/{size}$"
+    command = ["cargo", "bench", "-q", "-p", "wamp-idl-runtime", "--bench", "codec", "--", cell,
+               "--warm-up-time", "1", "--measurement-time", "3"]
+    ran = subprocess.run(command, cwd=REPOSITORY, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if ran.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{ran.stderr}")
+    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", REPOSITORY / "target"))
+    figures = []
+    for operation in ("encode", "decode"):
+        path = target / "criterion" / f"{serializer}_event" / operation / size / "new" / "estimates.json"
+        estimates = json.loads(path.read_text())
+        # What criterion prints: the slope of its linear sampling, else the mean.
+        nanoseconds = (estimates.get("slope") or estimates["mean"])["point_estimate"]
+        figures.append(1e9 / nanoseconds)
+    return tuple(figures)
 
 
 def facts_figures(path):
-    """The Autobahn figures of section 6 of the facts, thousand per second, as messages per second."""
+    """The Autobahn figures in section 6 of the facts (thousand per second), per second."""
     figures = {}
     lines = path.read_text().splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("| size | json | msgpack"))
@@ -129,16 +133,29 @@ def facts_figures(path):
             break
         cells = [cell.strip() for cell in line.strip("|").split("|")]
         for serializer, cell in zip(columns, cells[1:]):
-            numbers = [float(number) * 1e3 for number in re.findall(r"[0-9.]+", cell)]
-            figures[serializer, cells[0]] = tuple(numbers)
+            figures[serializer, cells[0]] = tuple(float(number) * 1e3 for number in re.findall(r"[0-9.]+", cell))
     return figures
 
 
-def ratio_table(serializers, sizes, rust, references):
-    """Rust figures with their ratios to each reference; the cells at 20x and more in bold."""
+def thousands(per_second):
+    return f"{per_second / 1e3:,.0f}".replace(",", " ")
+
+
+def autobahn_table(serializers, sizes, autobahn):
+    print("Autobahn|Python, thousand per second, serialize / unserialize:")
     print("| size | " + " | ".join(serializers) + " |")
     print("|---|" + "---|" * len(serializers))
-    met = {name: 0 for name in references}
+    for size in sizes:
+        row = [f"{autobahn[s, size][0] / 1e3:.1f} / {autobahn[s, size][1] / 1e3:.1f}" for s in serializers]
+        print(f"| {size} | " + " | ".join(row) + " |")
+
+
+def ratio_table(serializers, sizes, rust, references):
+    """Rust figures with their ratios to each reference, and how many cells reach 20x."""
+    print("Rust, thousand per second, encode / decode (ratio to " + ", ".join(references) + "):")
+    print("| size | " + " | ".join(serializers) + " |")
+    print("|---|" + "---|" * len(serializers))
+    met = dict.fromkeys(references, 0)
     for size in sizes:
         row = []
         for serializer in serializers:
@@ -149,8 +166,7 @@ def ratio_table(serializers, sizes, rust, references):
                     ratio = rust[serializer, size][operation] / reference[serializer, size][operation]
                     met[name] += ratio >= 20
                     ratios.append(f"{ratio:.0f}x")
-                figure = f"{rust[serializer, size][operation] / 1e3:,.0f}".replace(",", " ")
-                halves.append(f"{figure} ({', '.join(ratios)})")
+                halves.append(f"{thousands(rust[serializer, size][operation])} ({', '.join(ratios)})")
             row.append(" / ".join(halves))
         print(f"| {size} | " + " | ".join(row) + " |")
     cells = 2 * len(serializers) * len(sizes)
@@ -159,36 +175,30 @@ def ratio_table(serializers, sizes, rust, references):
 
 
 def main():
-    here = pathlib.Path(__file__).resolve().parent
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--criterion", type=pathlib.Path, help="target/criterion of a codec bench run")
-    parser.add_argument("--facts", type=pathlib.Path, default=here.parents[2] / "shared" / "wamp-idl-facts.md")
+    parser.add_argument("--rust", action="store_true", help="run the Rust benchmark of each cell first")
+    parser.add_argument("--facts", type=pathlib.Path, default=REPOSITORY.parent / "shared" / "wamp-idl-facts.md")
     parser.add_argument("serializers", nargs="?", default=",".join(SERIALIZERS))
     parser.add_argument("sizes", nargs="?", default=",".join(SIZES))
     options = parser.parse_args()
     serializers, sizes = options.serializers.split(","), options.sizes.split(",")
-    rust = rust_figures(options.criterion, serializers, sizes) if options.criterion else None
-    cells = {}
+    autobahn, rust = {}, {}
     for serializer in serializers:
         for size in sizes:
-            serialized, unserialized = measure(serializer, size)
-            cells[serializer, size] = (serialized, unserialized)
-            print(json.dumps({"serializer": serializer, "size": size,
-                              "serialize_per_s": round(serialized), "unserialize_per_s": round(unserialized)}),
-                  flush=True)
-    print("| size | " + " | ".join(serializers) + " |")
-    print("|---|" + "---|" * len(serializers))
-    for size in sizes:
-        row = [f"{cells[s, size][0] / 1e3:.1f} / {cells[s, size][1] / 1e3:.1f}" for s in serializers]
-        print(f"| {size} | " + " | ".join(row) + " |")
-    if rust is None:
-        return
-    references = {"Autobahn measured here": cells}
-    if options.facts.exists():
-        references["facts section 6"] = facts_figures(options.facts)
-    print()
-    print("Rust, thousand per second, encode / decode (ratio to " + ", ".join(references) + "):")
-    ratio_table(serializers, sizes, rust, references)
+            line = {"serializer": serializer, "size": size}
+            if options.rust:
+                rust[serializer, size] = rust_figures(serializer, size)
+                line["rust_encode_per_s"], line["rust_decode_per_s"] = map(round, rust[serializer, size])
+            autobahn[serializer, size] = autobahn_figures(serializer, size)
+            line["autobahn_serialize_per_s"], line["autobahn_unserialize_per_s"] = map(round, autobahn[serializer, size])
+            print(json.dumps(line), flush=True)
+    autobahn_table(serializers, sizes, autobahn)
+    if options.rust:
+        references = {"Autobahn measured here": autobahn}
+        if options.facts.exists():
+            references["facts section 6"] = facts_figures(options.facts)
+        print()
+        ratio_table(serializers, sizes, rust, references)
 
 
 if __name__ == "__main__":
