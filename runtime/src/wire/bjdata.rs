@@ -12,8 +12,7 @@ use bytes::Bytes;
 use crate::value::{Dict, List, Value};
 use crate::wire::frame::Binaries;
 use crate::wire::input::{Containers, Cursor, Item, Kind, Nesting, Step, decode_whole};
-use crate::wire::message::MessageWriter;
-use crate::wire::output::{Output, SHORT};
+use crate::wire::output::{Output, SHORT, WriteAt};
 use crate::wire::tape::{Tape, TapeBuilder};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
@@ -61,49 +60,6 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Appends one value.
-    pub(super) fn write_value(&mut self, value: &Value) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.value(at, value))
-    }
-
-    /// Runs `write` at the end of the output, and keeps what it wrote if it succeeds.
-    #[inline]
-    fn append(
-        &mut self,
-        write: impl FnOnce(&mut Self, usize) -> Result<usize, EncodeError>,
-    ) -> Result<(), EncodeError> {
-        let end = write(self, self.out.end())?;
-        self.out.commit(end);
-        Ok(())
-    }
-
-    /// Inlined into the loops over array items and object values, so that only containers
-    /// cost a call.
-    #[inline(always)]
-    fn value(&mut self, at: usize, value: &Value) -> Result<usize, EncodeError> {
-        Ok(match value {
-            Value::Null => self.out.push(at, NULL),
-            Value::Bool(false) => self.out.push(at, FALSE),
-            Value::Bool(true) => self.out.push(at, TRUE),
-            Value::Integer(integer) => self.integer(at, *integer),
-            Value::Float(float) => self.float(at, *float),
-            Value::String(text) => self.string(at, text),
-            Value::Bytes(bytes) => {
-                let at = self
-                    .out
-                    .extend(at, &[ARRAY_START, CONTAINER_TYPE, BYTE, CONTAINER_COUNT]);
-                let at = self.unsigned(at, bytes.len() as u64);
-                if self.binaries.splice(at, bytes) {
-                    at
-                } else {
-                    self.out.extend(at, bytes)
-                }
-            }
-            Value::List(list) => self.array(at, list)?,
-            Value::Dict(dict) => self.object(at, dict)?,
-        })
-    }
-
     fn integer(&mut self, at: usize, integer: i128) -> usize {
         if let Ok(unsigned) = u64::try_from(integer) {
             return self.unsigned(at, unsigned);
@@ -134,28 +90,6 @@ impl<'a> Writer<'a> {
     }
 
     #[inline]
-    fn unsigned(&mut self, at: usize, unsigned: u64) -> usize {
-        let room = self.out.room(at, 9);
-        let written = if let Ok(small) = u8::try_from(unsigned) {
-            room[..2].copy_from_slice(&[UINT8, small]);
-            2
-        } else if let Ok(small) = u16::try_from(unsigned) {
-            room[0] = UINT16;
-            room[1..3].copy_from_slice(&small.to_le_bytes());
-            3
-        } else if let Ok(small) = u32::try_from(unsigned) {
-            room[0] = UINT32;
-            room[1..5].copy_from_slice(&small.to_le_bytes());
-            5
-        } else {
-            room[0] = UINT64;
-            room[1..].copy_from_slice(&unsigned.to_le_bytes());
-            9
-        };
-        at + written
-    }
-
-    #[inline]
     fn float(&mut self, at: usize, float: f64) -> usize {
         let room = self.out.room(at, 9);
         if float == 0.0 {
@@ -171,7 +105,7 @@ impl<'a> Writer<'a> {
     }
 
     #[inline(always)]
-    fn string(&mut self, at: usize, text: &str) -> usize {
+    fn text(&mut self, at: usize, text: &str) -> usize {
         match text.as_bytes() {
             [byte] => self.out.extend_short(at, [CHAR, *byte], &[]),
             bytes => match u8::try_from(bytes.len()) {
@@ -196,9 +130,60 @@ impl<'a> Writer<'a> {
             }
         }
     }
+}
+
+impl<'a> WriteAt<'a> for Writer<'a> {
+    fn output(&mut self) -> &mut Output<'a> {
+        &mut self.out
+    }
+
+    /// Inlined into the loops over array items and object values, so that only containers
+    /// cost a call.
+    #[inline(always)]
+    fn value(&mut self, at: usize, value: &Value) -> Result<usize, EncodeError> {
+        Ok(match value {
+            Value::Null => self.out.push(at, NULL),
+            Value::Bool(false) => self.out.push(at, FALSE),
+            Value::Bool(true) => self.out.push(at, TRUE),
+            Value::Integer(integer) => self.integer(at, *integer),
+            Value::Float(float) => self.float(at, *float),
+            Value::String(text) => self.text(at, text),
+            Value::Bytes(bytes) => {
+                let at = self
+                    .out
+                    .extend(at, &[ARRAY_START, CONTAINER_TYPE, BYTE, CONTAINER_COUNT]);
+                let at = self.unsigned(at, bytes.len() as u64);
+                self.binaries.write(&mut self.out, at, bytes)
+            }
+            Value::List(list) => self.list(at, list)?,
+            Value::Dict(dict) => self.dict(at, dict)?,
+        })
+    }
+
+    #[inline]
+    fn unsigned(&mut self, at: usize, unsigned: u64) -> usize {
+        let room = self.out.room(at, 9);
+        let written = if let Ok(small) = u8::try_from(unsigned) {
+            room[..2].copy_from_slice(&[UINT8, small]);
+            2
+        } else if let Ok(small) = u16::try_from(unsigned) {
+            room[0] = UINT16;
+            room[1..3].copy_from_slice(&small.to_le_bytes());
+            3
+        } else if let Ok(small) = u32::try_from(unsigned) {
+            room[0] = UINT32;
+            room[1..5].copy_from_slice(&small.to_le_bytes());
+            5
+        } else {
+            room[0] = UINT64;
+            room[1..].copy_from_slice(&unsigned.to_le_bytes());
+            9
+        };
+        at + written
+    }
 
     #[inline(never)]
-    fn array(&mut self, at: usize, list: &List) -> Result<usize, EncodeError> {
+    fn list(&mut self, at: usize, list: &List) -> Result<usize, EncodeError> {
         let mut at = self.out.push(at, ARRAY_START);
         for item in list {
             at = self.value(at, item)?;
@@ -207,7 +192,7 @@ impl<'a> Writer<'a> {
     }
 
     #[inline(never)]
-    fn object(&mut self, at: usize, dict: &Dict) -> Result<usize, EncodeError> {
+    fn dict(&mut self, at: usize, dict: &Dict) -> Result<usize, EncodeError> {
         let mut at = self.out.push(at, OBJECT_START);
         for (key, value) in dict {
             at = self.key(at, key);
@@ -215,33 +200,17 @@ impl<'a> Writer<'a> {
         }
         Ok(self.out.push(at, OBJECT_END))
     }
-}
 
-impl MessageWriter for Writer<'_> {
-    type Error = EncodeError;
-
-    fn begin(&mut self, _len: usize) -> Result<(), EncodeError> {
-        self.append(|writer, at| Ok(writer.out.push(at, ARRAY_START)))
+    fn string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError> {
+        Ok(self.text(at, text))
     }
 
-    fn id(&mut self, id: u64) -> Result<(), EncodeError> {
-        self.append(|writer, at| Ok(writer.unsigned(at, id)))
+    fn open_message(&mut self, at: usize, _len: usize) -> Result<usize, EncodeError> {
+        Ok(self.out.push(at, ARRAY_START))
     }
 
-    fn str(&mut self, text: &str) -> Result<(), EncodeError> {
-        self.append(|writer, at| Ok(writer.string(at, text)))
-    }
-
-    fn dict(&mut self, dict: &Dict) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.object(at, dict))
-    }
-
-    fn list(&mut self, list: &List) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.array(at, list))
-    }
-
-    fn end(&mut self) -> Result<(), EncodeError> {
-        self.append(|writer, at| Ok(writer.out.push(at, ARRAY_END)))
+    fn close_message(&mut self, at: usize) -> usize {
+        self.out.push(at, ARRAY_END)
     }
 }
 

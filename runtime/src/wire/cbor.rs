@@ -12,8 +12,7 @@ use crate::wire::frame::Binaries;
 use crate::wire::input::{
     Containers, Cursor, Item, Kind, Nesting, Step, decode_apart, decode_whole, read_key_apart,
 };
-use crate::wire::message::MessageWriter;
-use crate::wire::output::Output;
+use crate::wire::output::{Output, WriteAt};
 use crate::wire::tape::{Tag, Tape, TapeBuilder};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
@@ -49,46 +48,6 @@ impl<'a> Writer<'a> {
             out: Output::new(out),
             binaries,
         }
-    }
-
-    /// Appends one value.
-    pub(super) fn write_value(&mut self, value: &Value) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.value(at, value))
-    }
-
-    /// Runs `write` at the end of the output, and keeps what it wrote if it succeeds.
-    #[inline]
-    fn append(
-        &mut self,
-        write: impl FnOnce(&mut Self, usize) -> Result<usize, EncodeError>,
-    ) -> Result<(), EncodeError> {
-        let end = write(self, self.out.end())?;
-        self.out.commit(end);
-        Ok(())
-    }
-
-    /// Inlined into the loops over array items and map values, so that only containers cost
-    /// a call.
-    #[inline(always)]
-    fn value(&mut self, at: usize, value: &Value) -> Result<usize, EncodeError> {
-        Ok(match value {
-            Value::Null => self.out.push(at, 0xf6),
-            Value::Bool(false) => self.out.push(at, 0xf4),
-            Value::Bool(true) => self.out.push(at, 0xf5),
-            Value::Integer(integer) => self.integer(at, *integer),
-            Value::Float(float) => self.float(at, *float),
-            Value::String(text) => self.text(at, text),
-            Value::Bytes(bytes) => {
-                let at = self.head(at, BYTES, bytes.len() as u64);
-                if self.binaries.splice(at, bytes) {
-                    at
-                } else {
-                    self.out.extend(at, bytes)
-                }
-            }
-            Value::List(list) => self.array(at, list)?,
-            Value::Dict(dict) => self.map(at, dict)?,
-        })
     }
 
     #[inline]
@@ -161,9 +120,35 @@ impl<'a> Writer<'a> {
             }
         }
     }
+}
+
+impl<'a> WriteAt<'a> for Writer<'a> {
+    fn output(&mut self) -> &mut Output<'a> {
+        &mut self.out
+    }
+
+    /// Inlined into the loops over array items and map values, so that only containers cost
+    /// a call.
+    #[inline(always)]
+    fn value(&mut self, at: usize, value: &Value) -> Result<usize, EncodeError> {
+        Ok(match value {
+            Value::Null => self.out.push(at, 0xf6),
+            Value::Bool(false) => self.out.push(at, 0xf4),
+            Value::Bool(true) => self.out.push(at, 0xf5),
+            Value::Integer(integer) => self.integer(at, *integer),
+            Value::Float(float) => self.float(at, *float),
+            Value::String(text) => self.text(at, text),
+            Value::Bytes(bytes) => {
+                let at = self.head(at, BYTES, bytes.len() as u64);
+                self.binaries.write(&mut self.out, at, bytes)
+            }
+            Value::List(list) => self.list(at, list)?,
+            Value::Dict(dict) => self.dict(at, dict)?,
+        })
+    }
 
     #[inline(never)]
-    fn array(&mut self, at: usize, list: &List) -> Result<usize, EncodeError> {
+    fn list(&mut self, at: usize, list: &List) -> Result<usize, EncodeError> {
         let mut at = self.head(at, ARRAY, list.len() as u64);
         for item in list {
             at = self.value(at, item)?;
@@ -172,7 +157,7 @@ impl<'a> Writer<'a> {
     }
 
     #[inline(never)]
-    fn map(&mut self, at: usize, dict: &Dict) -> Result<usize, EncodeError> {
+    fn dict(&mut self, at: usize, dict: &Dict) -> Result<usize, EncodeError> {
         let mut at = self.head(at, MAP, dict.len() as u64);
         for (key, value) in dict {
             at = self.text(at, key);
@@ -180,33 +165,17 @@ impl<'a> Writer<'a> {
         }
         Ok(at)
     }
-}
 
-impl MessageWriter for Writer<'_> {
-    type Error = EncodeError;
-
-    fn begin(&mut self, len: usize) -> Result<(), EncodeError> {
-        self.append(|writer, at| Ok(writer.head(at, ARRAY, len as u64)))
+    fn string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError> {
+        Ok(self.text(at, text))
     }
 
-    fn id(&mut self, id: u64) -> Result<(), EncodeError> {
-        self.append(|writer, at| Ok(writer.head(at, UNSIGNED, id)))
+    fn unsigned(&mut self, at: usize, unsigned: u64) -> usize {
+        self.head(at, UNSIGNED, unsigned)
     }
 
-    fn str(&mut self, text: &str) -> Result<(), EncodeError> {
-        self.append(|writer, at| Ok(writer.text(at, text)))
-    }
-
-    fn dict(&mut self, dict: &Dict) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.map(at, dict))
-    }
-
-    fn list(&mut self, list: &List) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.array(at, list))
-    }
-
-    fn end(&mut self) -> Result<(), EncodeError> {
-        Ok(())
+    fn open_message(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
+        Ok(self.head(at, ARRAY, len as u64))
     }
 }
 

@@ -6,6 +6,8 @@
 
 use bytes::Bytes;
 
+use crate::wire::output::Output;
+
 /// The length from which the binary serializers splice a binary value into a [`Frame`] rather
 /// than copy it, the length from which decoders share binary values with the received buffer.
 /// A splice has a fixed cost: a reference count (for a `Bytes` made from a `Vec`, an allocation
@@ -141,16 +143,16 @@ impl Binaries<'_> {
     /// Binary values are copied into the output.
     pub(super) const COPIED: Binaries<'static> = Binaries(None);
 
-    /// Splices a binary value in at `offset` of the output if it is to be spliced; returns
-    /// whether it was, the caller copying it otherwise.
+    /// Writes a binary value at `at` of `out`, or splices it in there if it is to be spliced;
+    /// returns the position after it in `out`.
     #[inline]
-    pub(super) fn splice(&mut self, offset: usize, value: &Bytes) -> bool {
+    pub(super) fn write(&mut self, out: &mut Output<'_>, at: usize, value: &Bytes) -> usize {
         match &mut self.0 {
             Some(spliced) if value.len() >= SPLICE_THRESHOLD => {
-                spliced.push((offset, value.clone()));
-                true
+                spliced.push((at, value.clone()));
+                at
             }
-            _ => false,
+            _ => out.extend(at, value),
         }
     }
 }

@@ -28,6 +28,7 @@ use frame::Binaries;
 pub use frame::{Chunks, Frame};
 pub(crate) use message::payload_on_tape;
 pub use message::{Message, MessageType};
+use output::WriteAt as _;
 
 use crate::value::Value;
 use tape::Tape;

@@ -9,8 +9,7 @@ use bytes::Bytes;
 use crate::value::{Dict, List, Value};
 use crate::wire::frame::Binaries;
 use crate::wire::input::{Containers, Cursor, Item, Kind, Nesting, Step, decode_whole, read_key_apart};
-use crate::wire::message::MessageWriter;
-use crate::wire::output::Output;
+use crate::wire::output::{Output, WriteAt};
 use crate::wire::tape::{Tape, TapeBuilder};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError};
 
@@ -30,79 +29,6 @@ impl<'a> Writer<'a> {
             out: Output::new(out),
             binaries,
         }
-    }
-
-    /// Appends one value.
-    pub(super) fn write_value(&mut self, value: &Value) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.value(at, value))
-    }
-
-    /// Runs `write` at the end of the output, and keeps what it wrote if it succeeds.
-    #[inline]
-    fn append(
-        &mut self,
-        write: impl FnOnce(&mut Self, usize) -> Result<usize, EncodeError>,
-    ) -> Result<(), EncodeError> {
-        let end = write(self, self.out.end())?;
-        self.out.commit(end);
-        Ok(())
-    }
-
-    /// Inlined into the loops over list items and dict values, so that only containers cost
-    /// a call.
-    #[inline(always)]
-    fn value(&mut self, at: usize, value: &Value) -> Result<usize, EncodeError> {
-        Ok(match value {
-            Value::Null => self.out.push(at, 0xc0),
-            Value::Bool(false) => self.out.push(at, 0xc2),
-            Value::Bool(true) => self.out.push(at, 0xc3),
-            Value::Integer(integer) => match u64::try_from(*integer) {
-                Ok(unsigned) => self.unsigned(at, unsigned),
-                Err(_) => self.negative(at, *integer)?,
-            },
-            Value::Float(float) => {
-                let room = self.out.room(at, 9);
-                room[0] = 0xcb;
-                room[1..].copy_from_slice(&float.to_be_bytes());
-                at + 9
-            }
-            Value::String(text) => self.string(at, text)?,
-            Value::Bytes(bytes) => {
-                let at = self.header(at, bytes.len(), [0xc4, 0xc5, 0xc6])?;
-                if self.binaries.splice(at, bytes) {
-                    at
-                } else {
-                    self.out.extend(at, bytes)
-                }
-            }
-            Value::List(list) => self.list_values(at, list)?,
-            Value::Dict(dict) => self.dict_entries(at, dict)?,
-        })
-    }
-
-    #[inline]
-    fn unsigned(&mut self, at: usize, unsigned: u64) -> usize {
-        let room = self.out.room(at, 9);
-        let written = if unsigned < 0x80 {
-            room[0] = unsigned as u8;
-            1
-        } else if let Ok(small) = u8::try_from(unsigned) {
-            room[..2].copy_from_slice(&[0xcc, small]);
-            2
-        } else if let Ok(small) = u16::try_from(unsigned) {
-            room[0] = 0xcd;
-            room[1..3].copy_from_slice(&small.to_be_bytes());
-            3
-        } else if let Ok(small) = u32::try_from(unsigned) {
-            room[0] = 0xce;
-            room[1..5].copy_from_slice(&small.to_be_bytes());
-            5
-        } else {
-            room[0] = 0xcf;
-            room[1..].copy_from_slice(&unsigned.to_be_bytes());
-            9
-        };
-        at + written
     }
 
     /// Writes an integer that no unsigned format holds: one below 0 takes the smallest signed
@@ -135,17 +61,6 @@ impl<'a> Writer<'a> {
             9
         };
         Ok(at + written)
-    }
-
-    #[inline(always)]
-    fn string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError> {
-        match u8::try_from(text.len()) {
-            Ok(len @ 0..32) => Ok(self.out.extend_short(at, [0xa0 | len], text.as_bytes())),
-            _ => {
-                let at = self.header(at, text.len(), [0xd9, 0xda, 0xdb])?;
-                Ok(self.out.extend(at, text.as_bytes()))
-            }
-        }
     }
 
     /// Writes the length header of the 8-, 16- or 32-bit format (a `0` in `formats` means
@@ -186,9 +101,79 @@ impl<'a> Writer<'a> {
             _ => self.header(at, len, [0, 0xde, 0xdf]),
         }
     }
+}
+
+impl<'a> WriteAt<'a> for Writer<'a> {
+    fn output(&mut self) -> &mut Output<'a> {
+        &mut self.out
+    }
+
+    /// Inlined into the loops over list items and dict values, so that only containers cost
+    /// a call.
+    #[inline(always)]
+    fn value(&mut self, at: usize, value: &Value) -> Result<usize, EncodeError> {
+        Ok(match value {
+            Value::Null => self.out.push(at, 0xc0),
+            Value::Bool(false) => self.out.push(at, 0xc2),
+            Value::Bool(true) => self.out.push(at, 0xc3),
+            Value::Integer(integer) => match u64::try_from(*integer) {
+                Ok(unsigned) => self.unsigned(at, unsigned),
+                Err(_) => self.negative(at, *integer)?,
+            },
+            Value::Float(float) => {
+                let room = self.out.room(at, 9);
+                room[0] = 0xcb;
+                room[1..].copy_from_slice(&float.to_be_bytes());
+                at + 9
+            }
+            Value::String(text) => self.string(at, text)?,
+            Value::Bytes(bytes) => {
+                let at = self.header(at, bytes.len(), [0xc4, 0xc5, 0xc6])?;
+                self.binaries.write(&mut self.out, at, bytes)
+            }
+            Value::List(list) => self.list(at, list)?,
+            Value::Dict(dict) => self.dict(at, dict)?,
+        })
+    }
+
+    #[inline]
+    fn unsigned(&mut self, at: usize, unsigned: u64) -> usize {
+        let room = self.out.room(at, 9);
+        let written = if unsigned < 0x80 {
+            room[0] = unsigned as u8;
+            1
+        } else if let Ok(small) = u8::try_from(unsigned) {
+            room[..2].copy_from_slice(&[0xcc, small]);
+            2
+        } else if let Ok(small) = u16::try_from(unsigned) {
+            room[0] = 0xcd;
+            room[1..3].copy_from_slice(&small.to_be_bytes());
+            3
+        } else if let Ok(small) = u32::try_from(unsigned) {
+            room[0] = 0xce;
+            room[1..5].copy_from_slice(&small.to_be_bytes());
+            5
+        } else {
+            room[0] = 0xcf;
+            room[1..].copy_from_slice(&unsigned.to_be_bytes());
+            9
+        };
+        at + written
+    }
+
+    #[inline(always)]
+    fn string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError> {
+        match u8::try_from(text.len()) {
+            Ok(len @ 0..32) => Ok(self.out.extend_short(at, [0xa0 | len], text.as_bytes())),
+            _ => {
+                let at = self.header(at, text.len(), [0xd9, 0xda, 0xdb])?;
+                Ok(self.out.extend(at, text.as_bytes()))
+            }
+        }
+    }
 
     #[inline(never)]
-    fn list_values(&mut self, at: usize, list: &List) -> Result<usize, EncodeError> {
+    fn list(&mut self, at: usize, list: &List) -> Result<usize, EncodeError> {
         let mut at = self.list_header(at, list.len())?;
         for item in list {
             at = self.value(at, item)?;
@@ -197,7 +182,7 @@ impl<'a> Writer<'a> {
     }
 
     #[inline(never)]
-    fn dict_entries(&mut self, at: usize, dict: &Dict) -> Result<usize, EncodeError> {
+    fn dict(&mut self, at: usize, dict: &Dict) -> Result<usize, EncodeError> {
         let mut at = self.dict_header(at, dict.len())?;
         for (key, value) in dict {
             at = self.string(at, key)?;
@@ -205,33 +190,9 @@ impl<'a> Writer<'a> {
         }
         Ok(at)
     }
-}
 
-impl MessageWriter for Writer<'_> {
-    type Error = EncodeError;
-
-    fn begin(&mut self, len: usize) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.list_header(at, len))
-    }
-
-    fn id(&mut self, id: u64) -> Result<(), EncodeError> {
-        self.append(|writer, at| Ok(writer.unsigned(at, id)))
-    }
-
-    fn str(&mut self, text: &str) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.string(at, text))
-    }
-
-    fn dict(&mut self, dict: &Dict) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.dict_entries(at, dict))
-    }
-
-    fn list(&mut self, list: &List) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.list_values(at, list))
-    }
-
-    fn end(&mut self) -> Result<(), EncodeError> {
-        Ok(())
+    fn open_message(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
+        self.list_header(at, len)
     }
 }
 

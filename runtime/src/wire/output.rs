@@ -9,6 +9,10 @@
 //! instead, which costs one pass over them rather than two. Dropping the output cuts the
 //! buffer back to the encoding.
 
+use crate::value::{Dict, List, Value};
+use crate::wire::EncodeError;
+use crate::wire::message::MessageWriter;
+
 /// The least room the buffer grows by: what an empty message needs, so that it grows once.
 const MIN_GROWTH: usize = 256;
 
@@ -134,6 +138,76 @@ impl<'a> Output<'a> {
     fn grow(&mut self, end: usize) {
         let growth = (end - self.start).clamp(MIN_GROWTH, LONG);
         self.buffer.resize(end + growth, 0);
+    }
+}
+
+/// A binary serializer's writer: it writes at positions of its [`Output`] and returns the
+/// position after what it wrote, and writes messages through the [`MessageWriter`] below.
+pub(super) trait WriteAt<'a>: Sized {
+    fn output(&mut self) -> &mut Output<'a>;
+
+    /// Writes a value at `at`; returns the position after it.
+    fn value(&mut self, at: usize, value: &Value) -> Result<usize, EncodeError>;
+
+    fn list(&mut self, at: usize, list: &List) -> Result<usize, EncodeError>;
+
+    fn dict(&mut self, at: usize, dict: &Dict) -> Result<usize, EncodeError>;
+
+    fn string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError>;
+
+    fn unsigned(&mut self, at: usize, unsigned: u64) -> usize;
+
+    /// Opens the list of a message of `len` elements.
+    fn open_message(&mut self, at: usize, len: usize) -> Result<usize, EncodeError>;
+
+    /// Closes the list of a message: nothing, where the list's head counts its elements.
+    fn close_message(&mut self, at: usize) -> usize {
+        at
+    }
+
+    /// Runs `write` at the end of the output, and keeps what it wrote if it succeeds.
+    #[inline]
+    fn append(
+        &mut self,
+        write: impl FnOnce(&mut Self, usize) -> Result<usize, EncodeError>,
+    ) -> Result<(), EncodeError> {
+        let at = self.output().end();
+        let end = write(self, at)?;
+        self.output().commit(end);
+        Ok(())
+    }
+
+    /// Appends one value.
+    fn write_value(&mut self, value: &Value) -> Result<(), EncodeError> {
+        self.append(|writer, at| writer.value(at, value))
+    }
+}
+
+impl<'a, W: WriteAt<'a>> MessageWriter for W {
+    type Error = EncodeError;
+
+    fn begin(&mut self, len: usize) -> Result<(), EncodeError> {
+        self.append(|writer, at| writer.open_message(at, len))
+    }
+
+    fn id(&mut self, id: u64) -> Result<(), EncodeError> {
+        self.append(|writer, at| Ok(writer.unsigned(at, id)))
+    }
+
+    fn str(&mut self, text: &str) -> Result<(), EncodeError> {
+        self.append(|writer, at| writer.string(at, text))
+    }
+
+    fn dict(&mut self, dict: &Dict) -> Result<(), EncodeError> {
+        self.append(|writer, at| WriteAt::dict(writer, at, dict))
+    }
+
+    fn list(&mut self, list: &List) -> Result<(), EncodeError> {
+        self.append(|writer, at| WriteAt::list(writer, at, list))
+    }
+
+    fn end(&mut self) -> Result<(), EncodeError> {
+        self.append(|writer, at| Ok(writer.close_message(at)))
     }
 }
 
