@@ -126,7 +126,9 @@ def facts_figures(path):
     """The Autobahn figures in section 6 of the facts (thousand per second), per second."""
     figures = {}
     lines = path.read_text().splitlines()
-    header = next(i for i, line in enumerate(lines) if line.startswith("| size | json | msgpack"))
+    header = next((i for i, line in enumerate(lines) if line.startswith("| size | json | msgpack")), None)
+    if header is None:
+        sys.exit(f"{path} has no table of Autobahn figures (a line starting '| size | json | msgpack')")
     columns = [cell.strip() for cell in lines[header].strip("|").split("|")][1:]
     for line in lines[header + 2:]:
         if not line.startswith("|"):
