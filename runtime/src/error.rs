@@ -30,6 +30,8 @@ pub enum ErrorKind {
     Transport(String),
     /// A URI or URI template is malformed, or a placeholder value is not a URI component.
     InvalidUri(String),
+    /// A client configuration is inconsistent (a setting out of range, no router URL).
+    Config(String),
 }
 
 impl Error {
@@ -85,6 +87,7 @@ impl fmt::Display for Error {
             ErrorKind::Protocol(message) => write!(f, "protocol error: {message}"),
             ErrorKind::Transport(message) => write!(f, "transport error: {message}"),
             ErrorKind::InvalidUri(message) => write!(f, "invalid URI: {message}"),
+            ErrorKind::Config(message) => write!(f, "invalid configuration: {message}"),
         }
     }
 }

@@ -19,8 +19,8 @@ async fn check(url: &str, serializer: Serializer, credentials: Credentials, expe
         .await;
     let client = match (joined, expected) {
         (Ok(client), Ok((authid, authrole, authmethod))) => {
-            assert_eq!(client.authid(), Some(authid), "{case}: authid");
-            assert_eq!(client.authrole(), Some(authrole), "{case}: authrole");
+            assert_eq!(client.authid().as_deref(), Some(authid), "{case}: authid");
+            assert_eq!(client.authrole().as_deref(), Some(authrole), "{case}: authrole");
             assert_eq!(
                 client.welcome_details().get("authmethod"),
                 Some(&Value::String(authmethod.into())),
@@ -66,7 +66,7 @@ async fn anonymous() {
     };
     let url = router.url(support::Transport::WebSocket);
     let client = router.join(support::Transport::WebSocket, Serializer::Json).await;
-    assert_eq!(client.authrole(), Some("anonymous"));
+    assert_eq!(client.authrole().as_deref(), Some("anonymous"));
     assert_eq!(
         client.welcome_details().get("authmethod"),
         Some(&Value::String("anonymous".into()))

@@ -267,6 +267,7 @@ async fn check(transport: Transport, serializer: Serializer) {
         .unwrap_or_else(|error| panic!("{context}: register count: {error}"));
     let mut pending = caller
         .call_progressive(&uri("count"), Payload::default(), CallOptions::default())
+        .await
         .unwrap_or_else(|error| panic!("{context}: call count: {error}"));
     let mut progress = Vec::new();
     while let Some(result) = pending
@@ -317,6 +318,7 @@ async fn check(transport: Transport, serializer: Serializer) {
         .unwrap_or_else(|error| panic!("{context}: register slow: {error}"));
     let mut pending = caller
         .call_progressive(&uri("slow"), Payload::default(), CallOptions::default())
+        .await
         .unwrap_or_else(|error| panic!("{context}: call slow: {error}"));
     tokio::time::sleep(Duration::from_millis(200)).await;
     pending

@@ -230,7 +230,7 @@ async fn procedures_describe_sessions_registrations_and_subscriptions() {
         );
         assert_eq!(
             details.authid.as_deref(),
-            callee.authid(),
+            callee.authid().as_deref(),
             "{context}: session.get authid"
         );
         assert_eq!(
@@ -922,7 +922,12 @@ async fn topics_report_what_sessions_do() {
             joined.authrole.as_deref(),
             joined.authmethod.as_deref()
         ),
-        (Some(REALM), alice.authid(), Some("anonymous"), Some("anonymous")),
+        (
+            Some(REALM),
+            alice.authid().as_deref(),
+            Some("anonymous"),
+            Some("anonymous")
+        ),
         "on_join details"
     );
 
@@ -1086,7 +1091,7 @@ async fn topics_report_what_sessions_do() {
     // Bob leaves. Crossbar deviation: on_leave carries only [session], not the spec's
     // [session, authid, authrole]; and the cleanup of bob's registrations carries a null
     // session ID.
-    let bob_authid = bob.authid().map(str::to_owned);
+    let bob_authid = bob.authid();
     close(&bob).await;
     let left = |session: u64| {
         MetaEvent::Left(meta::SessionLeft {
@@ -1147,7 +1152,7 @@ async fn topics_report_what_sessions_do() {
             exactly(MetaEvent::RegistrationDeleted(registered(None, shared))),
         )
         .await;
-    let alice_authid = alice.authid().map(str::to_owned);
+    let alice_authid = alice.authid();
     events
         .expect("alice's on_stats", |event| match event {
             MetaEvent::Stats(stats) if stats.session.authid == alice_authid => Some(()),

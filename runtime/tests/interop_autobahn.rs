@@ -208,6 +208,7 @@ async fn check_rust_caller(router: &Router, serializer: Serializer) {
             Payload::default(),
             CallOptions::default(),
         )
+        .await
         .unwrap_or_else(|error| panic!("{context}: {error}"));
     let mut progress = Vec::new();
     while let Some(result) = pending

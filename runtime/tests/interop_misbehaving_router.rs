@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
-use wamp_idl_runtime::client::ClientConfig;
+use wamp_idl_runtime::client::{ClientConfig, Reconnect};
 use wamp_idl_runtime::wire::{Message, Serializer};
 use wamp_idl_runtime::{
     BoxFuture, CallOptions, Dict, ErrorKind, Event, EventHandler, Invocation, InvocationHandler, Payload,
@@ -126,7 +126,9 @@ async fn fake_router(listener: TcpListener, misbehaviour: Misbehaviour) -> Resul
 async fn check(misbehaviour: Misbehaviour, expected: &str, aborts: bool) {
     let (listener, port) = scripted::loopback_listener().await;
     let router = tokio::spawn(fake_router(listener, misbehaviour));
+    // One session's end is what is tested here: the client does not join again.
     let client = ClientConfig::new(format!("rs://127.0.0.1:{port}"), "realm1")
+        .reconnect(Reconnect::never())
         .max_message_size(CLIENT_MAX_MESSAGE_SIZE)
         .call_timeout(Some(Duration::from_secs(30)))
         .connect()
@@ -243,7 +245,7 @@ async fn invalid_frame_type() {
 async fn dropped_connection() {
     check(
         Misbehaviour::Hang,
-        "the session is closed: the router closed the connection",
+        "transport error: the router closed the connection without GOODBYE",
         false,
     )
     .await;
@@ -401,6 +403,7 @@ async fn a_handler_panicking_before_its_future_fails_only_its_invocation() {
 async fn an_invocation_repeating_a_running_request_id_is_a_protocol_violation() {
     let (url, router) = scripted_router(|listener| invoke(listener, 5, true)).await;
     let client = ClientConfig::new(url, "realm1")
+        .reconnect(Reconnect::never())
         .connect()
         .await
         .unwrap_or_else(|error| panic!("connect: {error}"));

@@ -10,14 +10,11 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use clap::{Parser, ValueEnum};
 use tokio::sync::{mpsc, oneshot};
-use wamp_idl_runtime::client::{ClientConfig, Credentials, CryptosignKey};
+use wamp_idl_runtime::client::{ClientConfig, Credentials, CryptosignKey, SessionState};
 use wamp_idl_runtime::meta::{self, Caller};
 use wamp_idl_runtime::stub::Handled;
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{Error, PayloadError, Value};
-
-/// How often the monitor checks that the router has not closed its session.
-const SESSION_CHECK: Duration = Duration::from_secs(1);
 
 /// Shows what a WAMP router's realm holds and follows it live, until Ctrl-C.
 ///
@@ -119,8 +116,8 @@ async fn main() -> anyhow::Result<()> {
         options.realm,
         options.url,
         client.session_id(),
-        client.authid().unwrap_or("-"),
-        client.authrole().unwrap_or("-"),
+        or_dash(client.authid().as_deref()),
+        or_dash(client.authrole().as_deref()),
     );
 
     // Subscribed before the snapshot is taken, so that nothing happens unseen in between; the
@@ -135,7 +132,9 @@ async fn main() -> anyhow::Result<()> {
         .context("cannot read the realm (does the role allow calling wamp.*?)")?;
     println!("watching realm {} (Ctrl-C to stop)", options.realm);
 
-    let mut session_check = tokio::time::interval(SESSION_CHECK);
+    // The client joins again by itself after a loss (a router restart, say) and subscribes
+    // to the meta events again before it reports itself up; the monitor only tells.
+    let mut state = client.state();
     loop {
         tokio::select! {
             signal = &mut interrupted => {
@@ -145,9 +144,20 @@ async fn main() -> anyhow::Result<()> {
                 break;
             }
             Some(line) = pending.recv() => println!("{line}"),
-            _ = session_check.tick() => {
-                if client.is_closed() {
-                    bail!("the router closed the session");
+            changed = state.changed() => {
+                changed.context("the client is gone")?;
+                let now = state.borrow_and_update().clone();
+                match now {
+                    SessionState::Down { reason, retry_in } => {
+                        println!("session lost ({reason}); joining again in {retry_in:.1?}");
+                    }
+                    SessionState::Connecting { attempt } => println!("joining again (attempt {attempt})"),
+                    SessionState::Up { session_id } => {
+                        println!("joined again as session {session_id}; meta events subscribed again");
+                        print_snapshot(&meta).await.context("cannot read the realm again")?;
+                    }
+                    SessionState::Closed { reason } => bail!("the session is closed for good: {reason}"),
+                    other => println!("session: {other:?}"),
                 }
             }
         }

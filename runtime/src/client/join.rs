@@ -1,39 +1,70 @@
 //! Joining a realm: HELLO, the optional CHALLENGE/AUTHENTICATE exchange, then WELCOME or ABORT.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
 use crate::client::ClientConfig;
-use crate::client::session::Client;
 use crate::client::state::{Joined, Shared};
 use crate::client::transport::{self, Connection, Frame, FrameKind, TransportConfig, write_error};
 use crate::error::{Error, ErrorKind, WampError};
 use crate::value::{Dict, List, Value};
 use crate::wire::{self, Message};
 
+/// Joins at the configured routers in turn, each within the connect timeout, until one
+/// welcomes the client; the error names every router's failure.
+pub(crate) async fn join_any(config: &ClientConfig, requests: &Arc<AtomicU64>) -> Result<Arc<Shared>, Error> {
+    let mut failures = Vec::new();
+    for url in &config.urls {
+        let timeout = config.connect_timeout;
+        let joined = tokio::time::timeout(timeout, join(config, url, requests))
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::new(ErrorKind::Transport(format!(
+                    "joining at {url} took longer than {timeout:?}"
+                ))))
+            });
+        match joined {
+            Ok(shared) => return Ok(shared),
+            Err(error) if config.urls.len() == 1 => return Err(error),
+            Err(error) => {
+                tracing::debug!(%url, %error, "cannot join; trying the next router");
+                failures.push(format!("{url}: {error}"));
+            }
+        }
+    }
+    Err(Error::new(ErrorKind::Transport(format!(
+        "no router could be joined: {}",
+        failures.join("; ")
+    ))))
+}
+
 /// Connects and joins; the session's I/O tasks start once the router said WELCOME.
-pub(crate) async fn join(config: ClientConfig) -> Result<Client, Error> {
+async fn join(config: &ClientConfig, url: &str, requests: &Arc<AtomicU64>) -> Result<Arc<Shared>, Error> {
     let transport_config = TransportConfig {
-        url: config.url.clone(),
+        url: url.to_owned(),
         serializer: config.serializer,
         max_message_size: config.max_message_size,
         tls: config.tls.clone(),
     };
     let mut connection = transport::connect(&transport_config).await?;
-    send(&mut connection, &config, &hello(&config)).await?;
+    send(&mut connection, config, &hello(config)).await?;
     loop {
-        match receive(&mut connection, &config).await? {
+        match receive(&mut connection, config).await? {
             Message::Welcome { session, details } => {
-                tracing::debug!(session, url = %config.url, realm = %config.realm, "joined");
-                let shared = Shared::start(Joined {
+                tracing::debug!(session, %url, realm = %config.realm, "joined");
+                return Ok(Shared::start(Joined {
                     serializer: config.serializer,
                     session_id: session,
                     welcome_details: details,
                     default_timeout: config.call_timeout,
                     max_outgoing_size: connection.max_outgoing_size,
                     decode_limits: config.decode_limits.clone(),
+                    keepalive: config.keepalive,
+                    requests: Arc::clone(requests),
                     reader: connection.reader,
                     writer: connection.writer,
                     framing: connection.framing,
-                });
-                return Ok(Client::new(shared));
+                }));
             }
             Message::Challenge { auth_method, extra } => {
                 let signature = config.credentials.respond(&auth_method, &extra)?;
@@ -41,7 +72,7 @@ pub(crate) async fn join(config: ClientConfig) -> Result<Client, Error> {
                     signature,
                     extra: Dict::new(),
                 };
-                send(&mut connection, &config, &authenticate).await?;
+                send(&mut connection, config, &authenticate).await?;
             }
             Message::Abort { details, reason } => {
                 // The router ends the connection anyway; a failure to say goodbye changes nothing.

@@ -20,7 +20,9 @@
 
 mod auth;
 mod join;
+mod link;
 mod outbox;
+mod reconnect;
 mod session;
 mod state;
 mod transport;
@@ -29,6 +31,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use auth::{Credentials, CryptosignKey, derive_wampcra_key};
+pub use link::SessionState;
+pub use reconnect::{Reconnect, WhileDown};
 pub use session::{CancelMode, Client, PendingCall};
 pub use state::{InvocationProgress, ProgressiveInvocationHandler};
 
@@ -38,7 +42,8 @@ use crate::wire::{DecodeLimits, Serializer};
 /// How to reach a router and join a realm; [`connect`](ClientConfig::connect) does it.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
-    url: String,
+    /// The routers to join, in the order they are tried.
+    urls: Vec<String>,
     realm: String,
     serializer: Serializer,
     credentials: Credentials,
@@ -47,15 +52,20 @@ pub struct ClientConfig {
     max_message_size: usize,
     decode_limits: DecodeLimits,
     tls: Option<Arc<rustls::ClientConfig>>,
+    reconnect: Reconnect,
+    while_down: WhileDown,
+    keepalive: Option<Duration>,
 }
 
 impl ClientConfig {
     /// A router URL (`ws://`, `wss://`, `rs://host:port` or `tcp://host:port`) and a realm.
     ///
-    /// Defaults: JSON, anonymous, 60 s call timeout, 10 s connect timeout, 16 MiB messages.
+    /// Defaults: JSON, anonymous, 60 s call timeout, 10 s connect timeout, 16 MiB messages,
+    /// reconnecting after a loss ([`Reconnect::default`]), operations waiting while the
+    /// session is down, and a ping after 10 s of silence.
     pub fn new(url: impl Into<String>, realm: impl Into<String>) -> ClientConfig {
         ClientConfig {
-            url: url.into(),
+            urls: vec![url.into()],
             realm: realm.into(),
             serializer: Serializer::Json,
             credentials: Credentials::Anonymous,
@@ -64,7 +74,38 @@ impl ClientConfig {
             max_message_size: 16 * 1024 * 1024,
             decode_limits: DecodeLimits::default(),
             tls: None,
+            reconnect: Reconnect::default(),
+            while_down: WhileDown::default(),
+            keepalive: Some(Duration::from_secs(10)),
         }
+    }
+
+    /// Another router to join when the ones before it cannot be joined (failover): every
+    /// join, the first one and each after a loss, tries the routers in the order given.
+    pub fn fallback_url(mut self, url: impl Into<String>) -> ClientConfig {
+        self.urls.push(url.into());
+        self
+    }
+
+    /// Whether and when to join again after the session is lost (on by default).
+    pub fn reconnect(mut self, reconnect: Reconnect) -> ClientConfig {
+        self.reconnect = reconnect;
+        self
+    }
+
+    /// What calls, publications, registrations and subscriptions do while the session is down:
+    /// wait for it within their timeout (the default), or fail at once.
+    pub fn while_down(mut self, while_down: WhileDown) -> ClientConfig {
+        self.while_down = while_down;
+        self
+    }
+
+    /// How long the router may stay silent before the client pings it; silent for as long
+    /// again, the connection counts as lost (a router gone without closing it). `None` never
+    /// pings. 10 s by default.
+    pub fn keepalive(mut self, interval: Option<Duration>) -> ClientConfig {
+        self.keepalive = interval;
+        self
     }
 
     /// How messages are encoded (JSON by default); the router must support it.
@@ -110,16 +151,20 @@ impl ClientConfig {
         self
     }
 
-    /// Connects, joins the realm, and starts the session's I/O on the current tokio runtime.
+    /// Connects, joins the realm, and starts the session's I/O on the current tokio runtime,
+    /// trying each router in turn; fails when none can be joined.
+    ///
+    /// From then on the client keeps its session up as configured by
+    /// [`reconnect`](Self::reconnect).
     pub async fn connect(self) -> Result<Client, Error> {
-        let timeout = self.connect_timeout;
-        let url = self.url.clone();
-        tokio::time::timeout(timeout, join::join(self))
-            .await
-            .unwrap_or_else(|_| {
-                Err(Error::new(ErrorKind::Transport(format!(
-                    "joining at {url} took longer than {timeout:?}"
-                ))))
-            })
+        self.reconnect.check()?;
+        if self.keepalive.is_some_and(|interval| interval.is_zero()) {
+            return Err(Error::new(ErrorKind::Config(
+                "the keepalive interval must be longer than zero".to_owned(),
+            )));
+        }
+        let requests = Arc::default();
+        let first = join::join_any(&self, &requests).await?;
+        Ok(Client::new(link::Link::start(self, first, requests)))
     }
 }

@@ -119,6 +119,18 @@ impl Outbox {
         }
     }
 
+    /// Queues a keepalive ping, which the router answers with a pong.
+    pub(crate) fn send_ping(&self) {
+        let mut queue = self.lock();
+        if queue.closing {
+            return;
+        }
+        let Queue { framing, bytes, .. } = &mut *queue;
+        if framing.append(FrameKind::Ping, &Frame::new(), bytes).is_ok() {
+            self.write_or_hand_over(queue);
+        }
+    }
+
     /// Queues the last message, if any, and has the writer task close the transport after it.
     pub(crate) fn close(&self, last_words: Option<&Frame>) {
         let mut queue = self.lock();

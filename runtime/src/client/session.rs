@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt as _;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use crate::client::link::{Link, SessionState, say_goodbye};
 use crate::client::state::{
     CallReceiver, CallUpdate, GOODBYE_TIMEOUT, ProgressiveInvocationHandler, RequestKind, Shared,
 };
@@ -20,37 +21,30 @@ use crate::session::{
 use crate::value::{Dict, Value};
 use crate::wire::{Message, Serializer};
 
-/// A joined WAMP session: cheap to clone, usable from any task.
+/// A WAMP session with a router: cheap to clone, usable from any task.
 ///
-/// Besides the [`Session`] methods it offers progressive calls and registrations, and a
-/// clean [`close`](Client::close). When the last clone is dropped, the session says GOODBYE.
+/// Besides the [`Session`] methods it offers progressive calls and registrations, its
+/// [`state`](Client::state) to watch, and a final [`close`](Client::close). After a loss it
+/// joins again as configured ([`ClientConfig::reconnect`](crate::ClientConfig::reconnect)),
+/// making every registration and subscription made through it again before it reports itself
+/// up. When the last clone is dropped, the session says GOODBYE.
 #[derive(Debug, Clone)]
 pub struct Client {
-    shared: Arc<Shared>,
-    _goodbye_on_drop: Arc<GoodbyeOnDrop>,
+    link: Arc<Link>,
+    _close_on_drop: Arc<CloseOnDrop>,
 }
 
-/// Says GOODBYE when the last handle goes, so an unused session does not linger.
+/// Closes the client when its last handle goes, so an unused session does not linger.
 #[derive(Debug)]
-struct GoodbyeOnDrop(Arc<Shared>);
+struct CloseOnDrop(Arc<Link>);
 
-impl Drop for GoodbyeOnDrop {
+impl Drop for CloseOnDrop {
     fn drop(&mut self) {
-        if self.0.send_goodbye().is_err() {
-            return;
-        }
-        // A router that never answers must not keep the connection open forever.
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let shared = Arc::clone(&self.0);
-            runtime.spawn(async move {
-                if tokio::time::timeout(GOODBYE_TIMEOUT, shared.wait_ended())
-                    .await
-                    .is_err()
-                {
-                    let reason = "the router did not answer GOODBYE".to_owned();
-                    shared.terminate(Error::new(ErrorKind::SessionClosed(reason)), None);
-                }
-            });
+        let reason = Error::new(ErrorKind::SessionClosed(
+            "every handle of the client was dropped".to_owned(),
+        ));
+        if let Some(live) = self.0.close(reason) {
+            say_goodbye(live);
         }
     }
 }
@@ -79,85 +73,105 @@ impl CancelMode {
 }
 
 impl Client {
-    pub(crate) fn new(shared: Arc<Shared>) -> Client {
+    pub(crate) fn new(link: Arc<Link>) -> Client {
         Client {
-            _goodbye_on_drop: Arc::new(GoodbyeOnDrop(Arc::clone(&shared))),
-            shared,
+            _close_on_drop: Arc::new(CloseOnDrop(Arc::clone(&link))),
+            link,
         }
     }
 
-    /// The session id the router assigned.
+    /// The id of the latest session the router assigned (a new one after each reconnect).
     pub fn session_id(&self) -> u64 {
-        self.shared.session_id
+        self.link.latest().session_id
     }
 
-    /// The details of the router's WELCOME (`authid`, `authrole`, `authmethod`, `roles`...).
-    pub fn welcome_details(&self) -> &Dict {
-        &self.shared.welcome_details
+    /// The details of the latest WELCOME (`authid`, `authrole`, `authmethod`, `roles`...).
+    pub fn welcome_details(&self) -> Dict {
+        self.link.latest().welcome_details.clone()
     }
 
-    /// The identity the router authenticated, from WELCOME.
-    pub fn authid(&self) -> Option<&str> {
+    /// The identity the router authenticated, from the latest WELCOME.
+    pub fn authid(&self) -> Option<String> {
         self.welcome_string("authid")
     }
 
-    /// The role the router assigned, from WELCOME.
-    pub fn authrole(&self) -> Option<&str> {
+    /// The role the router assigned, from the latest WELCOME.
+    pub fn authrole(&self) -> Option<String> {
         self.welcome_string("authrole")
     }
 
-    fn welcome_string(&self, key: &str) -> Option<&str> {
-        match self.shared.welcome_details.get(key) {
-            Some(Value::String(text)) => Some(text),
+    fn welcome_string(&self, key: &str) -> Option<String> {
+        match self.link.latest().welcome_details.get(key) {
+            Some(Value::String(text)) => Some(text.to_string()),
             _ => None,
         }
     }
 
     /// The serializer the session speaks.
     pub fn serializer(&self) -> Serializer {
-        self.shared.serializer
+        self.link.config.serializer
     }
 
-    /// Whether the session has ended (closed, aborted, or its connection lost).
-    pub fn is_closed(&self) -> bool {
-        self.shared.is_ended()
-    }
-
-    /// Leaves the realm with GOODBYE and closes the connection.
+    /// Where the session stands, now and as it changes: up, down (with why, and when the next
+    /// attempt to join starts), joining again, or closed for good.
     ///
-    /// Pending calls fail with [`ErrorKind::SessionClosed`]. Closing a closed session does nothing.
+    /// ```no_run
+    /// # async fn example(client: wamp_idl_runtime::Client) {
+    /// let mut state = client.state();
+    /// while state.changed().await.is_ok() {
+    ///     println!("session: {:?}", *state.borrow());
+    /// }
+    /// # }
+    /// ```
+    pub fn state(&self) -> watch::Receiver<SessionState> {
+        self.link.watch_state()
+    }
+
+    /// Whether the client is closed for good (by [`close`](Self::close), or after a loss with
+    /// reconnecting off or given up). A client that is down and joining again is not.
+    pub fn is_closed(&self) -> bool {
+        self.link.is_closed()
+    }
+
+    /// Leaves the realm with GOODBYE, closes the connection and stops reconnecting: final.
+    ///
+    /// Pending calls fail with [`ErrorKind::SessionClosed`], and so does everything tried
+    /// after. Closing a closed client does nothing.
     pub async fn close(&self) -> Result<(), Error> {
-        self.shared.send_goodbye()?;
-        if tokio::time::timeout(GOODBYE_TIMEOUT, self.shared.wait_ended())
+        let reason = Error::new(ErrorKind::SessionClosed("closed by the client".to_owned()));
+        let Some(live) = self.link.close(reason) else {
+            return Ok(());
+        };
+        live.send_goodbye()?;
+        if tokio::time::timeout(GOODBYE_TIMEOUT, live.wait_ended())
             .await
             .is_err()
         {
             let reason = "the router did not answer GOODBYE".to_owned();
-            self.shared
-                .terminate(Error::new(ErrorKind::SessionClosed(reason.clone())), None);
+            live.terminate(Error::new(ErrorKind::SessionClosed(reason.clone())), None);
             return Err(Error::new(ErrorKind::Protocol(reason)));
         }
         Ok(())
     }
 
     /// Starts a call that asks for progressive results; see [`PendingCall`].
-    pub fn call_progressive(
+    pub async fn call_progressive(
         &self,
         procedure: &str,
         payload: Payload,
         options: CallOptions,
     ) -> Result<PendingCall, Error> {
-        self.start_call(procedure, payload, options, true)
+        self.start_call(procedure, payload, options, true).await
     }
 
-    fn start_call(
+    async fn start_call(
         &self,
         procedure: &str,
         payload: Payload,
         options: CallOptions,
         receive_progress: bool,
     ) -> Result<PendingCall, Error> {
-        let request = self.shared.next_request_id();
+        let request = self.link.next_request_id();
         let mut wire_options = options.extra;
         if receive_progress {
             wire_options.insert("receive_progress".to_owned(), Value::Bool(true));
@@ -168,19 +182,28 @@ impl Client {
             procedure: procedure.to_owned(),
             payload,
         };
-        let timeout = options.timeout.or(self.shared.default_timeout);
-        let deadline = timeout.map(|timeout| Instant::now() + timeout);
-        let updates = self
-            .shared
-            .start_call(request, &message, receive_progress, deadline)?;
+        let deadline = self.deadline(options.timeout);
+        let (shared, updates) = self
+            .link
+            .on_session(deadline, |shared| {
+                let updates = shared.start_call(request, &message, receive_progress, deadline)?;
+                Ok((Arc::clone(shared), updates))
+            })
+            .await?;
         Ok(PendingCall {
-            shared: Arc::clone(&self.shared),
+            shared,
             request,
             updates,
             outcome: None,
             cancel_requested: false,
             finished: false,
         })
+    }
+
+    /// When an operation with this timeout of its own (else the configured one) times out.
+    fn deadline(&self, timeout: Option<Duration>) -> Option<Instant> {
+        let timeout = timeout.or(self.link.config.call_timeout);
+        timeout.map(|timeout| Instant::now() + timeout)
     }
 
     /// Registers a procedure whose handler may send progressive results.
@@ -190,7 +213,7 @@ impl Client {
         options: RegisterOptions,
         handler: ProgressiveInvocationHandler,
     ) -> Result<Registration, Error> {
-        let request = self.shared.next_request_id();
+        let request = self.link.next_request_id();
         let mut wire_options = options.extra;
         insert_match_policy(&mut wire_options, options.match_policy);
         if options.invoke != InvokePolicy::Single {
@@ -198,21 +221,27 @@ impl Client {
         }
         let message = Message::Register {
             request,
-            options: wire_options,
+            options: wire_options.clone(),
             procedure: procedure.to_owned(),
         };
-        let id = self
-            .shared
-            .request(request, RequestKind::Register(handler), &message)
-            .await?;
+        let shared = self.link.joined(self.deadline(None)).await?;
+        let kind = RequestKind::Register(Arc::clone(&handler));
+        let id = shared.request(request, kind, &message).await?;
+        self.link
+            .remember_registration(id, procedure, wire_options, handler);
         Ok(Registration { id })
     }
 
     /// Sends an UNREGISTER or UNSUBSCRIBE, built by `message` around its request id, and
-    /// waits for the router's acknowledgement, which carries nothing back.
+    /// waits for the router's acknowledgement, which carries nothing back. While the session
+    /// is down there is nothing to undo: the router forgot it with the lost session.
     async fn release(&self, kind: RequestKind, message: impl FnOnce(u64) -> Message) -> Result<(), Error> {
-        let request = self.shared.next_request_id();
-        self.shared.request(request, kind, &message(request)).await?;
+        if !self.link.is_up() {
+            return Ok(());
+        }
+        let shared = self.link.joined(self.deadline(None)).await?;
+        let request = self.link.next_request_id();
+        shared.request(request, kind, &message(request)).await?;
         Ok(())
     }
 }
@@ -225,7 +254,8 @@ impl Session for Client {
         options: CallOptions,
     ) -> BoxFuture<'a, Result<CallResult, Error>> {
         Box::pin(async move {
-            self.start_call(procedure, payload, options, false)?
+            self.start_call(procedure, payload, options, false)
+                .await?
                 .result()
                 .await
         })
@@ -243,11 +273,14 @@ impl Session for Client {
     }
 
     fn unregister(&self, registration: Registration) -> BoxFuture<'_, Result<(), Error>> {
-        let message = move |request| Message::Unregister {
-            request,
-            registration: registration.id,
-        };
-        Box::pin(self.release(RequestKind::Unregister(registration.id), message))
+        Box::pin(async move {
+            let id = self.link.forget_registration(registration.id);
+            let message = move |request| Message::Unregister {
+                request,
+                registration: id,
+            };
+            self.release(RequestKind::Unregister(id), message).await
+        })
     }
 
     fn publish<'a>(
@@ -257,7 +290,7 @@ impl Session for Client {
         options: PublishOptions,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
-            let request = self.shared.next_request_id();
+            let request = self.link.next_request_id();
             let mut wire_options = options.extra;
             if options.acknowledge {
                 wire_options.insert("acknowledge".to_owned(), Value::Bool(true));
@@ -271,13 +304,15 @@ impl Session for Client {
                 topic: topic.to_owned(),
                 payload,
             };
+            let deadline = self.deadline(None);
             if options.acknowledge {
-                self.shared
-                    .request(request, RequestKind::Publish, &message)
-                    .await?;
+                let shared = self.link.joined(deadline).await?;
+                shared.request(request, RequestKind::Publish, &message).await?;
                 Ok(())
             } else {
-                self.shared.send(&message)
+                self.link
+                    .on_session(deadline, |shared| shared.send(&message))
+                    .await
             }
         })
     }
@@ -289,30 +324,33 @@ impl Session for Client {
         handler: EventHandler,
     ) -> BoxFuture<'a, Result<Subscription, Error>> {
         Box::pin(async move {
-            let request = self.shared.next_request_id();
+            let request = self.link.next_request_id();
             let mut wire_options = options.extra;
             insert_match_policy(&mut wire_options, options.match_policy);
             let message = Message::Subscribe {
                 request,
-                options: wire_options,
+                options: wire_options.clone(),
                 topic: topic.to_owned(),
             };
+            let shared = self.link.joined(self.deadline(None)).await?;
             let (queue, events) = mpsc::unbounded_channel();
             tokio::spawn(deliver_events(events, handler));
-            let id = self
-                .shared
-                .request(request, RequestKind::Subscribe(queue), &message)
-                .await?;
+            let kind = RequestKind::Subscribe(queue.clone());
+            let id = shared.request(request, kind, &message).await?;
+            self.link.remember_subscription(id, topic, wire_options, queue);
             Ok(Subscription { id })
         })
     }
 
     fn unsubscribe(&self, subscription: Subscription) -> BoxFuture<'_, Result<(), Error>> {
-        let message = move |request| Message::Unsubscribe {
-            request,
-            subscription: subscription.id,
-        };
-        Box::pin(self.release(RequestKind::Unsubscribe(subscription.id), message))
+        Box::pin(async move {
+            let id = self.link.forget_subscription(subscription.id);
+            let message = move |request| Message::Unsubscribe {
+                request,
+                subscription: id,
+            };
+            self.release(RequestKind::Unsubscribe(id), message).await
+        })
     }
 }
 

@@ -100,6 +100,9 @@ impl CallReceiver {
     }
 }
 
+/// Where a subscription's events go, to be delivered to its handler in order.
+pub(crate) type EventQueue = mpsc::UnboundedSender<Event>;
+
 /// A REGISTER, UNREGISTER, SUBSCRIBE, UNSUBSCRIBE or acknowledged PUBLISH waiting for the router.
 pub(crate) struct PendingRequest {
     pub(crate) kind: RequestKind,
@@ -125,7 +128,7 @@ impl Drop for ForgetRequest<'_> {
 pub(crate) enum RequestKind {
     Register(ProgressiveInvocationHandler),
     Unregister(u64),
-    Subscribe(mpsc::UnboundedSender<Event>),
+    Subscribe(EventQueue),
     Unsubscribe(u64),
     Publish,
 }
@@ -157,7 +160,7 @@ struct State {
     requests: HashMap<u64, PendingRequest>,
     registrations: HashMap<u64, ProgressiveInvocationHandler>,
     /// Several local subscriptions may share one router subscription (same topic and options).
-    subscriptions: HashMap<u64, Vec<mpsc::UnboundedSender<Event>>>,
+    subscriptions: HashMap<u64, Vec<EventQueue>>,
     /// Running invocations, by INVOCATION request id, to abort on INTERRUPT.
     invocations: HashMap<u64, AbortHandle>,
 }
@@ -184,7 +187,9 @@ pub(crate) struct Shared {
     max_outgoing_size: Option<usize>,
     decode_limits: DecodeLimits,
     outbox: Outbox,
-    next_request: AtomicU64,
+    /// The client's request ids, shared by all its sessions: unique across them, so that an
+    /// operation built for a lost session can be sent on the next.
+    requests: Arc<AtomicU64>,
     state: Mutex<State>,
     /// Wakes the timeouts task when a call's deadline comes before `next_deadline`.
     deadline_moved: Notify,
@@ -208,6 +213,10 @@ pub(crate) struct Joined {
     pub(crate) default_timeout: Option<Duration>,
     pub(crate) max_outgoing_size: Option<usize>,
     pub(crate) decode_limits: DecodeLimits,
+    /// How long the router may stay silent before it is pinged, and then again before the
+    /// connection counts as lost; `None` never pings.
+    pub(crate) keepalive: Option<Duration>,
+    pub(crate) requests: Arc<AtomicU64>,
     pub(crate) reader: FrameReader,
     pub(crate) writer: ByteWriter,
     pub(crate) framing: Framing,
@@ -224,11 +233,18 @@ impl Shared {
             max_outgoing_size: joined.max_outgoing_size,
             decode_limits: joined.decode_limits,
             outbox: Outbox::new(joined.framing, &joined.writer),
-            next_request: AtomicU64::new(1),
+            requests: joined.requests,
             state: Mutex::new(State::default()),
             deadline_moved: Notify::new(),
             ended: watch::Sender::new(false),
         });
+        if let Some(interval) = joined.keepalive {
+            tokio::spawn(run_keepalive(
+                Arc::clone(&shared),
+                joined.reader.reads(),
+                interval,
+            ));
+        }
         tokio::spawn(run_writer(Arc::clone(&shared), joined.writer));
         tokio::spawn(run_reader(Arc::clone(&shared), joined.reader));
         tokio::spawn(run_timeouts(Arc::clone(&shared)));
@@ -237,7 +253,7 @@ impl Shared {
 
     /// A new request id, unique within the session.
     pub(crate) fn next_request_id(&self) -> u64 {
-        self.next_request.fetch_add(1, Ordering::Relaxed) % MAX_ID + 1
+        next_request_id(&self.requests)
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -245,8 +261,14 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn is_ended(&self) -> bool {
-        self.lock().ended.is_some()
+    /// Whether the session has ended; cheaper than taking the lock, and at most a moment late.
+    pub(crate) fn has_ended(&self) -> bool {
+        *self.ended.borrow()
+    }
+
+    /// Why the session ended, once it has.
+    pub(crate) fn end_reason(&self) -> Option<Error> {
+        self.lock().ended.clone()
     }
 
     /// Waits until the session has ended.
@@ -257,7 +279,7 @@ impl Shared {
     }
 
     /// The error of an operation started after the session ended.
-    fn closed_error(reason: &Error) -> Error {
+    pub(crate) fn closed_error(reason: &Error) -> Error {
         match reason.kind() {
             ErrorKind::SessionClosed(_) => reason.clone(),
             _ => Error::new(ErrorKind::SessionClosed(reason.to_string())),
@@ -911,8 +933,8 @@ async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
         };
         match frame {
             None => {
-                let reason = Error::new(ErrorKind::SessionClosed(
-                    "the router closed the connection".to_owned(),
+                let reason = Error::new(ErrorKind::Transport(
+                    "the router closed the connection without GOODBYE".to_owned(),
                 ));
                 shared.terminate(reason, None);
                 return;
@@ -945,6 +967,41 @@ async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
                     return;
                 }
             }
+        }
+    }
+}
+
+/// A new request id from a client's counter: ids run from 1 to 2^53 and round again.
+pub(crate) fn next_request_id(requests: &AtomicU64) -> u64 {
+    requests.fetch_add(1, Ordering::Relaxed) % MAX_ID + 1
+}
+
+/// Pings a router that has been silent for `interval`, and ends the session as lost when it
+/// stays silent for another `interval`: a router gone without closing the connection (a
+/// half-open TCP connection) is noticed within two intervals.
+async fn run_keepalive(shared: Arc<Shared>, reads: Arc<AtomicU64>, interval: Duration) {
+    let ended = shared.wait_ended();
+    tokio::pin!(ended);
+    let mut ticks = tokio::time::interval_at(Instant::now() + interval, interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut heard = reads.load(Ordering::Relaxed);
+    let mut pinged = false;
+    loop {
+        tokio::select! {
+            () = &mut ended => return,
+            _ = ticks.tick() => {}
+        }
+        let now = reads.load(Ordering::Relaxed);
+        if now != heard {
+            heard = now;
+            pinged = false;
+        } else if pinged {
+            let reason = format!("the router stayed silent for {:?}, a ping included", interval * 2);
+            shared.terminate(Error::new(ErrorKind::Transport(reason)), None);
+            return;
+        } else {
+            shared.outbox.send_ping();
+            pinged = true;
         }
     }
 }

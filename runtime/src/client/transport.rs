@@ -7,6 +7,7 @@
 
 use std::io;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _, ReadHalf, WriteHalf};
 use tokio::net::TcpStream;
@@ -46,6 +47,8 @@ pub(crate) enum Frame {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FrameKind {
     Message,
+    /// A keepalive probe, which the router answers with a pong.
+    Ping,
     Pong,
     /// The WebSocket close frame; RawSocket has none.
     Close,
@@ -86,6 +89,7 @@ impl Framing {
                 match kind {
                     FrameKind::Message if *binary => append_websocket_frame(buffer, 0x2, mask, payload),
                     FrameKind::Message => append_websocket_frame(buffer, 0x1, mask, payload),
+                    FrameKind::Ping => append_websocket_frame(buffer, 0x9, mask, payload),
                     FrameKind::Pong => append_websocket_frame(buffer, 0xA, mask, payload),
                     FrameKind::Close => {
                         append_websocket_frame(buffer, 0x8, mask, &wire::Frame::from(CLOSE_NORMAL.to_vec()))
@@ -94,6 +98,7 @@ impl Framing {
             }
             Framing::RawSocket => match kind {
                 FrameKind::Message => append_rawsocket_frame(buffer, 0, payload),
+                FrameKind::Ping => append_rawsocket_frame(buffer, 1, payload),
                 FrameKind::Pong => append_rawsocket_frame(buffer, 2, payload),
                 FrameKind::Close => Ok(()),
             },
@@ -286,6 +291,7 @@ async fn connect_websocket(config: &TransportConfig) -> Result<Connection, Error
             stream: reader,
             buffer: Vec::new(),
             taken: 0,
+            reads: Arc::default(),
             protocol: ReadProtocol::WebSocket {
                 max_message_size: config.max_message_size,
                 fragments: None,
@@ -429,6 +435,7 @@ async fn connect_rawsocket(address: &str, config: &TransportConfig) -> Result<Co
             stream: ByteReader::Tcp(reader),
             buffer: Vec::new(),
             taken: 0,
+            reads: Arc::default(),
             protocol: ReadProtocol::RawSocket {
                 max_length: rawsocket_max_length(our_exponent).min(config.max_message_size),
             },
@@ -486,6 +493,9 @@ pub(crate) struct FrameReader {
     /// Bytes read; those from `taken` on are not yet taken as frames.
     buffer: Vec<u8>,
     taken: usize,
+    /// How many reads brought bytes: a sign of life of the router, even in the middle of a
+    /// long message, for the session's keepalive.
+    reads: Arc<AtomicU64>,
     protocol: ReadProtocol,
 }
 
@@ -513,6 +523,11 @@ enum RawFrame {
 }
 
 impl FrameReader {
+    /// A counter of the reads that brought bytes, which grows as long as the router talks.
+    pub(crate) fn reads(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.reads)
+    }
+
     /// The next frame; `None` when the router closed the transport.
     ///
     /// Cancel-safe: a frame partly read stays buffered for the next call. Reads only when the
@@ -550,7 +565,9 @@ impl FrameReader {
                         "the router closed the connection in the middle of a frame".to_owned(),
                     )));
                 }
-                Ok(_) => {}
+                Ok(_) => {
+                    self.reads.fetch_add(1, Ordering::Relaxed);
+                }
                 Err(error) => return Some(Err(transport_error(format!("read failed: {error}")))),
             }
         }
@@ -876,6 +893,7 @@ mod tests {
         let mut rawsocket = Framing::RawSocket;
         for (kind, payload) in [
             (FrameKind::Message, &b"abc"[..]),
+            (FrameKind::Ping, b"p"),
             (FrameKind::Pong, b""),
             (FrameKind::Close, b""),
         ] {
@@ -884,7 +902,10 @@ mod tests {
                 .map_err(|e| e.to_string());
             assert_eq!(appended, Ok(()), "{kind:?}");
         }
-        assert_eq!(buffer, [0, 0, 0, 3, b'a', b'b', b'c', 2, 0, 0, 0]);
+        assert_eq!(
+            buffer,
+            [0, 0, 0, 3, b'a', b'b', b'c', 1, 0, 0, 1, b'p', 2, 0, 0, 0]
+        );
         check_rawsocket(&buffer, 100, Ok(Some(RawFrame::Message(b"abc".to_vec()))));
     }
 
