@@ -346,8 +346,9 @@ async fn upgrade_to_websocket(
                 )));
             }
             Err(error) => {
+                let start = String::from_utf8_lossy(buffer.get(..60).unwrap_or(buffer));
                 return Err(transport_error(format!(
-                    "{url} answered the WebSocket upgrade with invalid HTTP: {error}"
+                    "{url} answered the WebSocket upgrade with invalid HTTP ({error}): {start:?}"
                 )));
             }
         }

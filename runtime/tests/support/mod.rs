@@ -110,18 +110,26 @@ impl Router {
 /// tests are skipped. Fails the test when the router cannot run.
 pub fn router(test: &str) -> Option<&'static Router> {
     static ROUTER: OnceLock<Result<Router, String>> = OnceLock::new();
-    if std::env::var_os(SKIP_VARIABLE).is_some_and(|value| value == "1") {
-        // Written past libtest's output capture, so the skip shows in every run.
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n*** SKIPPED {test}: {SKIP_VARIABLE}=1, so no Crossbar.io router test runs ***\n"
-        );
+    if skipped(test) {
         return None;
     }
     match ROUTER.get_or_init(start_router) {
         Ok(router) => Some(router),
         Err(problem) => panic!("{problem}"),
     }
+}
+
+/// Whether router tests are skipped, saying so loudly when they are.
+fn skipped(test: &str) -> bool {
+    let skipped = std::env::var_os(SKIP_VARIABLE).is_some_and(|value| value == "1");
+    if skipped {
+        // Written past libtest's output capture, so the skip shows in every run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n*** SKIPPED {test}: {SKIP_VARIABLE}=1, so no Crossbar.io router test runs ***\n"
+        );
+    }
+    skipped
 }
 
 /// The repository's root directory: the nearest ancestor of the crate that holds
@@ -167,6 +175,27 @@ fn missing_venv(what: &Path) -> String {
 }
 
 fn start_router() -> Result<Router, String> {
+    let (ports, mut guard) = spawn_node(Stdio::null())?;
+    let guard_stdin = guard.child.stdin.take();
+    let router = Router {
+        ports,
+        cbdir: guard.cbdir.clone(),
+        _guard_stdin: guard_stdin,
+        guard: Mutex::new(guard.child),
+    };
+    wait_until_listening(&router)?;
+    Ok(router)
+}
+
+/// A node's guard process, and the node's directory.
+struct Guard {
+    child: Child,
+    cbdir: PathBuf,
+}
+
+/// Prepares a node directory (configuration on free ports, TLS certificate) and starts the
+/// node under `router_guard.py`, whose stdout goes to `guard_stdout`.
+fn spawn_node(guard_stdout: Stdio) -> Result<(Ports, Guard), String> {
     let crossbar = venv().join("bin/crossbar");
     if !crossbar.is_file() {
         return Err(missing_venv(&crossbar));
@@ -194,24 +223,77 @@ fn start_router() -> Result<Router, String> {
             String::from_utf8_lossy(&certificate.stderr)
         ));
     }
-    let mut guard = Command::new(&python)
+    let child = Command::new(&python)
         .arg(peer_script("router_guard.py"))
         .arg(&crossbar)
         .arg(node_dir.path())
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(guard_stdout)
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|error| format!("cannot start {}: {error}", python.display()))?;
-    let guard_stdin = guard.stdin.take();
-    let router = Router {
-        ports,
-        cbdir: node_dir.keep(),
-        _guard_stdin: guard_stdin,
-        guard: Mutex::new(guard),
-    };
-    wait_until_listening(&router)?;
-    Ok(router)
+    let cbdir = node_dir.keep();
+    Ok((ports, Guard { child, cbdir }))
+}
+
+/// A Crossbar.io node of a test binary's own, which its tests kill (SIGKILL, as a crash
+/// would) and start again on the same ports. It stops when the test process exits.
+#[derive(Debug)]
+pub struct RestartableRouter {
+    pub router: Router,
+    commands: ChildStdin,
+    answers: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl RestartableRouter {
+    /// Starts the node; `None` (after saying so loudly) when router tests are skipped.
+    pub fn start(test: &str) -> Option<RestartableRouter> {
+        if skipped(test) {
+            return None;
+        }
+        let started = spawn_node(Stdio::piped()).and_then(|(ports, mut guard)| {
+            let commands = guard.child.stdin.take().ok_or("the guard has no stdin pipe")?;
+            let answers = guard.child.stdout.take().ok_or("the guard has no stdout pipe")?;
+            let router = Router {
+                ports,
+                cbdir: guard.cbdir,
+                _guard_stdin: None,
+                guard: Mutex::new(guard.child),
+            };
+            wait_until_listening(&router)?;
+            Ok(RestartableRouter {
+                router,
+                commands,
+                answers: std::io::BufReader::new(answers),
+            })
+        });
+        Some(started.unwrap_or_else(|problem| panic!("{problem}")))
+    }
+
+    /// Kills every process of the node at once (SIGKILL), and waits until they are gone.
+    pub fn kill(&mut self) {
+        self.command("kill", "killed");
+    }
+
+    /// Starts the node again, and waits until it listens.
+    pub fn restart(&mut self) {
+        self.command("start", "started");
+        if let Err(problem) = wait_until_listening(&self.router) {
+            panic!("the restarted node: {problem}");
+        }
+    }
+
+    fn command(&mut self, command: &str, expected: &str) {
+        use std::io::BufRead as _;
+        if let Err(error) = writeln!(self.commands, "{command}") {
+            panic!("cannot tell the router guard to {command}: {error}");
+        }
+        let mut answer = String::new();
+        if let Err(error) = self.answers.read_line(&mut answer) {
+            panic!("the router guard did not answer {command}: {error}");
+        }
+        assert_eq!(answer.trim(), expected, "the router guard's answer to {command}");
+    }
 }
 
 /// Free loopback ports, found by binding port 0 (all at once, so they differ).
