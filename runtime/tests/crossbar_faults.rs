@@ -522,3 +522,114 @@ async fn a_client_fails_over_to_the_next_router_url() {
         .await
         .unwrap_or_else(|error| panic!("closing: {error}"));
 }
+
+/// The resident memory of this process, in KiB.
+fn resident_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_else(|error| panic!("reading /proc/self/status: {error}"));
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no VmRSS in /proc/self/status"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flooded_slow_subscriber_keeps_its_memory_bounded_and_its_events_in_order() {
+    let Some(router) = router_turn("a_flooded_slow_subscriber_keeps_its_memory_bounded").await else {
+        return;
+    };
+    let seconds: u64 = std::env::var("WAMP_IDL_FLOOD_SECONDS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(60);
+    let url = router.router.url(Transport::WebSocket);
+    let subscriber = join(
+        ClientConfig::new(&url, REALM)
+            .serializer(Serializer::MsgPack)
+            .max_in_flight(64),
+        "the subscriber",
+    )
+    .await;
+    // Takes a millisecond or more per event: far slower than the router sends them.
+    let (sequence, mut received) = mpsc::unbounded_channel();
+    let handler: EventHandler = Arc::new(move |event| {
+        let sequence = sequence.clone();
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            let first = event.payload.args().to_list().into_iter().next();
+            // The test drains the receiver until it stops listening.
+            let _ = sequence.send(first);
+        })
+    });
+    subscriber
+        .subscribe("com.faults.flood", SubscribeOptions::default(), handler)
+        .await
+        .unwrap_or_else(|error| panic!("subscribing: {error}"));
+
+    let python = support::python().unwrap_or_else(|problem| panic!("{problem}"));
+    let script = support::peer_script("flood_publisher.py");
+    let publisher = tokio::process::Command::new(&python)
+        .arg(&script)
+        .args([
+            router.router.url(Transport::RawSocket).as_str(),
+            REALM,
+            "msgpack",
+            "com.faults.flood",
+            &seconds.to_string(),
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {}: {error}", script.display()));
+    let mut finished = Box::pin(publisher.wait_with_output());
+
+    // The first second's growth is the runtime warming up, not the flood.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let baseline = resident_kib();
+    let mut peak = baseline;
+    let mut next = 0_i128;
+    let mut samples = tokio::time::interval(Duration::from_millis(250));
+    let output = loop {
+        tokio::select! {
+            output = &mut finished => break output,
+            Some(first) = received.recv() => {
+                assert_eq!(first, Some(Value::Integer(next)), "the events in order, none missing");
+                next += 1;
+            }
+            _ = samples.tick() => peak = peak.max(resident_kib()),
+        }
+    };
+    let output = output.unwrap_or_else(|error| panic!("the publisher: {error}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the publisher failed ({}): {stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let published: i128 = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("published "))
+        .and_then(|count| count.trim().parse().ok())
+        .unwrap_or_else(|| panic!("the publisher did not say how many it published: {stdout}"));
+    let growth_mib = (peak - baseline) / 1024;
+    eprintln!(
+        "flood for {seconds} s: {published} published, {next} handled in order; resident memory grew by {growth_mib} MiB"
+    );
+    assert!(
+        next > 0 && next < published,
+        "{next} of {published} handled: no flood to speak of"
+    );
+    // Unbounded, the queue would hold every event the router sent: tens of thousands a second.
+    assert!(
+        growth_mib < 32,
+        "resident memory grew by {growth_mib} MiB under the flood"
+    );
+    subscriber
+        .close()
+        .await
+        .unwrap_or_else(|error| panic!("closing under the flood: {error}"));
+}

@@ -677,3 +677,95 @@ async fn a_router_that_stops_reading_loses_the_connection_after_close() {
         "the router's writes to the closed session must fail, not block: {router:?}"
     );
 }
+
+/// Lets the client register, sends it `count` INVOCATIONs at once, and returns the request ids
+/// of the YIELDs it answers with, in the order they came, once it has answered them all.
+async fn flood_invocations(listener: TcpListener, count: u64) -> Result<Vec<u64>, String> {
+    let mut stream = accept_join(listener).await?;
+    let request = match receive(&mut stream).await? {
+        Message::Register { request, .. } => request,
+        other => return Err(format!("expected REGISTER, got {other:?}")),
+    };
+    send(
+        &mut stream,
+        &Message::Registered {
+            request,
+            registration: 9,
+        },
+    )
+    .await?;
+    for request in 1..=count {
+        let invocation = Message::Invocation {
+            request,
+            registration: 9,
+            details: Dict::new(),
+            payload: Payload::default(),
+        };
+        send(&mut stream, &invocation).await?;
+    }
+    let mut answered = Vec::new();
+    while answered.len() < usize::try_from(count).unwrap_or(usize::MAX) {
+        match receive(&mut stream).await? {
+            Message::Yield { request, .. } => answered.push(request),
+            other => return Err(format!("expected YIELD, got {other:?}")),
+        }
+    }
+    Ok(answered)
+}
+
+#[tokio::test]
+async fn a_flood_of_invocations_waits_in_the_transport_beyond_the_limit_in_flight() {
+    const LIMIT: usize = 2;
+    let (url, router) = scripted_router(|listener| flood_invocations(listener, 6)).await;
+    let client = ClientConfig::new(url, "realm1")
+        .max_in_flight(LIMIT)
+        .connect()
+        .await
+        .unwrap_or_else(|error| panic!("connect: {error}"));
+    // Each handler runs until the test lets it finish.
+    let (started, mut starts) = tokio::sync::mpsc::unbounded_channel();
+    let release = Arc::new(tokio::sync::Semaphore::new(0));
+    let handler: InvocationHandler = {
+        let release = Arc::clone(&release);
+        Arc::new(
+            move |invocation: Invocation| -> BoxFuture<'static, Result<Payload, WampError>> {
+                let release = Arc::clone(&release);
+                // The test holds the receiver until the end.
+                let _ = started.send(invocation.details.len());
+                Box::pin(async move {
+                    // Each release lets one handler finish: its permit is used up, not given back.
+                    if let Ok(finish) = release.acquire().await {
+                        finish.forget();
+                    }
+                    Ok(Payload::default())
+                })
+            },
+        )
+    };
+    let registered = client
+        .register("com.example.procedure", RegisterOptions::default(), handler)
+        .await;
+    assert!(registered.is_ok(), "REGISTER: {registered:?}");
+    let running = |starts: &mut tokio::sync::mpsc::UnboundedReceiver<usize>| {
+        std::iter::from_fn(|| starts.try_recv().ok()).count()
+    };
+    for round in 0..3 {
+        // What the reader would take next stays unread while the limit is reached.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(running(&mut starts), LIMIT, "round {round}: handlers started");
+        release.add_permits(LIMIT);
+    }
+    let answered = tokio::time::timeout(Duration::from_secs(5), router)
+        .await
+        .unwrap_or_else(|_| panic!("the client never answered every INVOCATION"))
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"))
+        .unwrap_or_else(|problem| panic!("{problem}"));
+    let mut sorted = answered.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        [1, 2, 3, 4, 5, 6],
+        "every invocation answered: {answered:?}"
+    );
+    assert!(!client.is_closed(), "the session survives the flood");
+}

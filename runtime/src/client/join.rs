@@ -60,6 +60,7 @@ async fn join(config: &ClientConfig, url: &str, requests: &Arc<AtomicU64>) -> Re
                     max_outgoing_size: connection.max_outgoing_size,
                     decode_limits: config.decode_limits.clone(),
                     keepalive: config.keepalive,
+                    max_in_flight: config.max_in_flight,
                     requests: Arc::clone(requests),
                     reader: connection.reader,
                     writer: connection.writer,

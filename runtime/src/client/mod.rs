@@ -55,6 +55,7 @@ pub struct ClientConfig {
     reconnect: Reconnect,
     while_down: WhileDown,
     keepalive: Option<Duration>,
+    max_in_flight: usize,
 }
 
 impl ClientConfig {
@@ -77,6 +78,7 @@ impl ClientConfig {
             reconnect: Reconnect::default(),
             while_down: WhileDown::default(),
             keepalive: Some(Duration::from_secs(10)),
+            max_in_flight: 512,
         }
     }
 
@@ -151,6 +153,17 @@ impl ClientConfig {
         self
     }
 
+    /// How many invocations and events the client may have in hand at once, running or
+    /// waiting for their handler (512 by default). With that many, it stops reading from the
+    /// router until one is done: a flood then slows the router's sending down, as TCP does,
+    /// instead of filling the client's memory. Results of the client's own calls wait behind
+    /// them too, so keep the limit above the number of handlers that can wait for calls of
+    /// their own at once.
+    pub fn max_in_flight(mut self, max: usize) -> ClientConfig {
+        self.max_in_flight = max;
+        self
+    }
+
     /// Connects, joins the realm, and starts the session's I/O on the current tokio runtime,
     /// trying each router in turn; fails when none can be joined.
     ///
@@ -158,6 +171,12 @@ impl ClientConfig {
     /// [`reconnect`](Self::reconnect).
     pub async fn connect(self) -> Result<Client, Error> {
         self.reconnect.check()?;
+        if self.max_in_flight == 0 {
+            return Err(Error::new(ErrorKind::Config(
+                "max_in_flight must be at least 1: with 0, no invocation or event could ever be handled"
+                    .to_owned(),
+            )));
+        }
         if self.keepalive.is_some_and(|interval| interval.is_zero()) {
             return Err(Error::new(ErrorKind::Config(
                 "the keepalive interval must be longer than zero".to_owned(),

@@ -11,12 +11,12 @@ use tokio::time::Instant;
 
 use crate::client::link::{Link, SessionState, say_goodbye};
 use crate::client::state::{
-    CallReceiver, CallUpdate, GOODBYE_TIMEOUT, ProgressiveInvocationHandler, RequestKind, Shared,
+    CallReceiver, CallUpdate, Delivery, GOODBYE_TIMEOUT, ProgressiveInvocationHandler, RequestKind, Shared,
 };
 use crate::error::{Error, ErrorKind};
 use crate::session::{
-    BoxFuture, CallOptions, CallResult, Event, EventHandler, InvocationHandler, InvokePolicy, MatchPolicy,
-    Payload, PublishOptions, RegisterOptions, Registration, Session, SubscribeOptions, Subscription,
+    BoxFuture, CallOptions, CallResult, EventHandler, InvocationHandler, InvokePolicy, MatchPolicy, Payload,
+    PublishOptions, RegisterOptions, Registration, Session, SubscribeOptions, Subscription,
 };
 use crate::value::{Dict, Value};
 use crate::wire::{Message, Serializer};
@@ -362,10 +362,15 @@ fn insert_match_policy(wire_options: &mut Dict, policy: MatchPolicy) {
     }
 }
 
-/// Hands a subscription's events to its handler one at a time, in the order they arrived.
-async fn deliver_events(mut events: mpsc::UnboundedReceiver<Event>, handler: EventHandler) {
-    while let Some(event) = events.recv().await {
-        if AssertUnwindSafe(handler(event)).catch_unwind().await.is_err() {
+/// Hands a subscription's events to its handler one at a time, in the order they arrived;
+/// each keeps its place in the client's hands until its handler is done.
+async fn deliver_events(mut events: mpsc::UnboundedReceiver<Delivery>, handler: EventHandler) {
+    while let Some(delivery) = events.recv().await {
+        if AssertUnwindSafe(handler(delivery.event))
+            .catch_unwind()
+            .await
+            .is_err()
+        {
             tracing::error!("an event handler panicked; the event is dropped");
         }
     }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use futures_util::FutureExt as _;
-use tokio::sync::{Notify, mpsc, oneshot, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
@@ -101,7 +101,16 @@ impl CallReceiver {
 }
 
 /// Where a subscription's events go, to be delivered to its handler in order.
-pub(crate) type EventQueue = mpsc::UnboundedSender<Event>;
+pub(crate) type EventQueue = mpsc::UnboundedSender<Delivery>;
+
+/// An event on its way to a handler, holding its place among the invocations and events the
+/// client has in hand until the handler is done with it.
+#[derive(Debug)]
+pub(crate) struct Delivery {
+    pub(crate) event: Event,
+    /// Shared by the queues of the local subscriptions that share one router subscription.
+    pub(crate) _slot: Option<Arc<OwnedSemaphorePermit>>,
+}
 
 /// A REGISTER, UNREGISTER, SUBSCRIBE, UNSUBSCRIBE or acknowledged PUBLISH waiting for the router.
 pub(crate) struct PendingRequest {
@@ -191,6 +200,13 @@ pub(crate) struct Shared {
     /// operation built for a lost session can be sent on the next.
     requests: Arc<AtomicU64>,
     state: Mutex<State>,
+    /// A place for each invocation or event the client has in hand (running, or queued for
+    /// its handler); with none left, the reader stops reading, and the router's messages wait
+    /// in the transport.
+    slots: Arc<Semaphore>,
+    /// Wakes a reader waiting for a place when the client says GOODBYE: from then on the
+    /// router's invocations and events are dropped unread, so that its GOODBYE gets through.
+    goodbye_said: Notify,
     /// Wakes the timeouts task when a call's deadline comes before `next_deadline`.
     deadline_moved: Notify,
     ended: watch::Sender<bool>,
@@ -216,6 +232,8 @@ pub(crate) struct Joined {
     /// How long the router may stay silent before it is pinged, and then again before the
     /// connection counts as lost; `None` never pings.
     pub(crate) keepalive: Option<Duration>,
+    /// How many invocations and events the client may have in hand at once.
+    pub(crate) max_in_flight: usize,
     pub(crate) requests: Arc<AtomicU64>,
     pub(crate) reader: FrameReader,
     pub(crate) writer: ByteWriter,
@@ -234,6 +252,8 @@ impl Shared {
             decode_limits: joined.decode_limits,
             outbox: Outbox::new(joined.framing, &joined.writer),
             requests: joined.requests,
+            slots: Arc::new(Semaphore::new(joined.max_in_flight)),
+            goodbye_said: Notify::new(),
             state: Mutex::new(State::default()),
             deadline_moved: Notify::new(),
             ended: watch::Sender::new(false),
@@ -452,6 +472,7 @@ impl Shared {
             return Ok(());
         }
         state.goodbye_sent = true;
+        self.goodbye_said.notify_waiters();
         self.queue(&state, &frame)
     }
 
@@ -492,7 +513,7 @@ impl Shared {
     }
 
     /// Applies one message from the router; `false` when the session ended.
-    fn handle(self: &Arc<Shared>, message: Message) -> bool {
+    fn handle(self: &Arc<Shared>, message: Message, slot: Option<OwnedSemaphorePermit>) -> bool {
         match message {
             Message::Result {
                 request,
@@ -553,7 +574,7 @@ impl Shared {
                 payload,
                 ..
             } => {
-                self.handle_event(subscription, details, payload);
+                self.handle_event(subscription, details, payload, slot);
                 true
             }
             Message::Invocation {
@@ -561,7 +582,7 @@ impl Shared {
                 registration,
                 details,
                 payload,
-            } => self.handle_invocation(request, registration, details, payload),
+            } => self.handle_invocation(request, registration, details, payload, slot),
             Message::Interrupt { request, options } => {
                 self.handle_interrupt(request, &options);
                 true
@@ -705,18 +726,29 @@ impl Shared {
         }
     }
 
-    fn handle_event(&self, subscription: u64, details: Dict, payload: Payload) {
+    fn handle_event(
+        &self,
+        subscription: u64,
+        details: Dict,
+        payload: Payload,
+        slot: Option<OwnedSemaphorePermit>,
+    ) {
         let event = Event {
             payload,
             topic: details.get("topic").and_then(as_string),
             publisher: details.get("publisher").and_then(as_id),
             details,
         };
+        let slot = slot.map(Arc::new);
         let state = self.lock();
         // An event for an unknown subscription raced an UNSUBSCRIBE.
         if let Some(queues) = state.subscriptions.get(&subscription) {
             for queue in queues {
-                let _ = queue.send(event.clone());
+                let delivery = Delivery {
+                    event: event.clone(),
+                    _slot: slot.clone(),
+                };
+                let _ = queue.send(delivery);
             }
         }
     }
@@ -727,6 +759,7 @@ impl Shared {
         registration: u64,
         details: Dict,
         payload: Payload,
+        slot: Option<OwnedSemaphorePermit>,
     ) -> bool {
         let handler = {
             let state = self.lock();
@@ -776,6 +809,8 @@ impl Shared {
         let shared = Arc::clone(self);
         // The lock is held until the task is listed, so the task cannot finish unlisted.
         let task = tokio::spawn(async move {
+            // Held until the answer is queued, or the task is aborted.
+            let _slot = slot;
             let outcome = match running {
                 Ok(running) => running.await.unwrap_or_else(|_| Err(handler_panicked())),
                 Err(_) => Err(handler_panicked()),
@@ -963,10 +998,52 @@ async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
                         return;
                     }
                 };
-                if !shared.handle(message) {
+                // An invocation or event waits for a place in the client's hands; meanwhile
+                // nothing more is read, and the router's messages wait in the transport.
+                let slot = if matches!(message, Message::Event { .. } | Message::Invocation { .. }) {
+                    match Arc::clone(&shared.slots).try_acquire_owned() {
+                        Ok(slot) => Some(slot),
+                        Err(_) => match shared.wait_for_place(&mut ended).await {
+                            Place::Granted(slot) => Some(slot),
+                            Place::Closing => continue,
+                            Place::Ended => return,
+                        },
+                    }
+                } else {
+                    None
+                };
+                if !shared.handle(message, slot) {
                     return;
                 }
             }
+        }
+    }
+}
+
+/// What a reader waiting for a place in the client's hands gets.
+enum Place {
+    Granted(OwnedSemaphorePermit),
+    /// The client said GOODBYE: the message is dropped unread.
+    Closing,
+    Ended,
+}
+
+impl Shared {
+    /// Waits for a place for an invocation or event, unless the client closes or the session
+    /// ends first.
+    async fn wait_for_place(&self, ended: &mut (impl Future<Output = ()> + Unpin)) -> Place {
+        // Listening before looking: a GOODBYE said in between still wakes the wait.
+        let goodbye = self.goodbye_said.notified();
+        if self.lock().goodbye_sent {
+            return Place::Closing;
+        }
+        tokio::select! {
+            slot = Arc::clone(&self.slots).acquire_owned() => match slot {
+                Ok(slot) => Place::Granted(slot),
+                Err(_) => Place::Ended,
+            },
+            () = goodbye => Place::Closing,
+            () = ended => Place::Ended,
         }
     }
 }
