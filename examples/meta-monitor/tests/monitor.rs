@@ -322,3 +322,27 @@ async fn bad_options_and_unreachable_routers_are_explained() {
         check_failure(arguments, code, message).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn monitor_survives_a_router_restart_and_follows_the_realm_after_it() {
+    let Some(mut router) = support::RestartableRouter::start("monitor_survives_a_router_restart") else {
+        return;
+    };
+    let url = router.router.url(Transport::WebSocket);
+    let mut monitor = Monitor::start(&["--url", &url, "--realm", support::REALM]);
+    monitor.expect(&["watching realm realm1"]).await;
+
+    tokio::task::block_in_place(|| router.kill());
+    monitor.expect(&["session lost (", "joining again in"]).await;
+    tokio::task::block_in_place(|| router.restart());
+    monitor.expect(&["joined again as session", "meta events subscribed again"]).await;
+    monitor.expect(&["sessions (1):"]).await;
+
+    // Events after the restart reach the monitor: its subscriptions were made again.
+    let visitor = router.router.join(Transport::RawSocket, Serializer::MsgPack).await;
+    let visitor_id = visitor.session_id().to_string();
+    monitor.expect(&["join ", &visitor_id, "serializer=msgpack"]).await;
+    visitor.close().await.unwrap_or_else(|error| panic!("close: {error}"));
+    monitor.expect(&["leave ", &visitor_id]).await;
+    monitor.interrupt().await;
+}
