@@ -197,11 +197,12 @@ async fn a_service_survives_its_router_killed_and_restarted_with_calls_in_flight
     .await;
     let slow_started = Arc::new(AtomicUsize::new(0));
     serve(&callee, Arc::clone(&slow_started)).await;
-    let subscriber = join(
-        ClientConfig::new(&url, REALM).serializer(Serializer::Cbor),
-        "the subscriber",
-    )
-    .await;
+    // The subscriber authenticates (WAMP-Ticket): it must again after each restart.
+    let ticket_url = format!("ws://127.0.0.1:{}/ws", router.router.ports.ticket);
+    let subscriber_config = ClientConfig::new(&ticket_url, REALM)
+        .serializer(Serializer::Cbor)
+        .credentials(support::ticket_credentials(support::TICKET));
+    let subscriber = join(subscriber_config, "the subscriber").await;
     let mut ticks = listen(&subscriber).await;
     let caller_config = ClientConfig::new(&url, REALM).call_timeout(Some(CALL_TIMEOUT));
     let caller = join(caller_config.clone(), "the caller").await;
@@ -274,9 +275,12 @@ async fn a_service_survives_its_router_killed_and_restarted_with_calls_in_flight
             let caller = caller.clone();
             async move {
                 let payload = Payload::new(vec![Value::Integer(3)], Default::default());
-                caller
-                    .call("com.faults.echo", payload, CallOptions::default())
-                    .await
+                // Long enough to wait out the router's restart.
+                let options = CallOptions {
+                    timeout: Some(RECOVERY_LIMIT * 2),
+                    ..CallOptions::default()
+                };
+                caller.call("com.faults.echo", payload, options).await
             }
         });
 
@@ -287,6 +291,7 @@ async fn a_service_survives_its_router_killed_and_restarted_with_calls_in_flight
             (&callee, "callee"),
             (&subscriber, "subscriber"),
             (&caller, "caller"),
+            (&impatient, "impatient caller"),
         ] {
             let state = wait_for_state(client, &format!("{context}: the {who}"), is_up).await;
             assert!(
@@ -333,12 +338,26 @@ async fn a_service_survives_its_router_killed_and_restarted_with_calls_in_flight
     ) {
         eprintln!("recovery over {restarts} restarts: p50 {median:?}, max {max:?}");
     }
+    assert_eq!(
+        subscriber.authid().as_deref(),
+        Some("joe"),
+        "the subscriber authenticated again"
+    );
     for client in [callee, subscriber, caller, impatient] {
         client
             .close()
             .await
             .unwrap_or_else(|error| panic!("closing: {error}"));
         assert!(matches!(*client.state().borrow(), SessionState::Closed { .. }));
+        // Final: nothing joins again, and nothing more is sent.
+        let after = echo(&client, 5).await;
+        assert!(
+            matches!(
+                after.as_ref().map_err(|error| error.kind()),
+                Err(ErrorKind::SessionClosed(_))
+            ),
+            "a call after close: {after:?}"
+        );
     }
 }
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
-use wamp_idl_runtime::client::{ClientConfig, Reconnect};
+use wamp_idl_runtime::client::{ClientConfig, Reconnect, SessionState};
 use wamp_idl_runtime::wire::{Message, Serializer};
 use wamp_idl_runtime::{
     BoxFuture, CallOptions, Dict, ErrorKind, Event, EventHandler, Invocation, InvocationHandler, Payload,
@@ -271,7 +271,7 @@ async fn unsupported_url() {
     assert_eq!(
         joined.err().map(|error| error.to_string()),
         Some(
-            "transport error: unsupported URL `http://127.0.0.1:1/`: expected ws://, wss://, rs:// or tcp://"
+            "transport error: unsupported URL `http://127.0.0.1:1/`: expected ws://, wss://, rs://, rss://, tcp://, unix://, unix+ws:// or unix+rs://"
                 .to_owned()
         )
     );
@@ -768,4 +768,45 @@ async fn a_flood_of_invocations_waits_in_the_transport_beyond_the_limit_in_fligh
         "every invocation answered: {answered:?}"
     );
     assert!(!client.is_closed(), "the session survives the flood");
+}
+
+#[tokio::test]
+async fn a_client_that_gives_up_joining_again_closes_and_says_why() {
+    // The router welcomes the client once, then goes away for good.
+    let (url, router) = scripted_router(|listener| async move {
+        let stream = accept_join(listener).await?;
+        drop(stream);
+        Ok::<(), String>(())
+    })
+    .await;
+    let client = ClientConfig::new(url, "realm1")
+        .reconnect(
+            Reconnect::default()
+                .initial_delay(Duration::from_millis(10))
+                .max_delay(Duration::from_millis(20))
+                .max_attempts(Some(2)),
+        )
+        .connect()
+        .await
+        .unwrap_or_else(|error| panic!("connect: {error}"));
+    let mut state = client.state();
+    router
+        .await
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"))
+        .unwrap_or_else(|problem| panic!("{problem}"));
+    let closed = tokio::time::timeout(
+        Duration::from_secs(5),
+        state.wait_for(|state| matches!(state, SessionState::Closed { .. })),
+    )
+    .await
+    .map(|state| state.map(|state| state.clone()));
+    let reason = match closed {
+        Ok(Ok(SessionState::Closed { reason })) => reason.to_string(),
+        other => panic!("the client did not close after two failed attempts: {other:?}"),
+    };
+    assert!(
+        reason.starts_with("the session is closed: gave up joining again after 2 attempts; the last failed with: transport error: cannot connect to rs://127.0.0.1:"),
+        "{reason}"
+    );
+    assert!(client.is_closed());
 }

@@ -335,14 +335,24 @@ async fn monitor_survives_a_router_restart_and_follows_the_realm_after_it() {
     tokio::task::block_in_place(|| router.kill());
     monitor.expect(&["session lost (", "joining again in"]).await;
     tokio::task::block_in_place(|| router.restart());
-    monitor.expect(&["joined again as session", "meta events subscribed again"]).await;
+    monitor
+        .expect(&["joined again as session", "meta events subscribed again"])
+        .await;
     monitor.expect(&["sessions (1):"]).await;
 
     // Events after the restart reach the monitor: its subscriptions were made again.
-    let visitor = router.router.join(Transport::RawSocket, Serializer::MsgPack).await;
+    let visitor = router
+        .router
+        .join(Transport::RawSocket, Serializer::MsgPack)
+        .await;
     let visitor_id = visitor.session_id().to_string();
-    monitor.expect(&["join ", &visitor_id, "serializer=msgpack"]).await;
-    visitor.close().await.unwrap_or_else(|error| panic!("close: {error}"));
+    monitor
+        .expect(&["join ", &visitor_id, "serializer=msgpack"])
+        .await;
+    visitor
+        .close()
+        .await
+        .unwrap_or_else(|error| panic!("close: {error}"));
     monitor.expect(&["leave ", &visitor_id]).await;
     monitor.interrupt().await;
 }

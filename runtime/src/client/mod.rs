@@ -59,7 +59,10 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// A router URL (`ws://`, `wss://`, `rs://host:port` or `tcp://host:port`) and a realm.
+    /// A router URL and a realm. URLs: WebSocket `ws://host:port/path` and `wss://` (TLS);
+    /// RawSocket `rs://host:port` (or `tcp://`) and `rss://host:port` (TLS); over a unix domain
+    /// socket, `unix:///path/to/socket` (or `unix+ws://`) for WebSocket and `unix+rs://` for
+    /// RawSocket.
     ///
     /// Defaults: JSON, anonymous, 60 s call timeout, 10 s connect timeout, 16 MiB messages,
     /// reconnecting after a loss ([`Reconnect::default`]), operations waiting while the
@@ -147,7 +150,7 @@ impl ClientConfig {
         self
     }
 
-    /// The TLS configuration of `wss://`; by default Mozilla's root certificates.
+    /// The TLS configuration of `wss://` and `rss://`; by default Mozilla's root certificates.
     pub fn tls(mut self, tls: Arc<rustls::ClientConfig>) -> ClientConfig {
         self.tls = Some(tls);
         self

@@ -65,7 +65,7 @@ impl Outbox {
     pub(crate) fn new(framing: Framing, writer: &ByteWriter) -> Outbox {
         let direct = match writer {
             ByteWriter::Tcp(socket) => Some(Arc::clone(socket)),
-            ByteWriter::Tls(_) => None,
+            ByteWriter::Tls(_) | ByteWriter::Unix(_) => None,
         };
         Outbox {
             queue: Mutex::new(Queue {

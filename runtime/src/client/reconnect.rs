@@ -11,9 +11,9 @@ use crate::error::{Error, ErrorKind};
 /// `max_delay`, then moved at random by up to `jitter` of itself either way, so that the
 /// clients of a restarted router do not all come back in the same instant.
 ///
-/// The default is on, as in Autobahn|JS: 0.5 s at first, growing 1.5 times per attempt up to
-/// 30 s, jitter 0.1, and no limit on attempts, since a service should come back whenever its
-/// router does.
+/// The default is on, as in Autobahn|JS: 0.5 s at first, growing 1.5 times per attempt, jitter
+/// 0.1. Unlike Autobahn|JS (15 attempts, delays up to 300 s), it never gives up and waits 10 s
+/// at most: a service should come back whenever its router does, within seconds of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reconnect {
     enabled: bool,
@@ -29,7 +29,7 @@ impl Default for Reconnect {
         Reconnect {
             enabled: true,
             initial_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(30),
+            max_delay: Duration::from_secs(10),
             growth: 1.5,
             jitter: 0.1,
             max_attempts: None,

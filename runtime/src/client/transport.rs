@@ -1,5 +1,7 @@
-//! The transports a WAMP message travels over: WebSocket (`ws://`, `wss://`) and RawSocket over
-//! TCP (`rs://`, `tcp://`). Connecting (TCP, TLS, then the WebSocket upgrade or the RawSocket
+//! The transports a WAMP message travels over: WebSocket (`ws://`, `wss://`) and RawSocket
+//! (`rs://` or `tcp://`, over TLS `rss://`), over TCP or a unix domain socket (`unix://` or
+//! `unix+ws://` for WebSocket, `unix+rs://` for RawSocket, followed by the socket's path).
+//! Connecting (TCP or the unix socket, TLS, then the WebSocket upgrade or the RawSocket
 //! handshake), reading frames, and laying out the frames the client sends.
 //!
 //! Both protocols are framed here rather than by a WebSocket library, so that a caller can put
@@ -10,8 +12,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _, ReadHalf, WriteHalf};
-use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::net::{TcpStream, UnixStream, unix};
 use tokio_rustls::client::TlsStream;
 use tungstenite::handshake::client::generate_key;
 use tungstenite::handshake::derive_accept_key;
@@ -171,6 +173,7 @@ fn append_rawsocket_frame(buffer: &mut Vec<u8>, kind: u8, payload: &wire::Frame)
 enum ByteReader {
     Tcp(OwnedReadHalf),
     Tls(ReadHalf<TlsStream<TcpStream>>),
+    Unix(unix::OwnedReadHalf),
 }
 
 impl ByteReader {
@@ -178,6 +181,7 @@ impl ByteReader {
         match self {
             ByteReader::Tcp(stream) => stream.read_buf(buffer).await,
             ByteReader::Tls(stream) => stream.read_buf(buffer).await,
+            ByteReader::Unix(stream) => stream.read_buf(buffer).await,
         }
     }
 }
@@ -189,6 +193,8 @@ pub(crate) enum ByteWriter {
     Tcp(Arc<OwnedWriteHalf>),
     /// TLS, written only by the session's writer task.
     Tls(WriteHalf<TlsStream<TcpStream>>),
+    /// A unix domain socket, written only by the session's writer task.
+    Unix(unix::OwnedWriteHalf),
 }
 
 impl ByteWriter {
@@ -212,6 +218,7 @@ impl ByteWriter {
                 stream.write_all(bytes).await?;
                 stream.flush().await
             }
+            ByteWriter::Unix(stream) => stream.write_all(bytes).await,
         }
     }
 
@@ -220,6 +227,7 @@ impl ByteWriter {
         match self {
             ByteWriter::Tcp(_) => Ok(()),
             ByteWriter::Tls(mut stream) => stream.shutdown().await,
+            ByteWriter::Unix(mut stream) => stream.shutdown().await,
         }
     }
 }
@@ -233,17 +241,176 @@ pub(crate) struct Connection {
     pub(crate) max_outgoing_size: Option<usize>,
 }
 
+/// Where a router's bytes flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Endpoint {
+    /// A TCP `host:port`, with the TLS server name when TLS runs over it.
+    Tcp {
+        address: String,
+        tls_name: Option<String>,
+    },
+    /// The path of a unix domain socket.
+    Unix(String),
+}
+
+/// What flows over an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Protocol {
+    /// WebSocket, upgraded from HTTP with this `Host` and request path.
+    WebSocket {
+        authority: String,
+        path: String,
+    },
+    RawSocket,
+}
+
+/// A router URL taken apart.
+fn parse_url(url: &str) -> Result<(Endpoint, Protocol), Error> {
+    let invalid = |problem: &str| transport_error(format!("invalid router URL `{url}`: {problem}"));
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        invalid("expected ws://, wss://, rs://, rss://, tcp://, unix://, unix+ws:// or unix+rs://")
+    })?;
+    let tcp_address = |rest: &str| {
+        let address = rest.trim_end_matches('/');
+        match address.rsplit_once(':') {
+            Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(address.to_owned()),
+            _ => Err(invalid("expected host:port")),
+        }
+    };
+    let unix_path = |rest: &str| match rest {
+        "" => Err(invalid("expected the socket's path after the scheme")),
+        path => Ok(Endpoint::Unix(path.to_owned())),
+    };
+    let unix_websocket = || Protocol::WebSocket {
+        authority: "localhost".to_owned(),
+        path: "/".to_owned(),
+    };
+    match scheme {
+        "ws" | "wss" => websocket_url(url),
+        "rs" | "tcp" => Ok((
+            Endpoint::Tcp {
+                address: tcp_address(rest)?,
+                tls_name: None,
+            },
+            Protocol::RawSocket,
+        )),
+        "rss" => {
+            let address = tcp_address(rest)?;
+            let host = address.rsplit_once(':').map_or("", |(host, _)| host);
+            let tls_name = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+            Ok((
+                Endpoint::Tcp {
+                    address,
+                    tls_name: Some(tls_name),
+                },
+                Protocol::RawSocket,
+            ))
+        }
+        "unix" | "unix+ws" => Ok((unix_path(rest)?, unix_websocket())),
+        "unix+rs" => Ok((unix_path(rest)?, Protocol::RawSocket)),
+        _ => Err(transport_error(format!(
+            "unsupported URL `{url}`: expected ws://, wss://, rs://, rss://, tcp://, unix://, unix+ws:// or unix+rs://"
+        ))),
+    }
+}
+
+/// A `ws://` or `wss://` URL taken apart.
+fn websocket_url(url: &str) -> Result<(Endpoint, Protocol), Error> {
+    let uri: Uri = url
+        .parse()
+        .map_err(|error| transport_error(format!("invalid WebSocket URL `{url}`: {error}")))?;
+    let secure = uri.scheme_str() == Some("wss");
+    let host = uri
+        .host()
+        .ok_or_else(|| transport_error(format!("invalid WebSocket URL `{url}`: no host")))?;
+    let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
+    let bare_host = host.trim_start_matches('[').trim_end_matches(']');
+    let endpoint = Endpoint::Tcp {
+        address: format!("{host}:{port}"),
+        tls_name: secure.then(|| bare_host.to_owned()),
+    };
+    let authority = uri.authority().map_or(host, |authority| authority.as_str());
+    let path = uri.path_and_query().map_or("/", |path| path.as_str());
+    let protocol = Protocol::WebSocket {
+        authority: authority.to_owned(),
+        path: path.to_owned(),
+    };
+    Ok((endpoint, protocol))
+}
+
 /// Connects to the router at `config.url`, negotiating the serializer.
 pub(crate) async fn connect(config: &TransportConfig) -> Result<Connection, Error> {
+    let (endpoint, protocol) = parse_url(&config.url)?;
+    let (stream, writer) = open(&endpoint, config).await?;
+    let reader = FrameReader {
+        stream,
+        buffer: Vec::new(),
+        taken: 0,
+        reads: Arc::default(),
+        protocol: match protocol {
+            Protocol::WebSocket { .. } => ReadProtocol::WebSocket {
+                max_message_size: config.max_message_size,
+                fragments: None,
+            },
+            Protocol::RawSocket => ReadProtocol::RawSocket {
+                max_length: config.max_message_size,
+            },
+        },
+    };
+    match protocol {
+        Protocol::WebSocket { authority, path } => {
+            let mut connection = Connection {
+                reader,
+                writer,
+                framing: Framing::WebSocket {
+                    binary: config.serializer.is_binary(),
+                    masks: fastrand::Rng::new(),
+                },
+                max_outgoing_size: None,
+            };
+            upgrade_to_websocket(&mut connection, &authority, &path, config).await?;
+            Ok(connection)
+        }
+        Protocol::RawSocket => rawsocket_handshake(reader, writer, config).await,
+    }
+}
+
+/// Opens the byte stream to an endpoint, TLS included.
+async fn open(endpoint: &Endpoint, config: &TransportConfig) -> Result<(ByteReader, ByteWriter), Error> {
     let url = config.url.as_str();
-    if url.starts_with("ws://") || url.starts_with("wss://") {
-        connect_websocket(config).await
-    } else if let Some(address) = url.strip_prefix("rs://").or_else(|| url.strip_prefix("tcp://")) {
-        connect_rawsocket(address.trim_end_matches('/'), config).await
-    } else {
-        Err(transport_error(format!(
-            "unsupported URL `{url}`: expected ws://, wss://, rs:// or tcp://"
-        )))
+    match endpoint {
+        Endpoint::Unix(path) => {
+            let stream = UnixStream::connect(path)
+                .await
+                .map_err(|error| transport_error(format!("cannot connect to {url}: {error}")))?;
+            let (reader, writer) = stream.into_split();
+            Ok((ByteReader::Unix(reader), ByteWriter::Unix(writer)))
+        }
+        Endpoint::Tcp {
+            address,
+            tls_name: None,
+        } => {
+            let (reader, writer) = connect_tcp(address, url).await?.into_split();
+            Ok((ByteReader::Tcp(reader), ByteWriter::Tcp(Arc::new(writer))))
+        }
+        Endpoint::Tcp {
+            address,
+            tls_name: Some(name),
+        } => {
+            let tcp = connect_tcp(address, url).await?;
+            let tls = match &config.tls {
+                Some(tls) => Arc::clone(tls),
+                None => default_tls_config()?,
+            };
+            let server_name = rustls::pki_types::ServerName::try_from(name.clone())
+                .map_err(|error| transport_error(format!("invalid TLS server name `{name}`: {error}")))?;
+            let stream = tokio_rustls::TlsConnector::from(tls)
+                .connect(server_name, tcp)
+                .await
+                .map_err(|error| transport_error(format!("cannot connect to {url}: TLS: {error}")))?;
+            let (reader, writer) = tokio::io::split(stream);
+            Ok((ByteReader::Tls(reader), ByteWriter::Tls(writer)))
+        }
     }
 }
 
@@ -257,60 +424,6 @@ async fn connect_tcp(address: &str, url: &str) -> Result<TcpStream, Error> {
     Ok(stream)
 }
 
-async fn connect_websocket(config: &TransportConfig) -> Result<Connection, Error> {
-    let url = config.url.as_str();
-    let uri: Uri = url
-        .parse()
-        .map_err(|error| transport_error(format!("invalid WebSocket URL `{url}`: {error}")))?;
-    let secure = uri.scheme_str() == Some("wss");
-    let host = uri
-        .host()
-        .ok_or_else(|| transport_error(format!("invalid WebSocket URL `{url}`: no host")))?;
-    let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
-    let bare_host = host.trim_start_matches('[').trim_end_matches(']');
-    let tcp = connect_tcp(&format!("{host}:{port}"), url).await?;
-    let (reader, writer) = if secure {
-        let tls = match &config.tls {
-            Some(tls) => Arc::clone(tls),
-            None => default_tls_config()?,
-        };
-        let server_name = rustls::pki_types::ServerName::try_from(bare_host.to_owned())
-            .map_err(|error| transport_error(format!("invalid TLS server name `{bare_host}`: {error}")))?;
-        let stream = tokio_rustls::TlsConnector::from(tls)
-            .connect(server_name, tcp)
-            .await
-            .map_err(|error| transport_error(format!("cannot connect to {url}: TLS: {error}")))?;
-        let (reader, writer) = tokio::io::split(stream);
-        (ByteReader::Tls(reader), ByteWriter::Tls(writer))
-    } else {
-        let (reader, writer) = tcp.into_split();
-        (ByteReader::Tcp(reader), ByteWriter::Tcp(Arc::new(writer)))
-    };
-    let mut connection = Connection {
-        reader: FrameReader {
-            stream: reader,
-            buffer: Vec::new(),
-            taken: 0,
-            reads: Arc::default(),
-            protocol: ReadProtocol::WebSocket {
-                max_message_size: config.max_message_size,
-                fragments: None,
-            },
-        },
-        writer,
-        framing: Framing::WebSocket {
-            binary: config.serializer.is_binary(),
-            masks: fastrand::Rng::new(),
-        },
-        max_outgoing_size: None,
-    };
-    let authority = uri.authority().map_or(host, |authority| authority.as_str());
-    let path = uri.path_and_query().map_or("/", |path| path.as_str());
-    upgrade_to_websocket(&mut connection, authority, path, config).await?;
-    Ok(connection)
-}
-
-/// The HTTP upgrade of RFC 6455 §4.1, asking for the serializer's WAMP subprotocol.
 async fn upgrade_to_websocket(
     connection: &mut Connection,
     authority: &str,
@@ -420,34 +533,45 @@ fn default_tls_config() -> Result<Arc<rustls::ClientConfig>, Error> {
     Ok(Arc::new(config))
 }
 
-async fn connect_rawsocket(address: &str, config: &TransportConfig) -> Result<Connection, Error> {
-    let mut stream = connect_tcp(address, &config.url).await?;
+/// The RawSocket handshake: the client's maximum length and serializer, then the router's.
+async fn rawsocket_handshake(
+    mut reader: FrameReader,
+    mut writer: ByteWriter,
+    config: &TransportConfig,
+) -> Result<Connection, Error> {
     let our_exponent = rawsocket_length_exponent(config.max_message_size);
     let serializer_id = config.serializer.rawsocket_id();
     let handshake = [0x7F, (our_exponent << 4) | serializer_id, 0, 0];
     let io_error = |error: io::Error| transport_error(format!("RawSocket handshake failed: {error}"));
-    stream.write_all(&handshake).await.map_err(io_error)?;
-    let mut reply = [0; 4];
-    stream.read_exact(&mut reply).await.map_err(io_error)?;
+    writer.write_all(&handshake).await.map_err(io_error)?;
+    while reader.buffer.len() < 4 {
+        if reader
+            .stream
+            .read_buf(&mut reader.buffer)
+            .await
+            .map_err(io_error)?
+            == 0
+        {
+            return Err(transport_error(
+                "RawSocket handshake failed: the router closed the connection".to_owned(),
+            ));
+        }
+    }
+    let reply = reader.buffer.first_chunk::<4>().copied().unwrap_or_default();
+    // Frames the router sent right behind its reply stay for the reader.
+    reader.buffer.drain(..4);
     let router_max = check_rawsocket_reply(reply, serializer_id)?;
-    let (reader, writer) = stream.into_split();
+    reader.protocol = ReadProtocol::RawSocket {
+        max_length: rawsocket_max_length(our_exponent).min(config.max_message_size),
+    };
     Ok(Connection {
-        reader: FrameReader {
-            stream: ByteReader::Tcp(reader),
-            buffer: Vec::new(),
-            taken: 0,
-            reads: Arc::default(),
-            protocol: ReadProtocol::RawSocket {
-                max_length: rawsocket_max_length(our_exponent).min(config.max_message_size),
-            },
-        },
-        writer: ByteWriter::Tcp(Arc::new(writer)),
+        reader,
+        writer,
         framing: Framing::RawSocket,
         max_outgoing_size: Some(router_max),
     })
 }
 
-/// The smallest handshake exponent `n` whose length `2^(9 + n)` admits `max_message_size`.
 fn rawsocket_length_exponent(max_message_size: usize) -> u8 {
     (0..15)
         .find(|exponent| rawsocket_max_length(*exponent) >= max_message_size)
@@ -741,6 +865,76 @@ mod tests {
             expected.map_err(str::to_owned),
             "RawSocket frame {bytes:02x?}"
         );
+    }
+
+    #[test]
+    fn router_urls_name_their_endpoint_and_protocol() {
+        let tcp = |address: &str, tls_name: Option<&str>| Endpoint::Tcp {
+            address: address.to_owned(),
+            tls_name: tls_name.map(str::to_owned),
+        };
+        let websocket = |authority: &str, path: &str| Protocol::WebSocket {
+            authority: authority.to_owned(),
+            path: path.to_owned(),
+        };
+        let unix = |path: &str| Endpoint::Unix(path.to_owned());
+        let cases = [
+            (
+                "ws://127.0.0.1:8080/ws",
+                Ok((tcp("127.0.0.1:8080", None), websocket("127.0.0.1:8080", "/ws"))),
+            ),
+            (
+                "wss://example.com/ws",
+                Ok((
+                    tcp("example.com:443", Some("example.com")),
+                    websocket("example.com", "/ws"),
+                )),
+            ),
+            (
+                "rs://127.0.0.1:8081",
+                Ok((tcp("127.0.0.1:8081", None), Protocol::RawSocket)),
+            ),
+            (
+                "tcp://localhost:8081/",
+                Ok((tcp("localhost:8081", None), Protocol::RawSocket)),
+            ),
+            (
+                "rss://[::1]:8443",
+                Ok((tcp("[::1]:8443", Some("::1")), Protocol::RawSocket)),
+            ),
+            (
+                "unix:///run/router.sock",
+                Ok((unix("/run/router.sock"), websocket("localhost", "/"))),
+            ),
+            (
+                "unix+ws:///run/router.sock",
+                Ok((unix("/run/router.sock"), websocket("localhost", "/"))),
+            ),
+            (
+                "unix+rs:///run/router-rs.sock",
+                Ok((unix("/run/router-rs.sock"), Protocol::RawSocket)),
+            ),
+            (
+                "rs://127.0.0.1",
+                Err("transport error: invalid router URL `rs://127.0.0.1`: expected host:port"),
+            ),
+            (
+                "unix+rs://",
+                Err(
+                    "transport error: invalid router URL `unix+rs://`: expected the socket's path after the scheme",
+                ),
+            ),
+            (
+                "http://127.0.0.1:1/",
+                Err(
+                    "transport error: unsupported URL `http://127.0.0.1:1/`: expected ws://, wss://, rs://, rss://, tcp://, unix://, unix+ws:// or unix+rs://",
+                ),
+            ),
+        ];
+        for (url, expected) in cases {
+            let parsed = parse_url(url).map_err(|error| error.to_string());
+            assert_eq!(parsed, expected.map_err(str::to_owned), "{url}");
+        }
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub struct Ports {
     pub rawsocket: u16,
     /// WebSocket over TLS, with the certificate at [`Router::tls_certificate`].
     pub tls: u16,
+    /// RawSocket over TLS, with the same certificate.
+    pub rawsocket_tls: u16,
     pub ticket: u16,
     pub wampcra: u16,
     pub cryptosign: u16,
@@ -93,6 +95,15 @@ impl Router {
                 self.log_tail()
             ),
         }
+    }
+
+    /// The URL of the anonymous transport of a kind on the node's unix domain socket.
+    pub fn unix_url(&self, transport: Transport) -> String {
+        let scheme = match transport {
+            Transport::WebSocket => "unix",
+            Transport::RawSocket => "unix+rs",
+        };
+        format!("{scheme}://{}", unix_socket(&self.cbdir, transport).display())
     }
 
     /// The self-signed certificate (PEM) of the TLS transport, for 127.0.0.1 and localhost.
@@ -202,12 +213,12 @@ fn spawn_node(guard_stdout: Stdio) -> Result<(Ports, Guard), String> {
     }
     let python = python()?;
     let ports = free_ports()?;
-    let config = node_config(ports)?;
     // Removed on every error until the guard owns it.
     let node_dir = tempfile::Builder::new()
         .prefix("wamp-idl-crossbar-")
         .tempdir()
         .map_err(|error| format!("cannot create the node directory: {error}"))?;
+    let config = node_config(ports, node_dir.path())?;
     let config_path = node_dir.path().join("config.json");
     std::fs::write(&config_path, config)
         .map_err(|error| format!("cannot write {}: {error}", config_path.display()))?;
@@ -296,9 +307,17 @@ impl RestartableRouter {
     }
 }
 
+/// Where the node listens on a unix domain socket for a kind of transport.
+fn unix_socket(node_dir: &Path, transport: Transport) -> PathBuf {
+    node_dir.join(match transport {
+        Transport::WebSocket => "websocket.sock",
+        Transport::RawSocket => "rawsocket.sock",
+    })
+}
+
 /// Free loopback ports, found by binding port 0 (all at once, so they differ).
 fn free_ports() -> Result<Ports, String> {
-    let listeners = (0..6)
+    let listeners = (0..7)
         .map(|_| TcpListener::bind("127.0.0.1:0"))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| format!("cannot find free loopback ports: {error}"))?;
@@ -308,19 +327,28 @@ fn free_ports() -> Result<Ports, String> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| format!("cannot find free loopback ports: {error}"))?;
     match ports.as_slice() {
-        &[websocket, rawsocket, tls, ticket, wampcra, cryptosign] => Ok(Ports {
+        &[
             websocket,
             rawsocket,
             tls,
+            rawsocket_tls,
+            ticket,
+            wampcra,
+            cryptosign,
+        ] => Ok(Ports {
+            websocket,
+            rawsocket,
+            tls,
+            rawsocket_tls,
             ticket,
             wampcra,
             cryptosign,
         }),
-        _ => Err("cannot find six free loopback ports".to_owned()),
+        _ => Err("cannot find seven free loopback ports".to_owned()),
     }
 }
 
-fn node_config(ports: Ports) -> Result<String, String> {
+fn node_config(ports: Ports, node_dir: &Path) -> Result<String, String> {
     let template_path = peer_script("crossbar-config.json.in");
     let template = std::fs::read_to_string(&template_path)
         .map_err(|error| format!("cannot read {}: {error}", template_path.display()))?;
@@ -329,6 +357,15 @@ fn node_config(ports: Ports) -> Result<String, String> {
         ("@WEBSOCKET_PORT@", ports.websocket.to_string()),
         ("@RAWSOCKET_PORT@", ports.rawsocket.to_string()),
         ("@TLS_PORT@", ports.tls.to_string()),
+        ("@RAWSOCKET_TLS_PORT@", ports.rawsocket_tls.to_string()),
+        (
+            "@UNIX_WEBSOCKET_PATH@",
+            unix_socket(node_dir, Transport::WebSocket).display().to_string(),
+        ),
+        (
+            "@UNIX_RAWSOCKET_PATH@",
+            unix_socket(node_dir, Transport::RawSocket).display().to_string(),
+        ),
         ("@TICKET_PORT@", ports.ticket.to_string()),
         ("@WAMPCRA_PORT@", ports.wampcra.to_string()),
         ("@CRYPTOSIGN_PORT@", ports.cryptosign.to_string()),
@@ -361,6 +398,7 @@ fn wait_until_listening(router: &Router) -> Result<(), String> {
     let all = [
         ports.websocket,
         ports.rawsocket,
+        ports.rawsocket_tls,
         ports.ticket,
         ports.wampcra,
         ports.cryptosign,
