@@ -3,6 +3,7 @@
 //! serializer over WebSocket and RawSocket, and an Autobahn|Python caller's payloads that
 //! break the schema are rejected by the generated callee, naming the field.
 
+mod shop;
 mod support;
 
 use std::process::Stdio;
@@ -12,103 +13,17 @@ use std::time::Duration;
 use tokio::process::Command;
 use tokio::sync::mpsc;
 use wamp_idl_runtime::wire::Serializer;
-use wamp_idl_runtime::{Dict, Payload, PayloadError, PublishOptions, Session, Value, WampError};
+use wamp_idl_runtime::{Dict, Payload, PayloadError, PublishOptions, Session, Value};
 
 use support::{Router, Transport};
 
-mod stubs {
-    wamp_idl_runtime::include_wamp_idl!("../tests/data/e2e/stubs.fbs", deny_warnings = true);
-}
-
-use stubs::e2e::{Line, Order, Priority, Receipt, Search, StockChange, i_shop};
+use shop::stubs::e2e::{Contents, Letter, Line, Priority, Receipt, Search, Shipment, StockChange, i_shop};
+use shop::{Delivered, Shelves, Shop, closed_error, order};
 
 /// How long an event may take from publisher to subscriber.
 const EVENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the Python caller may take, its start included.
 const PEER_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The URI and message of the error `close` fails with.
-fn closed_error(node: &str) -> WampError {
-    WampError::with_message("com.example.e2e.error.closed", format!("shop {node} is closed"))
-}
-
-/// Answers each procedure with what it received, the node placeholder included.
-struct Shop;
-
-impl i_shop::Callee for Shop {
-    async fn place(&self, node: String, request: Order) -> Result<Receipt, WampError> {
-        Ok(Receipt {
-            reference: format!("{node}/{}/{}", request.customer, request.total),
-            order: request,
-        })
-    }
-
-    async fn search(&self, node: String, request: Search) -> Result<Vec<String>, WampError> {
-        Ok(vec![
-            format!("{node}:{}", request.text),
-            format!("limit={}", request.limit),
-            format!("priority={:?}", request.priority),
-            format!("line={:?}", request.line),
-        ])
-    }
-
-    async fn close(&self, node: String) -> Result<(), WampError> {
-        Err(closed_error(&node))
-    }
-}
-
-/// One event as the generated subscriber delivered it.
-#[derive(Debug, PartialEq)]
-enum Delivered {
-    Stock {
-        node: String,
-        shelf: i64,
-        change: StockChange,
-    },
-    Invalid {
-        topic: String,
-        error: PayloadError,
-    },
-}
-
-/// Forwards every event it receives to the test.
-struct Shelves {
-    delivered: mpsc::UnboundedSender<Delivered>,
-}
-
-impl i_shop::Subscriber for Shelves {
-    async fn on_stock(&self, node: String, shelf: i64, event: StockChange) {
-        // The test holds the receiver until it has seen its events; a later one has nobody to tell.
-        let _ = self.delivered.send(Delivered::Stock {
-            node,
-            shelf,
-            change: event,
-        });
-    }
-
-    async fn on_invalid_event(&self, topic: String, error: PayloadError) {
-        let _ = self.delivered.send(Delivered::Invalid { topic, error });
-    }
-}
-
-fn order() -> Order {
-    Order {
-        customer: "Ada Lövelace".to_owned(),
-        priority: Priority::High,
-        lines: vec![
-            Line {
-                sku: "tea".to_owned(),
-                quantity: 3,
-            },
-            Line {
-                sku: "scone".to_owned(),
-                ..Line::default()
-            },
-        ],
-        note: (0..=255).collect(),
-        total: i64::MIN,
-    }
-}
 
 fn stock_change() -> StockChange {
     StockChange {
@@ -137,7 +52,7 @@ async fn check_round_trips(router: &Router, serializer: Serializer, callee_trans
         Ok(registrations) => registrations,
         Err(error) => panic!("{context}: register: {error}\n{}", router.log_tail()),
     };
-    assert_eq!(registrations.len(), 3, "{context}: register");
+    assert_eq!(registrations.len(), 4, "{context}: register");
     let (delivered, mut deliveries) = mpsc::unbounded_channel();
     let subscribed = i_shop::subscribe(&callee, Arc::new(Shelves { delivered })).await;
     assert_eq!(
@@ -152,10 +67,10 @@ async fn check_round_trips(router: &Router, serializer: Serializer, callee_trans
 
     let expected_receipt = Receipt {
         reference: format!("{node}/Ada Lövelace/{}", i64::MIN),
-        order: order(),
+        order: order(i64::MIN),
     };
     assert_eq!(
-        caller.place(order()).await,
+        caller.place(order(i64::MIN)).await,
         Ok(expected_receipt),
         "{context}: place"
     );
@@ -195,6 +110,29 @@ async fn check_round_trips(router: &Router, serializer: Serializer, callee_trans
         Ok(expected.to_vec()),
         "{context}: search, kwargs"
     );
+
+    for shipment in [
+        Shipment {
+            id: u64::MAX,
+            weight: i64::MIN,
+            contents: Contents::Letter(Letter { pages: u32::MAX }),
+            express: true,
+            carrier: Some("post".to_owned()),
+        },
+        Shipment {
+            id: 1 << 53,
+            weight: 0,
+            contents: Contents::Letter(Letter::default()),
+            express: false,
+            carrier: None,
+        },
+    ] {
+        assert_eq!(
+            caller.ship(shipment.clone()).await,
+            Ok(shipment),
+            "{context}: ship"
+        );
+    }
 
     let failed = caller.close().await.map_err(|error| error.as_wamp().cloned());
     assert_eq!(failed, Err(Some(closed_error(&node))), "{context}: close");
@@ -258,7 +196,7 @@ async fn payloads_breaking_the_schema_are_rejected_naming_the_field() {
     // Mounted elsewhere: the round-trip test registers the schema's wildcard URIs on the same router.
     let registered =
         i_shop::register_with_prefix(&callee, "org.example.strict.<str:node>.shop", Arc::new(Shop)).await;
-    assert_eq!(registered.map(|registrations| registrations.len()), Ok(3));
+    assert_eq!(registered.map(|registrations| registrations.len()), Ok(4));
 
     let python = support::python().unwrap_or_else(|problem| panic!("{problem}"));
     let script = support::peer_script("bad_caller.py");

@@ -8,7 +8,6 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
 use wamp_idl_runtime::client::{Client, InvocationProgress, ProgressiveInvocationHandler};
@@ -102,20 +101,6 @@ fn spawn_peer(script: &str, url: &str, serializer: Serializer, prefix: &str) -> 
         .unwrap_or_else(|error| panic!("cannot start {script} with {}: {error}", python.display()))
 }
 
-/// Reads the peer's output up to its READY line.
-async fn wait_for_ready(stdout: tokio::process::ChildStdout) -> Result<(), String> {
-    let mut lines = BufReader::new(stdout).lines();
-    let mut before = Vec::new();
-    loop {
-        match lines.next_line().await {
-            Ok(Some(line)) if line == "READY" => return Ok(()),
-            Ok(Some(line)) => before.push(line),
-            Ok(None) => return Err(format!("its output ended after {before:?}")),
-            Err(error) => return Err(format!("cannot read its output: {error}")),
-        }
-    }
-}
-
 /// The peer's error output; only once the peer ended or was killed, or this waits for it.
 async fn stderr_of(child: &mut Child) -> String {
     let mut stderr = String::new();
@@ -139,7 +124,7 @@ async fn check_rust_caller(router: &Router, serializer: Serializer) {
         .stdout
         .take()
         .unwrap_or_else(|| panic!("{context}: no stdout"));
-    let ready = tokio::time::timeout(PEER_TIMEOUT, wait_for_ready(stdout))
+    let ready = tokio::time::timeout(PEER_TIMEOUT, support::wait_for_ready(stdout))
         .await
         .unwrap_or_else(|_| Err(format!("no READY within {PEER_TIMEOUT:?}")));
     if let Err(problem) = ready {

@@ -1,8 +1,10 @@
 //! Support of the router tests: one Crossbar.io node per test binary, clients joined to it,
-//! and Autobahn|Python peers, all from the virtualenv `scripts/setup-peers` creates.
+//! Autobahn|Python peers, all from the virtualenv `scripts/setup-peers` creates, and JS peers
+//! (Autobahn|JS, wampy.js) on Node from the packages `scripts/setup-js-peers` installs.
 //!
-//! Without the virtualenv, or when Crossbar does not start, router tests FAIL, saying why and
-//! how to fix it. They are skipped only when `WAMP_IDL_SKIP_ROUTER_TESTS=1`.
+//! Without the virtualenv, Node or the JS packages, or when Crossbar does not start, router
+//! tests FAIL, saying why and how to fix it. They are skipped only when
+//! `WAMP_IDL_SKIP_ROUTER_TESTS=1`.
 
 #![allow(dead_code, reason = "each test binary uses a different part of the support")]
 
@@ -35,6 +37,7 @@ const WAMPCRA_KEYLEN: u32 = 16;
 pub const CRYPTOSIGN_SEED: [u8; 32] = *b"wamp-idl runtime cryptosign test";
 
 const SKIP_VARIABLE: &str = "WAMP_IDL_SKIP_ROUTER_TESTS";
+const JS_PEERS_VARIABLE: &str = "WAMP_IDL_JS_PEERS";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The transport a test client uses.
@@ -174,6 +177,55 @@ pub fn python() -> Result<PathBuf, String> {
 /// A script of `tests/peers`.
 pub fn peer_script(name: &str) -> PathBuf {
     repo_root().join("tests/peers").join(name)
+}
+
+/// Where `scripts/setup-js-peers` installs the JS peers' packages.
+pub fn js_peers() -> PathBuf {
+    std::env::var_os(JS_PEERS_VARIABLE)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/js-peers"))
+}
+
+/// A `node` command that runs the JS peer script `name` of `tests/peers/js`, finding the
+/// installed packages; says how to fix it when Node or the packages are missing.
+pub fn node_script(name: &str) -> Result<Command, String> {
+    let fix = format!(
+        "Fix: install Node.js >= 18 and npm (Debian's `nodejs` and `npm`; scripts/test does), then run \
+         `scripts/setup-peers` (set {JS_PEERS_VARIABLE} to install elsewhere),\n\
+         or set {SKIP_VARIABLE}=1 to skip the router tests."
+    );
+    if let Err(error) = Command::new("node").arg("--version").output() {
+        return Err(format!(
+            "the JS peer tests need Node.js, but `node` cannot be run: {error}.\n{fix}"
+        ));
+    }
+    let modules = js_peers().join("node_modules");
+    if !modules.is_dir() {
+        return Err(format!(
+            "the JS peer tests need Autobahn|JS and wampy.js, but {} does not exist.\n{fix}",
+            modules.display()
+        ));
+    }
+    let mut command = Command::new("node");
+    command
+        .arg(repo_root().join("tests/peers/js").join(name))
+        .env("NODE_PATH", modules);
+    Ok(command)
+}
+
+/// Reads a peer's output up to its READY line.
+pub async fn wait_for_ready(stdout: impl tokio::io::AsyncRead + Unpin) -> Result<(), String> {
+    use tokio::io::AsyncBufReadExt as _;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let mut before = Vec::new();
+    loop {
+        match lines.next_line().await {
+            Ok(Some(line)) if line == "READY" => return Ok(()),
+            Ok(Some(line)) => before.push(line),
+            Ok(None) => return Err(format!("its output ended after {before:?}")),
+            Err(error) => return Err(format!("cannot read its output: {error}")),
+        }
+    }
 }
 
 fn missing_venv(what: &Path) -> String {

@@ -1,0 +1,247 @@
+// What the JS peers share: a session of Autobahn|JS or wampy.js behind one small interface, and
+// the values the Rust tests exchange with the peers, written as JSON lines.
+//
+// Values in the tests' JSON: `{"$bytes": "<hex>"}` is a binary value and `{"$undefined": null}`
+// is JavaScript's `undefined` (what wampy.js sends as MessagePack extension type 0); integers
+// that JavaScript holds as BigInt are written as plain JSON numbers.
+
+'use strict';
+
+// Autobahn|JS wants Node 22's global WebSocket; on older Node, `ws` is that WebSocket.
+globalThis.WebSocket ??= require('ws');
+
+const autobahn = require('autobahn');
+const { Wampy } = require('wampy');
+const { MsgpackSerializer } = require('wampy/MsgpackSerializer.js');
+const { CborSerializer } = require('wampy/CborSerializer.js');
+const WebSocket = require('ws');
+
+/** A WAMP error as a caller receives it. */
+class WampFailure extends Error {
+    constructor(uri, args, kwargs) {
+        super(uri);
+        this.uri = uri;
+        this.args = args ?? [];
+        this.kwargs = kwargs ?? {};
+    }
+}
+
+/** The tests' JSON form of a value into what the libraries send. */
+function fromTestJson(value) {
+    if (Array.isArray(value)) {
+        return value.map(fromTestJson);
+    }
+    if (value !== null && typeof value === 'object') {
+        if ('$bytes' in value) {
+            return Buffer.from(value.$bytes, 'hex');
+        }
+        if ('$undefined' in value) {
+            return undefined;
+        }
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fromTestJson(item)]));
+    }
+    return value;
+}
+
+/** A value the libraries received, in the tests' JSON form. */
+function toTestJson(value) {
+    if (value === undefined) {
+        return { $undefined: null };
+    }
+    if (value instanceof Uint8Array) {
+        return { $bytes: Buffer.from(value).toString('hex') };
+    }
+    if (Array.isArray(value)) {
+        return value.map(toTestJson);
+    }
+    if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toTestJson(item)]));
+    }
+    return value;
+}
+
+/** JSON text of a received value; BigInts as JSON numbers, exactly. */
+function stringify(value) {
+    const marker = '\u0001bigint:';
+    const text = JSON.stringify(toTestJson(value), (_key, item) =>
+        typeof item === 'bigint' ? `${marker}${item}` : item,
+    );
+    return text.replace(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1');
+}
+
+/**
+ * Neither library applies WAMP's JSON convention for binary values (a string of NUL and base64),
+ * so an application using JSON does, both ways; these are those two conversions.
+ */
+function bytesToJsonConvention(value) {
+    if (value instanceof Uint8Array) {
+        return `\u0000${Buffer.from(value).toString('base64')}`;
+    }
+    if (Array.isArray(value)) {
+        return value.map(bytesToJsonConvention);
+    }
+    if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, bytesToJsonConvention(item)]));
+    }
+    return value;
+}
+
+function bytesFromJsonConvention(value) {
+    if (typeof value === 'string' && value.startsWith('\u0000')) {
+        return Buffer.from(value.slice(1), 'base64');
+    }
+    if (Array.isArray(value)) {
+        return value.map(bytesFromJsonConvention);
+    }
+    if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, bytesFromJsonConvention(item)]));
+    }
+    return value;
+}
+
+/** Both libraries' sessions, as `{call, publish, register, close}` on plain args and kwargs. */
+class Peer {
+    constructor(serializer, session) {
+        this.json = serializer === 'json';
+        this.session = session;
+    }
+
+    outgoing(value) {
+        return this.json ? bytesToJsonConvention(value) : value;
+    }
+
+    incoming(value) {
+        return this.json ? bytesFromJsonConvention(value) : value;
+    }
+
+    async call(procedure, args, kwargs) {
+        const { args: resultArgs, kwargs: resultKwargs } = await this.session.call(
+            procedure,
+            this.outgoing(args),
+            this.outgoing(kwargs),
+        );
+        return { args: this.incoming(resultArgs), kwargs: this.incoming(resultKwargs) };
+    }
+
+    publish(topic, args, kwargs) {
+        return this.session.publish(topic, this.outgoing(args), this.outgoing(kwargs));
+    }
+
+    /** `handler(args, kwargs)` answers `{args, kwargs}` or throws a `WampFailure`. */
+    register(procedure, handler) {
+        return this.session.register(procedure, async (args, kwargs) => {
+            const { args: resultArgs, kwargs: resultKwargs } = await handler(
+                this.incoming(args),
+                this.incoming(kwargs),
+            );
+            return { args: this.outgoing(resultArgs), kwargs: this.outgoing(resultKwargs) };
+        });
+    }
+
+    close() {
+        return this.session.close();
+    }
+}
+
+/** Autobahn|JS: `serializer` is json, msgpack or cbor over WebSocket; RawSocket is JSON only. */
+function autobahnSession(url, realm, serializer) {
+    const serializers = {
+        json: autobahn.serializer.JSONSerializer,
+        msgpack: autobahn.serializer.MsgpackSerializer,
+        cbor: autobahn.serializer.CBORSerializer,
+    };
+    const rawsocket = url.match(/^rs:\/\/([^:/]+):(\d+)$/);
+    const transport = rawsocket
+        ? { type: 'rawsocket', host: rawsocket[1], port: Number(rawsocket[2]) }
+        : { type: 'websocket', url, serializers: [new serializers[serializer]()] };
+    const connection = new autobahn.Connection({
+        transports: [transport],
+        realm,
+        // A test's peer joins once; a retry would hide the reason it could not.
+        max_retries: 0,
+        retry_if_unreachable: false,
+    });
+    const fail = (error) =>
+        error instanceof autobahn.Error ? new WampFailure(error.error, error.args, error.kwargs) : error;
+    return new Promise((resolve, reject) => {
+        connection.onclose = (reason, details) => {
+            reject(new Error(`Autobahn|JS could not join ${url}: ${reason} ${JSON.stringify(details)}`));
+        };
+        connection.onopen = (session) => {
+            resolve({
+                // Autobahn|JS gives a lone positional result as itself, anything else as a Result.
+                call: (procedure, args, kwargs) =>
+                    session.call(procedure, args, kwargs).then(
+                        (result) =>
+                            result instanceof autobahn.Result
+                                ? { args: result.args, kwargs: result.kwargs }
+                                : { args: result === null ? [] : [result], kwargs: {} },
+                        (error) => Promise.reject(fail(error)),
+                    ),
+                publish: (topic, args, kwargs) =>
+                    session.publish(topic, args, kwargs, { acknowledge: true }).catch((error) => Promise.reject(fail(error))),
+                register: (procedure, handler) =>
+                    session.register(procedure, async (args, kwargs) => {
+                        try {
+                            const result = await handler(args ?? [], kwargs ?? {});
+                            return new autobahn.Result(result.args, result.kwargs);
+                        } catch (error) {
+                            throw error instanceof WampFailure
+                                ? new autobahn.Error(error.uri, error.args, error.kwargs)
+                                : error;
+                        }
+                    }),
+                close: () => {
+                    connection.onclose = () => true;
+                    connection.close();
+                },
+            });
+        };
+        connection.open();
+    });
+}
+
+/** wampy.js: json, msgpack (msgpackr) or cbor (cbor-x), over WebSocket with `ws`. */
+async function wampySession(url, realm, serializer) {
+    const serializers = { msgpack: MsgpackSerializer, cbor: CborSerializer };
+    const wampy = new Wampy(url, {
+        realm,
+        ws: WebSocket,
+        autoReconnect: false,
+        ...(serializers[serializer] ? { serializer: new serializers[serializer]() } : {}),
+    });
+    await wampy.connect();
+    const fail = (error) => (error.errorUri ? new WampFailure(error.errorUri, error.argsList, error.argsDict) : error);
+    return {
+        call: (procedure, argsList, argsDict) =>
+            wampy.call(procedure, { argsList, argsDict }).then(
+                (result) => ({ args: result.argsList ?? [], kwargs: result.argsDict ?? {} }),
+                (error) => Promise.reject(fail(error)),
+            ),
+        publish: (topic, argsList, argsDict) =>
+            wampy.publish(topic, { argsList, argsDict }).catch((error) => Promise.reject(fail(error))),
+        register: (procedure, handler) =>
+            wampy.register(procedure, async ({ argsList, argsDict }) => {
+                try {
+                    const result = await handler(argsList ?? [], argsDict ?? {});
+                    return { argsList: result.args, argsDict: result.kwargs };
+                } catch (error) {
+                    throw error instanceof WampFailure
+                        ? { error: error.uri, argsList: error.args, argsDict: error.kwargs }
+                        : error;
+                }
+            }),
+        close: () => wampy.disconnect(),
+    };
+}
+
+/** Joins `realm` at `url` with `library` (autobahn or wampy) and `serializer`. */
+async function join(library, serializer, url, realm) {
+    const sessions = { autobahn: autobahnSession, wampy: wampySession };
+    if (!sessions[library]) {
+        throw new Error(`unknown library ${library}: expected autobahn or wampy`);
+    }
+    return new Peer(serializer, await sessions[library](url, realm, serializer));
+}
+
+module.exports = { WampFailure, join, fromTestJson, stringify };
