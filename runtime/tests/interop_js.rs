@@ -18,7 +18,7 @@ use tokio::io::AsyncWriteExt as _;
 use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
 use wamp_idl_runtime::wire::Serializer;
-use wamp_idl_runtime::{PayloadError, Session};
+use wamp_idl_runtime::{CallOptions, Payload, PayloadError, Session};
 
 use support::{Router, Transport};
 
@@ -138,6 +138,53 @@ impl Case {
     }
 }
 
+/// What one JS peer's checks found different from what they expected, reported all at once
+/// so that one failure does not hide the next.
+struct Differences {
+    peer: String,
+    checked: usize,
+    found: Vec<String>,
+}
+
+impl Differences {
+    fn new(peer: JsPeer) -> Self {
+        Self {
+            peer: peer.name(),
+            checked: 0,
+            found: Vec::new(),
+        }
+    }
+
+    fn check<T: PartialEq + std::fmt::Debug>(&mut self, what: &str, got: T, expected: T) {
+        self.checked += 1;
+        if got != expected {
+            self.found
+                .push(format!("{what}:\n  got      {got:?}\n  expected {expected:?}"));
+        }
+    }
+
+    fn assert_none(self) {
+        assert!(
+            self.found.is_empty(),
+            "{}: {} of {} checks failed:\n{}",
+            self.peer,
+            self.found.len(),
+            self.checked,
+            self.found.join("\n")
+        );
+    }
+}
+
+/// A JSON value that failure messages show as JSON text.
+#[derive(PartialEq)]
+struct JsonText(Json);
+
+impl std::fmt::Debug for JsonText {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{}", self.0)
+    }
+}
+
 fn result(args: Json) -> Json {
     json!({ "result": { "args": args, "kwargs": {} } })
 }
@@ -187,28 +234,25 @@ async fn check(router: &Router, peer: JsPeer, mount: &str, cases: &[Case]) {
         .collect();
     let answers = run_js_caller(router, peer, &steps).await;
     assert_eq!(answers.len(), cases.len(), "{name}: the number of answers");
-    let differing: Vec<String> = cases
-        .iter()
-        .zip(&answers)
-        .filter_map(|(case, answer)| {
-            let mut expected = case.answer.clone();
-            expected["case"] = json!(case.name);
-            (*answer != expected)
-                .then(|| format!("{}:\n  got      {answer}\n  expected {expected}", case.name))
-        })
-        .collect();
-    assert!(
-        differing.is_empty(),
-        "{name}: {} of {} answers differ:\n{}",
-        differing.len(),
-        cases.len(),
-        differing.join("\n")
-    );
-    assert_eq!(
+    let mut differences = Differences::new(peer);
+    for (case, answer) in cases.iter().zip(answers) {
+        let mut expected = case.answer.clone();
+        expected["case"] = json!(case.name);
+        differences.check(case.name, JsonText(answer), JsonText(expected));
+    }
+    // A call of the router's own shows whether the session is still up, and if not, why.
+    let alive = callee
+        .call("wamp.session.count", Payload::default(), CallOptions::default())
+        .await
+        .map(|_| ())
+        .map_err(|error| error.to_string());
+    differences.check("the Rust callee's session after the calls", alive, Ok(()));
+    differences.check(
+        "the Rust callee leaves",
         callee.close().await.map_err(|error| error.to_string()),
         Ok(()),
-        "{name}: the Rust callee's session after the calls"
     );
+    differences.assert_none();
 }
 
 /// Runs `caller.cjs` as `peer` with `steps`, and returns its answers, one per step.
@@ -519,16 +563,17 @@ async fn check_rust_caller(router: &Router, peer: JsPeer) {
     let client = router.join(peer.transport, peer.serializer).await;
     let session: Arc<dyn Session> = Arc::new(client.clone());
     let caller = i_shop::Caller::new(session, &name);
+    let mut differences = Differences::new(peer);
 
     for total in [-(1 << 53), 1 << 32] {
         let expected = Receipt {
             reference: format!("{name}/Ada Lövelace/{total}"),
             order: order(total),
         };
-        assert_eq!(
+        differences.check(
+            &format!("place, total {total}"),
             caller.place(order(total)).await,
             Ok(expected),
-            "{name}: place, total {total}"
         );
     }
 
@@ -542,10 +587,10 @@ async fn check_rust_caller(router: &Router, peer: JsPeer) {
         "limit=10".to_owned(),
         "priority=0".to_owned(),
     ];
-    assert_eq!(
+    differences.check(
+        "search, defaults",
         caller.search(defaults).await,
         Ok(expected.to_vec()),
-        "{name}: search, defaults"
     );
     let given = Search {
         text: "tea".to_owned(),
@@ -562,10 +607,10 @@ async fn check_rust_caller(router: &Router, peer: JsPeer) {
         r#"line={"quantity":0,"sku":"cup"}"#.to_owned(),
         "priority=2".to_owned(),
     ];
-    assert_eq!(
+    differences.check(
+        "search, kwargs",
         caller.search(given).await,
         Ok(expected.to_vec()),
-        "{name}: search, kwargs"
     );
 
     for shipment in [
@@ -586,17 +631,22 @@ async fn check_rust_caller(router: &Router, peer: JsPeer) {
             carrier: None,
         },
     ] {
-        assert_eq!(caller.ship(shipment.clone()).await, Ok(shipment), "{name}: ship");
+        differences.check(
+            &format!("ship {}", shipment.id),
+            caller.ship(shipment.clone()).await,
+            Ok(shipment),
+        );
     }
 
     let failed = caller.close().await.map_err(|error| error.as_wamp().cloned());
-    assert_eq!(failed, Err(Some(closed_error(&name))), "{name}: close");
+    differences.check("close", failed, Err(Some(closed_error(&name))));
 
-    assert_eq!(
+    differences.check(
+        "the Rust caller leaves",
         client.close().await.map_err(|error| error.to_string()),
         Ok(()),
-        "{name}: the Rust caller leaves"
     );
+    differences.assert_none();
     drop(callee.stdin.take());
     let status = tokio::time::timeout(PEER_TIMEOUT, callee.wait()).await;
     assert!(
@@ -670,15 +720,17 @@ async fn check_js_publisher(router: &Router, peer: JsPeer) {
             error: PayloadError::new("args[1]", "missing positional argument `delta`"),
         },
     ];
-    for expected in expected {
+    let mut differences = Differences::new(peer);
+    for (index, expected) in expected.into_iter().enumerate() {
         let event = tokio::time::timeout(EVENT_TIMEOUT, deliveries.recv()).await;
-        assert_eq!(event, Ok(Some(expected)), "{name}: an event");
+        differences.check(&format!("event {index}"), event, Ok(Some(expected)));
     }
-    assert_eq!(
+    differences.check(
+        "the Rust subscriber leaves",
         subscriber.close().await.map_err(|error| error.to_string()),
         Ok(()),
-        "{name}: the Rust subscriber leaves"
     );
+    differences.assert_none();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
