@@ -26,47 +26,60 @@ class WampFailure extends Error {
     }
 }
 
-/** The tests' JSON form of a value into what the libraries send. */
-function fromTestJson(value) {
-    if (Array.isArray(value)) {
-        return value.map(fromTestJson);
+/** What a conversion given to `walk` returns for a value it leaves to `walk`. */
+const DESCEND = Symbol('descend');
+
+/**
+ * `value` with every part that `convert` converts replaced; `convert` returns `DESCEND` for
+ * the lists and dicts it leaves to `walk` to go through, and for the values to keep.
+ */
+function walk(value, convert) {
+    const converted = convert(value);
+    if (converted !== DESCEND) {
+        return converted;
     }
-    if (value !== null && typeof value === 'object') {
-        if ('$bytes' in value) {
-            return Buffer.from(value.$bytes, 'hex');
-        }
-        if ('$undefined' in value) {
-            return undefined;
-        }
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fromTestJson(item)]));
+    if (Array.isArray(value)) {
+        return value.map((item) => walk(item, convert));
+    }
+    if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item, convert)]));
     }
     return value;
+}
+
+/** The tests' JSON form of a value into what the libraries send. */
+function fromTestJson(value) {
+    return walk(value, (part) => {
+        if (part !== null && typeof part === 'object' && '$bytes' in part) {
+            return Buffer.from(part.$bytes, 'hex');
+        }
+        if (part !== null && typeof part === 'object' && '$undefined' in part) {
+            return undefined;
+        }
+        return DESCEND;
+    });
 }
 
 /** A value the libraries received, in the tests' JSON form. */
 function toTestJson(value) {
-    if (value === undefined) {
-        return { $undefined: null };
-    }
-    if (value instanceof Uint8Array) {
-        return { $bytes: Buffer.from(value).toString('hex') };
-    }
-    if (Array.isArray(value)) {
-        return value.map(toTestJson);
-    }
-    if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toTestJson(item)]));
-    }
-    return value;
+    return walk(value, (part) => {
+        if (part === undefined) {
+            return { $undefined: null };
+        }
+        if (part instanceof Uint8Array) {
+            return { $bytes: Buffer.from(part).toString('hex') };
+        }
+        return DESCEND;
+    });
 }
 
 /** JSON text of a received value; BigInts as JSON numbers, exactly. */
 function stringify(value) {
-    const marker = '\u0001bigint:';
+    // BigInts become marked strings, then the marked strings their digits.
     const text = JSON.stringify(toTestJson(value), (_key, item) =>
-        typeof item === 'bigint' ? `${marker}${item}` : item,
+        typeof item === 'bigint' ? `wamp-idl-bigint:${item}` : item,
     );
-    return text.replace(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1');
+    return text.replace(/"wamp-idl-bigint:(-?\d+)"/g, '$1');
 }
 
 /**
@@ -74,29 +87,15 @@ function stringify(value) {
  * so an application using JSON does, both ways; these are those two conversions.
  */
 function bytesToJsonConvention(value) {
-    if (value instanceof Uint8Array) {
-        return `\u0000${Buffer.from(value).toString('base64')}`;
-    }
-    if (Array.isArray(value)) {
-        return value.map(bytesToJsonConvention);
-    }
-    if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, bytesToJsonConvention(item)]));
-    }
-    return value;
+    return walk(value, (part) =>
+        part instanceof Uint8Array ? `\u0000${Buffer.from(part).toString('base64')}` : DESCEND,
+    );
 }
 
 function bytesFromJsonConvention(value) {
-    if (typeof value === 'string' && value.startsWith('\u0000')) {
-        return Buffer.from(value.slice(1), 'base64');
-    }
-    if (Array.isArray(value)) {
-        return value.map(bytesFromJsonConvention);
-    }
-    if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, bytesFromJsonConvention(item)]));
-    }
-    return value;
+    return walk(value, (part) =>
+        typeof part === 'string' && part.startsWith('\u0000') ? Buffer.from(part.slice(1), 'base64') : DESCEND,
+    );
 }
 
 /** Both libraries' sessions, as `{call, publish, register, close}` on plain args and kwargs. */
