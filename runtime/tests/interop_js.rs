@@ -301,6 +301,10 @@ where
     F: Fn(JsPeer) -> Checked,
     Checked: Future<Output = ()> + Send + 'static,
 {
+    // Said once rather than once per peer.
+    if let Err(problem) = support::node_script("peer.cjs") {
+        panic!("{problem}");
+    }
     let tasks: Vec<_> = JS_PEERS
         .iter()
         .map(|&peer| (peer, tokio::spawn(check(peer))))
