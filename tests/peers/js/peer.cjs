@@ -7,15 +7,6 @@
 
 'use strict';
 
-// Autobahn|JS wants Node 22's global WebSocket; on older Node, `ws` is that WebSocket.
-globalThis.WebSocket ??= require('ws');
-
-const autobahn = require('autobahn');
-const { Wampy } = require('wampy');
-const { MsgpackSerializer } = require('wampy/MsgpackSerializer.js');
-const { CborSerializer } = require('wampy/CborSerializer.js');
-const WebSocket = require('ws');
-
 /** A WAMP error as a caller receives it. */
 class WampFailure extends Error {
     constructor(uri, args, kwargs) {
@@ -144,6 +135,10 @@ class Peer {
 
 /** Autobahn|JS: `serializer` is json, msgpack or cbor over WebSocket; RawSocket is JSON only. */
 function autobahnSession(url, realm, serializer) {
+    // Autobahn|JS wants Node 22's global WebSocket; on older Node, `ws` is that WebSocket.
+    globalThis.WebSocket ??= require('ws');
+    // Loaded only by the peers that use it: it takes most of a peer's start.
+    const autobahn = require('autobahn');
     const serializers = {
         json: autobahn.serializer.JSONSerializer,
         msgpack: autobahn.serializer.MsgpackSerializer,
@@ -202,10 +197,14 @@ function autobahnSession(url, realm, serializer) {
 
 /** wampy.js: json, msgpack (msgpackr) or cbor (cbor-x), over WebSocket with `ws`. */
 async function wampySession(url, realm, serializer) {
-    const serializers = { msgpack: MsgpackSerializer, cbor: CborSerializer };
+    const { Wampy } = require('wampy');
+    const serializers = {
+        msgpack: require('wampy/MsgpackSerializer.js').MsgpackSerializer,
+        cbor: require('wampy/CborSerializer.js').CborSerializer,
+    };
     const wampy = new Wampy(url, {
         realm,
-        ws: WebSocket,
+        ws: require('ws'),
         autoReconnect: false,
         ...(serializers[serializer] ? { serializer: new serializers[serializer]() } : {}),
     });
