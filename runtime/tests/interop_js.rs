@@ -213,6 +213,7 @@ async fn check(router: &Router, peer: JsPeer, mount: &str, cases: &[Case]) {
     let name = peer.name();
     let prefix = format!("js.{mount}.{name}");
     let callee = router.join(peer.transport, peer.serializer).await;
+    let joined_as = callee.session_id();
     let registered =
         i_shop::register_with_prefix(&callee, &format!("{prefix}.<str:node>.shop"), Arc::new(Shop)).await;
     assert_eq!(
@@ -247,6 +248,12 @@ async fn check(router: &Router, peer: JsPeer, mount: &str, cases: &[Case]) {
         .map(|_| ())
         .map_err(|error| error.to_string());
     differences.check("the Rust callee's session after the calls", alive, Ok(()));
+    // The client rejoins when its session is lost: a new id says the calls cost the session.
+    differences.check(
+        "the Rust callee's session id after the calls",
+        callee.session_id(),
+        joined_as,
+    );
     differences.check(
         "the Rust callee leaves",
         callee.close().await.map_err(|error| error.to_string()),
@@ -565,6 +572,7 @@ async fn check_rust_caller(router: &Router, peer: JsPeer) {
         );
     }
     let client = router.join(peer.transport, peer.serializer).await;
+    let joined_as = client.session_id();
     let session: Arc<dyn Session> = Arc::new(client.clone());
     let caller = i_shop::Caller::new(session, &name);
     let mut differences = Differences::new(peer);
@@ -645,6 +653,11 @@ async fn check_rust_caller(router: &Router, peer: JsPeer) {
     let failed = caller.close().await.map_err(|error| error.as_wamp().cloned());
     differences.check("close", failed, Err(Some(closed_error(&name))));
 
+    differences.check(
+        "the Rust caller's session id after the calls",
+        client.session_id(),
+        joined_as,
+    );
     differences.check(
         "the Rust caller leaves",
         client.close().await.map_err(|error| error.to_string()),
