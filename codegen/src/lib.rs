@@ -3,6 +3,12 @@
 //! Three ways in share one code path: the `wamp-idl` CLI, [`Builder`] for build
 //! scripts, and the `include_wamp_idl!` macro (crate `wamp-idl-macros`).
 
+// Library code reports every failure as an error: what panics is a bug, and tests may.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)
+)]
+
 mod builder;
 pub mod describe;
 pub mod docs;

@@ -8,6 +8,12 @@
 //! The expansions name everything by absolute path, so they compile under
 //! `#![no_implicit_prelude]`.
 
+// Library code reports every failure as an error: what panics is a bug, and tests may.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)
+)]
+
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 

@@ -13,6 +13,12 @@
 //! (`model`) → WAMP layer (`wamp`). Diagnostics of every stage accumulate in one
 //! [`Diagnostics`]; see ARCHITECTURE.md.
 
+// Library code reports every failure as an error: what panics is a bug, and tests may.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)
+)]
+
 pub mod bfbs;
 pub mod catalog;
 pub mod diagnostic;

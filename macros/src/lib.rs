@@ -4,6 +4,12 @@
 //! `macros` feature), so that the generated code finds the runtime. The logic lives in
 //! `wamp_idl_codegen::include_macro`, shared with the CLI and the build-script API.
 
+// Library code reports every failure as an error: what panics is a bug, and tests may.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)
+)]
+
 use std::path::PathBuf;
 
 use proc_macro::TokenStream;

@@ -1,5 +1,11 @@
 //! wamp-idl-runtime: what generated WAMP stubs run on: the session API, values, errors.
 
+// Library code reports every failure as an error: what panics is a bug, and tests may.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)
+)]
+
 pub mod client;
 pub mod error;
 mod include;

@@ -10,6 +10,29 @@
 //! Being a whole realm in one value, it delivers every event to every matching
 //! subscription (there is no "other session" to exclude), ignores call timeouts, and
 //! discloses no caller or publisher.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use wamp_idl_runtime::{CallOptions, InvocationHandler, MemorySession, Payload, RegisterOptions, Session, Value};
+//!
+//! # futures_util::FutureExt::now_or_never(async {
+//! let session = MemorySession::default();
+//! let add2: InvocationHandler = Arc::new(|invocation| {
+//!     Box::pin(async move {
+//!         let sum = invocation.payload.args().to_list().iter().map(|value| match value {
+//!             Value::Integer(value) => *value,
+//!             _ => 0,
+//!         }).sum();
+//!         Ok(Payload::new(vec![Value::Integer(sum)], Default::default()))
+//!     })
+//! });
+//! session.register("com.example.add2", RegisterOptions::default(), add2).await?;
+//! let arguments = Payload::new(vec![Value::Integer(2), Value::Integer(3)], Default::default());
+//! let result = session.call("com.example.add2", arguments, CallOptions::default()).await?;
+//! assert_eq!(result.payload.args().to_list(), vec![Value::Integer(5)]);
+//! # Ok::<(), wamp_idl_runtime::Error>(())
+//! # }).expect("the memory session needs no executor").expect("the call succeeds");
+//! ```
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

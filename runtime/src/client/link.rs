@@ -290,10 +290,13 @@ impl Link {
     /// the router's id to unsubscribe in the latest session.
     pub(crate) fn forget_subscription(&self, id: u64) -> u64 {
         let mut registry = self.registry();
-        let Some(index) = position(&registry.subscriptions, id, |record| (record.first_id, record.id)) else {
+        let named = position(&registry.subscriptions, id, |record| (record.first_id, record.id));
+        let Some(current) = named
+            .and_then(|index| registry.subscriptions.get(index))
+            .map(|record| record.id)
+        else {
             return id;
         };
-        let current = registry.subscriptions[index].id;
         registry.subscriptions.retain(|record| record.id != current);
         current
     }

@@ -18,6 +18,9 @@
 //! # }
 //! ```
 
+// The client's code handles a router's bytes and a user's ids: none of it indexes unchecked.
+#![deny(clippy::indexing_slicing)]
+
 mod auth;
 mod join;
 mod link;

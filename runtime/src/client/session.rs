@@ -28,10 +28,16 @@ use crate::wire::{Message, Serializer};
 /// joins again as configured ([`ClientConfig::reconnect`](crate::ClientConfig::reconnect)),
 /// making every registration and subscription made through it again before it reports itself
 /// up. When the last clone is dropped, the session says GOODBYE.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Client {
     link: Arc<Link>,
     _close_on_drop: Arc<CloseOnDrop>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.link.fmt(f)
+    }
 }
 
 /// Closes the client when its last handle goes, so an unused session does not linger.
