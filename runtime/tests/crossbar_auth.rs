@@ -3,9 +3,9 @@
 
 mod support;
 
+use wamp_idl_runtime::Value;
 use wamp_idl_runtime::client::{ClientConfig, Credentials, CryptosignKey};
 use wamp_idl_runtime::wire::Serializer;
-use wamp_idl_runtime::{CallOptions, Payload, Session, Value};
 
 /// What joining should give: the identity the router assigned, or the ABORT reason.
 type Expected<'a> = Result<(&'a str, &'a str, &'a str), &'a str>;
@@ -38,18 +38,7 @@ async fn check(url: &str, serializer: Serializer, credentials: Credentials, expe
         (Err(error), Ok(_)) => panic!("{case}: {error}"),
     };
     // The authenticated session works: the meta API answers.
-    let count = client
-        .call("wamp.session.count", Payload::default(), CallOptions::default())
-        .await
-        .map(|result| result.payload.args().to_list());
-    assert!(
-        matches!(count.as_deref(), Ok([Value::Integer(sessions)]) if *sessions >= 1),
-        "{case}: wamp.session.count answered {count:?}"
-    );
-    client
-        .close()
-        .await
-        .unwrap_or_else(|error| panic!("{case}: close: {error}"));
+    support::check_session(&client, &case).await;
 }
 
 fn wampcra_credentials(authid: &str, secret: &str) -> Credentials {

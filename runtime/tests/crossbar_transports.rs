@@ -9,9 +9,9 @@ use std::sync::Arc;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject as _;
 use support::Transport;
-use wamp_idl_runtime::client::{Client, ClientConfig};
+use wamp_idl_runtime::ErrorKind;
+use wamp_idl_runtime::client::ClientConfig;
 use wamp_idl_runtime::wire::Serializer;
-use wamp_idl_runtime::{CallOptions, ErrorKind, Payload, Session, Value};
 
 /// A TLS configuration that trusts only the router's self-signed certificate.
 fn trusting(certificate: &std::path::Path) -> Arc<rustls::ClientConfig> {
@@ -48,27 +48,10 @@ async fn trusted_certificate_joins() {
                     .connect()
                     .await
                     .unwrap_or_else(|error| panic!("{url} {serializer}: {error}\n{}", router.log_tail()));
-                check_session(&client, &format!("{url} {serializer}")).await;
+                support::check_session(&client, &format!("{url} {serializer}")).await;
             }
         }
     }
-}
-
-/// Asks the router how many sessions it has, which takes a round trip over the transport,
-/// then closes the session.
-async fn check_session(client: &Client, context: &str) {
-    let count = client
-        .call("wamp.session.count", Payload::default(), CallOptions::default())
-        .await
-        .map(|result| result.payload.args().to_list());
-    assert!(
-        matches!(count.as_deref(), Ok([Value::Integer(sessions)]) if *sessions >= 1),
-        "{context}: wamp.session.count answered {count:?}"
-    );
-    client
-        .close()
-        .await
-        .unwrap_or_else(|error| panic!("{context}: close: {error}"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,7 +67,7 @@ async fn unix_domain_sockets_carry_websocket_and_rawsocket() {
                 .connect()
                 .await
                 .unwrap_or_else(|error| panic!("{url} {serializer}: {error}\n{}", router.log_tail()));
-            check_session(&client, &format!("{url} {serializer}")).await;
+            support::check_session(&client, &format!("{url} {serializer}")).await;
         }
     }
 }

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use wamp_idl_runtime::client::{Client, ClientConfig, Credentials, CryptosignKey};
 use wamp_idl_runtime::wire::Serializer;
+use wamp_idl_runtime::{CallOptions, Payload, Session as _, Value};
 
 /// The realm every transport of the test node serves.
 pub const REALM: &str = "realm1";
@@ -514,4 +515,21 @@ pub fn cryptosign_credentials(seed: [u8; 32]) -> Credentials {
         authid: Some("alice".to_owned()),
         key: CryptosignKey::from_seed(seed),
     }
+}
+
+/// Asks the router how many sessions it has, which takes a round trip over the transport,
+/// then closes the session.
+pub async fn check_session(client: &Client, context: &str) {
+    let count = client
+        .call("wamp.session.count", Payload::default(), CallOptions::default())
+        .await
+        .map(|result| result.payload.args().to_list());
+    assert!(
+        matches!(count.as_deref(), Ok([Value::Integer(sessions)]) if *sessions >= 1),
+        "{context}: wamp.session.count answered {count:?}"
+    );
+    client
+        .close()
+        .await
+        .unwrap_or_else(|error| panic!("{context}: close: {error}"));
 }
