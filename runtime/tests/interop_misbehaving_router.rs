@@ -336,25 +336,32 @@ where
     (format!("rs://127.0.0.1:{port}"), tokio::spawn(script(listener)))
 }
 
-/// Lets the client register, then sends it INVOCATION `invocation` (twice when `repeat`),
-/// and returns what the client answered.
-async fn invoke(listener: TcpListener, invocation: u64, repeat: bool) -> Result<Message, String> {
+/// The registration id the fake router gives.
+const REGISTRATION: u64 = 9;
+
+/// Accepts one client, lets it join, and answers its first message, a REGISTER, with
+/// registration [`REGISTRATION`].
+async fn accept_registration(listener: TcpListener) -> Result<TcpStream, String> {
     let mut stream = accept_join(listener).await?;
     let request = match receive(&mut stream).await? {
         Message::Register { request, .. } => request,
         other => return Err(format!("expected REGISTER, got {other:?}")),
     };
-    send(
-        &mut stream,
-        &Message::Registered {
-            request,
-            registration: 9,
-        },
-    )
-    .await?;
+    let registered = Message::Registered {
+        request,
+        registration: REGISTRATION,
+    };
+    send(&mut stream, &registered).await?;
+    Ok(stream)
+}
+
+/// Lets the client register, then sends it INVOCATION `invocation` (twice when `repeat`),
+/// and returns what the client answered.
+async fn invoke(listener: TcpListener, invocation: u64, repeat: bool) -> Result<Message, String> {
+    let mut stream = accept_registration(listener).await?;
     let message = Message::Invocation {
         request: invocation,
-        registration: 9,
+        registration: REGISTRATION,
         details: Dict::new(),
         payload: Payload::new(Vec::new(), Dict::new()),
     };
@@ -681,23 +688,11 @@ async fn a_router_that_stops_reading_loses_the_connection_after_close() {
 /// Lets the client register, sends it `count` INVOCATIONs at once, and returns the request ids
 /// of the YIELDs it answers with, in the order they came, once it has answered them all.
 async fn flood_invocations(listener: TcpListener, count: u64) -> Result<Vec<u64>, String> {
-    let mut stream = accept_join(listener).await?;
-    let request = match receive(&mut stream).await? {
-        Message::Register { request, .. } => request,
-        other => return Err(format!("expected REGISTER, got {other:?}")),
-    };
-    send(
-        &mut stream,
-        &Message::Registered {
-            request,
-            registration: 9,
-        },
-    )
-    .await?;
+    let mut stream = accept_registration(listener).await?;
     for request in 1..=count {
         let invocation = Message::Invocation {
             request,
-            registration: 9,
+            registration: REGISTRATION,
             details: Dict::new(),
             payload: Payload::default(),
         };
