@@ -1,0 +1,45 @@
+//! Fuzzes the wire decoders and what reads a received payload: any bytes, in any of the four
+//! serializers (chosen by the first byte), must decode into a message or an error; a decoded
+//! message's payload must read into owned values and into generated types, or give a
+//! `PayloadError`, and the message must encode again or give an `EncodeError`. Nothing panics.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use wamp_idl_runtime::wire::{DecodeLimits, Message, Serializer};
+use wamp_idl_runtime::{FromPayload, meta};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&choice, message)) = data.split_first() else {
+        return;
+    };
+    let serializer = Serializer::ALL[usize::from(choice) % Serializer::ALL.len()];
+    let bytes = bytes::Bytes::copy_from_slice(message);
+    let Ok(decoded) = serializer.decode_shared_with(&bytes, &DecodeLimits::default()) else {
+        return;
+    };
+    if let Some(payload) = payload_of(&decoded) {
+        let _ = payload.args().to_list();
+        let _ = payload.kwargs().to_dict();
+        // Generated types of the bundled Meta API: tables nested in lists and in kwargs.
+        let _ = meta::SessionDetailsResult::from_payload(payload);
+        let _ = meta::RegistrationCreated::from_payload(payload);
+        let _ = meta::KillSession::from_payload(payload);
+        let _ = meta::MatchPolicyListsResult::from_payload(payload);
+    }
+    for serializer in Serializer::ALL {
+        let _ = serializer.encode(&decoded);
+    }
+});
+
+fn payload_of(message: &Message) -> Option<&wamp_idl_runtime::Payload> {
+    match message {
+        Message::Error { payload, .. }
+        | Message::Publish { payload, .. }
+        | Message::Event { payload, .. }
+        | Message::Call { payload, .. }
+        | Message::Result { payload, .. }
+        | Message::Invocation { payload, .. }
+        | Message::Yield { payload, .. } => Some(payload),
+        _ => None,
+    }
+}
