@@ -1,6 +1,6 @@
 //! The stubs generated from `tests/data/e2e/stubs.fbs` and the Rust side of the tests that
-//! drive them through Crossbar.io (`crossbar_stubs.rs`, `interop_js.rs`): a callee, a
-//! subscriber, and the values they exchange.
+//! drive them through Crossbar.io (`crossbar_stubs.rs`, `interop_js.rs`) and other routers
+//! (`interop_routers.rs`): a callee, a subscriber, and the values they exchange.
 
 #![allow(dead_code, reason = "each test binary uses a different part of the shop")]
 

@@ -135,7 +135,7 @@ pub fn router(test: &str) -> Option<&'static Router> {
 }
 
 /// Whether router tests are skipped, saying so loudly when they are.
-fn skipped(test: &str) -> bool {
+pub fn skipped(test: &str) -> bool {
     let skipped = std::env::var_os(SKIP_VARIABLE).is_some_and(|value| value == "1");
     if skipped {
         // Written past libtest's output capture, so the skip shows in every run.
