@@ -158,8 +158,10 @@ const XCONN: RouterSpec = RouterSpec {
     single_list_arg: SingleListArg::Kept,
     large_integers: LargeIntegers::Exact,
     notes: &[
-        "serves WebSocket only (on TCP at `/ws` and on a unix socket), with json, msgpack and cbor: \
-         it offers no `wamp.2.ubjson`, and its port answers a RawSocket handshake with HTTP",
+        "serves WebSocket only, at `/ws` on TCP and at `/` on a unix socket, with json, msgpack and \
+         cbor (`xconn/server.py`): it offers no `wamp.2.ubjson`, and its port answers a RawSocket \
+         handshake with HTTP",
+        "its dealer and broker (`wampproto` 0.4.0) look procedures and topics up by their exact URI",
     ],
 };
 
@@ -181,8 +183,10 @@ const FOX_WAMP: RouterSpec = RouterSpec {
     single_list_arg: SingleListArg::Spread,
     large_integers: LargeIntegers::Rounded,
     notes: &[
-        "serves WebSocket with json only (it offers no other subprotocol), and its port answers a \
-         RawSocket handshake with HTTP",
+        "serves WebSocket with json only (`lib/wamp/transport.js` accepts no other subprotocol), \
+         and its port answers a RawSocket handshake with HTTP",
+        "it splits URIs at their dots and matches its own patterns (parts `*` and `#`), whatever \
+         the `match` option says",
         "sends `null` args and kwargs in INVOCATION, RESULT and EVENT when a payload has none; the \
          runtime reads them as empty (a call without args or kwargs is answered without either)",
     ],
