@@ -123,9 +123,10 @@ struct RouterSpec {
     name: &'static str,
     /// The package and version, as its registry names them.
     package: &'static str,
-    /// The command that starts it on `port` (and a unix socket in `directory`, when it has one),
-    /// printing READY when it listens.
-    command: fn(directory: &Path, port: u16) -> Result<Command, String>,
+    /// The command that starts it on `port`, and on the unix socket when it has one, printing
+    /// READY when it listens.
+    command: fn(port: u16, unix_socket: Option<&Path>) -> Result<Command, String>,
+    /// The name of its unix socket, in a directory of its own, when it listens on one.
     unix_socket: Option<&'static str>,
     joins: &'static [(Link, Serializer, Outcome)],
     registrations: Patterns,
@@ -195,16 +196,17 @@ const FOX_WAMP: RouterSpec = RouterSpec {
 /// Every router besides Crossbar.io that the tests run.
 const ROUTERS: [&RouterSpec; 2] = [&XCONN, &FOX_WAMP];
 
-fn xconn_command(directory: &Path, port: u16) -> Result<Command, String> {
+fn xconn_command(port: u16, unix_socket: Option<&Path>) -> Result<Command, String> {
+    let unix_socket = unix_socket.ok_or("xconn's router is started with a unix socket")?;
     let mut command = Command::new(support::python()?);
     command
         .arg(support::peer_script("xconn_router.py"))
         .arg(port.to_string())
-        .arg(directory.join(XCONN.unix_socket.unwrap_or_default()));
+        .arg(unix_socket);
     Ok(command)
 }
 
-fn fox_wamp_command(_directory: &Path, port: u16) -> Result<Command, String> {
+fn fox_wamp_command(port: u16, _unix_socket: Option<&Path>) -> Result<Command, String> {
     let mut command = support::node_script("fox_router.cjs")?;
     command.arg(port.to_string());
     Ok(command)
@@ -218,20 +220,26 @@ struct RunningRouter {
     unix_socket: Option<PathBuf>,
     /// What the router printed, for failure messages.
     output: Arc<Mutex<Vec<String>>>,
-    _directory: tempfile::TempDir,
+    /// Holds the unix socket, when the router has one.
+    _directory: Option<tempfile::TempDir>,
 }
 
 impl RunningRouter {
     fn start(spec: &RouterSpec) -> Result<RunningRouter, String> {
-        let directory = tempfile::Builder::new()
-            .prefix("wamp-idl-router-")
-            .tempdir()
-            .map_err(|error| format!("cannot create the router's directory: {error}"))?;
+        let directory = spec
+            .unix_socket
+            .map(|_| tempfile::Builder::new().prefix("wamp-idl-router-").tempdir())
+            .transpose()
+            .map_err(|error| format!("cannot create the directory of the router's socket: {error}"))?;
+        let unix_socket = directory
+            .as_ref()
+            .zip(spec.unix_socket)
+            .map(|(directory, name)| directory.path().join(name));
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .map_err(|error| format!("cannot find a free loopback port: {error}"))?
             .port();
-        let mut process = (spec.command)(directory.path(), port)?
+        let mut process = (spec.command)(port, unix_socket.as_deref())?
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -260,7 +268,6 @@ impl RunningRouter {
             });
         }
         drop(ready);
-        let unix_socket = spec.unix_socket.map(|name| directory.path().join(name));
         let router = RunningRouter {
             process,
             port,
