@@ -1,5 +1,6 @@
 //! Joining Crossbar.io with each authentication method: anonymous, ticket, WAMP-CRA (plain and
-//! salted) and WAMP-Cryptosign; right credentials are welcomed, wrong ones refused.
+//! salted), WAMP-Cryptosign and WAMP-SCRAM (Argon2id and PBKDF2); right credentials are
+//! welcomed, wrong ones refused.
 
 mod support;
 
@@ -156,7 +157,7 @@ async fn cryptosign() {
     .await;
     let stranger = support::cryptosign_credentials([9; 32]);
     check(&url, Serializer::Cbor, stranger, Err("wamp.error.not_authorized")).await;
-    let hex_seed = hex_encode(&support::CRYPTOSIGN_SEED);
+    let hex_seed = support::hex_encode(&support::CRYPTOSIGN_SEED);
     let from_hex = CryptosignKey::from_hex(&hex_seed).unwrap_or_else(|error| panic!("{error}"));
     let alice_from_hex = Credentials::Cryptosign {
         authid: None,
@@ -171,6 +172,44 @@ async fn cryptosign() {
     .await;
 }
 
-fn hex_encode(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scram() {
+    let Some(router) = support::router("scram") else {
+        return;
+    };
+    let url = format!("ws://127.0.0.1:{}/ws", router.ports.scram);
+    let carol = support::scram_credentials(support::SCRAM_ARGON2ID_AUTHID, support::SCRAM_PASSWORD);
+    let dave = support::scram_credentials(support::SCRAM_PBKDF2_AUTHID, support::SCRAM_PASSWORD);
+    // Each join proves the password afresh, with a nonce of its own.
+    for serializer in [Serializer::Json, Serializer::MsgPack] {
+        let welcomed = Ok((support::SCRAM_ARGON2ID_AUTHID, "authenticated", "scram"));
+        check(&url, serializer, carol.clone(), welcomed).await;
+    }
+    check(
+        &url,
+        Serializer::Cbor,
+        dave,
+        Ok((support::SCRAM_PBKDF2_AUTHID, "authenticated", "scram")),
+    )
+    .await;
+    for authid in [support::SCRAM_ARGON2ID_AUTHID, support::SCRAM_PBKDF2_AUTHID] {
+        let wrong = support::scram_credentials(authid, "not-the-password");
+        check(&url, Serializer::UbJson, wrong, Err("wamp.error.not_authorized")).await;
+    }
+    let stranger = support::scram_credentials("mallory", support::SCRAM_PASSWORD);
+    check(&url, Serializer::Json, stranger, Err("wamp.error.not_authorized")).await;
+    // The refusal says why, in the router's words.
+    let refused = ClientConfig::new(&url, support::REALM)
+        .credentials(support::scram_credentials(
+            support::SCRAM_ARGON2ID_AUTHID,
+            "wrong",
+        ))
+        .connect()
+        .await
+        .map(|_| ())
+        .map_err(|error| error.to_string());
+    assert_eq!(
+        refused,
+        Err("wamp.error.not_authorized: SCRAM authentication failed".to_owned())
+    );
 }

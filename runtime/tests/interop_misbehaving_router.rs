@@ -3,8 +3,8 @@
 //! a dropped connection. The session must end with ABORT and fail every pending call, at once.
 //! Also what a hostile or careless router must not achieve: taking the reader down through a
 //! callee's panic, orphaning invocations, keeping abandoned subscriptions, holding a call past
-//! its timeout by not answering, growing the write queue with pings, or keeping a closed
-//! session's connection open by not reading.
+//! its timeout by not answering, growing the write queue with pings, keeping a closed
+//! session's connection open by not reading, or posing as the router of a WAMP-SCRAM user.
 
 mod scripted;
 
@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
-use wamp_idl_runtime::client::{ClientConfig, Reconnect, SessionState};
+use wamp_idl_runtime::client::{ClientConfig, Credentials, Reconnect, SessionState};
 use wamp_idl_runtime::wire::{Message, Serializer};
 use wamp_idl_runtime::{
     BoxFuture, CallOptions, Dict, ErrorKind, Event, EventHandler, Invocation, InvocationHandler, Payload,
@@ -49,6 +49,20 @@ async fn read_frame(stream: &mut TcpStream) -> Option<Vec<u8>> {
 
 /// Accepts one client and lets it join: RawSocket handshake, HELLO, WELCOME.
 async fn accept_join(listener: TcpListener) -> Result<TcpStream, String> {
+    let (mut stream, hello) = accept_hello(listener).await?;
+    if !matches!(hello, Message::Hello { .. }) {
+        return Err(format!("expected HELLO, got {hello:?}"));
+    }
+    let welcome = scripted::welcome()?;
+    stream
+        .write_all(&frame(&welcome))
+        .await
+        .map_err(|error| error.to_string())?;
+    Ok(stream)
+}
+
+/// Accepts one client, answers its RawSocket handshake and returns its first message.
+async fn accept_hello(listener: TcpListener) -> Result<(TcpStream, Message), String> {
     let (mut stream, _) = listener.accept().await.map_err(|error| error.to_string())?;
     let mut handshake = [0; 4];
     stream
@@ -62,16 +76,8 @@ async fn accept_join(listener: TcpListener) -> Result<TcpStream, String> {
         .write_all(&[0x7F, 0xF1, 0, 0])
         .await
         .map_err(|error| error.to_string())?;
-    let hello = read_frame(&mut stream).await.ok_or("no HELLO")?;
-    if !matches!(Serializer::Json.decode(&hello), Ok(Message::Hello { .. })) {
-        return Err(format!("expected HELLO, got {}", String::from_utf8_lossy(&hello)));
-    }
-    let welcome = scripted::welcome()?;
-    stream
-        .write_all(&frame(&welcome))
-        .await
-        .map_err(|error| error.to_string())?;
-    Ok(stream)
+    let hello = receive(&mut stream).await?;
+    Ok((stream, hello))
 }
 
 /// Accepts one client, lets it join, and returns the connection and the request id of the
@@ -804,4 +810,88 @@ async fn a_client_that_gives_up_joining_again_closes_and_says_why() {
         "{reason}"
     );
     assert!(client.is_closed());
+}
+
+/// Plays a router that does not know the WAMP-SCRAM user's keys: it challenges the client
+/// properly, then welcomes it with a server signature that cannot verify. Returns what the
+/// client sent after WELCOME, until it closed the connection.
+async fn impostor(listener: TcpListener) -> Result<Vec<Message>, String> {
+    let (mut stream, hello) = accept_hello(listener).await?;
+    let client_nonce = match &hello {
+        Message::Hello { details, .. } => match details.get("authextra") {
+            Some(Value::Dict(authextra)) => authextra.get("nonce").cloned(),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(Value::String(client_nonce)) = client_nonce else {
+        return Err(format!("expected HELLO with a SCRAM nonce, got {hello:?}"));
+    };
+    let extra = [
+        (
+            "nonce",
+            Value::String(format!("{client_nonce}c2VydmVyIG5vbmNl").into()),
+        ),
+        ("kdf", Value::String("pbkdf2".into())),
+        ("salt", Value::String("c2FsdCBvZiBjYXJvbA==".into())),
+        ("iterations", Value::Integer(4096)),
+        ("memory", Value::Null),
+    ];
+    let challenge = Message::Challenge {
+        auth_method: "scram".into(),
+        extra: extra
+            .into_iter()
+            .map(|(key, value)| (key.to_owned(), value))
+            .collect(),
+    };
+    send(&mut stream, &challenge).await?;
+    match receive(&mut stream).await? {
+        Message::Authenticate { .. } => {}
+        other => return Err(format!("expected AUTHENTICATE, got {other:?}")),
+    }
+    let forged = Dict::from([(
+        "scram_server_signature".to_owned(),
+        Value::String("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()),
+    )]);
+    let welcome = Message::Welcome {
+        session: 1,
+        details: Dict::from([
+            ("authid".to_owned(), Value::String("carol".into())),
+            ("authextra".to_owned(), Value::Dict(forged)),
+        ]),
+    };
+    send(&mut stream, &welcome).await?;
+    let mut received = Vec::new();
+    while let Some(payload) = read_frame(&mut stream).await {
+        received.push(scripted::decode(&payload)?);
+    }
+    Ok(received)
+}
+
+#[tokio::test]
+async fn a_router_that_cannot_prove_the_scram_users_keys_is_refused() {
+    let (url, router) = scripted_router(impostor).await;
+    let joined = ClientConfig::new(url, "realm1")
+        .credentials(Credentials::Scram {
+            authid: "carol".to_owned(),
+            password: "carol's password".to_owned(),
+        })
+        .connect()
+        .await
+        .map(|_| ())
+        .map_err(|error| error.to_string());
+    assert_eq!(
+        joined,
+        Err(
+            "protocol error: authentication: the router's WAMP-SCRAM signature in WELCOME does \
+             not verify, so the router does not know the user's keys; the session is refused"
+                .to_owned()
+        )
+    );
+    // The client hangs up at once, without a word of the session the impostor offered.
+    let after_welcome = tokio::time::timeout(Duration::from_secs(5), router).await;
+    assert!(
+        matches!(&after_welcome, Ok(Ok(Ok(messages))) if messages.is_empty()),
+        "the impostor: {after_welcome:?}"
+    );
 }

@@ -8,6 +8,7 @@ use ed25519_dalek::{Signer as _, SigningKey};
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::Sha256;
 
+use crate::client::scram::{SCRAM_METHOD, ScramExchange};
 use crate::error::{Error, ErrorKind};
 use crate::value::{Dict, Value};
 
@@ -28,6 +29,11 @@ pub enum Credentials {
         authid: Option<String>,
         key: CryptosignKey,
     },
+    /// WAMP-SCRAM (`scram`, as Crossbar.io names it): a proof that the client knows the
+    /// password, which never travels, and the router's proof in WELCOME that it knows the
+    /// user's keys, without which the client refuses the session. Argon2id or PBKDF2, as the
+    /// router's user entry says; authid and password are prepared with SASLprep.
+    Scram { authid: String, password: String },
 }
 
 impl Credentials {
@@ -38,6 +44,7 @@ impl Credentials {
             Credentials::Ticket { .. } => "ticket",
             Credentials::WampCra { .. } => "wampcra",
             Credentials::Cryptosign { .. } => "cryptosign",
+            Credentials::Scram { .. } => SCRAM_METHOD,
         }
     }
 
@@ -45,35 +52,78 @@ impl Credentials {
     pub fn authid(&self) -> Option<&str> {
         match self {
             Credentials::Anonymous => None,
-            Credentials::Ticket { authid, .. } | Credentials::WampCra { authid, .. } => Some(authid),
+            Credentials::Ticket { authid, .. }
+            | Credentials::WampCra { authid, .. }
+            | Credentials::Scram { authid, .. } => Some(authid),
             Credentials::Cryptosign { authid, .. } => authid.as_deref(),
         }
     }
 
-    /// The `authextra` of HELLO: cryptosign announces its public key there.
-    pub fn authextra(&self) -> Option<Dict> {
+    /// Begins one join's authentication. Each join begins afresh: WAMP-SCRAM's nonce must
+    /// never repeat.
+    pub(crate) fn begin(&self) -> Result<Authenticator<'_>, Error> {
+        Ok(match self {
+            Credentials::Scram { authid, password } => {
+                Authenticator::Scram(ScramExchange::start(authid, password)?)
+            }
+            _ => Authenticator::Stateless(self),
+        })
+    }
+}
+
+/// One join's authentication: what HELLO announces, the answer to CHALLENGE and the check
+/// of WELCOME.
+#[derive(Debug)]
+pub(crate) enum Authenticator<'a> {
+    /// A method whose answer depends on the challenge alone, and whose WELCOME proves nothing.
+    Stateless(&'a Credentials),
+    Scram(ScramExchange<'a>),
+}
+
+impl Authenticator<'_> {
+    fn method(&self) -> &'static str {
         match self {
-            Credentials::Cryptosign { key, .. } => Some(Dict::from([(
+            Authenticator::Stateless(credentials) => credentials.method(),
+            Authenticator::Scram(_) => SCRAM_METHOD,
+        }
+    }
+
+    /// The `authextra` of HELLO: cryptosign announces its public key there, WAMP-SCRAM its nonce.
+    pub(crate) fn authextra(&self) -> Option<Dict> {
+        match self {
+            Authenticator::Stateless(Credentials::Cryptosign { key, .. }) => Some(Dict::from([(
                 "pubkey".to_owned(),
                 Value::String(key.public_key_hex().into()),
             )])),
-            _ => None,
+            Authenticator::Stateless(_) => None,
+            Authenticator::Scram(exchange) => Some(exchange.authextra()),
         }
     }
 
     /// Answers a CHALLENGE: the signature of AUTHENTICATE.
-    pub fn respond(&self, method: &str, extra: &Dict) -> Result<String, Error> {
-        if method != self.method() {
+    pub(crate) async fn respond(&mut self, method: &str, extra: &Dict) -> Result<String, Error> {
+        let own_method = self.method();
+        if method != own_method {
             return Err(auth_error(format!(
-                "the router challenged with `{method}`, but the client authenticates with `{}`",
-                self.method()
+                "the router challenged with `{method}`, but the client authenticates with `{own_method}`"
             )));
         }
         match self {
-            Credentials::Anonymous => Err(auth_error("the router challenged an anonymous client".to_owned())),
-            Credentials::Ticket { ticket, .. } => Ok(ticket.clone()),
-            Credentials::WampCra { secret, .. } => wampcra_signature(secret, extra),
-            Credentials::Cryptosign { key, .. } => key.sign_challenge(extra),
+            Authenticator::Stateless(Credentials::Ticket { ticket, .. }) => Ok(ticket.clone()),
+            Authenticator::Stateless(Credentials::WampCra { secret, .. }) => wampcra_signature(secret, extra),
+            Authenticator::Stateless(Credentials::Cryptosign { key, .. }) => key.sign_challenge(extra),
+            Authenticator::Stateless(_) => Err(auth_error(format!(
+                "the router challenged a client that authenticates with `{own_method}`"
+            ))),
+            Authenticator::Scram(exchange) => exchange.respond(extra).await,
+        }
+    }
+
+    /// Checks WELCOME: WAMP-SCRAM's router proves there that it knows the user's keys.
+    pub(crate) fn check_welcome(&self, details: &Dict) -> Result<(), Error> {
+        match self {
+            Authenticator::Stateless(_) => Ok(()),
+            Authenticator::Scram(exchange) => exchange.check_welcome(details),
         }
     }
 }
@@ -121,7 +171,7 @@ impl CryptosignKey {
 
     /// Signs the challenge: the answer is the signature followed by the signed challenge, in hex.
     fn sign_challenge(&self, extra: &Dict) -> Result<String, Error> {
-        let challenge_hex = challenge_string(extra)?;
+        let challenge_hex = challenge_text(extra, "challenge")?;
         let challenge = hex::decode(challenge_hex)
             .map_err(|error| auth_error(format!("the cryptosign challenge is not hex: {error}")))?;
         let signature = self.signing_key.sign(&challenge);
@@ -153,12 +203,12 @@ pub fn derive_wampcra_key(secret: &str, salt: &str, iterations: u32, key_length:
 /// The WAMP-CRA signature: base64 of HMAC-SHA256 over the challenge string, keyed by the secret
 /// (or by the key derived from it, when the challenge carries a salt).
 fn wampcra_signature(secret: &str, extra: &Dict) -> Result<String, Error> {
-    let challenge = challenge_string(extra)?;
+    let challenge = challenge_text(extra, "challenge")?;
     let key = match extra.get("salt") {
         None | Some(Value::Null) => secret.to_owned(),
         Some(Value::String(salt)) => {
-            let iterations = challenge_integer(extra, "iterations", 1000, MAX_WAMPCRA_ITERATIONS)?;
-            let key_length = challenge_integer(extra, "keylen", 32, MAX_WAMPCRA_KEY_LENGTH)?;
+            let iterations = challenge_integer(extra, "iterations", MAX_WAMPCRA_ITERATIONS)?.unwrap_or(1000);
+            let key_length = challenge_integer(extra, "keylen", MAX_WAMPCRA_KEY_LENGTH)?.unwrap_or(32);
             derive_wampcra_key(secret, salt, iterations, key_length as usize)
         }
         Some(other) => {
@@ -174,16 +224,15 @@ fn wampcra_signature(secret: &str, extra: &Dict) -> Result<String, Error> {
     Ok(BASE64.encode(mac.finalize().into_bytes()))
 }
 
-fn challenge_string(extra: &Dict) -> Result<&str, Error> {
-    match extra.get("challenge") {
-        Some(Value::String(challenge)) => Ok(challenge),
+/// A string of the challenge's extra.
+pub(super) fn challenge_text<'a>(extra: &'a Dict, key: &str) -> Result<&'a str, Error> {
+    match extra.get(key) {
+        Some(Value::String(text)) => Ok(text),
         Some(other) => Err(auth_error(format!(
-            "the challenge's `challenge` must be a string, got {}",
+            "the challenge's `{key}` must be a string, got {}",
             other.kind_name()
         ))),
-        None => Err(auth_error(
-            "the challenge has no `challenge` in its extra".to_owned(),
-        )),
+        None => Err(auth_error(format!("the challenge has no `{key}` in its extra"))),
     }
 }
 
@@ -195,13 +244,14 @@ const MAX_WAMPCRA_ITERATIONS: u32 = 1_000_000;
 /// default to 32. It bounds the allocation and, with the iterations, the derivation's cost.
 const MAX_WAMPCRA_KEY_LENGTH: u32 = 256;
 
-/// A positive integer of the challenge's extra, at most `max`; `default` when absent.
-fn challenge_integer(extra: &Dict, key: &str, default: u32, max: u32) -> Result<u32, Error> {
+/// A positive integer of the challenge's extra, at most `max`; `None` when absent.
+pub(super) fn challenge_integer(extra: &Dict, key: &str, max: u32) -> Result<Option<u32>, Error> {
     match extra.get(key) {
-        None | Some(Value::Null) => Ok(default),
+        None | Some(Value::Null) => Ok(None),
         Some(Value::Integer(value)) => u32::try_from(*value)
             .ok()
             .filter(|value| (1..=max).contains(value))
+            .map(Some)
             .ok_or_else(|| {
                 auth_error(format!(
                     "the challenge's `{key}` is {value}, outside the accepted range 1 to {max}"
@@ -220,7 +270,7 @@ fn decode_hex<const N: usize>(text: &str) -> Result<[u8; N], String> {
         .map_err(|_| format!("expected {} hex digits, got {}", N * 2, text.len()))
 }
 
-fn auth_error(message: String) -> Error {
+pub(super) fn auth_error(message: String) -> Error {
     Error::new(ErrorKind::Protocol(format!("authentication: {message}")))
 }
 
@@ -314,16 +364,17 @@ mod tests {
         assert!(answer.ends_with(&challenge));
     }
 
-    #[test]
-    fn challenge_for_another_method_is_refused() {
+    #[tokio::test]
+    async fn challenge_for_another_method_is_refused() {
         let credentials = Credentials::Ticket {
             authid: "joe".to_owned(),
             ticket: "secret".to_owned(),
         };
-        let error = credentials
-            .respond("wampcra", &Dict::new())
-            .map(|_| ())
-            .map_err(|e| e.to_string());
+        let error = match credentials.begin() {
+            Ok(mut authenticator) => authenticator.respond("wampcra", &Dict::new()).await,
+            Err(error) => Err(error),
+        };
+        let error = error.map(|_| ()).map_err(|e| e.to_string());
         assert_eq!(
             error,
             Err(

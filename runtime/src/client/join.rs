@@ -47,10 +47,15 @@ async fn join(config: &ClientConfig, url: &str, requests: &Arc<AtomicU64>) -> Re
         tls: config.tls.clone(),
     };
     let mut connection = transport::connect(&transport_config).await?;
-    send(&mut connection, config, &hello(config)).await?;
+    let mut authenticator = config.credentials.begin()?;
+    send(&mut connection, config, &hello(config, authenticator.authextra())).await?;
     loop {
         match receive(&mut connection, config).await? {
             Message::Welcome { session, details } => {
+                if let Err(error) = authenticator.check_welcome(&details) {
+                    hang_up(connection).await;
+                    return Err(error);
+                }
                 tracing::debug!(session, %url, realm = %config.realm, "joined");
                 return Ok(Shared::start(Joined {
                     serializer: config.serializer,
@@ -68,7 +73,7 @@ async fn join(config: &ClientConfig, url: &str, requests: &Arc<AtomicU64>) -> Re
                 }));
             }
             Message::Challenge { auth_method, extra } => {
-                let signature = config.credentials.respond(&auth_method, &extra)?;
+                let signature = authenticator.respond(&auth_method, &extra).await?;
                 let authenticate = Message::Authenticate {
                     signature,
                     extra: Dict::new(),
@@ -76,9 +81,7 @@ async fn join(config: &ClientConfig, url: &str, requests: &Arc<AtomicU64>) -> Re
                 send(&mut connection, config, &authenticate).await?;
             }
             Message::Abort { details, reason } => {
-                // The router ends the connection anyway; a failure to say goodbye changes nothing.
-                let _ = write_frame(&mut connection, FrameKind::Close, &wire::Frame::new()).await;
-                let _ = connection.writer.shutdown().await;
+                hang_up(connection).await;
                 return Err(Error::from(WampError {
                     uri: reason,
                     args: List::new(),
@@ -95,8 +98,16 @@ async fn join(config: &ClientConfig, url: &str, requests: &Arc<AtomicU64>) -> Re
     }
 }
 
-/// HELLO, announcing the roles and advanced features the client implements.
-fn hello(config: &ClientConfig) -> Message {
+/// Ends the connection of a join that failed.
+async fn hang_up(mut connection: Connection) {
+    // The connection ends anyway; a failure to say goodbye changes nothing.
+    let _ = write_frame(&mut connection, FrameKind::Close, &wire::Frame::new()).await;
+    let _ = connection.writer.shutdown().await;
+}
+
+/// HELLO, announcing the roles and advanced features the client implements, and the
+/// authentication's `authextra`.
+fn hello(config: &ClientConfig, authextra: Option<Dict>) -> Message {
     let features = |names: &[&str]| {
         let features = names
             .iter()
@@ -139,7 +150,7 @@ fn hello(config: &ClientConfig) -> Message {
     if let Some(authid) = credentials.authid() {
         details.insert("authid".to_owned(), Value::String(authid.into()));
     }
-    if let Some(authextra) = credentials.authextra() {
+    if let Some(authextra) = authextra {
         details.insert("authextra".to_owned(), Value::Dict(authextra));
     }
     Message::Hello {

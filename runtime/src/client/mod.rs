@@ -26,6 +26,7 @@ mod join;
 mod link;
 mod outbox;
 mod reconnect;
+mod scram;
 mod session;
 mod state;
 mod transport;
@@ -36,6 +37,7 @@ use std::time::Duration;
 pub use auth::{Credentials, CryptosignKey, derive_wampcra_key};
 pub use link::SessionState;
 pub use reconnect::{Reconnect, WhileDown};
+pub use scram::{ScramKdf, ScramKeys};
 pub use session::{CancelMode, Client, PendingCall};
 pub use state::{InvocationProgress, ProgressiveInvocationHandler};
 

@@ -15,7 +15,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use wamp_idl_runtime::client::{Client, ClientConfig, Credentials, CryptosignKey};
+use wamp_idl_runtime::client::{Client, ClientConfig, Credentials, CryptosignKey, ScramKdf, ScramKeys};
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{CallOptions, Payload, Session as _, Value};
 
@@ -36,6 +36,31 @@ const WAMPCRA_ITERATIONS: u32 = 100;
 const WAMPCRA_KEYLEN: u32 = 16;
 /// The private seed of principal `alice` on the cryptosign transport.
 pub const CRYPTOSIGN_SEED: [u8; 32] = *b"wamp-idl runtime cryptosign test";
+/// The password of both principals on the WAMP-SCRAM transport.
+pub const SCRAM_PASSWORD: &str = "carol-and-dave-scram";
+/// The WAMP-SCRAM principal whose keys are derived with Argon2id.
+pub const SCRAM_ARGON2ID_AUTHID: &str = "carol";
+/// The WAMP-SCRAM principal whose keys are derived with PBKDF2. Its authid is written in
+/// fullwidth letters, which SASLprep maps to `dave`: Crossbar.io puts the prepared authid
+/// in the message it checks the client's proof against, so the client must prepare it too.
+pub const SCRAM_PBKDF2_AUTHID: &str = "\u{FF44}\u{FF41}\u{FF56}\u{FF45}";
+/// The WAMP-SCRAM principals: authid, KDF with its cost, and salt. The costs are low to keep
+/// the tests fast; Crossbar.io never runs the KDF, only the client does.
+const SCRAM_PRINCIPALS: [(&str, ScramKdf, &[u8]); 2] = [
+    (
+        SCRAM_ARGON2ID_AUTHID,
+        ScramKdf::Argon2id {
+            iterations: 8,
+            memory: 1024,
+        },
+        b"salt of carol 16",
+    ),
+    (
+        SCRAM_PBKDF2_AUTHID,
+        ScramKdf::Pbkdf2 { iterations: 4096 },
+        b"salt of dave, 16",
+    ),
+];
 
 const SKIP_VARIABLE: &str = "WAMP_IDL_SKIP_ROUTER_TESTS";
 const JS_PEERS_VARIABLE: &str = "WAMP_IDL_JS_PEERS";
@@ -60,6 +85,7 @@ pub struct Ports {
     pub ticket: u16,
     pub wampcra: u16,
     pub cryptosign: u16,
+    pub scram: u16,
 }
 
 /// A running Crossbar.io node.
@@ -370,7 +396,7 @@ fn unix_socket(node_dir: &Path, transport: Transport) -> PathBuf {
 
 /// Free loopback ports, found by binding port 0 (all at once, so they differ).
 fn free_ports() -> Result<Ports, String> {
-    let listeners = (0..7)
+    let listeners = (0..8)
         .map(|_| TcpListener::bind("127.0.0.1:0"))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| format!("cannot find free loopback ports: {error}"))?;
@@ -388,6 +414,7 @@ fn free_ports() -> Result<Ports, String> {
             ticket,
             wampcra,
             cryptosign,
+            scram,
         ] => Ok(Ports {
             websocket,
             rawsocket,
@@ -396,8 +423,9 @@ fn free_ports() -> Result<Ports, String> {
             ticket,
             wampcra,
             cryptosign,
+            scram,
         }),
-        _ => Err("cannot find seven free loopback ports".to_owned()),
+        _ => Err("cannot find eight free loopback ports".to_owned()),
     }
 }
 
@@ -422,6 +450,7 @@ fn node_config(ports: Ports, node_dir: &Path) -> Result<String, String> {
         ("@TICKET_PORT@", ports.ticket.to_string()),
         ("@WAMPCRA_PORT@", ports.wampcra.to_string()),
         ("@CRYPTOSIGN_PORT@", ports.cryptosign.to_string()),
+        ("@SCRAM_PORT@", ports.scram.to_string()),
         ("@TICKET@", TICKET.to_owned()),
         ("@WAMPCRA_SECRET@", WAMPCRA_SECRET.to_owned()),
         ("@WAMPCRA_SALTED_SECRET@", WAMPCRA_SALTED_SECRET.to_owned()),
@@ -429,6 +458,7 @@ fn node_config(ports: Ports, node_dir: &Path) -> Result<String, String> {
         ("@WAMPCRA_ITERATIONS@", WAMPCRA_ITERATIONS.to_string()),
         ("@WAMPCRA_KEYLEN@", WAMPCRA_KEYLEN.to_string()),
         ("@CRYPTOSIGN_PUBKEY@", pubkey),
+        ("@SCRAM_PRINCIPALS@", scram_principals()?),
     ];
     let config = replacements
         .iter()
@@ -445,6 +475,33 @@ fn node_config(ports: Ports, node_dir: &Path) -> Result<String, String> {
     }
 }
 
+/// The `principals` of the WAMP-SCRAM transport (JSON), their keys derived by the client's
+/// own code. Written by hand: the examples' tests, which include this file, have no JSON crate.
+fn scram_principals() -> Result<String, String> {
+    let mut principals = Vec::new();
+    for (authid, kdf, salt) in SCRAM_PRINCIPALS {
+        let keys = ScramKeys::derive(SCRAM_PASSWORD, salt, kdf)
+            .map_err(|error| format!("cannot derive the SCRAM keys of {authid}: {error}"))?;
+        let (name, iterations, memory) = match kdf {
+            ScramKdf::Argon2id { iterations, memory } => ("argon2id-13", iterations, memory),
+            // Crossbar.io asks for a memory cost whatever the KDF.
+            ScramKdf::Pbkdf2 { iterations } => ("pbkdf2", iterations, 0),
+            other => return Err(format!("no Crossbar.io name for {other:?}")),
+        };
+        principals.push(format!(
+            r#""{authid}": {{"kdf": "{name}", "iterations": {iterations}, "memory": {memory}, "salt": "{}", "stored-key": "{}", "server-key": "{}", "role": "authenticated"}}"#,
+            hex_encode(salt),
+            hex_encode(&keys.stored_key),
+            hex_encode(&keys.server_key),
+        ));
+    }
+    Ok(format!("{{{}}}", principals.join(", ")))
+}
+
+pub fn hex_encode(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 fn wait_until_listening(router: &Router) -> Result<(), String> {
     let started = Instant::now();
     let ports = router.ports;
@@ -455,6 +512,7 @@ fn wait_until_listening(router: &Router) -> Result<(), String> {
         ports.ticket,
         ports.wampcra,
         ports.cryptosign,
+        ports.scram,
     ];
     loop {
         let exited = router
@@ -507,6 +565,13 @@ pub fn ticket_credentials(ticket: &str) -> Credentials {
     Credentials::Ticket {
         authid: "joe".to_owned(),
         ticket: ticket.to_owned(),
+    }
+}
+
+pub fn scram_credentials(authid: &str, password: &str) -> Credentials {
+    Credentials::Scram {
+        authid: authid.to_owned(),
+        password: password.to_owned(),
     }
 }
 
