@@ -812,10 +812,11 @@ async fn a_client_that_gives_up_joining_again_closes_and_says_why() {
     assert!(client.is_closed());
 }
 
-/// Plays a router that does not know the WAMP-SCRAM user's keys: it challenges the client
-/// properly, then welcomes it with a server signature that cannot verify. Returns what the
-/// client sent after WELCOME, until it closed the connection.
-async fn impostor(listener: TcpListener) -> Result<Vec<Message>, String> {
+/// Plays a router that does not know the WAMP-SCRAM user's keys. It challenges the client,
+/// with a nonce of its own instead of the client's unless `keeps_client_nonce`, then
+/// welcomes any answer with a server signature that cannot verify. Returns what the client
+/// sent after the challenge, until it closed the connection.
+async fn impostor(listener: TcpListener, keeps_client_nonce: bool) -> Result<Vec<Message>, String> {
     let (mut stream, hello) = accept_hello(listener).await?;
     let client_nonce = match &hello {
         Message::Hello { details, .. } => match details.get("authextra") {
@@ -827,11 +828,13 @@ async fn impostor(listener: TcpListener) -> Result<Vec<Message>, String> {
     let Some(Value::String(client_nonce)) = client_nonce else {
         return Err(format!("expected HELLO with a SCRAM nonce, got {hello:?}"));
     };
+    let nonce = if keeps_client_nonce {
+        format!("{client_nonce}c2VydmVyIG5vbmNl")
+    } else {
+        "c29tZW9uZSBlbHNlJ3Mgbm9uY2U=".to_owned()
+    };
     let extra = [
-        (
-            "nonce",
-            Value::String(format!("{client_nonce}c2VydmVyIG5vbmNl").into()),
-        ),
+        ("nonce", Value::String(nonce.into())),
         ("kdf", Value::String("pbkdf2".into())),
         ("salt", Value::String("c2FsdCBvZiBjYXJvbA==".into())),
         ("iterations", Value::Integer(4096)),
@@ -845,32 +848,37 @@ async fn impostor(listener: TcpListener) -> Result<Vec<Message>, String> {
             .collect(),
     };
     send(&mut stream, &challenge).await?;
-    match receive(&mut stream).await? {
-        Message::Authenticate { .. } => {}
-        other => return Err(format!("expected AUTHENTICATE, got {other:?}")),
+    let mut received = Vec::new();
+    while let Some(payload) = read_frame(&mut stream).await {
+        let message = scripted::decode(&payload)?;
+        if matches!(message, Message::Authenticate { .. }) {
+            send(&mut stream, &forged_welcome()).await?;
+        }
+        received.push(message);
     }
+    Ok(received)
+}
+
+/// WELCOME with a server signature made without the user's keys.
+fn forged_welcome() -> Message {
     let forged = Dict::from([(
         "scram_server_signature".to_owned(),
         Value::String("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()),
     )]);
-    let welcome = Message::Welcome {
+    Message::Welcome {
         session: 1,
         details: Dict::from([
             ("authid".to_owned(), Value::String("carol".into())),
             ("authextra".to_owned(), Value::Dict(forged)),
         ]),
-    };
-    send(&mut stream, &welcome).await?;
-    let mut received = Vec::new();
-    while let Some(payload) = read_frame(&mut stream).await {
-        received.push(scripted::decode(&payload)?);
     }
-    Ok(received)
 }
 
-#[tokio::test]
-async fn a_router_that_cannot_prove_the_scram_users_keys_is_refused() {
-    let (url, router) = scripted_router(impostor).await;
+/// Joins an impostor as `carol`: joining must fail with an error that starts with `expected`
+/// (the rest names the random nonce), and the client must have
+/// sent the impostor the messages that `sent` names, in order, before hanging up.
+async fn check_impostor(keeps_client_nonce: bool, expected: &str, sent: &[&str]) {
+    let (url, router) = scripted_router(move |listener| impostor(listener, keeps_client_nonce)).await;
     let joined = ClientConfig::new(url, "realm1")
         .credentials(Credentials::Scram {
             authid: "carol".to_owned(),
@@ -880,18 +888,43 @@ async fn a_router_that_cannot_prove_the_scram_users_keys_is_refused() {
         .await
         .map(|_| ())
         .map_err(|error| error.to_string());
-    assert_eq!(
-        joined,
-        Err(
-            "protocol error: authentication: the router's WAMP-SCRAM signature in WELCOME does \
-             not verify, so the router does not know the user's keys; the session is refused"
-                .to_owned()
-        )
-    );
-    // The client hangs up at once, without a word of the session the impostor offered.
-    let after_welcome = tokio::time::timeout(Duration::from_secs(5), router).await;
     assert!(
-        matches!(&after_welcome, Ok(Ok(Ok(messages))) if messages.is_empty()),
-        "the impostor: {after_welcome:?}"
+        matches!(&joined, Err(error) if error.starts_with(expected)),
+        "{joined:?}"
     );
+    let received = tokio::time::timeout(Duration::from_secs(5), router).await;
+    let received: Vec<String> = match received {
+        Ok(Ok(Ok(messages))) => messages
+            .iter()
+            .map(|message| match message {
+                Message::Abort { reason, .. } => format!("ABORT {reason}"),
+                other => other.message_type().to_string(),
+            })
+            .collect(),
+        other => panic!("the impostor: {other:?}"),
+    };
+    assert_eq!(received, sent);
+}
+
+#[tokio::test]
+async fn a_router_that_cannot_prove_the_scram_users_keys_is_refused() {
+    // The client hangs up at once, without a word of the session the impostor offered.
+    check_impostor(
+        true,
+        "protocol error: authentication: the router's WAMP-SCRAM signature in WELCOME does \
+         not verify, so the router does not know the user's keys; the session is refused",
+        &["AUTHENTICATE"],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_scram_challenge_without_the_clients_nonce_is_refused_with_abort() {
+    check_impostor(
+        false,
+        "protocol error: authentication: the WAMP-SCRAM challenge's nonce \
+         `c29tZW9uZSBlbHNlJ3Mgbm9uY2U=` does not begin with the client's nonce",
+        &["ABORT wamp.error.cannot_authenticate"],
+    )
+    .await;
 }

@@ -73,7 +73,19 @@ async fn join(config: &ClientConfig, url: &str, requests: &Arc<AtomicU64>) -> Re
                 }));
             }
             Message::Challenge { auth_method, extra } => {
-                let signature = authenticator.respond(&auth_method, &extra).await?;
+                let signature = match authenticator.respond(&auth_method, &extra).await {
+                    Ok(signature) => signature,
+                    Err(error) => {
+                        // A client that cannot answer says so, as the spec asks of WAMP-SCRAM.
+                        let abort = Message::Abort {
+                            details: dict([("message", Value::String(error.to_string().into()))]),
+                            reason: "wamp.error.cannot_authenticate".to_owned(),
+                        };
+                        let _ = send(&mut connection, config, &abort).await;
+                        hang_up(connection).await;
+                        return Err(error);
+                    }
+                };
                 let authenticate = Message::Authenticate {
                     signature,
                     extra: Dict::new(),
