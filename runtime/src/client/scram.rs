@@ -243,9 +243,9 @@ fn extends_nonce(server_nonce: &str, client_nonce: &str) -> bool {
     }
 }
 
-/// RFC 5802's AuthMessage, as Crossbar.io verifies it: the authid goes in after SASLprep but
-/// unescaped, and the channel binding part is empty (`c=`), where the draft specification
-/// has `c=biws`; without channel binding, neither weakens the proof.
+/// RFC 5802's AuthMessage, built as Crossbar.io builds it to check the proof: the authid
+/// goes in after SASLprep but unescaped, and the channel binding part is empty (`c=`), where
+/// the draft specification escapes `,` and `=` and has `c=biws`.
 fn auth_message(authid: &str, client_nonce: &str, challenge: &Challenge<'_>) -> Result<String, Error> {
     let authid = prepare(authid, "authid")?;
     let Challenge {
@@ -263,7 +263,9 @@ fn auth_message(authid: &str, client_nonce: &str, challenge: &Challenge<'_>) -> 
 ///
 /// For Argon2id it is the hash as Autobahn|Python derives it and as Crossbar.io's user
 /// entries made with Autobahn's `derive_scram_credential` hold it: the text of the hash in
-/// unpadded base64, not its bytes.
+/// unpadded base64, not its bytes. For PBKDF2 it is RFC 5802's, over the decoded salt:
+/// Autobahn|Python 26.10.2 has no working PBKDF2 client to follow (it passes the salt's text
+/// where its `pbkdf2` takes bytes, and fails).
 fn salted_password(password: &str, salt: &[u8], kdf: ScramKdf) -> Result<Vec<u8>, Error> {
     let password = prepare(password, "password")?;
     let mut hash = [0; 32];
