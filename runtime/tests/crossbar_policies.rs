@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Barrier;
+use wamp_idl_runtime::client::Reconnect;
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
     CallOptions, ErrorKind, InvocationHandler, InvokePolicy, Payload, RegisterOptions, Session, Value,
@@ -179,6 +180,8 @@ async fn messages_too_big_for_the_client_are_refused() {
     let small = router
         .config(Transport::WebSocket, Serializer::Cbor)
         .max_message_size(4096)
+        // The end of this one session is what is checked: it is not joined again.
+        .reconnect(Reconnect::never())
         .connect()
         .await
         .unwrap_or_else(|error| panic!("connect: {error}"));

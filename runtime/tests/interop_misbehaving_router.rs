@@ -48,7 +48,7 @@ async fn read_frame(stream: &mut TcpStream) -> Option<Vec<u8>> {
 }
 
 /// Accepts one client and lets it join: RawSocket handshake, HELLO, WELCOME.
-async fn accept_join(listener: TcpListener) -> Result<TcpStream, String> {
+async fn accept_join(listener: &TcpListener) -> Result<TcpStream, String> {
     let (mut stream, hello) = accept_hello(listener).await?;
     if !matches!(hello, Message::Hello { .. }) {
         return Err(format!("expected HELLO, got {hello:?}"));
@@ -62,7 +62,7 @@ async fn accept_join(listener: TcpListener) -> Result<TcpStream, String> {
 }
 
 /// Accepts one client, answers its RawSocket handshake and returns its first message.
-async fn accept_hello(listener: TcpListener) -> Result<(TcpStream, Message), String> {
+async fn accept_hello(listener: &TcpListener) -> Result<(TcpStream, Message), String> {
     let (mut stream, _) = listener.accept().await.map_err(|error| error.to_string())?;
     let mut handshake = [0; 4];
     stream
@@ -83,7 +83,7 @@ async fn accept_hello(listener: TcpListener) -> Result<(TcpStream, Message), Str
 /// Accepts one client, lets it join, and returns the connection and the request id of the
 /// client's first CALL.
 async fn accept_call(listener: TcpListener) -> Result<(TcpStream, u64), String> {
-    let mut stream = accept_join(listener).await?;
+    let mut stream = accept_join(&listener).await?;
     match receive(&mut stream).await? {
         Message::Call { request, .. } => Ok((stream, request)),
         other => Err(format!("expected CALL, got {other:?}")),
@@ -348,7 +348,7 @@ const REGISTRATION: u64 = 9;
 /// Accepts one client, lets it join, and answers its first message, a REGISTER, with
 /// registration [`REGISTRATION`].
 async fn accept_registration(listener: TcpListener) -> Result<TcpStream, String> {
-    let mut stream = accept_join(listener).await?;
+    let mut stream = accept_join(&listener).await?;
     let request = match receive(&mut stream).await? {
         Message::Register { request, .. } => request,
         other => return Err(format!("expected REGISTER, got {other:?}")),
@@ -515,7 +515,7 @@ async fn calls_a_router_leaves_unanswered_time_out_each_at_its_own_deadline() {
 #[tokio::test]
 async fn an_abandoned_subscribe_is_undone_when_answered_late() {
     let (url, router) = scripted_router(|listener| async move {
-        let mut stream = accept_join(listener).await?;
+        let mut stream = accept_join(&listener).await?;
         let request = match receive(&mut stream).await? {
             Message::Subscribe { request, .. } => request,
             other => return Err(format!("expected SUBSCRIBE, got {other:?}")),
@@ -650,7 +650,7 @@ async fn a_router_that_stops_reading_loses_the_connection_after_close() {
     const PUBLICATIONS: usize = 32;
     const PUBLICATION_SIZE: usize = 1024 * 1024;
     let (url, router) = scripted_router(|listener| async move {
-        let mut stream = accept_join(listener).await?;
+        let mut stream = accept_join(&listener).await?;
         // Not reading: the client's publications fill the socket buffers and block its writer.
         tokio::time::sleep(Duration::from_secs(1)).await;
         let mut ping = vec![1, 1, 0, 0];
@@ -775,7 +775,7 @@ async fn a_flood_of_invocations_waits_in_the_transport_beyond_the_limit_in_fligh
 async fn a_client_that_gives_up_joining_again_closes_and_says_why() {
     // The router welcomes the client once, then goes away for good.
     let (url, router) = scripted_router(|listener| async move {
-        let stream = accept_join(listener).await?;
+        let stream = accept_join(&listener).await?;
         drop(stream);
         Ok::<(), String>(())
     })
@@ -817,7 +817,7 @@ async fn a_client_that_gives_up_joining_again_closes_and_says_why() {
 /// welcomes any answer with a server signature that cannot verify. Returns what the client
 /// sent after the challenge, until it closed the connection.
 async fn impostor(listener: TcpListener, keeps_client_nonce: bool) -> Result<Vec<Message>, String> {
-    let (mut stream, hello) = accept_hello(listener).await?;
+    let (mut stream, hello) = accept_hello(&listener).await?;
     let client_nonce = match &hello {
         Message::Hello { details, .. } => match details.get("authextra") {
             Some(Value::Dict(authextra)) => authextra.get("nonce").cloned(),
@@ -927,4 +927,49 @@ async fn a_scram_challenge_without_the_clients_nonce_is_refused_with_abort() {
         &["ABORT wamp.error.cannot_authenticate"],
     )
     .await;
+}
+
+/// Welcomes a client, then ends its session with GOODBYE `reason`; when the client joins
+/// again, welcomes it once more. Returns whether it joined again within a few seconds.
+async fn goodbye_then_welcome_again(listener: TcpListener, reason: &str) -> Result<bool, String> {
+    let mut stream = accept_join(&listener).await?;
+    let goodbye = Message::Goodbye {
+        details: Dict::new(),
+        reason: reason.to_owned(),
+    };
+    send(&mut stream, &goodbye).await?;
+    match receive(&mut stream).await? {
+        Message::Goodbye { .. } => {}
+        other => return Err(format!("expected the client's GOODBYE, got {other:?}")),
+    }
+    drop(stream);
+    let again = tokio::time::timeout(Duration::from_secs(3), accept_join(&listener)).await;
+    Ok(matches!(again, Ok(Ok(_))))
+}
+
+#[tokio::test]
+async fn a_router_shutting_down_is_joined_again_and_a_kill_is_final() {
+    for (reason, joins_again) in [("wamp.close.system_shutdown", true), ("wamp.close.killed", false)] {
+        let (url, router) =
+            scripted_router(move |listener| goodbye_then_welcome_again(listener, reason)).await;
+        let client = ClientConfig::new(url, "realm1")
+            .reconnect(Reconnect::default().initial_delay(Duration::from_millis(10)))
+            .connect()
+            .await
+            .unwrap_or_else(|error| panic!("{reason}: connect: {error}"));
+        let joined_again = tokio::time::timeout(Duration::from_secs(5), router)
+            .await
+            .unwrap_or_else(|_| panic!("{reason}: the fake router hung"))
+            .unwrap_or_else(|error| panic!("{reason}: the fake router failed: {error}"))
+            .unwrap_or_else(|problem| panic!("{reason}: {problem}"));
+        assert_eq!(
+            joined_again, joins_again,
+            "{reason}: whether the client joined again"
+        );
+        assert_eq!(
+            client.is_closed(),
+            !joins_again,
+            "{reason}: whether the client is closed"
+        );
+    }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tungstenite::handshake::derive_accept_key;
-use wamp_idl_runtime::client::{Client, ClientConfig};
+use wamp_idl_runtime::client::{Client, ClientConfig, Reconnect};
 use wamp_idl_runtime::wire::Message;
 use wamp_idl_runtime::{CallOptions, Payload, Session, Value};
 
@@ -137,7 +137,9 @@ async fn listen() -> (TcpListener, String) {
 }
 
 async fn connect(url: &str) -> Result<Client, String> {
+    // One session's end is what these tests check: the client does not join again.
     ClientConfig::new(url, "realm1")
+        .reconnect(Reconnect::never())
         .max_message_size(CLIENT_MAX_MESSAGE_SIZE)
         .connect_timeout(Duration::from_secs(5))
         .connect()

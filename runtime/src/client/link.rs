@@ -148,8 +148,11 @@ impl Link {
     /// Closed for good, or about to be: a lost session that is not joined again closes the
     /// client as soon as the supervising task sees it.
     pub(crate) fn is_closed(&self) -> bool {
-        matches!(*self.state.borrow(), SessionState::Closed { .. })
-            || (!self.config.reconnect.is_enabled() && self.latest().has_ended())
+        if matches!(*self.state.borrow(), SessionState::Closed { .. }) {
+            return true;
+        }
+        let latest = self.latest();
+        latest.has_ended() && (!self.config.reconnect.is_enabled() || latest.ended_by_router())
     }
 
     /// Moves to `state`, unless the client is closed: `false` then.
@@ -424,6 +427,11 @@ impl Link {
             let mut reason = latest
                 .end_reason()
                 .unwrap_or_else(|| Error::new(ErrorKind::SessionClosed("the session ended".to_owned())));
+            if latest.ended_by_router() {
+                tracing::info!(session = latest.session_id, %reason, "session ended by the router");
+                self.set_state(SessionState::Closed { reason });
+                return;
+            }
             tracing::info!(session = latest.session_id, %reason, "session lost");
             let Some(next) = self.join_again(&mut reason).await else {
                 return;

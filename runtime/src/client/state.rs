@@ -24,6 +24,9 @@ pub type ProgressiveInvocationHandler = Arc<
     dyn Fn(Invocation, InvocationProgress) -> BoxFuture<'static, Result<Payload, WampError>> + Send + Sync,
 >;
 
+/// The GOODBYE reason of a router going down, which a client rejoins after.
+const SYSTEM_SHUTDOWN: &str = "wamp.close.system_shutdown";
+
 /// WAMP ids are integers in [1, 2^53].
 const MAX_ID: u64 = 1 << 53;
 
@@ -160,6 +163,9 @@ impl RequestKind {
 struct State {
     /// Why the session ended, once it has.
     ended: Option<Error>,
+    /// Whether the router ended the session on purpose (GOODBYE or ABORT, a kill among them),
+    /// rather than losing it: such a session is not joined again.
+    ended_by_router: bool,
     /// Whether the client sent GOODBYE and waits for the router's.
     goodbye_sent: bool,
     calls: HashMap<u64, WaitingCall>,
@@ -289,6 +295,19 @@ impl Shared {
     /// Why the session ended, once it has.
     pub(crate) fn end_reason(&self) -> Option<Error> {
         self.lock().ended.clone()
+    }
+
+    /// Whether the router ended the session on purpose: a GOODBYE (but for a router shutting
+    /// down, which comes back) or an ABORT. Joining again would undo what the router did, a
+    /// kill by an administrator say.
+    pub(crate) fn ended_by_router(&self) -> bool {
+        self.lock().ended_by_router
+    }
+
+    /// Ends the session as the router asked.
+    fn end_by_router(&self, reason: Error, last_words: Option<Message>) {
+        self.lock().ended_by_router = true;
+        self.terminate(reason, last_words);
     }
 
     /// Waits until the session has ended.
@@ -598,7 +617,7 @@ impl Shared {
                     kwargs: details,
                 };
                 let reason = format!("the router aborted the session: {error}");
-                self.terminate(Error::new(ErrorKind::SessionClosed(reason)), None);
+                self.end_by_router(Error::new(ErrorKind::SessionClosed(reason)), None);
                 false
             }
             other @ (Message::Hello { .. }
@@ -871,6 +890,7 @@ impl Shared {
             );
             return;
         }
+        let shutting_down = reason == SYSTEM_SHUTDOWN;
         let message = match details.get("message") {
             Some(Value::String(message)) => format!("{reason}: {message}"),
             _ => reason,
@@ -879,8 +899,14 @@ impl Shared {
             details: Dict::new(),
             reason: "wamp.close.goodbye_and_out".to_owned(),
         };
-        let reason = format!("the router closed the session: {message}");
-        self.terminate(Error::new(ErrorKind::SessionClosed(reason)), Some(reply));
+        let reason = Error::new(ErrorKind::SessionClosed(format!(
+            "the router closed the session: {message}"
+        )));
+        if shutting_down {
+            self.terminate(reason, Some(reply));
+        } else {
+            self.end_by_router(reason, Some(reply));
+        }
     }
 }
 

@@ -525,7 +525,10 @@ fn check_upgrade_response(
 // rustls 0.23.48 deprecates its *ring* provider for lacking post-quantum key exchange; the
 // provider that has it (aws-lc-rs) needs a C and CMake build in every user's crate. Allowed,
 // not expected: with an older rustls in the lock file there is nothing to allow.
-#[allow(deprecated, reason = "the ring provider, without post-quantum key exchange: see above")]
+#[allow(
+    deprecated,
+    reason = "the ring provider, without post-quantum key exchange: see above"
+)]
 fn default_tls_config() -> Result<Arc<rustls::ClientConfig>, Error> {
     let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
