@@ -19,7 +19,7 @@
 //! ```
 
 // The client's code handles a router's bytes and a user's ids: none of it indexes unchecked.
-#![deny(clippy::indexing_slicing)]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 mod auth;
 mod join;
