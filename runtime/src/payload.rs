@@ -138,9 +138,25 @@ impl IntoValue for bool {
 }
 
 /// Reads an integer that fits `T`, named `name` (`uint32`) in errors.
+///
+/// A float with an integral value is that integer: JavaScript has only doubles, and its
+/// MessagePack and CBOR encoders write every number from 2^32 on as a float64 (spec §5).
 fn integer_from_value<T: TryFrom<i128>>(value: ValueRef<'_>, name: &str) -> Result<T, PayloadError> {
-    let integer = value.as_integer().ok_or_else(|| unexpected(name, value))?;
+    let integer = match (value.as_integer(), value.as_float()) {
+        (Some(integer), _) => integer,
+        (None, Some(float)) => {
+            integral(float).ok_or_else(|| PayloadError::new("", format!("expected {name}, got {float:?}")))?
+        }
+        (None, None) => return Err(unexpected(name, value)),
+    };
     T::try_from(integer).map_err(|_| PayloadError::new("", format!("{integer} is out of range for {name}")))
+}
+
+/// The integer a float is exactly, if it is one (within the 128 bits every integer type fits in).
+fn integral(float: f64) -> Option<i128> {
+    // 2^127 is the first float beyond `i128`; -2^127 is `i128::MIN` itself.
+    const LIMIT: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0;
+    (float.fract() == 0.0 && (-LIMIT..LIMIT).contains(&float)).then_some(float as i128)
 }
 
 macro_rules! integer_conversions {
@@ -483,13 +499,15 @@ impl<'a> PayloadReader<'a> {
     /// in `kwargs`.
     ///
     /// An empty table (`Void`) also accepts the args `[null]`: Crossbar answers
-    /// procedures that return nothing that way (spec §4).
+    /// procedures that return nothing that way (spec §4). A received payload that cannot be
+    /// read whole fails here, with [`Payload::check`]'s error.
     pub fn new(
         payload: &'a Payload,
         args: &[&str],
         mandatory: usize,
         kwargs: &[&str],
     ) -> Result<PayloadReader<'a>, PayloadError> {
+        payload.check()?;
         let mut values = payload.args();
         let keywords = payload.kwargs();
         if args.is_empty() && kwargs.is_empty() && values.len() == 1 && values.iter().all(ValueRef::is_null) {
@@ -677,6 +695,11 @@ mod tests {
             Err(("", "expected uint32, got string")),
         );
         check::<bool>(Value::Integer(1), Err(("", "expected bool, got integer")));
+        check::<u64>(Value::Float(4_294_967_296.0), Ok(1 << 32));
+        check::<i8>(Value::Float(-128.0), Ok(-128));
+        check::<i8>(Value::Float(128.0), Err(("", "128 is out of range for int8")));
+        check::<u32>(Value::Float(0.5), Err(("", "expected uint32, got 0.5")));
+        check::<u32>(Value::Float(f64::INFINITY), Err(("", "expected uint32, got inf")));
         check::<f64>(Value::Integer(2), Ok(2.0));
         check::<f32>(
             Value::Float(1e300),

@@ -9,11 +9,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::{Error, WampError};
+use crate::error::{Error, PayloadError, WampError};
 use crate::value::{Dict, List};
 use crate::view::{DictRef, ListRef};
-use crate::wire::payload_on_tape;
-use crate::wire::tape::Tape;
+use crate::wire::tape::{Tag, Tape};
+use crate::wire::{payload_on_tape, payload_problem};
 
 /// A boxed, sendable future, as returned by the object-safe [`Session`] methods.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -24,6 +24,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// its message was decoded into, and [`FromPayload`](crate::FromPayload) reads it from there.
 /// [`Payload::args`] and [`Payload::kwargs`] read either; [`Payload::into_parts`] gives owned
 /// values. A received payload keeps the frame it came in alive.
+///
+/// A received payload may hold what the runtime cannot read (a MessagePack extension, a CBOR
+/// tag, a string that is not UTF-8) or args and kwargs of the wrong kind: [`Payload::check`]
+/// says what and where, and every [`FromPayload`](crate::FromPayload) fails with that error.
+/// The views read such a value as null, and such args or kwargs as empty.
 #[derive(Clone, Default)]
 pub struct Payload(Parts);
 
@@ -65,8 +70,8 @@ impl Payload {
         match &self.0 {
             Parts::Built { args, .. } => ListRef::from(args.as_slice()),
             Parts::Received(tape) => match payload_on_tape(tape).0 {
-                Some(index) => ListRef::on_tape(tape, index),
-                None => ListRef::EMPTY,
+                Some(index) if tape.node(index).tag == Tag::List => ListRef::on_tape(tape, index),
+                _ => ListRef::EMPTY,
             },
         }
     }
@@ -76,9 +81,19 @@ impl Payload {
         match &self.0 {
             Parts::Built { kwargs, .. } => DictRef::from(kwargs),
             Parts::Received(tape) => match payload_on_tape(tape).1 {
-                Some(index) => DictRef::on_tape(tape, index),
-                None => DictRef::EMPTY,
+                Some(index) if tape.node(index).tag == Tag::Dict => DictRef::on_tape(tape, index),
+                _ => DictRef::EMPTY,
             },
+        }
+    }
+
+    /// Whether the payload can be read whole: for a received one, the first value its decoder
+    /// could not represent, or args or kwargs of the wrong kind, as an error whose path says
+    /// where (`args[2]`, `kwargs.name`, `args[0].tick.mode`). A built payload always can.
+    pub fn check(&self) -> Result<(), PayloadError> {
+        match &self.0 {
+            Parts::Built { .. } => Ok(()),
+            Parts::Received(tape) => payload_problem(tape).map_or(Ok(()), Err),
         }
     }
 
@@ -206,6 +221,9 @@ pub struct Invocation {
 }
 
 /// A callee's implementation of one registration. An `Err` is sent as a WAMP ERROR.
+///
+/// The client answers an invocation whose payload cannot be read whole (see
+/// [`Payload::check`]) with `wamp.error.invalid_argument` itself, without calling the handler.
 pub type InvocationHandler =
     Arc<dyn Fn(Invocation) -> BoxFuture<'static, Result<Payload, WampError>> + Send + Sync>;
 
@@ -250,6 +268,10 @@ pub struct Event {
 }
 
 /// A subscriber's handler of one subscription.
+///
+/// It receives every event, also one whose payload cannot be read whole: a raw handler that
+/// reads the payload itself calls [`Payload::check`] first, as generated subscribers do (they
+/// hand such an event to their `on_invalid` handler).
 pub type EventHandler = Arc<dyn Fn(Event) -> BoxFuture<'static, ()> + Send + Sync>;
 
 /// A subscription, to unsubscribe later.

@@ -972,4 +972,247 @@ async fn a_router_shutting_down_is_joined_again_and_a_kill_is_final() {
             "{reason}: whether the client is closed"
         );
     }
+
+#[tokio::test]
+async fn an_unreadable_value_in_the_envelope_still_ends_the_session() {
+    check(
+        Misbehaviour::Send(frame(b"[50, 1, {\"x\": \"\xff\"}]")),
+        "protocol error: the router sent a message that is not valid json: at byte 15: a string is not valid UTF-8",
+        true,
+    )
+    .await;
+}
+
+/// A client joined to the fake router at `url`.
+async fn joined(url: String) -> wamp_idl_runtime::Client {
+    ClientConfig::new(url, "realm1")
+        .connect()
+        .await
+        .unwrap_or_else(|error| panic!("connect: {error}"))
+}
+
+/// Reads what the client sends until its GOODBYE, and answers it.
+async fn until_goodbye(stream: &mut TcpStream) -> Result<(), String> {
+    loop {
+        if let Message::Goodbye { .. } = receive(stream).await? {
+            let goodbye = Message::Goodbye {
+                details: Dict::new(),
+                reason: "wamp.close.goodbye_and_out".to_owned(),
+            };
+            return send(stream, &goodbye).await;
+        }
+    }
+}
+
+/// Sends the client these frames, each as it is, and returns the message it answers each with.
+async fn answers(stream: &mut TcpStream, messages: &[&[u8]]) -> Result<Vec<Message>, String> {
+    let mut answers = Vec::new();
+    for message in messages {
+        stream
+            .write_all(&frame(message))
+            .await
+            .map_err(|error| error.to_string())?;
+        answers.push(receive(stream).await?);
+    }
+    Ok(answers)
+}
+
+#[tokio::test]
+async fn an_invocation_with_an_unreadable_payload_is_answered_and_the_next_one_served() {
+    let (url, router) = scripted_router(|listener| async move {
+        let mut stream = accept_registration(listener).await?;
+        let invocations: [&[u8]; 3] = [
+            b"[68, 5, 9, {}, [1, \"\xff\"]]",
+            // As fox-wamp sends a call without args.
+            b"[68, 6, 9, {}, null]",
+            b"[68, 7, 9, {}, [41]]",
+        ];
+        answers(&mut stream, &invocations).await
+    })
+    .await;
+    let client = joined(url).await;
+    let echo: InvocationHandler = Arc::new(
+        |invocation: Invocation| -> BoxFuture<'static, Result<Payload, WampError>> {
+            Box::pin(async move { Ok(invocation.payload) })
+        },
+    );
+    let registered = client
+        .register("com.example.procedure", RegisterOptions::default(), echo)
+        .await;
+    assert!(registered.is_ok(), "REGISTER: {registered:?}");
+    let answers = tokio::time::timeout(Duration::from_secs(5), router)
+        .await
+        .unwrap_or_else(|_| panic!("the client left an INVOCATION unanswered"))
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    let problem = WampError::with_message(
+        "wamp.error.invalid_argument",
+        "args[1]: a string is not valid UTF-8 (at byte 20)",
+    );
+    let expected = vec![
+        Message::Error {
+            request_type: wamp_idl_runtime::wire::MessageType::Invocation,
+            request: 5,
+            details: Dict::new(),
+            error: problem.uri,
+            payload: Payload::new(problem.args, problem.kwargs),
+        },
+        Message::Yield {
+            request: 6,
+            options: Dict::new(),
+            payload: Payload::default(),
+        },
+        Message::Yield {
+            request: 7,
+            options: Dict::new(),
+            payload: Payload::new(vec![Value::Integer(41)], Dict::new()),
+        },
+    ];
+    assert_eq!(answers, Ok(expected), "the client's answers");
+    assert!(!client.is_closed(), "the session survives the payload");
+}
+
+#[tokio::test]
+async fn a_result_or_error_with_an_unreadable_payload_fails_only_its_call() {
+    let (url, router) = scripted_router(|listener| async move {
+        let (mut stream, first) = accept_call(listener).await?;
+        let first = format!(r#"[50, {first}, {{}}, ["\ud800"]]"#);
+        stream
+            .write_all(&frame(first.as_bytes()))
+            .await
+            .map_err(|error| error.to_string())?;
+        let second = match receive(&mut stream).await? {
+            Message::Call { request, .. } => request,
+            other => return Err(format!("expected a second CALL, got {other:?}")),
+        };
+        let mut error = format!(r#"[8, 48, {second}, {{}}, "com.example.error", [{{""#).into_bytes();
+        error.extend_from_slice(b"\xff\": 1}]]");
+        let third = answers(&mut stream, &[&error]).await?;
+        match third.as_slice() {
+            [Message::Call { request, .. }] => {
+                let result = format!("[50, {request}, {{}}, [3]]");
+                stream
+                    .write_all(&frame(result.as_bytes()))
+                    .await
+                    .map_err(|error| error.to_string())?;
+            }
+            other => return Err(format!("expected a third CALL, got {other:?}")),
+        }
+        until_goodbye(&mut stream).await
+    })
+    .await;
+    let client = joined(url).await;
+    let mut outcomes = Vec::new();
+    for _ in 0..3 {
+        let call = client.call(
+            "com.example.procedure",
+            Payload::default(),
+            CallOptions::default(),
+        );
+        let outcome = tokio::time::timeout(Duration::from_secs(5), call)
+            .await
+            .unwrap_or_else(|_| panic!("a call hung"));
+        outcomes.push(
+            outcome
+                .map(|result| result.payload.args().to_list())
+                .map_err(|error| (matches!(error.kind(), ErrorKind::Payload(_)), error.to_string())),
+        );
+    }
+    // The byte offsets depend on the request ids' digits.
+    let payload_error = |outcome: &Result<Vec<Value>, (bool, String)>, prefix: &str| matches!(outcome, Err((true, message)) if message.starts_with(prefix));
+    assert!(
+        payload_error(
+            &outcomes[0],
+            r"args[0]: a lone UTF-16 surrogate in a \u escape (at byte "
+        ) && payload_error(
+            &outcomes[1],
+            "args[0]: a key: a string is not valid UTF-8 (at byte "
+        ) && outcomes[2] == Ok(vec![Value::Integer(3)]),
+        "the calls' outcomes: {outcomes:?}"
+    );
+    assert!(!client.is_closed(), "the session survives the payloads");
+    let closed = client.close().await;
+    assert!(closed.is_ok(), "closing: {closed:?}");
+    let router = tokio::time::timeout(Duration::from_secs(5), router).await;
+    assert!(matches!(router, Ok(Ok(Ok(())))), "the fake router: {router:?}");
+}
+
+#[tokio::test]
+async fn an_event_with_an_unreadable_payload_goes_to_the_invalid_path() {
+    let (url, router) = scripted_router(|listener| async move {
+        let mut stream = accept_join(&listener).await?;
+        for subscription in [4, 5] {
+            let request = match receive(&mut stream).await? {
+                Message::Subscribe { request, .. } => request,
+                other => return Err(format!("expected SUBSCRIBE, got {other:?}")),
+            };
+            send(
+                &mut stream,
+                &Message::Subscribed {
+                    request,
+                    subscription,
+                },
+            )
+            .await?;
+        }
+        let events: [&[u8]; 3] = [
+            b"[36, 4, 1, {}, [], {\"when\": \"\xff\"}]",
+            b"[36, 5, 2, {}, [], {\"when\": \"\xff\"}]",
+            b"[36, 4, 3, {}, [7]]",
+        ];
+        for event in events {
+            stream
+                .write_all(&frame(event))
+                .await
+                .map_err(|error| error.to_string())?;
+        }
+        until_goodbye(&mut stream).await
+    })
+    .await;
+    let client = joined(url).await;
+    let (raw_events, mut raw) = tokio::sync::mpsc::unbounded_channel();
+    let handler: EventHandler = Arc::new(move |event: Event| -> BoxFuture<'static, ()> {
+        let checked = event.payload.check().map_err(|error| error.to_string());
+        let _ = raw_events.send((checked, event.payload.args().to_list()));
+        Box::pin(async {})
+    });
+    let subscribed = client
+        .subscribe("com.example.raw", SubscribeOptions::default(), handler)
+        .await;
+    assert!(subscribed.is_ok(), "SUBSCRIBE: {subscribed:?}");
+    let (invalid_events, mut invalid) = tokio::sync::mpsc::unbounded_channel();
+    let on_invalid = move |_: Arc<()>, topic: String, error: wamp_idl_runtime::PayloadError| {
+        let _ = invalid_events.send((topic, error.to_string()));
+        async {}
+    };
+    let typed =
+        wamp_idl_runtime::stub::Subscriptions::new("com.example", "com.example", Arc::new(()), on_invalid)
+            .add("typed", |_, _, (): ()| async {})
+            .subscribe(&client)
+            .await;
+    assert!(typed.is_ok(), "the typed SUBSCRIBE: {typed:?}");
+    let within = Duration::from_secs(5);
+    let unreadable = "kwargs.when: a string is not valid UTF-8 (at byte 29)";
+    let first = tokio::time::timeout(within, raw.recv()).await;
+    assert_eq!(
+        first,
+        Ok(Some((Err(unreadable.to_owned()), Vec::new()))),
+        "what the raw handler sees"
+    );
+    let typed = tokio::time::timeout(within, invalid.recv()).await;
+    assert_eq!(
+        typed,
+        Ok(Some(("com.example.typed".to_owned(), unreadable.to_owned()))),
+        "what the typed subscriber's invalid path gets"
+    );
+    let next = tokio::time::timeout(within, raw.recv()).await;
+    assert_eq!(
+        next,
+        Ok(Some((Ok(()), vec![Value::Integer(7)]))),
+        "the next event"
+    );
+    assert!(!client.is_closed(), "the session survives the events");
+    let closed = client.close().await;
+    assert!(closed.is_ok(), "closing: {closed:?}");
+    let router = tokio::time::timeout(within, router).await;
+    assert!(matches!(router, Ok(Ok(Ok(())))), "the fake router: {router:?}");
 }

@@ -546,17 +546,20 @@ impl Shared {
                 error,
                 payload,
             } => {
-                let (args, kwargs) = payload.into_parts();
-                self.handle_error(
-                    request_type,
-                    request,
-                    WampError {
-                        uri: error,
-                        args,
-                        kwargs,
-                    },
-                    details,
-                )
+                // An error whose payload cannot be read fails its request all the same, with
+                // what is wrong in that payload.
+                let error = match payload.check() {
+                    Ok(()) => {
+                        let (args, kwargs) = payload.into_parts();
+                        Error::from(WampError {
+                            uri: error,
+                            args,
+                            kwargs,
+                        })
+                    }
+                    Err(problem) => Error::from(problem),
+                };
+                self.handle_error(request_type, request, error, details)
             }
             Message::Registered {
                 request,
@@ -643,38 +646,45 @@ impl Shared {
 
     fn handle_result(&self, request: u64, details: Dict, payload: Payload) -> bool {
         let is_progress = matches!(details.get("progress"), Some(Value::Bool(true)));
-        let result = CallResult { payload, details };
+        let result = match payload.check() {
+            Ok(()) => Ok(CallResult { payload, details }),
+            Err(problem) => Err(Error::from(problem)),
+        };
         let mut state = self.lock();
-        if is_progress {
-            if let Some(call) = state.calls.get(&request) {
-                call.updates.progress(result);
+        match result {
+            Ok(result) if is_progress => {
+                if let Some(call) = state.calls.get(&request) {
+                    call.updates.progress(result);
+                }
             }
-        } else {
-            // Handed over without the lock: waking the caller may wake a thread, which the
-            // callers starting calls meanwhile should not wait for.
-            let call = state.calls.remove(&request);
-            drop(state);
-            if let Some(call) = call {
-                call.updates.finish(Ok(result));
+            // A progressive result that cannot be read ends its call, as a final one does.
+            result => {
+                // Handed over without the lock: waking the caller may wake a thread, which the
+                // callers starting calls meanwhile should not wait for.
+                let call = state.calls.remove(&request);
+                drop(state);
+                if let Some(call) = call {
+                    call.updates.finish(result);
+                }
             }
         }
         // A result for an unknown request belongs to a call its caller gave up on.
         true
     }
 
-    fn handle_error(&self, request_type: MessageType, request: u64, error: WampError, details: Dict) -> bool {
+    fn handle_error(&self, request_type: MessageType, request: u64, error: Error, details: Dict) -> bool {
         let mut state = self.lock();
         if request_type == MessageType::Call {
             let call = state.calls.remove(&request);
             drop(state);
             if let Some(call) = call {
-                call.updates.finish(Err(Error::from(error)));
+                call.updates.finish(Err(error));
             }
             return true;
         }
         match state.requests.remove(&request) {
             Some(pending) if pending.kind.message_types().0 == request_type => {
-                let _ = pending.reply.send(Err(Error::from(error)));
+                let _ = pending.reply.send(Err(error));
                 true
             }
             Some(pending) => {
@@ -804,6 +814,14 @@ impl Shared {
                 }
                 return true;
             };
+            if let Err(problem) = payload.check() {
+                // Answered for every handler, as a typed one answers a payload that does not fit
+                // the schema: no handler could see what was sent.
+                if let Ok(frame) = self.encode(&invocation_error(request, WampError::from(problem))) {
+                    let _ = self.queue(&state, &frame);
+                }
+                return true;
+            }
             handler
         };
         let progress = InvocationProgress {

@@ -2,8 +2,10 @@
 //!
 //! Definite lengths, shortest integer heads, float64 for finite floats and half precision for
 //! infinities and NaN, byte strings for binary values, bignum tags beyond the 64-bit range.
-//! The decoder also reads indefinite lengths, half and single floats, `undefined` (as null) and
-//! the self-describe tag; other tags are refused, as their meaning would be lost.
+//! The decoder also reads indefinite lengths, half and single floats, `undefined` (as null), and
+//! the tags that say how a value is encoded rather than what it means, by their tagged value;
+//! other tags and simple values, whose meaning would be lost, are unreadable values
+//! (docs/wamp-idl.md, leniency towards foreign peers).
 
 use bytes::Bytes;
 
@@ -24,8 +26,15 @@ const ARRAY: u8 = 4;
 const MAP: u8 = 5;
 const TAG: u8 = 6;
 
+const TAG_DATE_TIME: u64 = 0;
+const TAG_EPOCH_TIME: u64 = 1;
 const TAG_POSITIVE_BIGNUM: u64 = 2;
 const TAG_NEGATIVE_BIGNUM: u64 = 3;
+/// Tags 21 to 23 say which text encoding a byte string should take if converted to JSON.
+const TAG_EXPECTED_BASE64URL: u64 = 21;
+const TAG_EXPECTED_BASE16: u64 = 23;
+/// The byte string holds an encoded CBOR item, as a `[ubyte]` field marked `cbor` does.
+const TAG_ENCODED_CBOR: u64 = 24;
 const TAG_SELF_DESCRIBE: u64 = 55799;
 
 /// The additional-information value that opens an indefinite length item, or closes one.
@@ -255,7 +264,7 @@ fn read_key(input: &mut Cursor<'_>, builder: &mut TapeBuilder, nesting: Nesting)
             let start = input.position();
             input.skip();
             let len = read_len(input, initial & 0x1f, start)?;
-            read_text(input, builder, len)
+            input.text(len, builder)
         }
         _ => {
             *input = read_key_apart(*input, builder, nesting, read_value)?;
@@ -288,23 +297,35 @@ fn read_item(
             }
             TEXT if info == INDEFINITE => match String::from_utf8(read_chunks(input, TEXT)?) {
                 Ok(text) => builder.side_text(&text),
-                Err(_) => return Err(DecodeError::at(start, "a text string is not valid UTF-8")),
+                Err(_) => builder.unreadable(start, "a text string is not valid UTF-8"),
             },
             TEXT => {
                 let len = read_len(input, info, start)?;
-                read_text(input, builder, len)?;
+                input.text(len, builder)?;
             }
             ARRAY => return Ok(Item::Container((Kind::List, info, start))),
             MAP => return Ok(Item::Container((Kind::Dict, info, start))),
             TAG => match read_argument(input, info, start)? {
-                // Says only that what follows is CBOR: the value is the item after the tag.
-                TAG_SELF_DESCRIBE => continue,
+                // Say only how the item after the tag is encoded, or is to be shown: that item
+                // is the value.
+                TAG_SELF_DESCRIBE | TAG_EXPECTED_BASE64URL..=TAG_EXPECTED_BASE16 | TAG_ENCODED_CBOR => {
+                    continue;
+                }
                 tag @ (TAG_POSITIVE_BIGNUM | TAG_NEGATIVE_BIGNUM) => {
                     let (integer, after) = read_bignum(*input, tag, start, nesting)?;
-                    builder.integer(integer);
+                    match integer {
+                        Ok(integer) => builder.integer(integer),
+                        Err((offset, problem)) => builder.unreadable(offset, problem),
+                    }
                     *input = after;
                 }
-                tag => return Err(DecodeError::at(start, format!("CBOR tag {tag} is not supported"))),
+                tag => {
+                    // The tagged item is read whole, so that what is wrong inside it still
+                    // ends the decoding; only its meaning is lost.
+                    let (_, after) = decode_apart(*input, nesting, read_value)?;
+                    *input = after;
+                    builder.unreadable(start, unsupported_tag(tag));
+                }
             },
             // Major type 7: floats and simple values.
             _ => read_simple(input, builder, info, start)?,
@@ -329,18 +350,21 @@ fn read_argument(input: &mut Cursor<'_>, info: u8, start: usize) -> Result<u64, 
     }
 }
 
+#[cold]
+fn unsupported_tag(tag: u64) -> String {
+    match tag {
+        TAG_DATE_TIME | TAG_EPOCH_TIME => {
+            format!("CBOR tag {tag} (a date and time) is not supported: WAMP values have no time type")
+        }
+        _ => format!("CBOR tag {tag} is not supported"),
+    }
+}
+
 /// Reads a definite length.
 #[inline(always)]
 fn read_len(input: &mut Cursor<'_>, info: u8, start: usize) -> Result<usize, DecodeError> {
     let len = read_argument(input, info, start)?;
     usize::try_from(len).map_err(|_| DecodeError::at(start, format!("length {len} does not fit in memory")))
-}
-
-#[inline(always)]
-fn read_text(input: &mut Cursor<'_>, builder: &mut TapeBuilder, len: usize) -> Result<(), DecodeError> {
-    let start = input.text(len)?;
-    builder.text(start, len);
-    Ok(())
 }
 
 /// Joins the chunks of an indefinite length byte or text string, up to its break byte.
@@ -370,6 +394,9 @@ fn read_chunks(input: &mut Cursor<'_>, major: u8) -> Result<Vec<u8>, DecodeError
     }
 }
 
+/// A value the decoder read past but cannot represent: where it starts, and what it is.
+type Unrepresentable = (usize, String);
+
 /// The integer of a bignum tag, which starts at `start`, and the cursor past it: its magnitude
 /// is any item that turns out to be a byte string.
 #[cold]
@@ -378,32 +405,32 @@ fn read_bignum<'a>(
     tag: u64,
     start: usize,
     nesting: Nesting,
-) -> Result<(i128, Cursor<'a>), DecodeError> {
+) -> Result<(Result<i128, Unrepresentable>, Cursor<'a>), DecodeError> {
     let magnitude_start = input.position();
     let (tape, input) = decode_apart(input, nesting, read_value)?;
     let magnitude = tape.node(0);
     if !matches!(magnitude.tag, Tag::Binary | Tag::SideBinary) {
-        return Err(DecodeError::at(
-            magnitude_start,
-            format!("a bignum must be a byte string, got {}", magnitude.kind_name()),
-        ));
+        let problem = format!("a bignum must be a byte string, got {}", magnitude.kind_name());
+        return Ok((Err((magnitude_start, problem)), input));
     }
-    let too_wide = || DecodeError::at(start, "bignums beyond 128 bits are not supported");
+    let too_wide = || (start, "bignums beyond 128 bits are not supported".to_owned());
     let significant = tape.bytes_of(magnitude).iter().skip_while(|byte| **byte == 0);
     let mut value: u128 = 0;
     for (index, byte) in significant.enumerate() {
         if index == 16 {
-            return Err(too_wide());
+            return Ok((Err(too_wide()), input));
         }
         value = (value << 8) | u128::from(*byte);
     }
-    let value = i128::try_from(value).map_err(|_| too_wide())?;
+    let Ok(value) = i128::try_from(value) else {
+        return Ok((Err(too_wide()), input));
+    };
     let integer = if tag == TAG_POSITIVE_BIGNUM {
         value
     } else {
         -1 - value
     };
-    Ok((integer, input))
+    Ok((Ok(integer), input))
 }
 
 fn read_simple(
@@ -415,7 +442,19 @@ fn read_simple(
     match info {
         20 => builder.bool(false),
         21 => builder.bool(true),
+        // Null, and undefined: what JavaScript peers send for an absent value.
         22 | 23 => builder.null(),
+        0..=19 => builder.unreadable(start, unsupported_simple(info)),
+        24 => match input.byte("a simple value")? {
+            // Those take no extra byte: with one, the item is not well-formed.
+            simple @ 0..32 => {
+                return Err(DecodeError::at(
+                    start,
+                    format!("simple value {simple} cannot take an extra byte"),
+                ));
+            }
+            simple => builder.unreadable(start, unsupported_simple(simple)),
+        },
         25 => builder.float(f16_to_f64(u16::from_be_bytes(input.array("a half float")?))),
         26 => builder.float(f64::from(f32::from_be_bytes(input.array("a single float")?))),
         27 => builder.float(f64::from_be_bytes(input.array("a double float")?)),
@@ -428,11 +467,16 @@ fn read_simple(
         _ => {
             return Err(DecodeError::at(
                 start,
-                format!("CBOR simple value {info} is not supported"),
+                format!("additional information {info} is not valid here"),
             ));
         }
     }
     Ok(())
+}
+
+#[cold]
+fn unsupported_simple(simple: u8) -> String {
+    format!("CBOR simple value {simple} is not supported")
 }
 
 #[cfg(test)]
@@ -583,7 +627,10 @@ mod tests {
                 "at byte 1: a string of 2 bytes runs past the end of the input (1 bytes left)",
             ),
             ("a1 61 61", "at byte 3: the input ends inside a value"),
-            ("f8 20", "at byte 0: CBOR simple value 24 is not supported"),
+            ("f8 20", "at byte 0: CBOR simple value 32 is not supported"),
+            ("f8 17", "at byte 0: simple value 23 cannot take an extra byte"),
+            ("f8", "at byte 1: the input ends inside a simple value"),
+            ("f0", "at byte 0: CBOR simple value 16 is not supported"),
         ];
         for (hex, expected) in cases {
             assert_eq!(decode(hex), error(expected), "{hex}");

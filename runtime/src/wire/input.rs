@@ -91,15 +91,18 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// Takes a text of `len` bytes, checked to be UTF-8; returns where it starts.
+    /// Takes a text of `len` bytes and writes it, or an unreadable value in its place if it is
+    /// not UTF-8.
     #[inline(always)]
-    pub(super) fn text(&mut self, len: usize) -> Result<usize, DecodeError> {
+    pub(super) fn text(&mut self, len: usize, builder: &mut TapeBuilder) -> Result<(), DecodeError> {
         let start = self.position();
         let text = self.take(len, "a string")?;
-        if !is_ascii(text) {
-            check_utf8(text, start)?;
+        if is_ascii(text) {
+            builder.text(start, len);
+        } else {
+            text_beyond_ascii(builder, text, start);
         }
-        Ok(start)
+        Ok(())
     }
 
     /// Checks a container's element count against the bytes left (`min_element_size` each).
@@ -176,16 +179,17 @@ fn is_ascii(bytes: &[u8]) -> bool {
     byte(bytes.first()) | byte(bytes.get(1)) | byte(bytes.last()) < 0x80
 }
 
+/// Writes a text that holds bytes beyond ASCII, if they are UTF-8.
 #[cold]
-fn check_utf8(text: &[u8], start: usize) -> Result<(), DecodeError> {
+fn text_beyond_ascii(builder: &mut TapeBuilder, text: &[u8], start: usize) {
     match std::str::from_utf8(text) {
-        Ok(_) => Ok(()),
-        Err(error) => Err(DecodeError::at(
-            start + error.valid_up_to(),
-            "a string is not valid UTF-8",
-        )),
+        Ok(_) => builder.text(start, text.len()),
+        Err(error) => builder.unreadable(start + error.valid_up_to(), NOT_UTF8),
     }
 }
+
+/// What a string that is not UTF-8 is, in every decoder.
+pub(super) const NOT_UTF8: &str = "a string is not valid UTF-8";
 
 /// Whether a container is a list or a dict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -432,8 +436,8 @@ pub(super) fn decode_apart<'a>(
 }
 
 /// Reads a dict key that is not a plain text: read apart as any value, so that an error inside
-/// it is reported as it would be elsewhere, then refused unless it turns out to be a text (a CBOR
-/// text in chunks or behind a tag). Returns the cursor past the key.
+/// it is reported as it would be elsewhere, then unreadable unless it turns out to be a text (a
+/// CBOR text in chunks or behind a tag). Returns the cursor past the key.
 #[cold]
 pub(super) fn read_key_apart<'a>(
     input: Cursor<'a>,
@@ -444,16 +448,15 @@ pub(super) fn read_key_apart<'a>(
     let start = input.position();
     let (tape, input) = decode_apart(input, nesting, read_value)?;
     let key = tape.node(0);
-    match key.tag {
-        Tag::Text | Tag::SideText => {
-            builder.side_text(tape.text_of(key));
-            Ok(input)
-        }
-        _ => Err(DecodeError::at(
+    match (key.tag, tape.unreadable()) {
+        (Tag::Text | Tag::SideText, _) => builder.side_text(tape.text_of(key)),
+        (_, Some(inside)) => builder.unreadable(inside.offset, inside.message.as_str()),
+        (_, None) => builder.unreadable(
             start,
             format!("dict keys must be strings, got {}", key.kind_name()),
-        )),
+        ),
     }
+    Ok(input)
 }
 
 #[cfg(test)]
@@ -472,15 +475,18 @@ pub(super) mod tests {
             .into()
     }
 
-    /// Decodes `hex` with `decode` and nesting up to `max_depth`: the value, or the error's text.
+    /// Decodes `hex` with `decode` and nesting up to `max_depth`: the value, or the error's text
+    /// (an unreadable value's as a decoding error's).
     pub(in crate::wire) fn decode_hex(
         decode: fn(Bytes, &DecodeLimits) -> Result<Tape, DecodeError>,
         hex: &str,
         max_depth: usize,
     ) -> Result<Value, String> {
-        decode(unhex(hex), &DecodeLimits::new(max_depth))
-            .map(|tape| tape.to_value(0))
-            .map_err(|error| error.to_string())
+        let tape = decode(unhex(hex), &DecodeLimits::new(max_depth)).map_err(|error| error.to_string())?;
+        match tape.unreadable() {
+            Some(unreadable) => Err(format!("at byte {}: {}", unreadable.offset, unreadable.message)),
+            None => Ok(tape.to_value(0)),
+        }
     }
 
     /// The first node of the tape `decode` makes of `hex`.
@@ -507,15 +513,24 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_reported_where_it_starts() {
+    fn invalid_utf8_is_unreadable_where_it_starts() {
         let source = Bytes::from_static(b"xabcdefghij\xffk");
+        let mut builder = TapeBuilder::new(2);
         let mut input = Cursor::new(&source);
         input.skip();
-        let error = input.text(12).expect_err("0xff is not UTF-8");
-        assert_eq!(error.to_string(), "at byte 11: a string is not valid UTF-8");
+        assert_eq!(input.text(10, &mut builder), Ok(()));
+        assert_eq!(input.position(), 11);
         let mut input = Cursor::new(&source);
         input.skip();
-        assert_eq!(input.text(10).map(|start| (start, input.position())), Ok((1, 11)));
+        assert_eq!(input.text(12, &mut builder), Ok(()));
+        assert_eq!(input.position(), 13);
+        let tape = builder.finish(source);
+        assert_eq!(tape.to_value(0), Value::String("abcdefghij".into()));
+        assert_eq!(tape.to_value(1), Value::Null);
+        let unreadable = tape
+            .unreadable()
+            .map(|unreadable| (unreadable.node, unreadable.offset));
+        assert_eq!(unreadable, Some((1, 11)));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
 
 use crate::value::{Dict, List, Value};
+use crate::wire::input::NOT_UTF8;
 use crate::wire::message::MessageWriter;
 use crate::wire::output::{Output, SHORT, copy_short};
 use crate::wire::tape::{Tape, TapeBuilder};
@@ -635,47 +636,48 @@ impl Parser<'_> {
     }
 
     /// Finds the end of the run of plain bytes that starts a string's contents at `start`: if
-    /// it is the closing quote, writes the string as a range of the input and returns `None`;
-    /// else returns where the run ends, at an escape or what must be an error.
+    /// it is the closing quote, writes the string as a range of the input (unreadable if it is
+    /// not UTF-8) and returns `None`; else returns where the run ends, at an escape or what
+    /// must be an error.
     #[inline]
-    fn plain_string(&mut self, start: usize) -> Result<Option<usize>, DecodeError> {
+    fn plain_string(&mut self, start: usize) -> Option<usize> {
         let (len, non_ascii) = scan_plain_run(self.bytes.get(start..).unwrap_or_default());
         let end = start + len;
         if self.bytes.get(end) != Some(&b'"') {
-            return Ok(Some(end));
+            return Some(end);
         }
-        if non_ascii && let Err(error) = std::str::from_utf8(&self.bytes[start..end]) {
-            return Err(DecodeError::at(
-                start + error.valid_up_to(),
-                "a string is not valid UTF-8",
-            ));
-        }
-        self.tape.text(start, len);
         self.position = end + 1;
-        Ok(None)
+        if non_ascii && let Err(error) = std::str::from_utf8(&self.bytes[start..end]) {
+            self.tape.unreadable(start + error.valid_up_to(), NOT_UTF8);
+        } else {
+            self.tape.text(start, len);
+        }
+        None
     }
 
     /// Reads a dict key, whose opening quote is next. Unlike a value, a key is never binary,
     /// as Autobahn reads it.
     fn key(&mut self) -> Result<(), DecodeError> {
         let start = self.position + 1;
-        let Some(end) = self.plain_string(start)? else {
+        let Some(end) = self.plain_string(start) else {
             return Ok(());
         };
-        self.unescape(start, end)?;
-        let text = std::str::from_utf8(&self.unescaped)
-            .map_err(|_| DecodeError::at(start, "a string is not valid UTF-8"))?;
-        self.tape.side_text(text);
+        let lone_surrogate = self.unescape(start, end)?;
+        match (lone_surrogate, std::str::from_utf8(&self.unescaped)) {
+            (None, Ok(text)) => self.tape.side_text(text),
+            (Some(escape), _) => self.tape.unreadable(escape, LONE_SURROGATE),
+            (None, Err(_)) => self.tape.unreadable(start, NOT_UTF8),
+        }
         Ok(())
     }
 
     /// Reads a string value whose opening quote is next: binary if it starts with the binary
-    /// prefix, as Autobahn reads it. Base64 needs no escapes, so binary values are decoded
+    /// prefix, as Autobahn reads it (unreadable if that is not base64). Base64 needs no escapes, so binary values are decoded
     /// straight from the input.
     fn string_value(&mut self) -> Result<(), DecodeError> {
         let quote = self.position;
         let start = quote + 1;
-        let Some(end) = self.plain_string(start)? else {
+        let Some(end) = self.plain_string(start) else {
             return Ok(());
         };
         if end == start && self.bytes.get(start..start + 6) == Some(b"\\u0000") {
@@ -693,33 +695,54 @@ impl Parser<'_> {
                 return Ok(());
             }
         }
-        self.unescape(start, end)?;
-        let text = std::str::from_utf8(&self.unescaped)
-            .map_err(|_| DecodeError::at(start, "a string is not valid UTF-8"))?;
+        let lone_surrogate = self.unescape(start, end)?;
+        let text = match (lone_surrogate, std::str::from_utf8(&self.unescaped)) {
+            (None, Ok(text)) => text,
+            (Some(escape), _) => {
+                self.tape.unreadable(escape, LONE_SURROGATE);
+                return Ok(());
+            }
+            (None, Err(_)) => {
+                self.tape.unreadable(start, NOT_UTF8);
+                return Ok(());
+            }
+        };
         match text.strip_prefix(BINARY_PREFIX) {
-            Some(encoded) => self
-                .tape
-                .side_binary_with(|side| base64_simd::STANDARD.decode_append(encoded, side))
-                .map_err(|_| base64_error(encoded.as_bytes(), quote))?,
+            Some(encoded) => {
+                let decoded = self
+                    .tape
+                    .side_binary_with(|side| base64_simd::STANDARD.decode_append(encoded, side));
+                if decoded.is_err() {
+                    let problem = base64_problem(encoded.as_bytes());
+                    self.tape.unreadable(quote, problem);
+                }
+            }
             None => self.tape.side_text(text),
         }
         Ok(())
     }
 
     /// Rewrites the string that starts at `start`, whose first run of plain bytes ends at
-    /// `run_end`, into `unescaped`, and steps past its closing quote.
-    fn unescape(&mut self, start: usize, run_end: usize) -> Result<(), DecodeError> {
+    /// `run_end`, into `unescaped`, and steps past its closing quote. Returns where the first
+    /// lone surrogate escape is, if there is one: the string is then read to its end, but
+    /// cannot be represented.
+    fn unescape(&mut self, start: usize, run_end: usize) -> Result<Option<usize>, DecodeError> {
         self.unescaped.clear();
         self.unescaped.extend_from_slice(&self.bytes[start..run_end]);
         let mut index = run_end;
+        let mut lone_surrogate = None;
         loop {
             match self.bytes.get(index) {
                 Some(b'"') => {
                     self.position = index + 1;
-                    return Ok(());
+                    return Ok(lone_surrogate);
                 }
                 Some(b'\\') => {
-                    index = escape(self.bytes, index, &mut self.unescaped)?;
+                    let (next, whole) = escape(self.bytes, index, &mut self.unescaped)?;
+                    if !whole {
+                        lone_surrogate = lone_surrogate.or(Some(index));
+                    }
+                    index = next;
                     let run_end = self.plain_run_end(index);
                     self.unescaped.extend_from_slice(&self.bytes[index..run_end]);
                     index = run_end;
@@ -759,20 +782,22 @@ impl Parser<'_> {
             }
             return Ok(());
         }
-        let mut magnitude: u128 = 0;
-        for digit in &self.bytes[digits_start..index] {
-            magnitude = magnitude
-                .checked_mul(10)
-                .and_then(|value| value.checked_add(u128::from(digit - b'0')))
-                .ok_or_else(|| DecodeError::at(start, "an integer beyond 128 bits"))?;
+        let magnitude = self.bytes[digits_start..index]
+            .iter()
+            .try_fold(0u128, |magnitude, digit| {
+                magnitude.checked_mul(10)?.checked_add(u128::from(digit - b'0'))
+            });
+        let integer = magnitude.and_then(|magnitude| {
+            if negative {
+                0i128.checked_sub_unsigned(magnitude)
+            } else {
+                i128::try_from(magnitude).ok()
+            }
+        });
+        match integer {
+            Some(integer) => self.tape.integer(integer),
+            None => self.tape.unreadable(start, "an integer beyond 128 bits"),
         }
-        let integer = if negative {
-            0i128.checked_sub_unsigned(magnitude)
-        } else {
-            i128::try_from(magnitude).ok()
-        };
-        self.tape
-            .integer(integer.ok_or_else(|| DecodeError::at(start, "an integer beyond 128 bits"))?);
         Ok(())
     }
 
@@ -926,8 +951,9 @@ fn exact_float(mantissa: u64, digit_count: usize, exponent: i64) -> Option<f64> 
     })
 }
 
-/// Decodes the escape at `index` (a backslash) of `bytes` into `out`; returns the index after it.
-fn escape(bytes: &[u8], index: usize, out: &mut Vec<u8>) -> Result<usize, DecodeError> {
+/// Decodes the escape at `index` (a backslash) of `bytes` into `out`; returns the index after it,
+/// and whether it is a whole character: a lone surrogate is not, and writes nothing.
+fn escape(bytes: &[u8], index: usize, out: &mut Vec<u8>) -> Result<(usize, bool), DecodeError> {
     let Some(&letter) = bytes.get(index + 1) else {
         return Err(DecodeError::at(index, "a string is not closed"));
     };
@@ -942,9 +968,11 @@ fn escape(bytes: &[u8], index: usize, out: &mut Vec<u8>) -> Result<usize, Decode
         b't' => b'\t',
         b'u' => {
             let (character, next) = unicode_escape(bytes, index)?;
-            let mut buffer = [0u8; 4];
-            out.extend_from_slice(character.encode_utf8(&mut buffer).as_bytes());
-            return Ok(next);
+            if let Some(character) = character {
+                let mut buffer = [0u8; 4];
+                out.extend_from_slice(character.encode_utf8(&mut buffer).as_bytes());
+            }
+            return Ok((next, character.is_some()));
         }
         other => {
             return Err(DecodeError::at(
@@ -954,17 +982,15 @@ fn escape(bytes: &[u8], index: usize, out: &mut Vec<u8>) -> Result<usize, Decode
         }
     };
     out.push(simple);
-    Ok(index + 2)
+    Ok((index + 2, true))
 }
 
-/// Decodes `\uXXXX` at `index` of `bytes`, with the low surrogate that must follow a high one.
-fn unicode_escape(bytes: &[u8], index: usize) -> Result<(char, usize), DecodeError> {
+/// Decodes `\uXXXX` at `index` of `bytes`, with the low surrogate that must follow a high one;
+/// `None` for a lone surrogate, which JavaScript's strings may hold but Unicode text cannot.
+fn unicode_escape(bytes: &[u8], index: usize) -> Result<(Option<char>, usize), DecodeError> {
     let high = hex4(bytes, index)?;
     if !(0xd800..0xe000).contains(&high) {
-        return Ok((
-            char::from_u32(high).unwrap_or(char::REPLACEMENT_CHARACTER),
-            index + 6,
-        ));
+        return Ok((char::from_u32(high), index + 6));
     }
     let low_index = index + 6;
     let low = if high < 0xdc00 && bytes.get(low_index..low_index + 2) == Some(b"\\u") {
@@ -973,13 +999,10 @@ fn unicode_escape(bytes: &[u8], index: usize) -> Result<(char, usize), DecodeErr
         0
     };
     if !(0xdc00..0xe000).contains(&low) {
-        return Err(DecodeError::at(index, "a lone UTF-16 surrogate in a \\u escape"));
+        return Ok((None, index + 6));
     }
     let code = 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
-    Ok((
-        char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
-        index + 12,
-    ))
+    Ok((char::from_u32(code), index + 12))
 }
 
 /// Reads the four hex digits of the `\u` escape at `index` of `bytes`.
@@ -995,16 +1018,19 @@ fn hex4(bytes: &[u8], index: usize) -> Result<u32, DecodeError> {
     })
 }
 
-/// Why a binary string is not valid base64, at the string's opening quote `quote`: the slower
-/// `base64` crate only runs to say what is wrong.
+/// Why a binary string is not valid base64: the slower `base64` crate only runs to say what is
+/// wrong.
 #[cold]
-fn base64_error(encoded: &[u8], quote: usize) -> DecodeError {
+fn base64_problem(encoded: &[u8]) -> String {
     let problem = BASE64
         .decode(encoded)
         .err()
         .map_or_else(|| "not canonical".to_owned(), |error| error.to_string());
-    DecodeError::at(quote, format!("a binary string is not valid base64: {problem}"))
+    format!("a binary string is not valid base64: {problem}")
 }
+
+/// What a `\u` escape of half a surrogate pair is.
+const LONE_SURROGATE: &str = "a lone UTF-16 surrogate in a \\u escape";
 
 fn describe(byte: u8) -> String {
     if byte.is_ascii_graphic() {
@@ -1019,8 +1045,13 @@ mod tests {
     use super::*;
     use crate::wire::tape::Tag;
 
+    /// The tape of `json`, or the error's text (an unreadable value's as a decoding error's).
     fn decode_with(json: &[u8], limits: &DecodeLimits) -> Result<Tape, String> {
-        decode_tape(Bytes::copy_from_slice(json), limits).map_err(|error| error.to_string())
+        let tape = decode_tape(Bytes::copy_from_slice(json), limits).map_err(|error| error.to_string())?;
+        match tape.unreadable() {
+            Some(unreadable) => Err(format!("at byte {}: {}", unreadable.offset, unreadable.message)),
+            None => Ok(tape),
+        }
     }
 
     fn decode(json: &str) -> Tape {

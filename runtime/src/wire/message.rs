@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use std::fmt::Write as _;
+
+use crate::error::PayloadError;
 use crate::session::Payload;
 use crate::value::{Dict, List};
 use crate::wire::DecodeError;
@@ -455,7 +458,19 @@ impl Message {
     }
 
     /// Reads a message from the tape of its wire list; a payload stays on the tape.
+    ///
+    /// A value the decoder could not represent fails the message only when it lies outside the
+    /// payload: inside it, it costs the payload, whose readers report it (see
+    /// [`Payload::check`]).
     pub(crate) fn from_tape(tape: Tape) -> Result<Message, DecodeError> {
+        if let Some(unreadable) = tape.unreadable() {
+            let in_payload = payload_on_tape(&tape)
+                .0
+                .is_some_and(|args| unreadable.node >= args);
+            if !in_payload {
+                return Err(DecodeError::at(unreadable.offset, unreadable.message.as_str()));
+            }
+        }
         let mut fields = Fields::new(&tape)?;
         let message = match fields.message_type {
             MessageType::Hello => Message::Hello {
@@ -608,6 +623,74 @@ pub(crate) fn payload_on_tape(tape: &Tape) -> (Option<usize>, Option<usize>) {
     };
     let mut payload = elements.skip(fixed_fields);
     (payload.next(), payload.next())
+}
+
+/// What keeps a received payload from being read whole, if anything: the first value its decoder
+/// could not represent, which reads as null, or args or kwargs of another kind than a list and a
+/// dict, which read as empty. `null` args or kwargs are no problem: they read as empty, as
+/// Autobahn|JS reads them.
+pub(crate) fn payload_problem(tape: &Tape) -> Option<PayloadError> {
+    let (args, kwargs) = payload_on_tape(tape);
+    if let Some(unreadable) = tape.unreadable() {
+        // Inside the payload, or the message would not have decoded.
+        let (name, index) = match (args, kwargs) {
+            (_, Some(kwargs)) if unreadable.node >= kwargs => ("kwargs", kwargs),
+            (Some(args), _) => ("args", args),
+            _ => return None,
+        };
+        let (path, in_key) = path_to(tape, name.to_owned(), index, unreadable.node);
+        let key = if in_key { "a key: " } else { "" };
+        return Some(PayloadError::new(
+            path,
+            format!("{key}{} (at byte {})", unreadable.message, unreadable.offset),
+        ));
+    }
+    let kinds = [
+        (args, "args", Tag::List, "a list"),
+        (kwargs, "kwargs", Tag::Dict, "a dict"),
+    ];
+    kinds.into_iter().find_map(|(index, name, tag, expected)| {
+        let node = tape.node(index?);
+        (node.tag != tag && node.tag != Tag::Null)
+            .then(|| PayloadError::new(name, format!("expected {expected}, got {}", node.kind_name())))
+    })
+}
+
+/// The path of the value at `target` inside the value at `at`, whose path is `path`, written as
+/// payload errors write them (`args[2].name`); a dict key has its dict's path, and is told apart
+/// by the flag.
+fn path_to(tape: &Tape, mut path: String, mut at: usize, target: usize) -> (String, bool) {
+    let contains = |child: usize| child <= target && target < tape.next_sibling(child);
+    while at != target {
+        let node = tape.node(at);
+        let next = match node.tag {
+            Tag::List => tape
+                .children(at)
+                .enumerate()
+                .find(|(_, child)| contains(*child))
+                .map(|(position, child)| {
+                    let _ = write!(path, "[{position}]");
+                    child
+                }),
+            Tag::Dict => match tape
+                .entries(at)
+                .find(|(key, value)| *key == target || contains(*value))
+            {
+                Some((key, _)) if key == target => return (path, true),
+                Some((key, value)) => {
+                    let _ = write!(path, ".{}", tape.text_of(tape.node(key)));
+                    Some(value)
+                }
+                None => None,
+            },
+            _ => None,
+        };
+        match next {
+            Some(child) => at = child,
+            None => break,
+        }
+    }
+    (path, false)
 }
 
 /// How many payload elements an encoder writes: none, args, or args and kwargs.
@@ -765,17 +848,15 @@ impl<'a> Fields<'a> {
         self.dict(field)
     }
 
-    /// Checks the args and kwargs, if the message has them, which stay on the tape: the
-    /// message's payload is set once the fields are read.
+    /// Steps over the args and kwargs, if the message has them, which stay on the tape: the
+    /// message's payload is set once the fields are read. Their kinds are checked when the
+    /// payload is read (`payload_problem`), so that a payload that does not fit costs only its
+    /// message.
     fn payload(&mut self) -> Result<Payload, DecodeError> {
-        if self.elements.len() > 0 {
-            match self.next("Arguments")? {
-                (node, _) if node.tag == Tag::List => {}
-                (node, _) => return Err(self.wrong_type("Arguments", "a list", node)),
+        for field in ["Arguments", "ArgumentsKw"] {
+            if self.elements.len() > 0 {
+                self.next(field)?;
             }
-        }
-        if self.elements.len() > 0 {
-            self.dict_index("ArgumentsKw")?;
         }
         Ok(Payload::default())
     }

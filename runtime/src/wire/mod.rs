@@ -26,8 +26,8 @@ use std::fmt;
 use bytes::Bytes;
 use frame::Binaries;
 pub use frame::{Chunks, Frame};
-pub(crate) use message::payload_on_tape;
 pub use message::{Message, MessageType};
+pub(crate) use message::{payload_on_tape, payload_problem};
 use output::WriteAt as _;
 
 use crate::value::Value;
@@ -179,9 +179,14 @@ impl Serializer {
         }
     }
 
-    /// Decodes one value that must span all of `bytes`.
+    /// Decodes one value that must span all of `bytes`; a value inside it that the serializer
+    /// can carry but a [`Value`] cannot is an error here.
     pub fn decode_value_with(self, bytes: &[u8], limits: &DecodeLimits) -> Result<Value, DecodeError> {
-        Ok(self.decode_tape(Source::Borrowed(bytes), limits)?.to_value(0))
+        let tape = self.decode_tape(Source::Borrowed(bytes), limits)?;
+        match tape.unreadable() {
+            Some(unreadable) => Err(DecodeError::at(unreadable.offset, unreadable.message.as_str())),
+            None => Ok(tape.to_value(0)),
+        }
     }
 
     fn decode_tape(self, source: Source<'_>, limits: &DecodeLimits) -> Result<Tape, DecodeError> {

@@ -1,8 +1,10 @@
 //! The MessagePack serializer, writing what Python's `msgpack.packb(use_bin_type=True)` writes.
 //!
 //! Integers take the smallest format (unsigned formats for non-negative values), floats are
-//! always float64, binary values are `bin`. The decoder also reads float32 and refuses
-//! extension types, which no WAMP peer sends.
+//! always float64, binary values are `bin`. The decoder also reads float32, and msgpackr's
+//! `undefined` (extension type 0 holding a zero byte) as null; other extension values, which
+//! WAMP's values have no room for, are unreadable values (docs/wamp-idl.md, leniency towards
+//! foreign peers).
 
 use bytes::Bytes;
 
@@ -253,7 +255,7 @@ fn read_key(input: &mut Cursor<'_>, builder: &mut TapeBuilder, nesting: Nesting)
             return Ok(());
         }
     };
-    read_text(input, builder, len)
+    input.text(len, builder)
 }
 
 /// Reads a value and writes it, unless it is a container: then its kind and length.
@@ -265,7 +267,7 @@ fn read_item(input: &mut Cursor<'_>, builder: &mut TapeBuilder) -> Result<Item<(
         0x00..=0x7f => builder.unsigned(u64::from(marker)),
         0x80..=0x8f => return Ok(Item::Container((Kind::Dict, usize::from(marker & 0x0f)))),
         0x90..=0x9f => return Ok(Item::Container((Kind::List, usize::from(marker & 0x0f)))),
-        0xa0..=0xbf => read_text(input, builder, usize::from(marker & 0x1f))?,
+        0xa0..=0xbf => input.text(usize::from(marker & 0x1f), builder)?,
         0xc0 => builder.null(),
         0xc2 => builder.bool(false),
         0xc3 => builder.bool(true),
@@ -287,39 +289,62 @@ fn read_item(input: &mut Cursor<'_>, builder: &mut TapeBuilder) -> Result<Item<(
         0xd3 => builder.signed(i64::from_be_bytes(input.array("an int64")?)),
         0xd9..=0xdb => {
             let len = read_len(input, marker)?;
-            read_text(input, builder, len)?;
+            input.text(len, builder)?;
         }
         0xdc | 0xdd => return Ok(Item::Container((Kind::List, read_len(input, marker)?))),
         0xde | 0xdf => return Ok(Item::Container((Kind::Dict, read_len(input, marker)?))),
         0xe0..=0xff => builder.signed(i64::from(marker as i8)),
-        0xc7..=0xc9 | 0xd4..=0xd8 => {
-            return Err(DecodeError::at(
-                start,
-                format!("MessagePack extension types are not supported (marker 0x{marker:02x})"),
-            ));
-        }
+        0xc7..=0xc9 | 0xd4..=0xd8 => read_extension(input, builder, marker, start)?,
         0xc1 => return Err(DecodeError::at(start, "0xc1 is not a MessagePack marker")),
     }
     Ok(Item::Written)
 }
 
 /// Reads the big-endian length that follows `marker`: 8, 16 or 32 bits, as the low bits of the
-/// marker of each family of formats (bin, str, array, map) say.
+/// marker of each family of formats (bin, ext, str, array, map) say.
 #[inline]
 fn read_len(input: &mut Cursor<'_>, marker: u8) -> Result<usize, DecodeError> {
     let len = match marker {
-        0xc4 | 0xd9 => u32::from(u8::from_be_bytes(input.array("a length")?)),
-        0xc5 | 0xda | 0xdc | 0xde => u32::from(u16::from_be_bytes(input.array("a length")?)),
+        0xc4 | 0xc7 | 0xd9 => u32::from(u8::from_be_bytes(input.array("a length")?)),
+        0xc5 | 0xc8 | 0xda | 0xdc | 0xde => u32::from(u16::from_be_bytes(input.array("a length")?)),
         _ => u32::from_be_bytes(input.array("a length")?),
     };
     // A length beyond memory is beyond the input too, and refused as such.
     Ok(usize::try_from(len).unwrap_or(usize::MAX))
 }
 
-#[inline(always)]
-fn read_text(input: &mut Cursor<'_>, builder: &mut TapeBuilder, len: usize) -> Result<(), DecodeError> {
-    let start = input.text(len)?;
-    builder.text(start, len);
+/// The extension type msgpackr writes JavaScript's `undefined` as, with one zero byte of data.
+const UNDEFINED_EXTENSION: i8 = 0;
+
+/// The extension type of MessagePack timestamps.
+const TIMESTAMP_EXTENSION: i8 = -1;
+
+/// Reads an extension value, whose `marker` starts at `start`: JavaScript's `undefined` is an
+/// absent value, null; WAMP's values have no room for any other, which is unreadable.
+#[cold]
+fn read_extension(
+    input: &mut Cursor<'_>,
+    builder: &mut TapeBuilder,
+    marker: u8,
+    start: usize,
+) -> Result<(), DecodeError> {
+    let len = match marker {
+        0xd4..=0xd8 => 1 << (marker - 0xd4),
+        _ => read_len(input, marker)?,
+    };
+    let extension_type = i8::from_be_bytes(input.array("an extension type")?);
+    let data = input.take(len, "an extension value")?;
+    match extension_type {
+        UNDEFINED_EXTENSION if data == [0] => builder.null(),
+        TIMESTAMP_EXTENSION => builder.unreadable(
+            start,
+            "MessagePack timestamps are not supported: WAMP values have no time type",
+        ),
+        _ => builder.unreadable(
+            start,
+            format!("MessagePack extension type {extension_type} is not supported"),
+        ),
+    }
     Ok(())
 }
 

@@ -7,7 +7,10 @@
 //! a node into an owned [`Value`] is [`Tape::to_value`].
 //!
 //! Everything on a tape was validated by the decoder that wrote it: texts are UTF-8, counts
-//! match, containers nest within the limits.
+//! match, containers nest within the limits. A value the decoder could read past but not
+//! represent (a MessagePack extension, a CBOR tag, a string that is not UTF-8) is a null on the
+//! tape, and the first of them is kept beside it as [`Unreadable`]: what it costs is decided
+//! by where it sits (`Message::from_tape`).
 
 use bytes::Bytes;
 use compact_str::CompactString;
@@ -81,10 +84,28 @@ pub(crate) const MAX_SOURCE_LEN: usize = u32::MAX as usize;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tape {
     source: Bytes,
-    /// Boxed, since few messages need one and a tape travels inside every message that
+    /// Boxed, since few messages need it and a tape travels inside every message that
     /// carries a payload: moving a message costs less when it is small.
-    side: Option<Box<Bytes>>,
+    side: Option<Box<Side>>,
     nodes: Vec<Node>,
+}
+
+/// What few tapes have: rewritten texts and binary values, and an unreadable value.
+#[derive(Debug, Clone, Default)]
+struct Side {
+    bytes: Bytes,
+    unreadable: Option<Unreadable>,
+}
+
+/// A value that a decoder read past but cannot represent; a null stands in its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unreadable {
+    /// The index of the null that stands in for it (for a dict key, the key's).
+    pub(crate) node: usize,
+    /// Where it starts in the source.
+    pub(crate) offset: usize,
+    /// What it is, in the words of a [`crate::wire::DecodeError`].
+    pub(crate) message: String,
 }
 
 /// A container opened on a [`TapeBuilder`], to close when its last element is written.
@@ -97,6 +118,7 @@ pub(crate) struct Open(usize);
 pub(crate) struct TapeBuilder {
     nodes: Vec<Node>,
     side: Vec<u8>,
+    unreadable: Option<Unreadable>,
 }
 
 impl TapeBuilder {
@@ -108,6 +130,7 @@ impl TapeBuilder {
         TapeBuilder {
             nodes: Vec::with_capacity(source_len.min(MAX_RESERVED)),
             side: Vec::new(),
+            unreadable: None,
         }
     }
 
@@ -119,6 +142,20 @@ impl TapeBuilder {
     #[inline]
     pub(crate) fn null(&mut self) {
         self.push(Tag::Null, 0, 0);
+    }
+
+    /// A value that starts at `offset` of the source and cannot be represented, though the
+    /// decoder read past it: a null takes its place, and the first one is kept to report.
+    #[cold]
+    pub(crate) fn unreadable(&mut self, offset: usize, message: impl Into<String>) {
+        if self.unreadable.is_none() {
+            self.unreadable = Some(Unreadable {
+                node: self.nodes.len(),
+                offset,
+                message: message.into(),
+            });
+        }
+        self.null();
     }
 
     #[inline]
@@ -238,9 +275,17 @@ impl TapeBuilder {
 
     /// The tape, over `source`: the bytes that text and binary offsets refer to.
     pub(crate) fn finish(self, source: Bytes) -> Tape {
+        let side = if self.side.is_empty() && self.unreadable.is_none() {
+            None
+        } else {
+            Some(Box::new(Side {
+                bytes: Bytes::from(self.side),
+                unreadable: self.unreadable,
+            }))
+        };
         Tape {
             source,
-            side: (!self.side.is_empty()).then(|| Box::new(Bytes::from(self.side))),
+            side,
             nodes: self.nodes,
         }
     }
@@ -252,6 +297,12 @@ impl Tape {
     #[inline]
     pub(crate) fn node(&self, index: usize) -> Node {
         self.nodes.get(index).copied().unwrap_or(Node::NULL)
+    }
+
+    /// The first value the decoder could not represent, if any.
+    #[inline]
+    pub(crate) fn unreadable(&self) -> Option<&Unreadable> {
+        self.side.as_ref()?.unreadable.as_ref()
     }
 
     /// The index just past a value and its descendants.
@@ -269,7 +320,7 @@ impl Tape {
     fn buffer_of(&self, node: Node) -> &Bytes {
         static NO_SIDE: Bytes = Bytes::new();
         match node.tag {
-            Tag::SideText | Tag::SideBinary => self.side.as_deref().unwrap_or(&NO_SIDE),
+            Tag::SideText | Tag::SideBinary => self.side.as_ref().map_or(&NO_SIDE, |side| &side.bytes),
             _ => &self.source,
         }
     }
