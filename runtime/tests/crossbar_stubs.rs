@@ -1,7 +1,8 @@
 //! The generated stubs end to end: a caller, callee and subscriber generated from
 //! `tests/data/e2e/stubs.fbs` talk through Crossbar.io on real `Client` sessions, in every
 //! serializer over WebSocket and RawSocket, and an Autobahn|Python caller's payloads that
-//! break the schema are rejected by the generated callee, naming the field.
+//! break the schema, or hold what foreign peers send, are rejected by the generated callee,
+//! naming the field, without costing its session.
 
 mod shop;
 mod support;
@@ -187,28 +188,13 @@ async fn generated_stubs_round_trip_in_every_serializer_and_transport() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn payloads_breaking_the_schema_are_rejected_naming_the_field() {
-    let Some(router) = support::router("payloads_breaking_the_schema_are_rejected_naming_the_field") else {
-        return;
-    };
-    let callee = router.join(Transport::WebSocket, Serializer::Json).await;
-    // Mounted elsewhere: the round-trip test registers the schema's wildcard URIs on the same router.
-    let registered =
-        i_shop::register_with_prefix(&callee, "org.example.strict.<str:node>.shop", Arc::new(Shop)).await;
-    assert_eq!(registered.map(|registrations| registrations.len()), Ok(4));
-
+/// Runs the Autobahn|Python peer `script` with `args` to its end; its output.
+async fn run_peer(router: &Router, script: &str, args: &[&str]) -> String {
     let python = support::python().unwrap_or_else(|problem| panic!("{problem}"));
-    let script = support::peer_script("bad_caller.py");
-    let url = router.url(Transport::RawSocket);
+    let script = support::peer_script(script);
     let peer = Command::new(&python)
         .arg(&script)
-        .args([
-            url.as_str(),
-            support::REALM,
-            "cbor",
-            "org.example.strict.python.shop",
-        ])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -223,16 +209,39 @@ async fn payloads_breaking_the_schema_are_rejected_naming_the_field() {
         });
     let output = tokio::time::timeout(PEER_TIMEOUT, peer.wait_with_output())
         .await
-        .unwrap_or_else(|_| panic!("the Python caller did not finish within {PEER_TIMEOUT:?}"))
-        .unwrap_or_else(|error| panic!("the Python caller: {error}"));
-    let stdout = String::from_utf8_lossy(&output.stdout);
+        .unwrap_or_else(|_| panic!("{} did not finish within {PEER_TIMEOUT:?}", script.display()))
+        .unwrap_or_else(|error| panic!("{}: {error}", script.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
-        "the Python caller failed ({}):\n{stdout}\n{}\n{}",
+        "{} failed ({}):\n{stdout}\n{}\n{}",
+        script.display(),
         output.status,
         String::from_utf8_lossy(&output.stderr),
         router.log_tail()
     );
+    stdout
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payloads_breaking_the_schema_are_rejected_naming_the_field() {
+    let Some(router) = support::router("payloads_breaking_the_schema_are_rejected_naming_the_field") else {
+        return;
+    };
+    let callee = router.join(Transport::WebSocket, Serializer::Json).await;
+    // Mounted elsewhere: the round-trip test registers the schema's wildcard URIs on the same router.
+    let registered =
+        i_shop::register_with_prefix(&callee, "org.example.strict.<str:node>.shop", Arc::new(Shop)).await;
+    assert_eq!(registered.map(|registrations| registrations.len()), Ok(4));
+
+    let url = router.url(Transport::RawSocket);
+    let args = [
+        url.as_str(),
+        support::REALM,
+        "cbor",
+        "org.example.strict.python.shop",
+    ];
+    let stdout = run_peer(router, "bad_caller.py", &args).await;
     // Autobahn logs to stdout too; the answers are the lines `answer ...`.
     let answers: Vec<&str> = stdout
         .lines()
@@ -265,4 +274,110 @@ async fn payloads_breaking_the_schema_are_rejected_naming_the_field() {
         ),
     ];
     assert_eq!(answers, expected, "the Python caller's answers");
+}
+
+/// How many times the foreign caller sends each of its calls.
+const FOREIGN_ROUNDS: usize = 40;
+
+/// What the generated callee answers each of the foreign caller's calls with: `accepted ...`,
+/// or the start of its `wamp.error.invalid_argument` message.
+fn foreign_answer(case: &str) -> Option<&'static str> {
+    Some(match case {
+        "good" => "accepted ",
+        // `undefined` is null, an absent kwarg: the default limit.
+        "undefined" => "accepted ['tea:tea', 'limit=10', 'priority=Low', 'line=None']",
+        // `null` args are no args: the mandatory one is missing.
+        "null args" => "wamp.error.invalid_argument ['args[0]: missing positional argument `text`",
+        "integer beyond 128 bits" => {
+            "wamp.error.invalid_argument ['args[4]: an integer beyond 128 bits (at byte "
+        }
+        "bignum beyond 128 bits" => {
+            "wamp.error.invalid_argument ['args[4]: bignums beyond 128 bits are not supported (at byte "
+        }
+        "timestamp" => {
+            "wamp.error.invalid_argument ['kwargs.limit: MessagePack timestamps are not supported: WAMP values have no time type (at byte "
+        }
+        "extension" => {
+            "wamp.error.invalid_argument ['args[2][0].sku: MessagePack extension type 5 is not supported (at byte "
+        }
+        "tag" => "wamp.error.invalid_argument ['args[2][0].sku: CBOR tag 64 is not supported (at byte ",
+        "date" => "wamp.error.invalid_argument ['kwargs.limit: CBOR tag ",
+        "simple value" => {
+            "wamp.error.invalid_argument ['kwargs.limit: CBOR simple value 16 is not supported (at byte "
+        }
+        _ => return None,
+    })
+}
+
+/// Runs the foreign caller against a callee over `serializer` (which Crossbar passes the
+/// foreign values on in), and checks every answer and that the callee's session survived.
+async fn check_foreign_caller(router: &Router, serializer: Serializer) {
+    let callee = router.join(Transport::WebSocket, serializer).await;
+    let prefix = format!("org.example.foreign_{serializer}.<str:node>.shop");
+    let registered = i_shop::register_with_prefix(&callee, &prefix, Arc::new(Shop)).await;
+    let registrations = registered.unwrap_or_else(|error| panic!("{serializer}: register: {error}"));
+
+    let url = router.url(Transport::WebSocket);
+    let node_prefix = format!("org.example.foreign_{serializer}.tea.shop");
+    let rounds = FOREIGN_ROUNDS.to_string();
+    let args = [
+        url.as_str(),
+        support::REALM,
+        serializer.name(),
+        &node_prefix,
+        &rounds,
+    ];
+    let stdout = run_peer(router, "foreign_caller.py", &args).await;
+    let answers: Vec<(&str, &str)> = stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("answer ")?.split_once(": "))
+        .collect();
+    let unexpected: Vec<&(&str, &str)> = answers
+        .iter()
+        .filter(|(case, answer)| !foreign_answer(case).is_some_and(|expected| answer.starts_with(expected)))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "{serializer}: unexpected answers: {unexpected:#?}"
+    );
+    let good = answers.iter().filter(|(case, _)| *case == "good").count();
+    assert_eq!(good, FOREIGN_ROUNDS, "{serializer}: good calls answered");
+    assert!(
+        answers.len() > 2 * FOREIGN_ROUNDS,
+        "{serializer}: {} answers",
+        answers.len()
+    );
+
+    assert!(!callee.is_closed(), "{serializer}: the callee's session survived");
+    let caller_session = router.join(Transport::RawSocket, serializer).await;
+    let caller = i_shop::Caller::new(Arc::new(caller_session.clone()), "tea")
+        .with_prefix(&prefix)
+        .unwrap_or_else(|error| panic!("{serializer}: {error}"));
+    let placed = caller.place(order()).await;
+    assert!(
+        placed.is_ok(),
+        "{serializer}: a call after the foreign caller: {placed:?}"
+    );
+    for registration in registrations {
+        assert_eq!(
+            callee.unregister(registration).await,
+            Ok(()),
+            "{serializer}: unregister"
+        );
+    }
+    for client in [caller_session, callee] {
+        if let Err(error) = client.close().await {
+            panic!("{serializer}: leaving: {error}\n{}", router.log_tail());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_foreign_caller_costs_its_calls_never_the_callee_session() {
+    let Some(router) = support::router("a_foreign_caller_costs_its_calls_never_the_callee_session") else {
+        return;
+    };
+    for serializer in [Serializer::Json, Serializer::MsgPack, Serializer::Cbor] {
+        check_foreign_caller(router, serializer).await;
+    }
 }

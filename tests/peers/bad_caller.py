@@ -12,9 +12,8 @@ import os
 import sys
 
 from autobahn.asyncio.component import Component, run
-from autobahn.wamp.exception import ApplicationError
 
-from interop_data import transport
+from interop_data import print_answers, transport
 
 url, realm, serializer, prefix = sys.argv[1:5]
 
@@ -31,16 +30,7 @@ BAD_CALLS = [
 
 
 async def main(reactor, session):
-    status = 0
-    for case, procedure, args, kwargs in BAD_CALLS:
-        try:
-            result = await session.call(f"{prefix}.{procedure}", *args, **kwargs)
-            print(f"answer {case}: accepted {result!r}", flush=True)
-        except ApplicationError as error:
-            print(f"answer {case}: {error.error} {list(error.args)!r} {error.kwargs!r}", flush=True)
-        except Exception as error:
-            status = 1
-            print(f"answer {case}: unexpected {error!r}", flush=True)
+    status = await print_answers(session, prefix, BAD_CALLS)
     # Exit at once: after leaving over RawSocket, Autobahn's Component reconnects instead of finishing.
     os._exit(status)
 

@@ -36,3 +36,23 @@ def transport(url: str, serializer: str) -> dict:
     if url.startswith("rs://"):
         return {"type": "rawsocket", "url": url, "serializer": serializer, "max_retries": 0}
     return {"type": "websocket", "url": url, "serializers": [serializer], "max_retries": 0}
+
+
+async def print_answers(session, prefix: str, calls: list) -> int:
+    """Makes each call `(case, procedure, args, kwargs)` of `calls` under `prefix` and prints
+    how it was answered, one line each: `answer <case>: <error URI> <error args> <error kwargs>`,
+    or `answer <case>: accepted <result>`. Returns the exit status: 1 if a call failed otherwise
+    than with a WAMP error."""
+    from autobahn.wamp.exception import ApplicationError
+
+    status = 0
+    for case, procedure, args, kwargs in calls:
+        try:
+            result = await session.call(f"{prefix}.{procedure}", *args, **kwargs)
+            print(f"answer {case}: accepted {result!r}", flush=True)
+        except ApplicationError as error:
+            print(f"answer {case}: {error.error} {list(error.args)!r} {error.kwargs!r}", flush=True)
+        except Exception as error:
+            status = 1
+            print(f"answer {case}: unexpected {error!r}", flush=True)
+    return status
