@@ -1118,15 +1118,13 @@ async fn a_result_or_error_with_an_unreadable_payload_fails_only_its_call() {
         );
     }
     // The byte offsets depend on the request ids' digits.
-    let payload_error = |outcome: &Result<Vec<Value>, (bool, String)>, prefix: &str| matches!(outcome, Err((true, message)) if message.starts_with(prefix));
+    let payload_error = |outcome: &Result<Vec<Value>, (bool, String)>, start: &str, end: &str| matches!(outcome, Err((true, message)) if message.starts_with(start) && message.ends_with(end));
+    let lone_surrogate = r"args[0]: a lone UTF-16 surrogate in a \u escape (at byte ";
+    let key = "args[0]: a key: a string is not valid UTF-8 (at byte ";
     assert!(
-        payload_error(
-            &outcomes[0],
-            r"args[0]: a lone UTF-16 surrogate in a \u escape (at byte "
-        ) && payload_error(
-            &outcomes[1],
-            "args[0]: a key: a string is not valid UTF-8 (at byte "
-        ) && outcomes[2] == Ok(vec![Value::Integer(3)]),
+        payload_error(&outcomes[0], lone_surrogate, ")")
+            && payload_error(&outcomes[1], key, "), in the payload of error com.example.error")
+            && outcomes[2] == Ok(vec![Value::Integer(3)]),
         "the calls' outcomes: {outcomes:?}"
     );
     assert!(!client.is_closed(), "the session survives the payloads");

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use crate::client::outbox::{Flush, Outbox};
 use crate::client::transport::{ByteWriter, Frame, FrameReader, Framing};
-use crate::error::{Error, ErrorKind, WampError};
+use crate::error::{Error, ErrorKind, PayloadError, WampError};
 use crate::session::{BoxFuture, CallResult, Event, Invocation, Payload};
 use crate::value::{Dict, Value};
 use crate::wire::{self, DecodeLimits, Message, MessageType, Serializer};
@@ -547,7 +547,7 @@ impl Shared {
                 payload,
             } => {
                 // An error whose payload cannot be read fails its request all the same, with
-                // what is wrong in that payload.
+                // what is wrong in that payload and the error's URI.
                 let error = match payload.check() {
                     Ok(()) => {
                         let (args, kwargs) = payload.into_parts();
@@ -557,7 +557,10 @@ impl Shared {
                             kwargs,
                         })
                     }
-                    Err(problem) => Error::from(problem),
+                    Err(problem) => Error::from(PayloadError::new(
+                        problem.path,
+                        format!("{}, in the payload of error {error}", problem.message),
+                    )),
                 };
                 self.handle_error(request_type, request, error, details)
             }

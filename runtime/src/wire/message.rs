@@ -1,7 +1,6 @@
 //! The WAMP messages of the basic and advanced profiles, and their mapping to and from wire lists.
 
 use std::fmt;
-
 use std::fmt::Write as _;
 
 use crate::error::PayloadError;

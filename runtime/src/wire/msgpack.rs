@@ -294,7 +294,7 @@ fn read_item(input: &mut Cursor<'_>, builder: &mut TapeBuilder) -> Result<Item<(
         0xdc | 0xdd => return Ok(Item::Container((Kind::List, read_len(input, marker)?))),
         0xde | 0xdf => return Ok(Item::Container((Kind::Dict, read_len(input, marker)?))),
         0xe0..=0xff => builder.signed(i64::from(marker as i8)),
-        0xc7..=0xc9 | 0xd4..=0xd8 => read_extension(input, builder, marker, start)?,
+        0xc7..=0xc9 | 0xd4..=0xd8 => *input = read_extension(*input, builder, marker, start)?,
         0xc1 => return Err(DecodeError::at(start, "0xc1 is not a MessagePack marker")),
     }
     Ok(Item::Written)
@@ -319,18 +319,21 @@ const UNDEFINED_EXTENSION: i8 = 0;
 /// The extension type of MessagePack timestamps.
 const TIMESTAMP_EXTENSION: i8 = -1;
 
-/// Reads an extension value, whose `marker` starts at `start`: JavaScript's `undefined` is an
-/// absent value, null; WAMP's values have no room for any other, which is unreadable.
+/// Reads an extension value, whose `marker` starts at `start`, and returns the cursor past it:
+/// JavaScript's `undefined` is an absent value, null; WAMP's values have no room for any other,
+/// which is unreadable. The cursor is passed by value, so that the decoder's loop keeps its own
+/// in registers.
 #[cold]
-fn read_extension(
-    input: &mut Cursor<'_>,
+fn read_extension<'a>(
+    input: Cursor<'a>,
     builder: &mut TapeBuilder,
     marker: u8,
     start: usize,
-) -> Result<(), DecodeError> {
+) -> Result<Cursor<'a>, DecodeError> {
+    let mut input = input;
     let len = match marker {
         0xd4..=0xd8 => 1 << (marker - 0xd4),
-        _ => read_len(input, marker)?,
+        _ => read_len(&mut input, marker)?,
     };
     let extension_type = i8::from_be_bytes(input.array("an extension type")?);
     let data = input.take(len, "an extension value")?;
@@ -345,7 +348,7 @@ fn read_extension(
             format!("MessagePack extension type {extension_type} is not supported"),
         ),
     }
-    Ok(())
+    Ok(input)
 }
 
 #[cfg(test)]
