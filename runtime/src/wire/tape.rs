@@ -513,6 +513,26 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_value_is_a_null_and_the_first_is_kept() {
+        let mut builder = TapeBuilder::new(4);
+        let list = builder.open_list();
+        builder.unsigned(1);
+        builder.unreadable(3, "first");
+        builder.unreadable(5, "second");
+        builder.close(list, 3);
+        let tape = builder.finish(Bytes::new());
+        let nulls = Value::List(vec![Value::Integer(1), Value::Null, Value::Null]);
+        assert_eq!(tape.to_value(0), nulls);
+        let expected = Unreadable {
+            node: 2,
+            offset: 3,
+            message: "first".to_owned(),
+        };
+        assert_eq!(tape.unreadable(), Some(&expected));
+        assert_eq!(sample().unreadable(), None);
+    }
+
+    #[test]
     fn integers_keep_their_full_range() {
         for value in [
             0,
