@@ -353,7 +353,7 @@ async fn check_foreign_caller(router: &Router, serializer: Serializer) {
     let caller = i_shop::Caller::new(Arc::new(caller_session.clone()), "tea")
         .with_prefix(&prefix)
         .unwrap_or_else(|error| panic!("{serializer}: {error}"));
-    let placed = caller.place(order()).await;
+    let placed = caller.place(order(3)).await;
     assert!(
         placed.is_ok(),
         "{serializer}: a call after the foreign caller: {placed:?}"

@@ -972,6 +972,7 @@ async fn a_router_shutting_down_is_joined_again_and_a_kill_is_final() {
             "{reason}: whether the client is closed"
         );
     }
+}
 
 #[tokio::test]
 async fn an_unreadable_value_in_the_envelope_still_ends_the_session() {
