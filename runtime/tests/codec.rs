@@ -1283,7 +1283,7 @@ fn unreadable_values(serializer: Serializer) -> Vec<Unreadable> {
                 0,
                 "CBOR tag 1 (a date and time) is not supported: WAMP values have no time type",
             ),
-            value(&unhex("d8404100"), 0, "CBOR tag 64 is not supported"),
+            value(&unhex("d8414100"), 0, "CBOR tag 65 is not supported"),
             value(&unhex("f0"), 0, "CBOR simple value 16 is not supported"),
             value(&unhex("61ff"), 1, "a string is not valid UTF-8"),
             value(

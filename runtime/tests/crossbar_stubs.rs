@@ -300,7 +300,7 @@ fn foreign_answer(case: &str) -> Option<&'static str> {
         "extension" => {
             "wamp.error.invalid_argument ['args[2][0].sku: MessagePack extension type 5 is not supported (at byte "
         }
-        "tag" => "wamp.error.invalid_argument ['args[2][0].sku: CBOR tag 64 is not supported (at byte ",
+        "tag" => "wamp.error.invalid_argument ['args[2][0].sku: CBOR tag 258 is not supported (at byte ",
         "date" => "wamp.error.invalid_argument ['kwargs.limit: CBOR tag ",
         "simple value" => {
             "wamp.error.invalid_argument ['kwargs.limit: CBOR simple value 16 is not supported (at byte "

@@ -60,7 +60,7 @@ CALLS += {
         ("extension", "place", order(sku=msgpack.ExtType(5, b"x")), {}),
     ],
     "cbor": [
-        ("tag", "place", order(sku=cbor2.CBORTag(64, b"\x00")), {}),
+        ("tag", "place", order(sku=cbor2.CBORTag(258, ["tea"])), {}),
         ("date", "search", ["tea"], {"limit": cbor2.CBORTag(1, 1_700_000_000)}),
         ("simple value", "search", ["tea"], {"limit": cbor2.CBORSimpleValue(16)}),
         ("bignum beyond 128 bits", "place", order(total=2**200), {}),

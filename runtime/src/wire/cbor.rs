@@ -36,6 +36,9 @@ const TAG_EXPECTED_BASE16: u64 = 23;
 /// The byte string holds an encoded CBOR item, as a `[ubyte]` field marked `cbor` does.
 const TAG_ENCODED_CBOR: u64 = 24;
 const TAG_SELF_DESCRIBE: u64 = 55799;
+/// RFC 8746's typed array of `uint8`: cbor-x writes a `Uint8Array` it decoded from a byte
+/// string this way when it sends it on.
+const TAG_UINT8_ARRAY: u64 = 64;
 
 /// The additional-information value that opens an indefinite length item, or closes one.
 const INDEFINITE: u8 = 31;
@@ -311,6 +314,8 @@ fn read_item(
                 TAG_SELF_DESCRIBE | TAG_EXPECTED_BASE64URL..=TAG_EXPECTED_BASE16 | TAG_ENCODED_CBOR => {
                     continue;
                 }
+                // An array of bytes is a byte string: it stays one.
+                TAG_UINT8_ARRAY if input.peek().is_some_and(|initial| initial >> 5 == BYTES) => continue,
                 tag @ (TAG_POSITIVE_BIGNUM | TAG_NEGATIVE_BIGNUM) => {
                     let (integer, after) = read_bignum(*input, tag, start, nesting)?;
                     match integer {
@@ -577,6 +582,11 @@ mod tests {
         assert_eq!(
             decode("d9d9f7 d9d9f7 81 d9d9f7 01"),
             Ok(Value::List(vec![Value::Integer(1)]))
+        );
+        // What wampy.js's cbor-x sends for bytes it received: a typed array of uint8.
+        assert_eq!(
+            decode("d840 43 000102"),
+            Ok(Value::Bytes(Bytes::from_static(&[0, 1, 2])))
         );
         let two_to_the_64 = Value::Integer(1 << 64);
         assert_eq!(decode("c2 5f 41 01 48 0000000000000000 ff"), Ok(two_to_the_64));
