@@ -148,7 +148,7 @@ impl std::error::Error for WampError {}
 /// A payload that does not fit the schema: where, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayloadError {
-    /// Where in the payload, such as `args[1]`, `kwargs.scope` or `args[0].tick.mode`.
+    /// Where in the payload, such as `args[1] (limit)`, `kwargs.scope` or `args[0] (sample).tick.mode`.
     pub path: String,
     /// What is wrong, such as `expected uint32, got string`.
     pub message: String,

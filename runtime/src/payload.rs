@@ -6,8 +6,8 @@
 //! `docs/wamp-idl.md` §4 and §5): missing or `null` mandatory positional arguments,
 //! extra positional arguments, unknown keyword arguments or struct keys, values of the
 //! wrong kind, integers out of range and undeclared enum values are all
-//! [`PayloadError`]s whose path says where the bad value sits (`args[1]`,
-//! `kwargs.scope`, `args[0].tick.mode`). Unknown keys of a nested table's dict are
+//! [`PayloadError`]s whose path says where the bad value sits (`args[1] (limit)`,
+//! `kwargs.scope`, `args[0] (sample).tick.mode`). Unknown keys of a nested table's dict are
 //! ignored, since routers add keys to the dicts they send (spec §5).
 
 use std::fmt;
@@ -490,6 +490,8 @@ impl DictWriter {
 #[derive(Debug)]
 pub struct PayloadReader<'a> {
     args: std::iter::Enumerate<ListIter<'a>>,
+    /// The schema's names of the positional fields, for errors: `args[0] (route_id)`.
+    arg_names: &'a [&'a str],
     kwargs: DictRef<'a>,
 }
 
@@ -503,7 +505,7 @@ impl<'a> PayloadReader<'a> {
     /// read whole fails here, with [`Payload::check`]'s error.
     pub fn new(
         payload: &'a Payload,
-        args: &[&str],
+        args: &'a [&'a str],
         mandatory: usize,
         kwargs: &[&str],
     ) -> Result<PayloadReader<'a>, PayloadError> {
@@ -513,10 +515,10 @@ impl<'a> PayloadReader<'a> {
         if args.is_empty() && kwargs.is_empty() && values.len() == 1 && values.iter().all(ValueRef::is_null) {
             values = ListRef::EMPTY;
         }
-        if let Some(missing) = args.get(values.len()).filter(|_| values.len() < mandatory) {
+        if values.len() < mandatory {
             return Err(PayloadError::new(
-                format!("args[{}]", values.len()),
-                format!("missing positional argument `{missing}`"),
+                arg_path(values.len(), args),
+                "missing positional argument",
             ));
         }
         if values.len() > args.len() {
@@ -537,6 +539,7 @@ impl<'a> PayloadReader<'a> {
         }
         Ok(PayloadReader {
             args: values.iter().enumerate(),
+            arg_names: args,
             kwargs: keywords,
         })
     }
@@ -545,11 +548,11 @@ impl<'a> PayloadReader<'a> {
     pub fn arg<T: FromValue>(&mut self) -> Result<T, PayloadError> {
         match self.args.next() {
             Some((index, value)) if value.is_null() => Err(PayloadError::new(
-                format!("args[{index}]"),
+                arg_path(index, self.arg_names),
                 "expected a value, got null (positional arguments are mandatory)",
             )),
             Some((index, value)) => {
-                T::from_value(value).map_err(|error| error.nested(format!("args[{index}]")))
+                T::from_value(value).map_err(|error| error.nested(arg_path(index, self.arg_names)))
             }
             None => Err(PayloadError::new("args", "missing positional argument")),
         }
@@ -562,7 +565,7 @@ impl<'a> PayloadReader<'a> {
         match self.args.next() {
             Some((index, value)) if !value.is_null() => T::from_value(value)
                 .map(Some)
-                .map_err(|error| error.nested(format!("args[{index}]"))),
+                .map_err(|error| error.nested(arg_path(index, self.arg_names))),
             _ => Ok(None),
         }
     }
@@ -575,6 +578,15 @@ impl<'a> PayloadReader<'a> {
                 .map_err(|error| error.nested(format!("kwargs.{name}"))),
             _ => Ok(None),
         }
+    }
+}
+
+/// Where a positional argument is, with the schema's name of its field when it has one:
+/// `args[0] (route_id)`, so that an error names what the user wrote as well as the wire place.
+fn arg_path(index: usize, names: &[&str]) -> String {
+    match names.get(index) {
+        Some(name) => format!("args[{index}] ({name})"),
+        None => format!("args[{index}]"),
     }
 }
 
@@ -781,7 +793,7 @@ mod tests {
         assert_eq!(shape(vec![one(), one()], &["c"], 2), Ok(()));
         assert_eq!(
             shape(vec![one()], &[], 2),
-            Err("args[1]: missing positional argument `b`".to_owned())
+            Err("args[1] (b): missing positional argument".to_owned())
         );
         assert_eq!(
             shape(vec![one(), one(), one()], &[], 2),
@@ -800,7 +812,7 @@ mod tests {
         assert_eq!(shape(vec![one()], &[], 1), Ok(()));
         assert_eq!(
             shape(vec![], &[], 1),
-            Err("args[0]: missing positional argument `a`".to_owned())
+            Err("args[0] (a): missing positional argument".to_owned())
         );
         assert_eq!(
             shape(vec![one(), one(), one()], &[], 1),

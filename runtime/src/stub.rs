@@ -24,7 +24,7 @@ pub type UriValue<'a> = &'a (dyn fmt::Display + Sync);
 pub const INVALID_ARGUMENT: &str = "wamp.error.invalid_argument";
 
 /// A payload error answered to the peer: `wamp.error.invalid_argument`, whose message
-/// names the offending place (`args[1]: expected uint32, got string`).
+/// names the offending place (`args[1] (limit): expected uint32, got string`).
 impl From<PayloadError> for WampError {
     fn from(error: PayloadError) -> WampError {
         WampError::with_message(INVALID_ARGUMENT, error.to_string())

@@ -436,21 +436,21 @@ fn breaking_calls(_peer: JsPeer) -> Vec<Case> {
             "place",
             order(json!("ada"), json!(2), bytes("00"), json!("three")),
             json!({}),
-            invalid_argument("args[4]: expected int64, got string"),
+            invalid_argument("args[4] (total): expected int64, got string"),
         ),
         Case::new(
             "wrong type in a nested table",
             "place",
             json!(["ada", 2, [{ "sku": 5 }], bytes("00"), 3]),
             json!({}),
-            invalid_argument("args[2][0].sku: expected string, got integer"),
+            invalid_argument("args[2] (lines)[0].sku: expected string, got integer"),
         ),
         Case::new(
             "missing arg",
             "place",
             json!(["ada", 2, [{ "sku": "tea" }], bytes("00")]),
             json!({}),
-            invalid_argument("args[4]: missing positional argument `total`"),
+            invalid_argument("args[4] (total): missing positional argument"),
         ),
         Case::new(
             "unknown kwarg",
@@ -464,7 +464,7 @@ fn breaking_calls(_peer: JsPeer) -> Vec<Case> {
             "place",
             order(json!("ada"), json!(7), bytes("00"), json!(3)),
             json!({}),
-            invalid_argument("args[1]: 7 is not a value of enum e2e.Priority"),
+            invalid_argument("args[1] (priority): 7 is not a value of enum e2e.Priority"),
         ),
         Case::new(
             "enum out of range, keyword",
@@ -478,7 +478,7 @@ fn breaking_calls(_peer: JsPeer) -> Vec<Case> {
             "place",
             order(json!("ada"), json!(2), json!([0, 255, 16]), json!(3)),
             json!({}),
-            invalid_argument("args[3]: expected bytes, got list"),
+            invalid_argument("args[3] (note): expected bytes, got list"),
         ),
         Case::new(
             "an integer beyond its type",
@@ -492,7 +492,7 @@ fn breaking_calls(_peer: JsPeer) -> Vec<Case> {
             "ship",
             json!([1, 2, { "Crate": {} }]),
             json!({}),
-            invalid_argument("args[2].Crate: unknown member of union e2e.Contents"),
+            invalid_argument("args[2] (contents).Crate: unknown member of union e2e.Contents"),
         ),
     ]
 }
@@ -734,7 +734,7 @@ async fn check_js_publisher(router: &Router, peer: JsPeer) {
         },
         Delivered::Invalid {
             topic: topic(5),
-            error: PayloadError::new("args[1]", "missing positional argument `delta`"),
+            error: PayloadError::new("args[1] (delta)", "missing positional argument"),
         },
     ];
     let mut differences = Differences::new(peer);

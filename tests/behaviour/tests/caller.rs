@@ -193,7 +193,7 @@ async fn results_that_do_not_fit_the_schema_are_payload_errors() {
     let registered = session.register(&uri, RegisterOptions::default(), wrong).await;
     assert!(registered.is_ok());
     let error = caller(&session).count().await.map_err(|error| error.into_kind());
-    let expected = PayloadError::new("args[0]", "expected uint64, got string");
+    let expected = PayloadError::new("args[0] (value)", "expected uint64, got string");
     assert_eq!(error, Err(ErrorKind::Payload(expected)));
 }
 

@@ -155,13 +155,13 @@ async fn a_receiver_rejects_missing_mandatory_and_extra_args() {
     check_served(
         "describe_range",
         payload(vec![], vec![]),
-        Err("args[0]: missing positional argument `first`"),
+        Err("args[0] (first): missing positional argument"),
     )
     .await;
     check_served(
         "describe_range",
         payload(vec![Value::Null], vec![]),
-        Err("args[0]: expected a value, got null (positional arguments are mandatory)"),
+        Err("args[0] (first): expected a value, got null (positional arguments are mandatory)"),
     )
     .await;
     check_served(

@@ -221,7 +221,7 @@ async fn missing_and_extra_positional_args_are_rejected() {
     check_rejected(
         "echo_scalars",
         payload(short, vec![]),
-        "args[10]: missing positional argument `double_`",
+        "args[10] (double_): missing positional argument",
     )
     .await;
     let mut long = scalars();
@@ -241,7 +241,7 @@ async fn missing_and_extra_positional_args_are_rejected() {
     check_rejected(
         "echo_scalars",
         payload(with_arg(scalars(), 0, Value::Null), vec![]),
-        "args[0]: expected a value, got null (positional arguments are mandatory)",
+        "args[0] (flag): expected a value, got null (positional arguments are mandatory)",
     )
     .await;
 }
@@ -280,7 +280,7 @@ async fn unknown_kwargs_are_rejected_and_unknown_nested_keys_ignored() {
     check_rejected(
         "echo_compound",
         request,
-        "args[6].point.z: unknown field of behaviour.types.Point",
+        "args[6] (tick).point.z: unknown field of behaviour.types.Point",
     )
     .await;
 }
@@ -306,15 +306,15 @@ async fn values_of_the_wrong_kind_are_rejected_where_they_are() {
     let cases = [
         (
             with_arg(scalars(), 0, int(1)),
-            "args[0]: expected bool, got integer",
+            "args[0] (flag): expected bool, got integer",
         ),
         (
             with_arg(scalars(), 6, string("1")),
-            "args[6]: expected uint32, got string",
+            "args[6] (umedium): expected uint32, got string",
         ),
         (
             with_arg(scalars(), 10, string("1.0")),
-            "args[10]: expected float64, got string",
+            "args[10] (double_): expected float64, got string",
         ),
     ];
     for (args, message) in cases {
@@ -329,23 +329,23 @@ async fn values_of_the_wrong_kind_are_rejected_where_they_are() {
     let cases = [
         (
             with_arg(compound(), 1, string("AAE=")),
-            "args[1]: expected bytes, got string",
+            "args[1] (data): expected bytes, got string",
         ),
         (
             with_arg(compound(), 2, list([int(1), string("2")])),
-            "args[2][1]: expected uint32, got string",
+            "args[2] (numbers)[1]: expected uint32, got string",
         ),
         (
             with_arg(compound(), 5, inners),
-            "args[5][1].level: expected uint8, got string",
+            "args[5] (inners)[1].level: expected uint8, got string",
         ),
         (
             with_arg(compound(), 6, tick),
-            "args[6].colour: expected uint8, got string",
+            "args[6] (tick).colour: expected uint8, got string",
         ),
         (
             with_arg(compound(), 4, list([])),
-            "args[4]: expected behaviour.types.Inner (a dict), got list",
+            "args[4] (inner): expected behaviour.types.Inner (a dict), got list",
         ),
     ];
     for (args, message) in cases {
@@ -360,19 +360,19 @@ async fn integers_out_of_range_are_rejected() {
     let cases = [
         (
             with_arg(scalars(), 1, int(128)),
-            "args[1]: 128 is out of range for int8",
+            "args[1] (tiny): 128 is out of range for int8",
         ),
         (
             with_arg(scalars(), 2, int(300)),
-            "args[2]: 300 is out of range for uint8",
+            "args[2] (utiny): 300 is out of range for uint8",
         ),
         (
             with_arg(scalars(), 4, int(-1)),
-            "args[4]: -1 is out of range for uint16",
+            "args[4] (usmall): -1 is out of range for uint16",
         ),
         (
             with_arg(scalars(), 8, int(i128::from(u64::MAX) + 1)),
-            "args[8]: 18446744073709551616 is out of range for uint64",
+            "args[8] (ularge): 18446744073709551616 is out of range for uint64",
         ),
     ];
     for (args, message) in cases {
@@ -392,19 +392,19 @@ async fn undeclared_enum_values_flags_and_union_members_are_rejected() {
     let cases = [
         (
             with_arg(compound(), 8, int(8)),
-            "args[8]: bits 0x8 are not flags of behaviour.types.Permission",
+            "args[8] (permissions): bits 0x8 are not flags of behaviour.types.Permission",
         ),
         (
             with_arg(compound(), 9, dict([("Square", dict([]))])),
-            "args[9].Square: unknown member of union behaviour.types.Shape",
+            "args[9] (shape).Square: unknown member of union behaviour.types.Shape",
         ),
         (
             with_arg(compound(), 9, dict([("Circle", dict([])), ("Label", dict([]))])),
-            "args[9]: expected union behaviour.types.Shape as a dict of exactly one member, got 2 keys",
+            "args[9] (shape): expected union behaviour.types.Shape as a dict of exactly one member, got 2 keys",
         ),
         (
             with_arg(compound(), 9, dict([("Label", dict([]))])),
-            "args[9].Label.text: missing required field",
+            "args[9] (shape).Label.text: missing required field",
         ),
     ];
     for (args, message) in cases {
@@ -424,10 +424,13 @@ async fn structs_need_every_field() {
     let cases = [
         (
             short_tick,
-            "args[6]: expected behaviour.types.Tick as a list of 3 values, got 2",
+            "args[6] (tick): expected behaviour.types.Tick as a list of 3 values, got 2",
         ),
-        (tick_without_point, "args[6].point: missing struct field"),
-        (short_array, "args[6].samples: expected a list of 3 values, got 1"),
+        (tick_without_point, "args[6] (tick).point: missing struct field"),
+        (
+            short_array,
+            "args[6] (tick).samples: expected a list of 3 values, got 1",
+        ),
     ];
     for (tick, message) in cases {
         check_rejected(

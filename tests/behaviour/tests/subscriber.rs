@@ -101,8 +101,8 @@ async fn events_that_do_not_fit_are_reported_to_the_subscriber() {
         error: PayloadError::new(path, message),
     };
     let expected = vec![
-        invalid(&reading_topic, "args[1]", "missing positional argument `value`"),
-        invalid(&reading_topic, "args[1]", "expected float64, got bool"),
+        invalid(&reading_topic, "args[1] (value)", "missing positional argument"),
+        invalid(&reading_topic, "args[1] (value)", "expected float64, got bool"),
         invalid(bad_sensor_topic, "uri.sensor", "`not-a-uuid` is not a UUID"),
         invalid(reset_topic, "kwargs.why", "unknown keyword argument"),
     ];
