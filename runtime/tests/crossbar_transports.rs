@@ -91,3 +91,30 @@ async fn untrusted_certificate_is_refused() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_session_answering_keepalive_pings_stays_up() {
+    let Some(router) = support::router("an_idle_session_answering_keepalive_pings_stays_up") else {
+        return;
+    };
+    // Crossbar answers the pings of both protocols: silence the keepalive would count as a
+    // lost connection never comes.
+    let interval = std::time::Duration::from_millis(300);
+    for transport in [Transport::WebSocket, Transport::RawSocket] {
+        let url = router.url(transport);
+        let client = ClientConfig::new(&url, support::REALM)
+            .keepalive(Some(interval))
+            .connect()
+            .await
+            .unwrap_or_else(|error| panic!("{url}: {error}"));
+        let session = client.session_id();
+        tokio::time::sleep(interval * 10).await;
+        let state = client.state().borrow().clone();
+        assert_eq!(
+            state,
+            wamp_idl_runtime::client::SessionState::Up { session_id: session },
+            "{url}: idle for ten keepalive intervals"
+        );
+        support::check_session(&client, &url).await;
+    }
+}

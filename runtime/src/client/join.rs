@@ -45,6 +45,7 @@ async fn join(config: &ClientConfig, url: &str, requests: &Arc<AtomicU64>) -> Re
         serializer: config.serializer,
         max_message_size: config.max_message_size,
         tls: config.tls.clone(),
+        keepalive: config.keepalive,
     };
     let mut connection = transport::connect(&transport_config).await?;
     let mut authenticator = config.credentials.begin()?;
@@ -64,7 +65,7 @@ async fn join(config: &ClientConfig, url: &str, requests: &Arc<AtomicU64>) -> Re
                     default_timeout: config.call_timeout,
                     max_outgoing_size: connection.max_outgoing_size,
                     decode_limits: config.decode_limits.clone(),
-                    keepalive: config.keepalive,
+                    keepalive: config.keepalive.filter(|_| connection.answers_pings),
                     max_in_flight: config.max_in_flight,
                     requests: Arc::clone(requests),
                     reader: connection.reader,

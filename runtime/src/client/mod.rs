@@ -112,7 +112,9 @@ impl ClientConfig {
 
     /// How long the router may stay silent before the client pings it; silent for as long
     /// again, the connection counts as lost (a router gone without closing it). `None` never
-    /// pings. 10 s by default.
+    /// pings. 10 s by default. Over RawSocket the kernel's TCP keepalive probes stand in for
+    /// pings, after as long and within as long again: Crossbar.io drops a RawSocket
+    /// connection that sends a ping.
     pub fn keepalive(mut self, interval: Option<Duration>) -> ClientConfig {
         self.keepalive = interval;
         self

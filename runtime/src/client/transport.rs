@@ -10,6 +10,7 @@
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _, ReadHalf, WriteHalf};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -63,6 +64,8 @@ pub(crate) struct TransportConfig {
     pub(crate) serializer: Serializer,
     pub(crate) max_message_size: usize,
     pub(crate) tls: Option<Arc<rustls::ClientConfig>>,
+    /// How soon the kernel probes a silent TCP connection (see [`connect_tcp`]).
+    pub(crate) keepalive: Option<Duration>,
 }
 
 /// How outgoing frames are laid out.
@@ -239,6 +242,10 @@ pub(crate) struct Connection {
     pub(crate) writer: ByteWriter,
     pub(crate) framing: Framing,
     pub(crate) max_outgoing_size: Option<usize>,
+    /// Whether the router answers pings: WebSocket's are part of the protocol. RawSocket's
+    /// are too, but Crossbar.io (Autobahn's RawSocket) reads a ping's type byte as part of a
+    /// frame length and drops the connection, so RawSocket relies on TCP keepalive instead.
+    pub(crate) answers_pings: bool,
 }
 
 /// Where a router's bytes flow.
@@ -367,6 +374,7 @@ pub(crate) async fn connect(config: &TransportConfig) -> Result<Connection, Erro
                     masks: fastrand::Rng::new(),
                 },
                 max_outgoing_size: None,
+                answers_pings: true,
             };
             upgrade_to_websocket(&mut connection, &authority, &path, config).await?;
             Ok(connection)
@@ -390,14 +398,14 @@ async fn open(endpoint: &Endpoint, config: &TransportConfig) -> Result<(ByteRead
             address,
             tls_name: None,
         } => {
-            let (reader, writer) = connect_tcp(address, url).await?.into_split();
+            let (reader, writer) = connect_tcp(address, config).await?.into_split();
             Ok((ByteReader::Tcp(reader), ByteWriter::Tcp(Arc::new(writer))))
         }
         Endpoint::Tcp {
             address,
             tls_name: Some(name),
         } => {
-            let tcp = connect_tcp(address, url).await?;
+            let tcp = connect_tcp(address, config).await?;
             let tls = match &config.tls {
                 Some(tls) => Arc::clone(tls),
                 None => default_tls_config()?,
@@ -414,13 +422,28 @@ async fn open(endpoint: &Endpoint, config: &TransportConfig) -> Result<(ByteRead
     }
 }
 
-async fn connect_tcp(address: &str, url: &str) -> Result<TcpStream, Error> {
+/// Connects over TCP, without Nagle's delay, and with the kernel's keepalive probes: after
+/// `keepalive` of silence, three probes `keepalive / 3` apart, so that a router whose host or
+/// network went away is noticed within about twice `keepalive` on any protocol.
+async fn connect_tcp(address: &str, config: &TransportConfig) -> Result<TcpStream, Error> {
+    let url = &config.url;
     let stream = TcpStream::connect(address)
         .await
         .map_err(|error| transport_error(format!("cannot connect to {url}: {error}")))?;
     stream
         .set_nodelay(true)
         .map_err(|error| transport_error(format!("cannot set TCP_NODELAY: {error}")))?;
+    if let Some(idle) = config.keepalive {
+        // The kernel counts these in whole seconds, and refuses zero.
+        let seconds = |duration: Duration| Duration::from_secs(duration.as_secs().max(1));
+        let probes = socket2::TcpKeepalive::new()
+            .with_time(seconds(idle))
+            .with_interval(seconds(idle / 3))
+            .with_retries(3);
+        socket2::SockRef::from(&stream)
+            .set_tcp_keepalive(&probes)
+            .map_err(|error| transport_error(format!("cannot set TCP keepalive: {error}")))?;
+    }
     Ok(stream)
 }
 
@@ -576,6 +599,7 @@ async fn rawsocket_handshake(
         writer,
         framing: Framing::RawSocket,
         max_outgoing_size: Some(router_max),
+        answers_pings: false,
     })
 }
 
