@@ -10,6 +10,10 @@
 //! 3 |     x: Foo;
 //!   |        ^^^
 //! ```
+//!
+//! Hostile input stays readable: a snippet shows at most [`SNIPPET_WIDTH`] characters of
+//! its line, cut around the caret, and [`Diagnostics::render_bounded`] shows the first
+//! [`SHOWN_PER_SEVERITY`] errors and warnings with a count of the rest.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -73,14 +77,21 @@ impl SourceFile {
     /// The text of a 1-based line, without its line break; empty for a line the file
     /// does not have.
     pub fn line_text(&self, line: usize) -> &str {
+        self.line(line).1
+    }
+
+    /// The byte offset where a 1-based line starts, and its text without the line break.
+    fn line(&self, line: usize) -> (usize, &str) {
         let Some(&start) = line.checked_sub(1).and_then(|index| self.line_starts.get(index)) else {
-            return "";
+            return (self.text.len(), "");
         };
         let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
-        self.text
+        let text = self
+            .text
             .get(start..end)
             .unwrap_or("")
-            .trim_end_matches(['\n', '\r'])
+            .trim_end_matches(['\n', '\r']);
+        (start, text)
     }
 }
 
@@ -126,6 +137,9 @@ impl SourceMap {
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Information that explains other diagnostics (which file stood in for a missing
+    /// include); never denied, never counted.
+    Note,
     /// Worth fixing, but the schema is still used (unless warnings are denied).
     Warning,
     /// The schema cannot be used.
@@ -160,6 +174,14 @@ impl Diagnostic {
     pub fn warning(span: impl Into<Option<Span>>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
+            ..Diagnostic::error(span, message)
+        }
+    }
+
+    /// A note at a place (or `None` for one without a place).
+    pub fn note(span: impl Into<Option<Span>>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Note,
             ..Diagnostic::error(span, message)
         }
     }
@@ -220,7 +242,9 @@ impl Diagnostics {
     /// Turns every warning into an error (`--deny-warnings`).
     pub fn deny_warnings(&mut self) {
         for diagnostic in &mut self.list {
-            diagnostic.severity = Severity::Error;
+            if diagnostic.severity == Severity::Warning {
+                diagnostic.severity = Severity::Error;
+            }
         }
     }
 
@@ -242,6 +266,64 @@ impl Diagnostics {
         }
         out
     }
+
+    /// Renders, in the order found, the first [`SHOWN_PER_SEVERITY`] errors and as many
+    /// warnings (notes always), then a line saying how many more there are.
+    ///
+    /// An input that breaks one rule thousands of times would otherwise bury the first
+    /// problems, which are the ones to read, under megabytes of the same message; the
+    /// counts and [`Diagnostics::iter`] keep every diagnostic.
+    pub fn render_bounded(&self, sources: &SourceMap) -> String {
+        let mut out = String::new();
+        let (mut errors, mut warnings) = (0usize, 0usize);
+        for diagnostic in &self.list {
+            let shown = match diagnostic.severity {
+                Severity::Error => &mut errors,
+                Severity::Warning => &mut warnings,
+                Severity::Note => {
+                    render_one(&mut out, sources, diagnostic);
+                    continue;
+                }
+            };
+            *shown += 1;
+            if *shown <= SHOWN_PER_SEVERITY {
+                render_one(&mut out, sources, diagnostic);
+            }
+        }
+        let hidden = [(errors, "error"), (warnings, "warning")]
+            .into_iter()
+            .filter(|(count, _)| *count > SHOWN_PER_SEVERITY)
+            .map(|(count, word)| counted(count - SHOWN_PER_SEVERITY, &format!("more {word}")))
+            .collect::<Vec<_>>();
+        if !hidden.is_empty() {
+            let _ = writeln!(
+                out,
+                "note: {} not shown (the first {SHOWN_PER_SEVERITY} of each are)",
+                hidden.join(" and ")
+            );
+        }
+        out
+    }
+}
+
+/// How many errors, and how many warnings, [`Diagnostics::render_bounded`] shows.
+pub const SHOWN_PER_SEVERITY: usize = 50;
+
+/// How many characters of its source line a snippet shows at most: longer lines (a
+/// generated schema may hold thousands of declarations on one line) are cut to a window
+/// around the caret, `…` marking each cut.
+pub const SNIPPET_WIDTH: usize = 160;
+
+/// How many characters before the caret a cut snippet keeps.
+const SNIPPET_LEAD: usize = 60;
+
+/// `1 error`, `2 more warnings`.
+fn counted(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{count} {word}s")
+    }
 }
 
 impl IntoIterator for Diagnostics {
@@ -258,6 +340,7 @@ fn severity_word(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Note => "note",
     }
 }
 
@@ -286,21 +369,91 @@ fn render_located(out: &mut String, sources: &SourceMap, span: Option<Span>, wor
     }
     let (line, column) = file.line_col(span.start as usize);
     let _ = writeln!(out, "{path}:{line}:{column}: {word}: {message}");
-    let text = file.line_text(line);
-    // An end inside a character still underlines that whole character.
-    let end = file.text.ceil_char_boundary(span.end as usize);
-    let (end_line, end_column) = file.line_col(end);
-    let caret_end = if end_line == line {
-        end_column
-    } else {
-        text.chars().count() + 1
-    };
-    let width = caret_end.saturating_sub(column).max(1);
+    let (line_start, text) = file.line(line);
+    let start = file
+        .text
+        .floor_char_boundary(span.start as usize)
+        .saturating_sub(line_start)
+        .min(text.len());
+    // An end inside a character still underlines that whole character; a span over
+    // several lines is underlined to the end of its first.
+    let end = file
+        .text
+        .ceil_char_boundary(span.end as usize)
+        .saturating_sub(line_start)
+        .clamp(start, text.len());
+    let snippet = Snippet::cut(text, start, end);
     let gutter = " ".repeat(line.to_string().len());
-    let shown: String = text.chars().map(shown_char).collect();
     let _ = writeln!(out, "{gutter} |");
-    let _ = writeln!(out, "{line} | {shown}");
-    let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(column - 1), "^".repeat(width));
+    let _ = writeln!(out, "{line} | {}", snippet.text);
+    let _ = writeln!(
+        out,
+        "{gutter} | {}{}",
+        " ".repeat(snippet.caret_column),
+        "^".repeat(snippet.caret_width)
+    );
+}
+
+/// The part of a source line a snippet shows, and where its caret goes (in characters).
+struct Snippet {
+    text: String,
+    caret_column: usize,
+    caret_width: usize,
+}
+
+impl Snippet {
+    /// The snippet of `line` underlining the bytes `start..end` (character boundaries,
+    /// `start <= end <= line.len()`): the whole line, or [`SNIPPET_WIDTH`] characters of it
+    /// from [`SNIPPET_LEAD`] before the caret. Only the window is walked, so that a
+    /// diagnostic on a line of megabytes costs what one on a short line does.
+    fn cut(line: &str, start: usize, end: usize) -> Snippet {
+        let before = line.get(..start).unwrap_or("");
+        let fits = line.char_indices().nth(SNIPPET_WIDTH).is_none();
+        let mut from = if fits {
+            0
+        } else {
+            before
+                .char_indices()
+                .rev()
+                .nth(SNIPPET_LEAD - 1)
+                .map_or(0, |(index, _)| index)
+        };
+        let after_from = line.get(from..).unwrap_or("");
+        let to = after_from
+            .char_indices()
+            .nth(SNIPPET_WIDTH)
+            .map_or(line.len(), |(index, _)| from + index);
+        if to == line.len() && !fits {
+            // A caret near the end: the window ends with the line and is filled from before.
+            let last = line
+                .char_indices()
+                .rev()
+                .nth(SNIPPET_WIDTH - 1)
+                .map_or(0, |(index, _)| index);
+            from = from.min(last);
+        }
+        let cut_before = from > 0;
+        let cut_after = to < line.len();
+        let mut text = String::new();
+        if cut_before {
+            text.push('…');
+        }
+        text.extend(line.get(from..to).unwrap_or("").chars().map(shown_char));
+        if cut_after {
+            text.push('…');
+        }
+        let caret_column =
+            usize::from(cut_before) + line.get(from..start).map_or(0, |shown| shown.chars().count());
+        let caret_width = line
+            .get(start..end.min(to).max(start))
+            .map_or(0, |underlined| underlined.chars().count())
+            .max(1);
+        Snippet {
+            text,
+            caret_column,
+            caret_width,
+        }
+    }
 }
 
 /// How a character of a snippet line is shown: one column per character, so that the
@@ -395,6 +548,93 @@ mod tests {
             9,
             9,
             "s.fbs:1:10: error: unknown type `Foo`\n  |\n1 | table T {\n  |          ^\n",
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_to_a_window_around_the_caret() {
+        let line = format!(
+            "union U {{ {} Bad, {} }}",
+            "Member, ".repeat(2_000),
+            "Member, ".repeat(2_000)
+        );
+        let start = line.find("Bad").unwrap_or_default();
+        let mut sources = SourceMap::default();
+        let file = sources.add(PathBuf::from("s.fbs"), line.clone());
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.error(Span::new(file, start, start + 3), "unknown type `Bad`");
+        let rendered = diagnostics.render(&sources);
+        let lines: Vec<&str> = rendered.lines().collect();
+        let [_, _, snippet, carets] = lines.as_slice() else {
+            panic!("expected a header, a snippet and carets:\n{rendered}");
+        };
+        let shown = snippet.trim_start_matches("1 | ");
+        assert_eq!(shown.chars().count(), SNIPPET_WIDTH + 2, "{shown}");
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        let caret = carets.trim_start_matches("  | ");
+        let column = caret.find('^').unwrap_or_default();
+        assert_eq!(caret.trim_start(), "^^^");
+        assert_eq!(shown.chars().skip(column).take(3).collect::<String>(), "Bad");
+        assert_eq!(column, SNIPPET_LEAD + 1);
+    }
+
+    #[test]
+    fn a_caret_near_either_end_of_a_long_line_keeps_the_window_full() {
+        let line = "x".repeat(500);
+        check(
+            &line,
+            2,
+            3,
+            &format!(
+                "s.fbs:1:3: error: unknown type `Foo`\n  |\n1 | {}…\n  |   ^\n",
+                "x".repeat(SNIPPET_WIDTH)
+            ),
+        );
+        check(
+            &line,
+            498,
+            499,
+            &format!(
+                "s.fbs:1:499: error: unknown type `Foo`\n  |\n1 | …{}\n  | {}^\n",
+                "x".repeat(SNIPPET_WIDTH),
+                " ".repeat(SNIPPET_WIDTH - 1)
+            ),
+        );
+    }
+
+    #[test]
+    fn bounded_rendering_counts_what_it_does_not_show() {
+        let mut sources = SourceMap::default();
+        let file = sources.add(PathBuf::from("s.fbs"), "table T {}\n".to_owned());
+        let mut diagnostics = Diagnostics::default();
+        for _ in 0..SHOWN_PER_SEVERITY + 7 {
+            diagnostics.error(Span::new(file, 6, 7), "bad");
+            diagnostics.warning(Span::new(file, 6, 7), "odd");
+        }
+        diagnostics.push(Diagnostic::note(None, "used the bundled file"));
+        let rendered = diagnostics.render_bounded(&sources);
+        assert_eq!(rendered.matches(": error: bad").count(), SHOWN_PER_SEVERITY);
+        assert_eq!(rendered.matches(": warning: odd").count(), SHOWN_PER_SEVERITY);
+        assert!(rendered.contains("note: used the bundled file\n"), "{rendered}");
+        assert!(
+            rendered.ends_with(&format!(
+                "note: 7 more errors and 7 more warnings not shown (the first {SHOWN_PER_SEVERITY} of each are)\n"
+            )),
+            "{rendered}"
+        );
+        assert_eq!(diagnostics.error_count(), SHOWN_PER_SEVERITY + 7);
+    }
+
+    #[test]
+    fn denying_warnings_leaves_notes_alone() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.warning(None, "odd");
+        diagnostics.push(Diagnostic::note(None, "for information"));
+        diagnostics.deny_warnings();
+        assert_eq!(diagnostics.error_count(), 1);
+        assert_eq!(
+            diagnostics.render(&SourceMap::default()),
+            "error: odd\nnote: for information\n"
         );
     }
 }

@@ -176,9 +176,10 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// Every diagnostic, rendered with its snippet.
+    /// The diagnostics, rendered with their snippets: the first ones of each severity
+    /// and a count of the rest ([`Diagnostics::render_bounded`]).
     pub fn render_diagnostics(&self) -> String {
-        self.diagnostics.render(&self.sources)
+        self.diagnostics.render_bounded(&self.sources)
     }
 
     /// Every file read from disk, includes too (for `rerun-if-changed`); bundled
@@ -187,13 +188,14 @@ impl Loaded {
         files_on_disk(&self.sources)
     }
 
-    /// The schema, or an error that carries the rendered diagnostics.
+    /// The schema, or an error that carries the rendered diagnostics (bounded, as
+    /// [`Loaded::render_diagnostics`] renders them).
     pub fn into_result(self) -> Result<Schema, Error> {
         match self.schema {
             Some(schema) => Ok(schema),
             None => Err(Error {
                 kind: ErrorKind::InvalidSchema,
-                message: self.diagnostics.render(&self.sources),
+                message: self.diagnostics.render_bounded(&self.sources),
                 files: files_on_disk(&self.sources),
             }),
         }

@@ -12,8 +12,12 @@ use crate::model::QualifiedName;
 /// An item of the model that diagnostics can point at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Item {
-    /// A table, struct, enum, union or service declaration (its name).
+    /// A table, struct, enum or union declaration (its name).
     Declaration(QualifiedName),
+    /// An `rpc_service` declaration (its name). Services are named apart from types, so
+    /// a service may share its name with a table (`table Climate` and
+    /// `rpc_service Climate`): each has its own item.
+    Service(QualifiedName),
     /// A field of a table or struct.
     Field(QualifiedName, String),
     /// A value of an enum or member of a union.
@@ -39,7 +43,7 @@ pub struct Locations {
 impl Locations {
     /// Records where an item is; the first record of an item wins.
     pub fn insert(&mut self, item: Item, span: Span) {
-        if let Item::Declaration(name) = &item {
+        if let Item::Declaration(name) | Item::Service(name) = &item {
             self.files.entry(name.clone()).or_insert(span.file);
         }
         self.spans.entry(item).or_insert(span);
@@ -67,12 +71,13 @@ impl Locations {
         }
         match item {
             Item::Attribute(owner, _) => self.span(owner),
-            Item::Declaration(name) => self.files.get(name).map(|file| Span::new(*file, 0, 0)),
-            Item::Field(owner, _)
-            | Item::EnumValue(owner, _)
-            | Item::Call(owner, _)
-            | Item::CallRequest(owner, _)
-            | Item::CallResponse(owner, _) => self.span(&Item::Declaration(owner.clone())),
+            Item::Declaration(name) | Item::Service(name) => {
+                self.files.get(name).map(|file| Span::new(*file, 0, 0))
+            }
+            Item::Field(owner, _) | Item::EnumValue(owner, _) => self.span(&Item::Declaration(owner.clone())),
+            Item::Call(owner, _) | Item::CallRequest(owner, _) | Item::CallResponse(owner, _) => {
+                self.span(&Item::Service(owner.clone()))
+            }
         }
     }
 }

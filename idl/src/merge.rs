@@ -36,13 +36,18 @@ pub(crate) fn merge(
             incoming: &part_locations,
         };
         for object in schema.objects {
-            conflicts.insert(&mut objects, object.name.clone(), object);
+            conflicts.insert(&mut objects, object.name.clone(), object, Item::Declaration);
         }
         for enumeration in schema.enums {
-            conflicts.insert(&mut enums, enumeration.name.clone(), enumeration);
+            conflicts.insert(
+                &mut enums,
+                enumeration.name.clone(),
+                enumeration,
+                Item::Declaration,
+            );
         }
         for service in schema.services {
-            conflicts.insert(&mut services, service.name.clone(), service);
+            conflicts.insert(&mut services, service.name.clone(), service, Item::Service);
         }
         merged.root_table = merged.root_table.or(schema.root_table);
         merged.file_identifier = merged.file_identifier.or(schema.file_identifier);
@@ -63,14 +68,21 @@ struct Conflicts<'a> {
 }
 
 impl Conflicts<'_> {
-    fn insert<T: PartialEq>(&mut self, into: &mut BTreeMap<QualifiedName, T>, name: QualifiedName, value: T) {
+    /// Keeps the first definition of `name`; `item` is how the locations name it.
+    fn insert<T: PartialEq>(
+        &mut self,
+        into: &mut BTreeMap<QualifiedName, T>,
+        name: QualifiedName,
+        value: T,
+        item: fn(QualifiedName) -> Item,
+    ) {
         match into.get(&name) {
             None => {
                 into.insert(name, value);
             }
             Some(existing) if *existing == value => {}
             Some(_) => {
-                let item = Item::Declaration(name.clone());
+                let item = item(name.clone());
                 let first = self.kept.span(&item);
                 let first_file = first.and_then(|span| self.sources.get(span.file)).map_or_else(
                     || "an earlier input".to_owned(),

@@ -153,3 +153,70 @@ fn deeply_nested_input_gives_diagnostics() {
         assert!(loaded.diagnostics.error_count() >= 1);
     }
 }
+
+/// Thousands of errors on one line of half a megabyte (a generated union of 8,000
+/// undeclared members): the first errors are shown, each with a window of the line around
+/// its caret, then a count of the rest; the diagnostics themselves keep every error.
+#[test]
+fn thousands_of_errors_on_one_long_line_render_bounded() {
+    let members = 8_000;
+    let line = (0..members)
+        .map(|index| format!("UndeclaredMemberTable{index:05}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let schema = format!("union U {{ {line} }}\n");
+    assert!(schema.len() > 200_000);
+    let loaded = Loader::new().load_fbs_text("wide.fbs", schema.as_str());
+    assert_eq!(loaded.diagnostics.error_count(), members);
+    let rendered = loaded.render_diagnostics();
+    let shown = wamp_idl::diagnostic::SHOWN_PER_SEVERITY;
+    assert_eq!(rendered.matches(": error: ").count(), shown);
+    assert!(
+        rendered.ends_with(&format!(
+            "note: {} more errors not shown (the first {shown} of each are)\n",
+            members - shown
+        )),
+        "{rendered}"
+    );
+    let longest = rendered.lines().map(|line| line.chars().count()).max();
+    assert!(
+        longest < Some(200),
+        "a line of {longest:?} characters in:\n{rendered}"
+    );
+    // The last error shown, at member 49 of the 540 KB line: its window around the caret.
+    let caret = schema.find("UndeclaredMemberTable00049").unwrap_or_default();
+    let window = schema.get(caret - 60..caret + 100).unwrap_or_default();
+    let expected = format!(
+        "1 | …{window}…\n  | {}{}\n",
+        " ".repeat(61),
+        "^".repeat("UndeclaredMemberTable00049".len())
+    );
+    assert!(
+        rendered.contains(&expected),
+        "expected the window\n{expected}\nin:\n{rendered}"
+    );
+}
+
+#[test]
+fn a_directory_given_as_input_is_an_error_saying_so() {
+    let directory = repo_root().join("tests/data/fbs/valid/include");
+    let loaded = Loader::new().load(&[&directory]);
+    assert!(loaded.schema.is_none());
+    assert_eq!(
+        loaded.render_diagnostics(),
+        format!(
+            "error: `{}` is a directory, not a schema file\n",
+            directory.display()
+        )
+    );
+}
+
+#[test]
+fn the_bundled_wamp_fbs_stands_in_silently_for_a_schema_that_loads() {
+    let loaded = Loader::new().load_fbs_text(
+        "/nonexistent/t.fbs",
+        "include \"wamp.fbs\";\ntable T { id: wamp.WampId; }\n",
+    );
+    assert!(loaded.schema.is_some(), "{}", loaded.render_diagnostics());
+    assert!(loaded.diagnostics.is_empty(), "{}", loaded.render_diagnostics());
+}

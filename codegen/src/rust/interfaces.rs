@@ -503,6 +503,12 @@ fn callee(
         let suffix = &method.suffix.text;
         registrations.push(quote!(.add(#suffix, #parameters async move { #answer })));
     }
+    let register_body = chained_calls(
+        &quote!(registrations),
+        quote!(#runtime::stub::Registrations::new(prefix, PREFIX, callee)),
+        &registrations,
+        &quote!(.register(session).await),
+    );
     let register_docs = format!(
         " Registers every procedure of `{}` on `session` under the schema's prefix `{}`.",
         interface.name, interface.prefix.text
@@ -534,10 +540,7 @@ fn callee(
             prefix: &str,
             callee: ::std::sync::Arc<C>,
         ) -> #runtime::Result<::std::vec::Vec<#runtime::Registration>> {
-            #runtime::stub::Registrations::new(prefix, PREFIX, callee)
-                #(#registrations)*
-                .register(session)
-                .await
+            #register_body
         }
     })
 }
@@ -582,6 +585,12 @@ fn subscriber(
         };
         subscriptions.push(quote!(.add(#suffix, #parameters async move { #body })));
     }
+    let subscribe_body = chained_calls(
+        &quote!(subscriptions),
+        quote!(#runtime::stub::Subscriptions::new(prefix, PREFIX, subscriber, on_invalid)),
+        &subscriptions,
+        &quote!(.subscribe(session).await),
+    );
     let subscribe_docs = format!(
         " Subscribes every topic of `{}` on `session` under the schema's prefix `{}`.",
         interface.name, interface.prefix.text
@@ -623,10 +632,38 @@ fn subscriber(
             let on_invalid = |subscriber: ::std::sync::Arc<S>, topic, error| async move {
                 subscriber.on_invalid_event(topic, error).await
             };
-            #runtime::stub::Subscriptions::new(prefix, PREFIX, subscriber, on_invalid)
-                #(#subscriptions)*
-                .subscribe(session)
-                .await
+            #subscribe_body
         }
     })
+}
+
+/// How many calls one chained expression holds at most.
+///
+/// A chain `a.b().c()…` is an expression nested as deep as it is long, and syn, prettyplease
+/// and the syntax tree's drop all recurse through that nesting: an interface of thousands
+/// of methods would overflow their stack. Longer chains are cut into `let` statements.
+const CHAIN_LIMIT: usize = 64;
+
+/// `start` followed by every call of `calls` and then `end`, as one chained expression when
+/// the calls fit in [`CHAIN_LIMIT`], else as statements binding `name` to each part of the
+/// chain in turn, ending with the expression `name…end`. The syntax tree is then never
+/// deeper than [`CHAIN_LIMIT`] calls, however many methods the interface has.
+fn chained_calls(
+    name: &TokenStream,
+    start: TokenStream,
+    calls: &[TokenStream],
+    end: &TokenStream,
+) -> TokenStream {
+    let mut chunks = calls.chunks(CHAIN_LIMIT);
+    let last = chunks.next_back().unwrap_or_default();
+    let mut receiver = start;
+    let mut statements = Vec::new();
+    for chunk in chunks {
+        statements.push(quote!(let #name = #receiver #(#chunk)*;));
+        receiver = name.clone();
+    }
+    quote! {
+        #(#statements)*
+        #receiver #(#last)* #end
+    }
 }

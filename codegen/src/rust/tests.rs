@@ -180,3 +180,51 @@ fn optional_and_nullable_args_and_any_values_are_typed_as_spec_section_4_says() 
     ];
     check(fbs, &Options::default(), Ok(snippets));
 }
+
+/// An interface of `procedures` procedures, a table of `fields` fields and an enum of
+/// `values` values, written the way a generator of schemas would.
+fn hostile_schema(procedures: usize, fields: usize, values: usize) -> String {
+    let mut fbs = String::from("namespace big; table Void {} table Request { a: int (arg); }\n");
+    fbs.push_str("table Wide {\n");
+    for index in 0..fields {
+        fbs.push_str(&format!("  field{index}: int;\n"));
+    }
+    fbs.push_str("}\nenum Many: int {\n");
+    for index in 0..values {
+        fbs.push_str(&format!("  Value{index},\n"));
+    }
+    fbs.push_str("}\nrpc_service IBig (type: \"interface\", wampuri: \"com.big\") {\n");
+    for index in 0..procedures {
+        fbs.push_str(&format!("  call{index} (Request): Void (type: \"procedure\");\n"));
+    }
+    fbs.push_str("}\n");
+    fbs
+}
+
+/// Nothing in generation recurses on the size of the input: an interface of 10,000
+/// procedures (whose registrations once made one chained expression 10,000 calls deep,
+/// which overflowed the stack of syn, prettyplease and the tree's drop) generates, and so
+/// do a table and an enum of 10,000 members each.
+#[test]
+fn huge_interfaces_tables_and_enums_generate() {
+    let count = 10_000;
+    let fbs = hostile_schema(count, count, count);
+    let loaded = wamp_idl::Loader::new().load_fbs_text("test.fbs", format!("{ATTRIBUTES}{fbs}"));
+    let code = loaded
+        .schema
+        .map(|schema| generate(&schema, &Options::default()).map_err(|error| error.to_string()));
+    let Some(Ok(code)) = code else {
+        panic!("the hostile schema did not generate: {code:?}");
+    };
+    for snippet in [
+        "pub async fn call9999(&self, a: i32) -> ::wamp_idl_runtime::Result<()> {",
+        "pub field9999: i32,",
+        "Value9999 = 9999,",
+        "let registrations = ::wamp_idl_runtime::stub::Registrations::new(",
+    ] {
+        assert!(code.contains(snippet), "missing {snippet:?}");
+    }
+    // Cut every 64 calls: 10,000 registrations make 156 statements and a final chain.
+    assert_eq!(code.matches("let registrations = ").count(), count / 64);
+    assert!(!code.contains("let subscriptions"), "no topic, no subscriptions");
+}

@@ -38,14 +38,26 @@ pub(crate) fn load(
         sources,
         diagnostics,
         seen: HashSet::new(),
+        stand_ins: Vec::new(),
     };
     loading.seen.insert(canonical(path));
     let files = loading.parse_with_includes(root);
-    if diagnostics.error_count() > errors_before {
-        return None;
+    let stand_ins = loading.stand_ins;
+    let part = if diagnostics.error_count() > errors_before {
+        None
+    } else {
+        let part = lower::lower(&files, sources, diagnostics);
+        (diagnostics.error_count() == errors_before).then_some(part)
+    };
+    // A schema written for another `wamp.fbs` fails against the bundled one with errors
+    // that do not name the cause (`unknown type uint160_t`): the note does. A schema that
+    // loads needs no note, the bundled catalog being the documented default.
+    if part.is_none() {
+        for note in stand_ins {
+            diagnostics.push(note);
+        }
     }
-    let part = lower::lower(&files, sources, diagnostics);
-    (diagnostics.error_count() == errors_before).then_some(part)
+    part
 }
 
 struct Loading<'l, 's, 'd> {
@@ -55,6 +67,8 @@ struct Loading<'l, 's, 'd> {
     /// Canonical paths of the files already loaded, so each is parsed once (and include
     /// cycles end).
     seen: HashSet<PathBuf>,
+    /// A note per include that no file on disk answered and a bundled file stood in for.
+    stand_ins: Vec<Diagnostic>,
 }
 
 impl Loading<'_, '_, '_> {
@@ -114,20 +128,38 @@ impl Loading<'_, '_, '_> {
             .chain(self.loader.include_dirs().iter().cloned())
             .map(|dir| dir.join(&name))
             .collect();
-        let on_disk = candidates.iter().find(|candidate| candidate.is_file()).cloned();
-        let Some(found) = on_disk.or(bundled) else {
-            let looked_in = candidates
-                .iter()
-                .map(|candidate| format!("`{}`", candidate.display()))
-                .collect::<Vec<_>>()
-                .join(", ");
-            self.diagnostics.push(
-                Diagnostic::error(literal, format!("include `{name}` not found"))
-                    .with_note(None, format!("looked for {looked_in}")),
-            );
-            return None;
+        if let Some(on_disk) = candidates.iter().find(|candidate| candidate.is_file()) {
+            return self.read_once(on_disk, literal);
+        }
+        let looked_in = candidates
+            .iter()
+            .map(|candidate| format!("`{}`", candidate.display()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if let Some(bundled) = bundled {
+            self.stand_ins.push(Diagnostic::note(
+                literal,
+                format!(
+                    "no `{name}` on disk (looked for {looked_in}): the bundled `{}` was used; \
+                     if the schema was written for another `{name}`, pass its directory with `-I`",
+                    bundled.display()
+                ),
+            ));
+            return self.read_once(&bundled, literal);
+        }
+        let error = match candidates.iter().find(|candidate| candidate.is_dir()) {
+            Some(directory) => Diagnostic::error(
+                literal,
+                format!(
+                    "include `{name}` names a directory, `{}`, not a schema file",
+                    directory.display()
+                ),
+            ),
+            None => Diagnostic::error(literal, format!("include `{name}` not found"))
+                .with_note(None, format!("looked for {looked_in}")),
         };
-        self.read_once(&found, literal)
+        self.diagnostics.push(error);
+        None
     }
 
     /// Reads an included file unless it was loaded already.
@@ -179,6 +211,13 @@ fn read_source(
             return None;
         };
         return Some(sources.add(path.to_path_buf(), text.to_owned()));
+    }
+    if path.is_dir() {
+        diagnostics.error(
+            included_at,
+            format!("`{}` is a directory, not a schema file", path.display()),
+        );
+        return None;
     }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -248,7 +287,7 @@ rpc_service S { m(Req): Resp (a: 1); }
             (field.clone(), "f"),
             (Item::Attribute(Box::new(field), "a".to_owned()), "a"),
             (Item::EnumValue(name("n.E"), "X".to_owned()), "X"),
-            (Item::Declaration(name("n.S")), "S"),
+            (Item::Service(name("n.S")), "S"),
             (call.clone(), "m"),
             (Item::CallRequest(name("n.S"), "m".to_owned()), "Req"),
             (Item::CallResponse(name("n.S"), "m".to_owned()), "Resp"),

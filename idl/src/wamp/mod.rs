@@ -73,7 +73,7 @@ impl Analysis<'_> {
             return None;
         }
         let errors_before = self.diagnostics.error_count();
-        let declaration = Item::Declaration(service.name.clone());
+        let declaration = Item::Service(service.name.clone());
         self.report_old_uri_spelling(service);
         let uuid = self.uuid(service, &declaration);
         let prefix = self.prefix(service, &declaration);
@@ -99,7 +99,7 @@ impl Analysis<'_> {
 
     /// Whether the service is a WAMP interface; warns about services that look like one but are not.
     fn is_interface(&mut self, service: &Service) -> bool {
-        let declaration = Item::Declaration(service.name.clone());
+        let declaration = Item::Service(service.name.clone());
         match service.attributes.get("type").map(String::as_str) {
             Some("interface") => true,
             Some(other) => {
@@ -167,7 +167,7 @@ impl Analysis<'_> {
 
     /// One warning per interface about `wrn`, at its first use.
     fn report_old_uri_spelling(&mut self, service: &Service) {
-        let declaration = Item::Declaration(service.name.clone());
+        let declaration = Item::Service(service.name.clone());
         let on_service = service.attributes.contains_key("wrn");
         let methods = service
             .calls

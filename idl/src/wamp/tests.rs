@@ -495,7 +495,7 @@ fn uri_errors_point_at_the_component_inside_the_attribute_value() {
     let value_start = text.find("\"a.").unwrap_or_default();
     let mut locations = Locations::default();
     locations.insert(
-        Item::Attribute(Box::new(Item::Declaration(name("t.I"))), "wampuri".to_owned()),
+        Item::Attribute(Box::new(Item::Service(name("t.I"))), "wampuri".to_owned()),
         Span::new(file, value_start, value_start + "\"a.<x>.b\"".len()),
     );
     let schema = schema(vec![service(

@@ -246,8 +246,7 @@ impl<'s, 't> Lowering<'s, 't, '_> {
         }
         self.service_index.insert(qualified.clone(), self.services.len());
         let name = QualifiedName(qualified);
-        self.locations
-            .insert(Item::Declaration(name.clone()), service.name);
+        self.locations.insert(Item::Service(name.clone()), service.name);
         self.services.push(ServiceDeclaration {
             name,
             syntax: service,

@@ -18,7 +18,7 @@ impl Lowering<'_, '_, '_> {
                 order,
             } = &self.services[index];
             let (name, syntax, namespace, order) = (name.clone(), *syntax, *namespace, *order);
-            let item = Item::Declaration(name.clone());
+            let item = Item::Service(name.clone());
             let attributes = self.attributes(&syntax.metadata, order, &item);
             let mut calls = Vec::with_capacity(syntax.calls.len());
             let mut names: HashMap<&str, Span> = HashMap::new();
