@@ -17,6 +17,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use wamp_idl::Severity;
+
 use crate::{Error, docs, output, rust};
 
 /// Starts a [`Builder`] with the defaults.
@@ -188,11 +190,26 @@ impl Builder {
         loader.deny_warnings(self.deny_warnings).load(inputs)
     }
 
-    fn generate_loaded(&self, loaded: wamp_idl::Loaded) -> Result<Generated, Error> {
-        let warnings = loaded.render_diagnostics();
+    fn generate_loaded(&self, mut loaded: wamp_idl::Loaded) -> Result<Generated, Error> {
         let files_read = loaded.files_read();
+        let generated = match &loaded.schema {
+            Some(schema) => Some(rust::generate_reporting(schema, &self.options)?),
+            None => None,
+        };
+        let mut code = String::new();
+        if let Some((generated_code, renamed)) = generated {
+            code = generated_code;
+            let severity = if self.deny_warnings {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            for renaming in renamed {
+                loaded.report(severity, &renaming.item, renaming.message);
+            }
+        }
+        let warnings = loaded.render_diagnostics();
         let schema = loaded.into_result()?;
-        let code = rust::generate(&schema, &self.options)?;
         let docs = self
             .docs
             .as_ref()

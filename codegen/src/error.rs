@@ -17,15 +17,6 @@ pub struct Error {
 pub enum ErrorKind {
     /// The schema did not load (the diagnostics are in the message).
     Schema(wamp_idl::Error),
-    /// Two schema names map to the same Rust name.
-    NameCollision {
-        /// The Rust name both map to.
-        rust_name: String,
-        /// The schema name that took the Rust name first.
-        first: String,
-        /// The schema name that wanted it too.
-        second: String,
-    },
     /// A docs template failed to load or render.
     Template(String),
     /// Reading or writing a file failed.
@@ -75,14 +66,6 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ErrorKind::Schema(error) => error.fmt(f),
-            ErrorKind::NameCollision {
-                rust_name,
-                first,
-                second,
-            } => write!(
-                f,
-                "`{first}` and `{second}` both become `{rust_name}` in Rust; rename one of them"
-            ),
             ErrorKind::Template(message) => write!(f, "docs template: {message}"),
             ErrorKind::Io { path, source } => write!(f, "{}: {source}", path.display()),
             ErrorKind::Config(message) => f.write_str(message),

@@ -233,3 +233,38 @@ fn a_reader_closing_stdout_early_ends_quietly() -> Result<(), Box<dyn std::error
     assert_eq!((output.status.code(), stderr.as_ref()), (Some(0), ""));
     Ok(())
 }
+
+/// Fields `self` and `Self`, which flatc accepts, both become `self_`: the second is
+/// generated as `self_2`, with a warning at its place, and its key stays `Self`.
+#[test]
+fn names_that_collide_in_rust_are_numbered_with_a_warning_at_their_place()
+-> Result<(), Box<dyn std::error::Error>> {
+    let dir = schemas();
+    std::fs::write(
+        dir.path().join("keywords.fbs"),
+        "namespace demo;\ntable Keywords {\n    self: int;\n    Self: int;\n}\n",
+    )?;
+    let run = generate(dir.path(), &["keywords.fbs"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stderr.starts_with(
+            "keywords.fbs:4:5: warning: `demo.Keywords.Self` is generated as `self_2` in Rust, \
+             since `demo.Keywords.self` is `self_` there\n"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout
+            .contains("#[wamp(name = \"Self\", default)]\n        pub self_2: i32,"),
+        "{run:?}"
+    );
+    let denied = generate(dir.path(), &["--deny-warnings", "keywords.fbs"]);
+    assert_eq!((denied.code, denied.stdout.as_str()), (Some(1), ""), "{denied:?}");
+    assert!(
+        denied
+            .stderr
+            .starts_with("keywords.fbs:4:5: error: `demo.Keywords.Self`"),
+        "{denied:?}"
+    );
+    Ok(())
+}

@@ -1,7 +1,10 @@
-//! Snapshot tests: the generated code of every schema fixture, one insta snapshot per file.
+//! Snapshot tests: the generated code of every schema fixture, one insta snapshot per file,
+//! and the warnings of generating each codegen fixture, in a golden `<name>.stderr`
+//! beside it (none when absent).
 //!
 //! The fixture folders belong to the front end and the generator; every `.fbs` in
-//! them is covered without being listed here. Review changes with `cargo insta review`.
+//! them is covered without being listed here. Review changes with `cargo insta review`;
+//! `UPDATE_GOLDEN=1` rewrites the `.stderr` goldens.
 
 use std::path::{Path, PathBuf};
 
@@ -43,4 +46,45 @@ fn fixtures_generate_as_snapshotted() {
         );
         insta::assert_snapshot!("valid", generated);
     });
+}
+
+#[test]
+fn codegen_fixtures_warn_as_their_golden_stderr() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/codegen");
+    let dir = dir.canonicalize().unwrap_or(dir);
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
+    let mut fixtures = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "fbs"))
+        .collect::<Vec<_>>();
+    fixtures.sort();
+    assert!(!fixtures.is_empty(), "no fixtures in {}", dir.display());
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some_and(|value| value == "1");
+    for fixture in fixtures {
+        let path = relative_to_crate(&fixture);
+        let warnings = Builder::new()
+            .generate(&[&path])
+            .map(|generated| generated.warnings)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        let golden = fixture.with_extension("stderr");
+        if update {
+            let written = if warnings.is_empty() {
+                std::fs::remove_file(&golden).or_else(|error| match error.kind() {
+                    std::io::ErrorKind::NotFound => Ok(()),
+                    _ => Err(error),
+                })
+            } else {
+                std::fs::write(&golden, &warnings)
+            };
+            written.unwrap_or_else(|error| panic!("{}: {error}", golden.display()));
+            continue;
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+        assert!(
+            warnings == expected,
+            "{} differs from the warnings (UPDATE_GOLDEN=1 to accept):\n--- expected\n{expected}\n--- actual\n{warnings}",
+            golden.display()
+        );
+    }
 }

@@ -139,6 +139,7 @@ impl Loader {
             schema,
             diagnostics,
             sources,
+            locations,
         }
     }
 }
@@ -173,9 +174,26 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// Every file read, which the diagnostics' spans point into.
     pub sources: SourceMap,
+    /// Where each item of the schema is, for later stages' diagnostics ([`Loaded::report`]).
+    pub locations: Locations,
 }
 
 impl Loaded {
+    /// Adds a diagnostic of a later stage (a generator's) about an item of the schema,
+    /// at the item's place; an error drops the schema, as one found while loading would.
+    pub fn report(&mut self, severity: Severity, item: &locations::Item, message: impl Into<String>) {
+        let span = self.locations.span(item);
+        let diagnostic = match severity {
+            Severity::Error => Diagnostic::error(span, message),
+            Severity::Warning => Diagnostic::warning(span, message),
+            Severity::Note => Diagnostic::note(span, message),
+        };
+        if severity == Severity::Error {
+            self.schema = None;
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
     /// The diagnostics, rendered with their snippets: the first ones of each severity
     /// and a count of the rest ([`Diagnostics::render_bounded`]).
     pub fn render_diagnostics(&self) -> String {

@@ -10,7 +10,7 @@ use wamp_idl::Schema;
 use wamp_idl::model::{DefaultValue, Enum, Field, Object, Payload, Presence, QualifiedName, Scalar, Type};
 
 use super::Options;
-use super::names::{ident, type_name, value_name};
+use super::names::{Names, ident};
 use crate::{Error, ErrorKind};
 
 /// The module generated code is emitted into: a namespace's, or an interface's below it.
@@ -67,6 +67,8 @@ pub enum Placement {
 pub struct Context<'a> {
     pub schema: &'a Schema,
     pub options: &'a Options,
+    /// The Rust name of everything the schema declares.
+    pub names: &'a Names<'a>,
     /// The path of the runtime crate, such as `::wamp_idl_runtime`.
     pub runtime: TokenStream,
     /// The tables used as a request or response, with their payload layout.
@@ -77,7 +79,7 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(schema: &'a Schema, options: &'a Options) -> Result<Context<'a>, Error> {
+    pub fn new(schema: &'a Schema, options: &'a Options, names: &'a Names<'a>) -> Result<Context<'a>, Error> {
         let runtime = syn::parse_str::<syn::Path>(&options.runtime_path)
             .map_err(|error| Error::config(format!("runtime path `{}`: {error}", options.runtime_path)))?;
         let type_attributes = options
@@ -104,6 +106,7 @@ impl<'a> Context<'a> {
         let mut context = Context {
             schema,
             options,
+            names,
             runtime: quote!(#runtime),
             payloads,
             boxed: BTreeSet::new(),
@@ -155,11 +158,13 @@ impl<'a> Context<'a> {
             .count();
         let ups = here.namespace.len() - common + usize::from(here.in_interface);
         let supers = std::iter::repeat_n(quote!(super::), ups);
-        let modules = target.get(common..).unwrap_or_default().iter().map(|component| {
-            let module = ident(&value_name(component));
+        let modules = (common..target.len()).map(|depth| {
+            // The namespace down to this component names its module.
+            let namespace = target.get(..=depth).unwrap_or_default().join(".");
+            let module = ident(&self.names.module(&namespace));
             quote!(#module::)
         });
-        let type_ident = ident(&type_name(name.name()));
+        let type_ident = self.names.type_name(name);
         quote!(#(#supers)* #(#modules)* #type_ident)
     }
 
@@ -279,7 +284,7 @@ impl<'a> Context<'a> {
                         .find(|value| value.value == integer)
                         .or_else(|| enumeration.values.first())
                         .ok_or_else(|| invalid_model(format!("enum `{name}` has no values")))?;
-                    let variant = ident(&type_name(&variant.name));
+                    let variant = self.names.value(name, &variant.name);
                     (quote!(#path::#variant), zero)
                 }
             }

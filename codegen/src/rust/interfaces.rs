@@ -8,11 +8,12 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use wamp_idl::locations::Item;
 use wamp_idl::model::{Field, Interface, Method, MethodKind, Object, Payload, Placeholder, PlaceholderType};
 
 use super::context::{Context, Here};
 use super::docs::{doc_attributes, payload_layout};
-use super::names::{Scope, const_name, ident, value_name};
+use super::names::{Renamed, Scope, const_name, ident, value_name};
 use crate::Error;
 
 /// A method's request or response as it appears in signatures.
@@ -25,12 +26,20 @@ enum Shape<'a> {
     Table,
 }
 
-/// What a method looks like in Rust, worked out once per interface for all its parts.
+/// What a method looks like in Rust, worked out once per interface for all its parts
+/// (every Rust name of it too, so that collisions are settled before any part is made).
 pub struct MethodSignature<'a> {
     method: &'a Method,
+    /// The name of the method in the `Callee` or `Subscriber` trait.
     name: String,
+    /// The name of the `Caller` method (`publish_…` for a topic).
+    caller_name: String,
+    /// The name of the `URI_…` constant.
+    uri_const: String,
     /// Every placeholder of the full URI: the prefix's first, then the method's own.
     placeholders: Vec<&'a Placeholder>,
+    /// The parameter name of each placeholder, in the same order.
+    placeholder_names: Vec<String>,
     /// How many of `placeholders` belong to the prefix.
     prefix_placeholders: usize,
     request: Shape<'a>,
@@ -58,8 +67,8 @@ impl Part {
 }
 
 /// The interface's module, empty: its documentation and `pub mod` line.
-pub fn interface_module(interface: &Interface) -> TokenStream {
-    let module = ident(&value_name(interface.name.name()));
+pub fn interface_module(context: &Context<'_>, interface: &Interface) -> TokenStream {
+    let module = context.names.interface(&interface.name);
     let prefix_text = &interface.prefix.text;
     let mut about = format!(
         "WAMP interface `{}` under the prefix `{prefix_text}`",
@@ -80,19 +89,70 @@ pub fn interface_module(interface: &Interface) -> TokenStream {
     }
 }
 
-/// The signatures of an interface's methods, checked for names that collide in Rust.
+/// The signatures of an interface's methods, with Rust names that do not collide; the
+/// renamings that took are added to `renamed`.
 pub fn signatures<'a>(
     context: &Context<'a>,
     interface: &'a Interface,
+    renamed: &mut Vec<Renamed>,
 ) -> Result<Vec<MethodSignature<'a>>, Error> {
-    let mut method_names = Scope::default();
-    let mut signatures = Vec::new();
-    for method in &interface.methods {
-        let signature = signature(context, interface, method)?;
-        method_names.claim(&signature.name, &format!("{}.{}", interface.name, method.name))?;
-        signatures.push(signature);
-    }
-    Ok(signatures)
+    let mut scopes = MethodScopes {
+        methods: Scope::default(),
+        caller: Scope::with_reserved(&CALLER_METHODS),
+        subscriber: Scope::with_reserved(&["on_invalid_event"]),
+        constants: Scope::with_reserved(&["UUID", "PREFIX"]),
+        prefix: prefix_placeholder_names(interface, renamed),
+    };
+    interface
+        .methods
+        .iter()
+        .map(|method| signature(context, interface, method, &mut scopes, renamed))
+        .collect()
+}
+
+/// The methods `Caller` has besides one per procedure and topic.
+const CALLER_METHODS: [&str; 5] = [
+    "new",
+    "with_prefix",
+    "with_call_options",
+    "with_publish_options",
+    "prefix",
+];
+
+/// The Rust scopes an interface's methods are named in.
+struct MethodScopes {
+    /// The `Callee` trait's procedures and the `Subscriber` trait's topics, one scope so
+    /// that a procedure and a topic of one name are told apart everywhere.
+    methods: Scope,
+    caller: Scope,
+    subscriber: Scope,
+    /// The module's constants.
+    constants: Scope,
+    /// The parameter names of the prefix's placeholders, beside `session` in
+    /// `Caller::new`.
+    prefix: Vec<String>,
+}
+
+fn prefix_placeholder_names(interface: &Interface, renamed: &mut Vec<Renamed>) -> Vec<String> {
+    let mut constructor = Scope::with_reserved(&["session"]);
+    let item = uri_item(Item::Service(interface.name.clone()));
+    interface
+        .prefix
+        .placeholders()
+        .map(|placeholder| {
+            constructor.claim(
+                &value_name(&placeholder.name),
+                &format!("placeholder `{}` of `{}`", placeholder.name, interface.name),
+                item.clone(),
+                renamed,
+            )
+        })
+        .collect()
+}
+
+/// Where the URI of an interface or a method is written.
+fn uri_item(owner: Item) -> Item {
+    Item::Attribute(Box::new(owner), "wampuri".to_owned())
 }
 
 /// The items of one part of the interface's module.
@@ -118,7 +178,7 @@ fn constants(interface: &Interface, signatures: &[MethodSignature<'_>]) -> Token
     let prefix_text = &interface.prefix.text;
     let uuid = interface.uuid.iter();
     let uri_constants = signatures.iter().map(|signature| {
-        let uri_const = ident(&format!("URI_{}", const_name(&signature.method.name)));
+        let uri_const = ident(&signature.uri_const);
         let uri = &signature.method.uri.text;
         let what = kind_name(signature.method.kind);
         let docs = format!(" The URI of {what} `{}`.", signature.method.name);
@@ -149,6 +209,8 @@ fn signature<'a>(
     context: &Context<'a>,
     interface: &'a Interface,
     method: &'a Method,
+    scopes: &mut MethodScopes,
+    renamed: &mut Vec<Renamed>,
 ) -> Result<MethodSignature<'a>, Error> {
     let prefix_placeholders = interface.prefix.placeholders().collect::<Vec<_>>();
     let count = prefix_placeholders.len();
@@ -156,30 +218,74 @@ fn signature<'a>(
     placeholders.extend(method.suffix.placeholders());
     let request = shape(context, &method.request)?;
     let response = shape(context, &method.response)?;
+    let schema_name = format!("`{}.{}`", interface.name, method.name);
+    let item = Item::Call(interface.name.clone(), method.name.clone());
+    let name = scopes
+        .methods
+        .claim(&value_name(&method.name), &schema_name, item.clone(), renamed);
+    let caller_name = match method.kind {
+        MethodKind::Procedure => name.clone(),
+        MethodKind::Topic => format!("publish_{name}"),
+    };
+    let caller_name = scopes
+        .caller
+        .claim(&caller_name, &schema_name, item.clone(), renamed);
+    let name = match method.kind {
+        MethodKind::Procedure => name,
+        MethodKind::Topic => scopes
+            .subscriber
+            .claim(&name, &schema_name, item.clone(), renamed),
+    };
+    let uri_const = scopes.constants.claim(
+        &format!("URI_{}", const_name(&method.name)),
+        &schema_name,
+        item.clone(),
+        renamed,
+    );
+    // A method's own parameters never meet `session` (method bodies reach it through
+    // `self.core`), but they meet the prefix's placeholders in handlers.
+    let mut parameters = Scope::default();
+    let mut placeholder_names = Vec::with_capacity(placeholders.len());
+    for (position, placeholder) in placeholders.iter().enumerate() {
+        let wanted = scopes
+            .prefix
+            .get(position)
+            .cloned()
+            .unwrap_or_else(|| value_name(&placeholder.name));
+        let owner = if position < count {
+            Item::Service(interface.name.clone())
+        } else {
+            item.clone()
+        };
+        placeholder_names.push(parameters.claim(
+            &wanted,
+            &format!("placeholder `{}` of {schema_name}", placeholder.name),
+            uri_item(owner),
+            renamed,
+        ));
+    }
     let request_name = match (&request, method.kind) {
-        (Shape::Flattened(_, field), _) => value_name(&field.name),
+        (Shape::Flattened(table, field), _) => context.names.field(&table.name, &field.name),
         (_, MethodKind::Procedure) => "request".to_owned(),
         (_, MethodKind::Topic) => "event".to_owned(),
     };
-    // Prefix placeholders sit next to `session` in the caller's constructor; a method's
-    // own parameters never meet it (method bodies reach it through `self.core`).
-    let mut constructor = Scope::with_reserved(&["session"]);
-    let mut parameters = Scope::default();
-    for (position, placeholder) in placeholders.iter().enumerate() {
-        let rust_name = value_name(&placeholder.name);
-        let schema_name = format!("placeholder `{}`", placeholder.name);
-        if position < count {
-            constructor.claim(&rust_name, &schema_name)?;
-        }
-        parameters.claim(&rust_name, &schema_name)?;
-    }
-    if !matches!(request, Shape::Void) {
-        parameters.claim(&request_name, &format!("the request of `{}`", method.name))?;
-    }
+    let request_name = if matches!(request, Shape::Void) {
+        request_name
+    } else {
+        parameters.claim(
+            &request_name,
+            &format!("the request of {schema_name}"),
+            Item::CallRequest(interface.name.clone(), method.name.clone()),
+            renamed,
+        )
+    };
     Ok(MethodSignature {
         method,
-        name: value_name(&method.name),
+        name,
+        caller_name,
+        uri_const,
         placeholders,
+        placeholder_names,
         prefix_placeholders: count,
         request,
         response,
@@ -213,10 +319,16 @@ fn shape_type(context: &Context<'_>, payload: &Payload, shape: &Shape<'_>, here:
     }
 }
 
-/// The placeholder as a parameter: caller side (`&str` for strings) or handler side.
-fn placeholder_parameter(context: &Context<'_>, placeholder: &Placeholder, caller: bool) -> TokenStream {
+/// The placeholder as a parameter named `name`: caller side (`&str` for strings) or
+/// handler side.
+fn placeholder_parameter(
+    context: &Context<'_>,
+    placeholder: &Placeholder,
+    name: &str,
+    caller: bool,
+) -> TokenStream {
     let runtime = &context.runtime;
-    let name = ident(&value_name(&placeholder.name));
+    let name = ident(name);
     let ty = match (placeholder.ty, caller) {
         (PlaceholderType::String, true) => quote!(&str),
         (PlaceholderType::String, false) => quote!(::std::string::String),
@@ -226,11 +338,10 @@ fn placeholder_parameter(context: &Context<'_>, placeholder: &Placeholder, calle
     quote!(#name: #ty)
 }
 
-/// The values of placeholders as a caller passes them to the runtime: `&[&node, &item]`.
-fn placeholder_values(placeholders: &[&Placeholder]) -> TokenStream {
-    let names = placeholders
-        .iter()
-        .map(|placeholder| ident(&value_name(&placeholder.name)));
+/// The values of placeholders, by parameter name, as a caller passes them to the runtime:
+/// `&[&node, &item]`.
+fn placeholder_values(names: &[String]) -> TokenStream {
+    let names = names.iter().map(|name| ident(name));
     quote!(&[#(&#names),*])
 }
 
@@ -274,9 +385,14 @@ fn request_value(context: &Context<'_>, signature: &MethodSignature<'_>, here: &
     let request_name = ident(&signature.request_name);
     match &signature.request {
         Shape::Void => quote!(()),
-        Shape::Flattened(..) => {
+        Shape::Flattened(object, field) => {
             let table = context.type_path(here, &signature.method.request.table);
-            quote!(#table { #request_name })
+            let field = ident(&context.names.field(&object.name, &field.name));
+            if field == request_name {
+                quote!(#table { #request_name })
+            } else {
+                quote!(#table { #field: #request_name })
+            }
         }
         Shape::Table => quote!(#request_name),
     }
@@ -289,34 +405,29 @@ fn caller(
     here: &Here<'_>,
 ) -> Result<TokenStream, Error> {
     let runtime = &context.runtime;
-    let mut scope = Scope::with_reserved(&[
-        "new",
-        "with_prefix",
-        "with_call_options",
-        "with_publish_options",
-        "prefix",
-    ]);
     let prefix_placeholders = interface.prefix.placeholders().collect::<Vec<_>>();
+    // Every signature names the prefix's placeholders alike (`Caller` exists only when
+    // the interface has a method).
+    let prefix_names = signatures
+        .first()
+        .and_then(|signature| signature.placeholder_names.get(..prefix_placeholders.len()))
+        .unwrap_or_default();
     let new_parameters = prefix_placeholders
         .iter()
-        .map(|placeholder| placeholder_parameter(context, placeholder, true));
-    let prefix_values = placeholder_values(&prefix_placeholders);
+        .zip(prefix_names)
+        .map(|(placeholder, name)| placeholder_parameter(context, placeholder, name, true));
+    let prefix_values = placeholder_values(prefix_names);
     let mut methods = Vec::new();
     for signature in signatures {
         let method = signature.method;
-        let rust_name = match method.kind {
-            MethodKind::Procedure => signature.name.clone(),
-            MethodKind::Topic => format!("publish_{}", signature.name),
-        };
-        scope.claim(&rust_name, &format!("{}.{}", interface.name, method.name))?;
-        let method_ident = ident(&rust_name);
-        let own_placeholders = signature
-            .placeholders
-            .get(signature.prefix_placeholders..)
-            .unwrap_or_default();
+        let method_ident = ident(&signature.caller_name);
+        let own = signature.prefix_placeholders..;
+        let own_placeholders = signature.placeholders.get(own.clone()).unwrap_or_default();
+        let own_names = signature.placeholder_names.get(own).unwrap_or_default();
         let mut parameters = own_placeholders
             .iter()
-            .map(|placeholder| placeholder_parameter(context, placeholder, true))
+            .zip(own_names)
+            .map(|(placeholder, name)| placeholder_parameter(context, placeholder, name, true))
             .collect::<Vec<_>>();
         if !matches!(signature.request, Shape::Void) {
             let request_name = ident(&signature.request_name);
@@ -324,16 +435,16 @@ fn caller(
             parameters.push(quote!(#request_name: #ty));
         }
         let suffix = &method.suffix.text;
-        let values = placeholder_values(own_placeholders);
+        let values = placeholder_values(own_names);
         let request = request_value(context, signature, here);
         let docs = method_docs(context, signature)?;
         methods.push(match method.kind {
             MethodKind::Procedure => {
                 let response_type = shape_type(context, &method.response, &signature.response, here);
                 let flatten = match &signature.response {
-                    Shape::Flattened(_, field) => {
+                    Shape::Flattened(object, field) => {
                         let table = context.type_path(here, &method.response.table);
-                        let field = ident(&value_name(&field.name));
+                        let field = ident(&context.names.field(&object.name, &field.name));
                         quote!(.map(|response: #table| response.#field))
                     }
                     Shape::Void | Shape::Table => TokenStream::new(),
@@ -411,7 +522,8 @@ fn handler_parameters(
     let mut parameters = signature
         .placeholders
         .iter()
-        .map(|placeholder| placeholder_parameter(context, placeholder, false))
+        .zip(&signature.placeholder_names)
+        .map(|(placeholder, name)| placeholder_parameter(context, placeholder, name, false))
         .collect::<Vec<_>>();
     if !matches!(signature.request, Shape::Void) {
         let name = ident(&signature.request_name);
@@ -449,8 +561,8 @@ fn handler_call(
     };
     let request = match &signature.request {
         Shape::Void => quote!(_: ()),
-        Shape::Flattened(_, field) => {
-            let field = ident(&value_name(&field.name));
+        Shape::Flattened(object, field) => {
+            let field = ident(&context.names.field(&object.name, &field.name));
             arguments.push(quote!(#request.#field));
             quote!(#request: #request_table)
         }
@@ -493,9 +605,9 @@ fn callee(
         });
         let (parameters, call) = handler_call(context, signature, here, &quote!(callee));
         let answer = match &signature.response {
-            Shape::Flattened(_, field) => {
+            Shape::Flattened(object, field) => {
                 let table = context.type_path(here, &method.response.table);
-                let field = ident(&value_name(&field.name));
+                let field = ident(&context.names.field(&object.name, &field.name));
                 quote!(#call.map(|#field| #table { #field }))
             }
             Shape::Void | Shape::Table => call,
@@ -559,12 +671,10 @@ fn subscriber(
     if topics.is_empty() {
         return Ok(TokenStream::new());
     }
-    let mut scope = Scope::with_reserved(&["on_invalid_event"]);
     let mut trait_methods = Vec::new();
     let mut subscriptions = Vec::new();
     for signature in topics {
         let method = signature.method;
-        scope.claim(&signature.name, &format!("{}.{}", interface.name, method.name))?;
         let method_ident = ident(&signature.name);
         let parameters = handler_parameters(context, signature, here);
         let docs = method_docs(context, signature)?;

@@ -8,7 +8,7 @@ use wamp_idl::model::{Field, Object};
 
 use super::DEFAULT_RUNTIME_PATH;
 use super::context::{Context, FieldMode, Here, Placement, is_optional_arg};
-use super::names::{ident, value_name};
+use super::names::ident;
 use crate::Error;
 
 /// The conversion derives, to append to a type's `#[derive(...)]`: `FromValue` and
@@ -46,7 +46,7 @@ pub fn field_attribute(
 ) -> Result<TokenStream, Error> {
     let mut entries = Vec::new();
     let key = field.name.as_str();
-    if !is_derived_name(key, &ident(&value_name(key))) {
+    if !is_derived_name(key, &ident(&context.names.field(&object.name, key))) {
         entries.push(quote!(name = #key));
     }
     if context.field_mode(object, field) == FieldMode::Defaulted {

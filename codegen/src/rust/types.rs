@@ -7,13 +7,13 @@ use wamp_idl::model::{Enum, Object, Type};
 
 use super::context::{Context, FieldMode, Here, enum_default, integer_literal, scalar_type};
 use super::docs::{doc_attributes, schema_type};
-use super::names::{Scope, const_name, ident, type_name, value_name};
+use super::names::ident;
 use super::payload;
 use crate::Error;
 
 /// The struct of a table or struct, its `Default`, and its value (and payload) conversions.
 pub fn object(context: &Context<'_>, object: &Object, here: &Here<'_>) -> Result<TokenStream, Error> {
-    let name = ident(&type_name(object.name.name()));
+    let name = context.names.type_name(&object.name);
     let kind = if object.is_struct { "struct" } else { "table" };
     let mut extra = Vec::new();
     if context.payload(&object.name).is_some() {
@@ -23,14 +23,11 @@ pub fn object(context: &Context<'_>, object: &Object, here: &Here<'_>) -> Result
         ));
     }
     let docs = doc_attributes(&object.docs, &format!("The {kind} `{}`.", object.name), &extra);
-    let mut scope = Scope::default();
     let mut fields = Vec::new();
     let mut defaults = Vec::new();
     let mut derivable_default = true;
     for field in Context::fields(object) {
-        let field_name = value_name(&field.name);
-        scope.claim(&field_name, &format!("{}.{}", object.name, field.name))?;
-        let field_ident = ident(&field_name);
+        let field_ident = ident(&context.names.field(&object.name, &field.name));
         let field_type = context.field_type(here, object, field);
         let mode = context.field_mode(object, field);
         let field_docs = doc_attributes(
@@ -106,7 +103,7 @@ fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, 
     let runtime = &context.runtime;
     let conversions = payload::conversion_derives(context, false);
     let wamp = payload::type_attribute(context, None);
-    let name = ident(&type_name(enumeration.name.name()));
+    let name = context.names.type_name(&enumeration.name);
     let schema_name = enumeration.name.as_str();
     let repr = scalar_type(enumeration.underlying);
     let docs = doc_attributes(
@@ -115,15 +112,12 @@ fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, 
         &["Travels as its integer value.".to_owned()],
     );
     let default = enum_default(enumeration).map(|value| value.name.as_str());
-    let mut scope = Scope::default();
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut names = Vec::new();
     let mut all = Vec::new();
     for value in &enumeration.values {
-        let variant_name = type_name(&value.name);
-        scope.claim(&variant_name, &format!("{schema_name}.{}", value.name))?;
-        let variant = ident(&variant_name);
+        let variant = context.names.value(&enumeration.name, &value.name);
         let literal = integer_literal(enumeration.underlying, value.value);
         let variant_docs = doc_attributes(&value.docs, &format!("`{}` = {}.", value.name, value.value), &[]);
         let default_attribute = (default == Some(value.name.as_str())).then(|| quote!(#[default]));
@@ -194,7 +188,7 @@ fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error
     let runtime = &context.runtime;
     let conversions = payload::conversion_derives(context, false);
     let wamp = payload::type_attribute(context, None);
-    let name = ident(&type_name(enumeration.name.name()));
+    let name = context.names.type_name(&enumeration.name);
     let schema_name = enumeration.name.as_str();
     let repr = scalar_type(enumeration.underlying);
     let docs = doc_attributes(
@@ -202,14 +196,11 @@ fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error
         &format!("The bit flags `{schema_name}`."),
         &["Any combination of the flags; travels as the integer of their bits.".to_owned()],
     );
-    let mut scope = Scope::default();
     let mut consts = Vec::new();
     let mut all_bits = Vec::new();
     let mut debug_names = Vec::new();
     for value in &enumeration.values {
-        let const_string = const_name(&value.name);
-        scope.claim(&const_string, &format!("{schema_name}.{}", value.name))?;
-        let const_ident = ident(&const_string);
+        let const_ident = context.names.value(&enumeration.name, &value.name);
         let literal = integer_literal(enumeration.underlying, value.value);
         let const_docs = doc_attributes(&value.docs, &format!("`{}` = {}.", value.name, value.value), &[]);
         consts.push(quote!(#const_docs pub const #const_ident: Self = Self(#literal);));
@@ -349,7 +340,7 @@ fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error
 }
 
 fn union(context: &Context<'_>, union: &Enum, here: &Here<'_>) -> Result<TokenStream, Error> {
-    let name = ident(&type_name(union.name.name()));
+    let name = context.names.type_name(&union.name);
     let schema_name = union.name.as_str();
     let docs = doc_attributes(
         &union.docs,
@@ -363,16 +354,13 @@ fn union(context: &Context<'_>, union: &Enum, here: &Here<'_>) -> Result<TokenSt
                 .unwrap_or("Member")
         )],
     );
-    let mut scope = Scope::default();
     let mut variants = Vec::new();
     let mut has_float = false;
     for member in &union.values {
         let Some(member_type) = &member.union_type else {
             continue;
         };
-        let variant_name = type_name(&member.name);
-        scope.claim(&variant_name, &format!("{schema_name}.{}", member.name))?;
-        let variant = ident(&variant_name);
+        let variant = context.names.value(&union.name, &member.name);
         let ty = if context.object(member_type)?.is_struct {
             Type::Struct(member_type.clone())
         } else {
