@@ -3,7 +3,7 @@
 //! flatc accepts names that become one Rust name (fields `self` and `Self` both become
 //! `self_`, tables `foo_bar` and `FooBar` both `FooBar`). The generator never refuses such
 //! a schema: in each Rust scope the first schema name (in the model's canonical order)
-//! keeps its Rust name and each later one gets a numbered one (`self__2`, `FooBar2`), with
+//! keeps its Rust name and each later one gets a numbered one (`self_2`, `FooBar2`), with
 //! a [`Renamed`] warning at the later one's place. Names that travel (keys, member names)
 //! stay the schema's. Every name of the schema level (modules, types, fields, enum values)
 //! is settled once, in [`Names::new`], before any code is generated, so that every unit
