@@ -1,6 +1,8 @@
 //! The HTML docs in a real browser: headless Chromium opens the page from a file, offline,
-//! and every URI of the schema is in the rendered DOM; screenshots at a phone width and a
-//! wide width come out at those sizes (they are kept under the target dir to look at).
+//! and every URI of the schema is in the rendered DOM; doc comments' Markdown is rendered;
+//! at a phone width and a wide one, URIs wrap only after their dots, never inside a
+//! component (a probe script measures the laid-out lines); screenshots at both widths come
+//! out at those sizes (they are kept under the target dir to look at).
 //!
 //! Chromium must be installed (`scripts/test` installs it). Only
 //! `WAMP_IDL_SKIP_BROWSER_TESTS=1` skips these tests, and says so.
@@ -182,17 +184,100 @@ fn png_size(bytes: &[u8]) -> Result<(u32, u32), String> {
     Ok((number(16..20)?, number(20..24)?))
 }
 
+/// Measures, after layout, every URI and every code span of doc text: how many wrap over
+/// several lines, and which of their components (the text between two `<wbr>`s) were
+/// broken inside; the answer is put into the DOM as JSON for `--dump-dom` to show.
+const LAYOUT_PROBE: &str = r#"<script>
+(() => {
+  const split = [];
+  let wrapped = 0;
+  for (const code of document.querySelectorAll("code.uri, .doc code")) {
+    if (code.getClientRects().length > 1) wrapped += 1;
+    for (const node of code.childNodes) {
+      if (node.nodeType !== Node.TEXT_NODE || node.textContent.length === 0) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      if (range.getClientRects().length > 1) split.push(node.textContent);
+    }
+  }
+  const report = document.createElement("pre");
+  report.id = "layout-report";
+  report.textContent = JSON.stringify({ wrapped, split });
+  document.body.appendChild(report);
+})();
+</script>
+"#;
+
+/// The bundled Meta API, whose doc comments use Markdown (`wamp.error.no_such_session` in
+/// backticks).
+fn bundled_wamp_meta() -> Result<Schema, Box<dyn std::error::Error>> {
+    load(&wamp_idl::catalog::path("wamp-meta.fbs"))
+}
+
+#[test]
+fn doc_comments_are_rendered_from_markdown() -> TestResult {
+    let Some(chromium) = chromium()? else {
+        return Ok(());
+    };
+    let directory = tempfile::tempdir()?;
+    let page = write_page(&bundled_wamp_meta()?, directory.path())?;
+    let dom = run_chromium(&chromium, &page, &["--dump-dom".to_owned()])?;
+    assert!(
+        dom.contains("Fails with <code>wamp.<wbr>error.<wbr>no_such_session</code>."),
+        "the code span is not rendered:\n{dom}"
+    );
+    assert!(!dom.contains("`wamp.error"), "a literal backtick is left:\n{dom}");
+    Ok(())
+}
+
+#[test]
+fn uris_wrap_only_after_their_dots_at_phone_and_wide_widths() -> TestResult {
+    let Some(chromium) = chromium()? else {
+        return Ok(());
+    };
+    let directory = tempfile::tempdir()?;
+    let page = write_page(&bundled_wamp_meta()?, directory.path())?;
+    let html = std::fs::read_to_string(&page)?;
+    std::fs::write(&page, html.replace("</body>", &format!("{LAYOUT_PROBE}</body>")))?;
+    for (name, width, height) in WIDTHS {
+        let dom = run_chromium(
+            &chromium,
+            &page,
+            &[format!("--window-size={width},{height}"), "--dump-dom".to_owned()],
+        )?;
+        let report = dom
+            .split_once("<pre id=\"layout-report\">")
+            .and_then(|(_, rest)| rest.split_once("</pre>"))
+            .map(|(report, _)| report.replace("&quot;", "\""))
+            .ok_or_else(|| format!("{name}: the layout probe did not report:\n{dom}"))?;
+        let report: serde_json::Value = serde_json::from_str(&report)?;
+        assert_eq!(
+            report["split"],
+            serde_json::json!([]),
+            "{name} width: components broken inside"
+        );
+        if name == "phone" {
+            let wrapped = report["wrapped"].as_u64().unwrap_or(0);
+            assert!(wrapped > 0, "at a phone width some URI must wrap: {report}");
+        }
+    }
+    Ok(())
+}
+
+/// The widths the page is looked at: a phone's and a desktop's.
+const WIDTHS: [(&str, u32, u32); 2] = [("phone", 390, 844), ("wide", 1440, 900)];
+
 #[test]
 fn screenshots_at_phone_and_wide_widths() -> TestResult {
     let Some(chromium) = chromium()? else {
         return Ok(());
     };
-    let schema = load(&corpus_wamp_meta()?)?;
+    let schema = bundled_wamp_meta()?;
     let directory = tempfile::tempdir()?;
     let page = write_page(&schema, directory.path())?;
     let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("docs-browser");
     std::fs::create_dir_all(&keep)?;
-    for (name, width, height) in [("phone", 390, 844), ("wide", 1440, 900)] {
+    for (name, width, height) in WIDTHS {
         let screenshot = keep.join(format!("{name}.png"));
         let _ = std::fs::remove_file(&screenshot);
         run_chromium(

@@ -23,9 +23,12 @@
 //!   `value`, `ty`, `docs`) and `used_by` (`text`, `role`, `anchor`).
 //!
 //! Filters besides minijinja's: `md_text`, `md_cell`, `md_code`, `md_cell_code` (Markdown
-//! escaping) and `breakable_uri` (HTML: a URI that may wrap after its dots).
+//! escaping), `breakable_uri` (HTML: a URI that may wrap after its dots), and `markdown`
+//! and `markdown_inline` (HTML: doc text rendered from its Markdown, as blocks or, for a
+//! table cell, inline).
 
 mod example;
+mod markdown;
 mod view;
 
 use std::path::{Path, PathBuf};
@@ -116,6 +119,12 @@ fn environment(overrides: Option<&Path>) -> Result<Environment<'static>, Error> 
     environment.add_filter("md_code", markdown_code);
     environment.add_filter("md_cell_code", markdown_cell_code);
     environment.add_filter("breakable_uri", breakable_uri);
+    environment.add_filter("markdown", |text: &str| {
+        Value::from_safe_string(markdown::blocks(text))
+    });
+    environment.add_filter("markdown_inline", |text: &str| {
+        Value::from_safe_string(markdown::inline(text))
+    });
     match overrides {
         None => {
             for (name, source) in TEMPLATES {
