@@ -5,12 +5,13 @@
 //! kwargs of its request and response, types written as in `.fbs`. It is
 //! deterministic: the model is already in canonical order and nothing else is iterated.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use wamp_idl::Schema;
 use wamp_idl::model::{
-    Attributes, DefaultValue, Docs, Interface, Method, MethodKind, Object, Payload, PlaceholderType, Scalar,
-    Type, UriTemplate,
+    Attributes, DefaultValue, Docs, Field, Interface, Method, MethodKind, Object, Payload, PlaceholderType,
+    Scalar, Type, UriTemplate,
 };
 
 /// The whole model as pretty JSON (stable, no source locations), with a final newline.
@@ -135,18 +136,28 @@ fn describe_payload(out: &mut Out, schema: &Schema, role: &str, payload: &Payloa
         return;
     }
     out.line(2, &format!("{role}: {}", payload.table));
-    let table = schema.object(&payload.table);
+    // By name, once: looking each up in the table would make a table of many fields quadratic.
+    let fields: HashMap<&str, &Field> = schema
+        .object(&payload.table)
+        .map(|table| {
+            table
+                .fields
+                .iter()
+                .map(|field| (field.name.as_str(), field))
+                .collect()
+        })
+        .unwrap_or_default();
     for (position, name) in payload.args.iter().enumerate() {
-        out.line(3, &format!("args[{position}] {}", field_line(table, name)));
+        out.line(3, &format!("args[{position}] {}", field_line(&fields, name)));
     }
     for name in &payload.kwargs {
-        out.line(3, &format!("kwargs.{}", field_line(table, name)));
+        out.line(3, &format!("kwargs.{}", field_line(&fields, name)));
     }
 }
 
 /// `name: type (annotations)` of a payload field.
-fn field_line(table: Option<&Object>, name: &str) -> String {
-    let Some(field) = table.and_then(|table| table.field(name)) else {
+fn field_line(fields: &HashMap<&str, &Field>, name: &str) -> String {
+    let Some(field) = fields.get(name) else {
         return name.to_owned();
     };
     let mut line = format!("{name}: {}", fbs_type(&field.ty));

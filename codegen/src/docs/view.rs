@@ -4,7 +4,7 @@
 //! doc paragraphs), so that templates only lay text out and a custom template cannot get
 //! a link or an example wrong.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use wamp_idl::Schema;
@@ -471,8 +471,14 @@ fn payload_view(
             payload.table
         ))
     })?;
+    // By name, once: looking each up in the table would make a table of many fields quadratic.
+    let fields: HashMap<&str, &Field> = object
+        .fields
+        .iter()
+        .map(|field| (field.name.as_str(), field))
+        .collect();
     let field = |name: &String| {
-        object.field(name).ok_or_else(|| {
+        fields.get(name.as_str()).copied().ok_or_else(|| {
             invalid_model(format!(
                 "{place} names the field `{name}`, which table `{}` does not have",
                 object.name

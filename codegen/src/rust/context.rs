@@ -2,7 +2,7 @@
 //! lives in the generated module tree, how each field is typed, and which types need a
 //! `Box`, lack floats, or have a `Default`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -73,6 +73,9 @@ pub struct Context<'a> {
     pub runtime: TokenStream,
     /// The tables used as a request or response, with their payload layout.
     payloads: BTreeMap<&'a QualifiedName, &'a Payload>,
+    /// The (table, field) pairs of positional fields of those tables, looked up once per
+    /// field: a scan of the payload's args would make a table of many fields quadratic.
+    positional: HashSet<(&'a str, &'a str)>,
     /// (owner, field or member name) pairs that must be boxed to break a type cycle.
     boxed: BTreeSet<(&'a QualifiedName, &'a str)>,
     type_attributes: Vec<(String, TokenStream)>,
@@ -103,12 +106,22 @@ impl<'a> Context<'a> {
                 payloads.entry(&payload.table).or_insert(payload);
             }
         }
+        let positional = payloads
+            .values()
+            .flat_map(|payload| {
+                payload
+                    .args
+                    .iter()
+                    .map(|field| (payload.table.as_str(), field.as_str()))
+            })
+            .collect();
         let mut context = Context {
             schema,
             options,
             names,
             runtime: quote!(#runtime),
             payloads,
+            positional,
             boxed: BTreeSet::new(),
             type_attributes,
         };
@@ -194,8 +207,11 @@ impl<'a> Context<'a> {
 
     /// Where a field travels when its table is a payload; `None` for other tables.
     pub fn placement(&self, object: &Object, field: &Field) -> Option<Placement> {
-        let payload = self.payload(&object.name)?;
-        if payload.args.contains(&field.name) {
+        self.payload(&object.name)?;
+        if self
+            .positional
+            .contains(&(object.name.as_str(), field.name.as_str()))
+        {
             Some(Placement::Positional)
         } else {
             Some(Placement::Keyword)
