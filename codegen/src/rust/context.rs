@@ -10,6 +10,7 @@ use wamp_idl::Schema;
 use wamp_idl::model::{DefaultValue, Enum, Field, Object, Payload, Presence, QualifiedName, Scalar, Type};
 
 use super::Options;
+use super::graph::{self, Edges};
 use super::names::{Names, ident};
 use crate::{Error, ErrorKind};
 
@@ -78,6 +79,10 @@ pub struct Context<'a> {
     positional: HashSet<(&'a str, &'a str)>,
     /// (owner, field or member name) pairs that must be boxed to break a type cycle.
     boxed: BTreeSet<(&'a QualifiedName, &'a str)>,
+    /// The tables, structs and unions whose values can hold a float.
+    with_float: HashSet<&'a QualifiedName>,
+    /// The tables that cannot have a `Default`.
+    without_default: HashSet<&'a QualifiedName>,
     type_attributes: Vec<(String, TokenStream)>,
 }
 
@@ -123,9 +128,13 @@ impl<'a> Context<'a> {
             payloads,
             positional,
             boxed: BTreeSet::new(),
+            with_float: HashSet::new(),
+            without_default: HashSet::new(),
             type_attributes,
         };
         context.boxed = context.find_cycles()?;
+        context.with_float = context.find_floats();
+        context.without_default = context.find_defaultless();
         Ok(context)
     }
 
@@ -316,75 +325,83 @@ impl<'a> Context<'a> {
     /// Whether values of the type `name` (a table, struct or union) can hold a float,
     /// which rules out deriving `Eq`.
     pub fn has_float(&self, name: &QualifiedName) -> bool {
-        self.has_float_within(name, &mut BTreeSet::new())
-    }
-
-    fn has_float_within(&self, name: &'a QualifiedName, visiting: &mut BTreeSet<&'a QualifiedName>) -> bool {
-        if !visiting.insert(name) {
-            return false;
-        }
-        let found = match (self.schema.object(name), self.schema.enumeration(name)) {
-            // Any value may be a float.
-            (Some(object), _) => Self::fields(object)
-                .any(|field| field.carries_any_value() || self.type_has_float(&field.ty, visiting)),
-            (None, Some(union)) => union
-                .values
-                .iter()
-                .filter_map(|member| member.union_type.as_ref())
-                .any(|member| self.has_float_within(member, visiting)),
-            (None, None) => false,
-        };
-        visiting.remove(name);
-        found
-    }
-
-    fn type_has_float(&self, ty: &'a Type, visiting: &mut BTreeSet<&'a QualifiedName>) -> bool {
-        match ty {
-            Type::Scalar(scalar) => scalar.is_float(),
-            Type::String | Type::Enum { .. } => false,
-            Type::Vector(element) | Type::Vector64(element) | Type::Array { element, .. } => {
-                self.type_has_float(element, visiting)
-            }
-            Type::Table(name) | Type::Struct(name) | Type::Union(name) => {
-                self.has_float_within(name, visiting)
-            }
-        }
+        self.with_float.contains(name)
     }
 
     /// Whether the table `object` can have a `Default`: not if a mandatory field holds a
-    /// union or a table without one.
+    /// union or a table without one, nor if mandatory fields lead back to it.
     pub fn has_default(&self, object: &Object) -> bool {
-        self.has_default_within(object, &mut BTreeSet::new())
+        object.is_struct || !self.without_default.contains(&object.name)
     }
 
-    fn has_default_within(&self, object: &'a Object, visiting: &mut BTreeSet<&'a QualifiedName>) -> bool {
-        if object.is_struct {
-            return true;
-        }
-        if !visiting.insert(&object.name) {
-            return false;
-        }
-        let result = Self::fields(object).all(|field| {
-            if self.field_mode(object, field) != FieldMode::Mandatory {
-                return true;
+    /// The tables, structs and unions whose values can hold a float: those that reach a
+    /// float (or any value, which may be one) through their fields and members.
+    fn find_floats(&self) -> HashSet<&'a QualifiedName> {
+        let mut edges = Edges::new();
+        let mut holding = Vec::new();
+        for object in &self.schema.objects {
+            let owner = edges.entry(&object.name).or_default();
+            for field in Self::fields(object) {
+                let (element, float) = innermost(&field.ty);
+                if float || field.carries_any_value() {
+                    holding.push(&object.name);
+                }
+                if let Type::Table(target) | Type::Struct(target) | Type::Union(target) = element {
+                    owner.push((field.name.as_str(), target));
+                }
             }
-            match &field.ty {
-                Type::Union(_) => false,
-                Type::Table(name) => self
-                    .schema
-                    .object(name)
-                    .is_some_and(|target| self.has_default_within(target, visiting)),
-                _ => true,
+        }
+        for union in self.unions() {
+            let owner = edges.entry(&union.name).or_default();
+            for member in &union.values {
+                if let Some(target) = &member.union_type {
+                    owner.push((member.name.as_str(), target));
+                }
             }
-        });
-        visiting.remove(&object.name);
-        result
+        }
+        graph::reaching(&edges, holding)
+    }
+
+    /// The tables without a `Default`: those whose mandatory fields reach a union, a
+    /// table the schema lacks, or a cycle of tables.
+    fn find_defaultless(&self) -> HashSet<&'a QualifiedName> {
+        let mut edges = Edges::new();
+        let mut lacking = Vec::new();
+        for object in self.schema.objects.iter().filter(|object| !object.is_struct) {
+            for field in Self::fields(object) {
+                if self.field_mode(object, field) != FieldMode::Mandatory {
+                    continue;
+                }
+                match &field.ty {
+                    Type::Union(_) => lacking.push(&object.name),
+                    Type::Table(target) => match self.schema.object(target) {
+                        Some(table) if !table.is_struct => edges
+                            .entry(&object.name)
+                            .or_default()
+                            .push((field.name.as_str(), target)),
+                        Some(_) => {}
+                        None => lacking.push(&object.name),
+                    },
+                    _ => {}
+                }
+            }
+        }
+        let on_cycles = graph::cyclic_edges(&edges).into_iter().map(|(owner, _)| owner);
+        lacking.extend(on_cycles);
+        graph::reaching(&edges, lacking)
+    }
+
+    fn unions(&self) -> impl Iterator<Item = &'a Enum> {
+        self.schema
+            .enums
+            .iter()
+            .filter(|enumeration| enumeration.is_union)
     }
 
     /// The by-value edges (table and union fields outside vectors, union members) that
     /// close a cycle of types: those must be boxed for the types to have a size.
     fn find_cycles(&self) -> Result<BTreeSet<(&'a QualifiedName, &'a str)>, Error> {
-        let mut edges: BTreeMap<&'a QualifiedName, Vec<(&'a str, &'a QualifiedName)>> = BTreeMap::new();
+        let mut edges = Edges::new();
         for object in self.schema.objects.iter().filter(|object| !object.is_struct) {
             for field in Self::fields(object) {
                 if let Type::Table(target) | Type::Union(target) = &field.ty {
@@ -395,12 +412,7 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        for union in self
-            .schema
-            .enums
-            .iter()
-            .filter(|enumeration| enumeration.is_union)
-        {
+        for union in self.unions() {
             for member in &union.values {
                 if let Some(target) = &member.union_type {
                     self.object(target)?;
@@ -411,16 +423,18 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        let mut boxed = BTreeSet::new();
-        for (owner, targets) in &edges {
-            for (member, target) in targets {
-                if reaches(&edges, target, owner) {
-                    boxed.insert((*owner, *member));
-                }
-            }
-        }
-        Ok(boxed)
+        Ok(graph::cyclic_edges(&edges))
     }
+}
+
+/// The type of a value of `ty` once vectors and arrays are looked through, and whether
+/// that is a float.
+fn innermost(ty: &Type) -> (&Type, bool) {
+    let mut ty = ty;
+    while let Type::Vector(element) | Type::Vector64(element) | Type::Array { element, .. } = ty {
+        ty = element;
+    }
+    (ty, matches!(ty, Type::Scalar(scalar) if scalar.is_float()))
 }
 
 /// Whether a positional field may be left out (`optional`, spec §2.4).
@@ -432,24 +446,6 @@ pub fn is_optional_arg(field: &Field) -> bool {
 /// argument (spec §4).
 fn is_nullable_scalar(field: &Field) -> bool {
     field.default == Some(DefaultValue::Null)
-}
-
-fn reaches(
-    edges: &BTreeMap<&QualifiedName, Vec<(&str, &QualifiedName)>>,
-    from: &QualifiedName,
-    to: &QualifiedName,
-) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut pending = vec![from];
-    while let Some(name) = pending.pop() {
-        if name == to {
-            return true;
-        }
-        if seen.insert(name) {
-            pending.extend(edges.get(name).into_iter().flatten().map(|(_, target)| *target));
-        }
-    }
-    false
 }
 
 /// The variant an enum's `Default` gives: the one whose value is 0, else the first.

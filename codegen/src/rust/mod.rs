@@ -39,6 +39,7 @@ extern crate proc_macro;
 
 mod context;
 mod docs;
+mod graph;
 mod interfaces;
 mod names;
 mod payload;

@@ -256,3 +256,34 @@ fn huge_interfaces_tables_and_enums_generate() {
     assert_eq!(code.matches("let registrations = ").count(), (count + 1) / 64);
     assert!(!code.contains("let subscriptions"), "no topic, no subscriptions");
 }
+
+/// A chain of 10,000 tables, each holding the next, the last a float: what is asked of
+/// every table (can it hold a float, can it have a `Default`, must a field be boxed) is
+/// answered for the whole graph at once, without recursion, not once per table.
+#[test]
+fn a_long_chain_of_tables_generates() {
+    let count = 10_000;
+    let mut fbs = String::from("namespace chain;\n");
+    for index in 0..count - 1 {
+        fbs.push_str(&format!(
+            "table T{index} {{ next: T{} (required); }}\n",
+            index + 1
+        ));
+    }
+    fbs.push_str(&format!("table T{} {{ value: float; }}\n", count - 1));
+    let loaded = wamp_idl::Loader::new().load_fbs_text("chain.fbs", fbs);
+    let code = loaded
+        .schema
+        .map(|schema| generate(&schema, &Options::default()).map_err(|error| error.to_string()));
+    let Some(Ok(code)) = code else {
+        panic!("the chain did not generate: {code:?}");
+    };
+    for snippet in ["pub struct T0 {", "pub next: T1,", "pub value: f32,"] {
+        assert!(code.contains(snippet), "missing {snippet:?}");
+    }
+    assert!(
+        !code.contains("::core::cmp::Eq,"),
+        "every table reaches the float"
+    );
+    assert_eq!(code.matches("::core::default::Default,").count(), count);
+}
