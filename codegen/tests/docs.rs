@@ -474,3 +474,30 @@ rpc_service IHuge (type: "interface", wampuri: "com.example.huge") {
     assert!(markdown.contains("`com.example.huge.put`"));
     Ok(())
 }
+
+/// One request table used by 10,000 procedures: its "used by" list has every one of them,
+/// built in linear time (each use was once searched for among the earlier ones).
+#[test]
+fn a_table_used_by_thousands_of_procedures_lists_them_all() -> TestResult {
+    let count = 10_000;
+    let mut fbs = String::from(
+        "include \"wamp.fbs\";\nnamespace big;\ntable Request { a: int; }\n\
+         rpc_service IBig (type: \"interface\", wampuri: \"com.big\") {\n",
+    );
+    for index in 0..count {
+        fbs.push_str(&format!(
+            "  call{index} (Request): wamp.Void (type: \"procedure\");\n"
+        ));
+    }
+    fbs.push_str("}\n");
+    let schema = wamp_idl::Loader::new()
+        .load_fbs_text("big.fbs", fbs)
+        .into_result()?;
+    let html = render(&schema, Format::Html)?;
+    let used_by = html
+        .split_once("<p class=\"used-by\">Used by: ")
+        .and_then(|(_, rest)| rest.split_once("</p>"))
+        .map(|(list, _)| list.matches("(request)").count());
+    assert_eq!(used_by, Some(count));
+    Ok(())
+}

@@ -4,7 +4,7 @@
 //! doc paragraphs), so that templates only lay text out and a custom template cannot get
 //! a link or an example wrong.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 use wamp_idl::Schema;
@@ -167,7 +167,7 @@ pub(crate) struct ValueView {
     pub docs: DocsView,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub(crate) struct UseView {
     /// The method (`IWampMeta.session_list`) or field (`wamp.Foo.bar`).
     pub text: String,
@@ -296,14 +296,16 @@ fn type_anchor(name: &QualifiedName) -> String {
 #[derive(Default)]
 struct Uses {
     by_type: BTreeMap<QualifiedName, Vec<UseView>>,
+    /// Every (type, use) pair listed, so that a type used by thousands of methods is not
+    /// searched for each new use.
+    listed: HashSet<(QualifiedName, UseView)>,
 }
 
 impl Uses {
     fn add(&mut self, ty: &QualifiedName, text: String, role: Option<&'static str>, anchor: String) {
-        let uses = self.by_type.entry(ty.clone()).or_default();
         let entry = UseView { text, role, anchor };
-        if !uses.contains(&entry) {
-            uses.push(entry);
+        if self.listed.insert((ty.clone(), entry.clone())) {
+            self.by_type.entry(ty.clone()).or_default().push(entry);
         }
     }
 
