@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use wamp_idl::Severity;
 
-use crate::{Error, docs, output, rust};
+use crate::{Error, ErrorKind, breaking, docs, output, rust};
 
 /// Starts a [`Builder`] with the defaults.
 pub fn configure() -> Builder {
@@ -38,6 +38,14 @@ pub struct Builder {
     deny_warnings: bool,
     file_name: Option<String>,
     docs: Option<DocsRequest>,
+    baseline: Option<Baseline>,
+}
+
+/// An earlier version of the schemas to check the current one against.
+#[derive(Debug, Clone)]
+struct Baseline {
+    path: PathBuf,
+    config: breaking::Config,
 }
 
 /// API docs to write next to the code.
@@ -128,6 +136,19 @@ impl Builder {
         self
     }
 
+    /// Checks the schemas against a baseline before generating: an earlier version of
+    /// them, typically a `.bfbs` committed beside the schema (`flatc -b --schema`; a
+    /// `.fbs` works too). Findings of the categories that `config` enforces fail
+    /// [`Builder::compile`] with the rendered findings; the others become Cargo warnings.
+    /// The rules are in docs/breaking.md.
+    pub fn breaking_baseline(mut self, path: impl Into<PathBuf>, config: breaking::Config) -> Builder {
+        self.baseline = Some(Baseline {
+            path: path.into(),
+            config,
+        });
+        self
+    }
+
     /// Generates the code of `inputs` (`.fbs` or `.bfbs`, loaded together) into
     /// `<out_dir>/<file_name>.rs`, speaking Cargo's build-script protocol: a
     /// `cargo:rerun-if-changed` line for every file read and a `cargo:warning` line for
@@ -158,6 +179,17 @@ impl Builder {
             .filter(|input| wamp_idl::catalog::name_of(input).is_none());
         for path in dedup(input_files.chain(&files_read)) {
             directive(format_args!("rerun-if-changed={}", path.display()))?;
+        }
+        if let Some(baseline) = &self.baseline {
+            directive(format_args!("rerun-if-changed={}", baseline.path.display()))?;
+            let report = breaking::check(&self.load(&[&baseline.path]), &loaded, &baseline.config)?;
+            let rendered = report.render(breaking::Format::Text);
+            if report.has_errors() {
+                return Err(Error::new(ErrorKind::Breaking(rendered)));
+            }
+            for line in rendered.lines() {
+                directive(format_args!("warning={line}"))?;
+            }
         }
         let (code_path, docs_path) = self.output_paths(inputs.first())?;
         let generated = self.generate_loaded(loaded)?;
@@ -333,6 +365,53 @@ mod tests {
             .compile_with_directives(&["catalog:wamp.fbs"], &mut directives)?;
         assert_eq!(String::from_utf8_lossy(&directives), "");
         assert!(directory.path().join("wamp.rs").is_file());
+        Ok(())
+    }
+
+    /// Compiles `api` against the baseline `old`; returns the error message, if any, and
+    /// the Cargo warnings.
+    fn compile_against(old: &str, api: &str) -> std::io::Result<(Option<String>, Vec<String>)> {
+        let directory = tempfile::tempdir()?;
+        std::fs::write(directory.path().join("baseline.fbs"), old)?;
+        std::fs::write(directory.path().join("api.fbs"), api)?;
+        std::fs::write(directory.path().join("types.fbs"), TYPES)?;
+        let mut directives = Vec::new();
+        let outcome = Builder::new()
+            .out_dir(directory.path())
+            .breaking_baseline(directory.path().join("baseline.fbs"), breaking::Config::default())
+            .compile_with_directives(&[directory.path().join("api.fbs")], &mut directives);
+        let root = directory.path().display().to_string();
+        let warnings = String::from_utf8_lossy(&directives)
+            .lines()
+            .filter_map(|line| line.strip_prefix("cargo:warning="))
+            .map(|line| line.replace(&root, "$DIR"))
+            .collect();
+        Ok((
+            outcome
+                .err()
+                .map(|error| error.to_string().replace(&root, "$DIR")),
+            warnings,
+        ))
+    }
+
+    #[test]
+    fn a_baseline_fails_the_build_on_enforced_findings_and_warns_on_others() -> std::io::Result<()> {
+        let widened = API.replace("from: Point;", "from: Point;\n  to: Point;");
+        let (error, warnings) = compile_against(&widened, API)?;
+        let error = error.unwrap_or_default();
+        assert!(
+            error.starts_with("$DIR/api.fbs:3:7: error: field `app.Line.to` was removed"),
+            "{error}"
+        );
+        assert!(warnings.is_empty(), "{warnings:#?}");
+        let (error, warnings) = compile_against(API, &widened)?;
+        assert_eq!(error, None);
+        assert!(
+            warnings.first().is_some_and(
+                |line| line.contains("gained the field `to`") && line.contains("[rust/field-added]")
+            ),
+            "{warnings:#?}"
+        );
         Ok(())
     }
 

@@ -17,6 +17,8 @@ pub struct Error {
 pub enum ErrorKind {
     /// The schema did not load (the diagnostics are in the message).
     Schema(wamp_idl::Error),
+    /// The schema breaks its baseline (the rendered findings are in the message).
+    Breaking(String),
     /// A docs template failed to load or render.
     Template(String),
     /// Reading or writing a file failed.
@@ -66,6 +68,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ErrorKind::Schema(error) => error.fmt(f),
+            ErrorKind::Breaking(findings) => f.write_str(findings.trim_end()),
             ErrorKind::Template(message) => write!(f, "docs template: {message}"),
             ErrorKind::Io { path, source } => write!(f, "{}: {source}", path.display()),
             ErrorKind::Config(message) => f.write_str(message),

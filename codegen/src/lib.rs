@@ -9,6 +9,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)
 )]
 
+pub mod breaking;
 mod builder;
 pub mod describe;
 pub mod docs;

@@ -42,6 +42,14 @@ impl Span {
             end: u32::try_from(end).unwrap_or(u32::MAX),
         }
     }
+
+    /// The same range in a map that another was appended to (see [`SourceMap::append`]).
+    pub fn shifted(self, files: u32) -> Span {
+        Span {
+            file: FileId(self.file.0.saturating_add(files)),
+            ..self
+        }
+    }
 }
 
 /// One file read during a load.
@@ -113,6 +121,15 @@ impl SourceMap {
             line_starts,
         });
         FileId(u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    /// Adds every file of another map after this one's, so that diagnostics of two loads
+    /// render together; returns the number of files before them, by which the other
+    /// map's spans are [`Span::shifted`].
+    pub fn append(&mut self, other: SourceMap) -> u32 {
+        let before = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        self.files.extend(other.files);
+        before
     }
 
     /// The file of an id; `None` for an id that this map did not hand out.

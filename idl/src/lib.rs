@@ -20,6 +20,7 @@
 )]
 
 pub mod bfbs;
+pub mod breaking;
 pub mod catalog;
 pub mod diagnostic;
 pub mod fbs;
@@ -174,7 +175,8 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// Every file read, which the diagnostics' spans point into.
     pub sources: SourceMap,
-    /// Where each item of the schema is, for later stages' diagnostics ([`Loaded::report`]).
+    /// Where each item of the schema is, for later stages' diagnostics ([`Loaded::report`])
+    /// and checks such as `breaking`.
     pub locations: Locations,
 }
 

@@ -302,6 +302,21 @@ impl Type {
     }
 }
 
+impl fmt::Display for Type {
+    /// The type as a schema writes it: `uint`, `[string]`, `[ubyte:4]`, `demo.ClockTick`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Scalar(scalar) => f.write_str(scalar.fbs_name()),
+            Type::String => f.write_str("string"),
+            Type::Vector(element) | Type::Vector64(element) => write!(f, "[{element}]"),
+            Type::Array { element, length } => write!(f, "[{element}:{length}]"),
+            Type::Table(name) | Type::Struct(name) | Type::Union(name) | Type::Enum { name, .. } => {
+                write!(f, "{name}")
+            }
+        }
+    }
+}
+
 /// An enum or a union.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Enum {

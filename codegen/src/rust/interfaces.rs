@@ -319,6 +319,28 @@ fn shape_type(context: &Context<'_>, payload: &Payload, shape: &Shape<'_>, here:
     }
 }
 
+/// What code written against a method depends on, as text: its Rust name, then its
+/// kind, placeholder parameters, request and result types (for the `rust` rules of
+/// `breaking`, which compare them between two versions of a schema).
+pub fn api_text(context: &Context<'_>, signature: &MethodSignature<'_>, here: &Here<'_>) -> (String, String) {
+    let method = signature.method;
+    let placeholders = signature
+        .placeholders
+        .iter()
+        .zip(&signature.placeholder_names)
+        .map(|(placeholder, name)| placeholder_parameter(context, placeholder, name, true).to_string())
+        .collect::<Vec<_>>();
+    let request = shape_type(context, &method.request, &signature.request, here);
+    let response = shape_type(context, &method.response, &signature.response, here);
+    let text = format!(
+        "{} ( {} ) {} : {request} -> {response}",
+        kind_name(method.kind),
+        placeholders.join(" , "),
+        signature.request_name
+    );
+    (signature.name.clone(), text)
+}
+
 /// The placeholder as a parameter named `name`: caller side (`&str` for strings) or
 /// handler side.
 fn placeholder_parameter(

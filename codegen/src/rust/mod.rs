@@ -37,6 +37,7 @@
 
 extern crate proc_macro;
 
+pub(crate) mod breaking;
 mod context;
 mod docs;
 mod graph;

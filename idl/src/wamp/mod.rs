@@ -371,7 +371,7 @@ fn narrow(span: Span, value: &str, range: &Range<usize>) -> Span {
 }
 
 /// The `wampuri` of an item, else its 2022 spelling `wrn`, and where it is.
-fn uri_attribute<'s>(owner: &Item, attributes: &'s Attributes) -> Option<(&'s str, Item)> {
+pub(crate) fn uri_attribute<'s>(owner: &Item, attributes: &'s Attributes) -> Option<(&'s str, Item)> {
     ["wampuri", "wrn"].into_iter().find_map(|key| {
         attributes
             .get(key)
@@ -379,7 +379,7 @@ fn uri_attribute<'s>(owner: &Item, attributes: &'s Attributes) -> Option<(&'s st
     })
 }
 
-fn counted(count: usize, word: &str) -> String {
+pub(crate) fn counted(count: usize, word: &str) -> String {
     if count == 1 {
         format!("1 {word}")
     } else {
@@ -387,7 +387,7 @@ fn counted(count: usize, word: &str) -> String {
     }
 }
 
-fn attribute(owner: &Item, key: &str) -> Item {
+pub(crate) fn attribute(owner: &Item, key: &str) -> Item {
     Item::Attribute(Box::new(owner.clone()), key.to_owned())
 }
 

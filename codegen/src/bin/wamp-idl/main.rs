@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod breaking;
 mod docs;
 mod generate;
 
@@ -49,6 +50,8 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Report what breaks between an old version of the schemas and the new one.
+    Breaking(breaking::Args),
     /// Print an overview of the schemas' WAMP interfaces, or the whole model as JSON.
     Describe {
         #[command(flatten)]
@@ -73,6 +76,10 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }),
         Command::Docs(args) => docs::run(args).unwrap_or_else(|error| {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }),
+        Command::Breaking(args) => breaking::run(args).unwrap_or_else(|error| {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }),
