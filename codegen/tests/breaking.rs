@@ -96,6 +96,30 @@ fn every_rule_has_a_fixture_pair_whose_golden_reports_it() {
 }
 
 #[test]
+fn every_rule_is_documented_with_its_fixtures_example() {
+    let path = workspace().join("docs/breaking.md");
+    let docs = fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    for rule in breaking::rules() {
+        assert!(
+            docs.contains(&format!("### `{rule}`")),
+            "docs/breaking.md lacks `{rule}`"
+        );
+        let golden = workspace().join(format!("{FIXTURES}/{rule}.stderr"));
+        let golden =
+            fs::read_to_string(&golden).unwrap_or_else(|error| panic!("{}: {error}", golden.display()));
+        let reported = golden
+            .lines()
+            .find(|line| line.ends_with(&format!("[{rule}]")))
+            .and_then(|line| line.split_once(": ").map(|(_, rest)| rest))
+            .unwrap_or_else(|| panic!("the golden of `{rule}` does not report it"));
+        assert!(
+            docs.contains(reported),
+            "docs/breaking.md does not show `{rule}` reporting: {reported}"
+        );
+    }
+}
+
+#[test]
 fn every_fixture_belongs_to_a_rule() {
     let rules: Vec<String> = breaking::rules().map(|rule| rule.to_string()).collect();
     for category in Category::ALL {
