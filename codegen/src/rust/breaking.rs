@@ -120,17 +120,21 @@ pub fn compare(old: &Schema, new: &Schema) -> Result<Vec<Finding>, Error> {
                     old: Some(old_method.item()),
                     note: "declared here".to_owned(),
                 },
-                Some(new_method) if new_method.signature != old_method.signature => Finding {
-                    rule: METHOD_SIGNATURE_CHANGED,
-                    path: old_method.path(),
-                    message: format!(
-                        "method `{path}::{name}` is now `{}`, was `{}`",
-                        new_method.signature, old_method.signature
-                    ),
-                    new: Some(new_method.item()),
-                    old: Some(old_method.item()),
-                    note: format!("`{}` here", old_method.signature),
-                },
+                Some(new_method) if new_method.signature != old_method.signature => {
+                    let (new_signature, old_signature) =
+                        (rust_text(&new_method.signature), rust_text(&old_method.signature));
+                    Finding {
+                        rule: METHOD_SIGNATURE_CHANGED,
+                        path: old_method.path(),
+                        message: format!(
+                            "method `{path}::{name}` is now `{}`, was `{}`",
+                            new_signature, old_signature
+                        ),
+                        new: Some(new_method.item()),
+                        old: Some(old_method.item()),
+                        note: format!("`{old_signature}` here"),
+                    }
+                }
                 Some(_) => continue,
             };
             findings.push(finding);
@@ -257,7 +261,7 @@ impl<'a> Api<'a> {
             let here = Here::namespace(object.name.namespace());
             let fields = Context::fields(object)
                 .map(|field| {
-                    let ty = rust_text(&context.field_type(&here, object, field).to_string());
+                    let ty = context.field_type(&here, object, field).to_string();
                     (value_name(&field.name), (field.name.clone(), ty))
                 })
                 .collect();
@@ -307,7 +311,7 @@ impl<'a> Api<'a> {
                 let method = RustMethod {
                     interface: interface.name.clone(),
                     schema_name: method.name.clone(),
-                    signature: rust_text(&signature),
+                    signature,
                 };
                 (name, method)
             })
@@ -344,14 +348,17 @@ fn members(path: &str, old: &RustType<'_>, new: &RustType<'_>, findings: &mut Ve
                         old: old_item,
                         note: "declared here".to_owned(),
                     }),
-                    Some((new_schema_name, new_type)) if new_type != old_type => findings.push(Finding {
-                        rule: FIELD_RETYPED,
-                        path: format!("{owner}.{schema_name}"),
-                        message: format!("field `{path}::{name}` is now `{new_type}`, was `{old_type}`"),
-                        new: Some(Item::Field(new_owner.clone(), new_schema_name.clone())),
-                        old: old_item,
-                        note: format!("`{old_type}` here"),
-                    }),
+                    Some((new_schema_name, new_type)) if new_type != old_type => {
+                        let (new_type, old_type) = (rust_text(new_type), rust_text(old_type));
+                        findings.push(Finding {
+                            rule: FIELD_RETYPED,
+                            path: format!("{owner}.{schema_name}"),
+                            message: format!("field `{path}::{name}` is now `{new_type}`, was `{old_type}`"),
+                            new: Some(Item::Field(new_owner.clone(), new_schema_name.clone())),
+                            old: old_item,
+                            note: format!("`{old_type}` here"),
+                        });
+                    }
                     Some(_) => {}
                 }
             }

@@ -76,19 +76,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         loader.include_dir(dir);
     }
     let new = loader.load(&args.inputs.files);
-    let old = match (&args.against, &args.against_git) {
-        (Some(path), _) => loader.load(&[path]),
-        (None, Some(revision)) => {
-            let [file] = args.inputs.files.as_slice() else {
-                anyhow::bail!(
-                    "`--against-git` compares one file with itself at a revision; give one NEW file"
-                );
-            };
-            breaking::load_at_revision(&loader, revision, file)?
-        }
-        (None, None) => anyhow::bail!("give `--against OLD` or `--against-git REV`"),
+    // A file compared with itself is read once: the result cannot differ.
+    let same_file = args
+        .against
+        .as_deref()
+        .is_some_and(|old| args.inputs.files == [old]);
+    let old = if same_file {
+        None
+    } else {
+        Some(load_old(&loader, &args)?)
     };
-    let report = match breaking::check(&old, &new, &config) {
+    let old = old.as_ref().unwrap_or(&new);
+    let report = match breaking::check(old, &new, &config) {
         Ok(report) => report,
         Err(error) => {
             eprintln!("{error}");
@@ -119,6 +118,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The old schema: from `--against`, or from git with `--against-git`.
+fn load_old(loader: &wamp_idl::Loader, args: &Args) -> anyhow::Result<wamp_idl::Loaded> {
+    match (&args.against, &args.against_git) {
+        (Some(path), _) => Ok(loader.load(&[path])),
+        (None, Some(revision)) => {
+            let [file] = args.inputs.files.as_slice() else {
+                anyhow::bail!(
+                    "`--against-git` compares one file with itself at a revision; give one NEW file"
+                );
+            };
+            Ok(breaking::load_at_revision(loader, revision, file)?)
+        }
+        (None, None) => anyhow::bail!("give `--against OLD` or `--against-git REV`"),
+    }
 }
 
 fn category_of(argument: CategoryArg) -> Category {
