@@ -17,7 +17,8 @@ pub struct Error {
 pub enum ErrorKind {
     /// The schema did not load (the diagnostics are in the message).
     Schema(wamp_idl::Error),
-    /// The schema breaks its baseline (the rendered findings are in the message).
+    /// The schema breaks its baseline, or one of the two did not load (the rendered
+    /// findings or diagnostics are in the message).
     Breaking(String),
     /// A docs template failed to load or render.
     Template(String),

@@ -418,3 +418,40 @@ fn bfbs_baseline_against_its_source_has_no_finding() -> Result<(), String> {
     assert_eq!(found, Vec::new());
     Ok(())
 }
+
+/// A build script checking the schema against the `.bfbs` committed for its last release:
+/// unchanged, it builds; with a procedure's URI changed, the build fails with the finding.
+#[test]
+fn builder_checks_against_a_bfbs_baseline() -> Result<(), String> {
+    let source = Path::new(SHARED).join("corpus/wamp-proto/catalog/src");
+    let baseline = Path::new(SHARED).join("corpus-bfbs/wamp-proto/catalog/src/wamp-meta.bfbs");
+    let directory = tempfile::tempdir().map_err(|error| error.to_string())?;
+    let copy = |name: &str, edit: &dyn Fn(String) -> String| -> Result<PathBuf, String> {
+        let text = fs::read_to_string(source.join(name)).map_err(|error| format!("{name}: {error}"))?;
+        let path = directory.path().join(name);
+        fs::write(&path, edit(text)).map_err(|error| format!("{name}: {error}"))?;
+        Ok(path)
+    };
+    copy("wamp.fbs", &|text| text)?;
+    let builder = wamp_idl_codegen::Builder::new()
+        .out_dir(directory.path())
+        .breaking_baseline(&baseline, Config::default());
+    let unchanged = copy("wamp-meta.fbs", &|text| text)?;
+    builder
+        .compile(&[&unchanged])
+        .map_err(|error| error.to_string())?;
+    let changed = copy("wamp-meta.fbs", &|text| {
+        text.replacen("\"wamp.session.list\"", "\"wamp.session.list_all\"", 1)
+    })?;
+    let error = builder
+        .compile(&[&changed])
+        .err()
+        .map(|error| error.to_string())
+        .unwrap_or_default();
+    assert!(
+        error.contains("error: the URI of procedure `session_list` is `wamp.session.list_all`")
+            && error.contains("[wamp/uri-changed]"),
+        "{error}"
+    );
+    Ok(())
+}
