@@ -455,3 +455,22 @@ fn builder_checks_against_a_bfbs_baseline() -> Result<(), String> {
     );
     Ok(())
 }
+
+#[test]
+fn an_old_schema_that_does_not_load_fails_with_its_diagnostics() {
+    let new = fixture("wire/field-removed", "new");
+    let result = run(&[
+        "breaking",
+        "--against",
+        "tests/data/fbs/invalid/does-not-exist.fbs",
+        &new,
+    ]);
+    assert_eq!(result.code, Some(1));
+    assert!(
+        result
+            .stderr
+            .starts_with("error: cannot read `tests/data/fbs/invalid/does-not-exist.fbs`"),
+        "{}",
+        result.stderr
+    );
+}

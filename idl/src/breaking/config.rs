@@ -98,3 +98,62 @@ impl Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::breaking::Rule;
+
+    fn finding(rule: Rule, path: &str) -> Finding {
+        Finding {
+            rule,
+            path: path.to_owned(),
+            message: String::new(),
+            new: None,
+            old: None,
+            note: String::new(),
+        }
+    }
+
+    fn exception(rule: Option<&str>, item: Option<&str>) -> Exception {
+        Exception {
+            rule: rule.map(str::to_owned),
+            item: item.map(str::to_owned),
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn exceptions_match_by_rule_category_item_and_members() {
+        let uri_changed = finding(Rule::new(Category::Wamp, "uri-changed"), "app.IClock.get_time");
+        let check = |rule, item, expected| {
+            assert_eq!(
+                exception(rule, item).covers(&uri_changed),
+                expected,
+                "{rule:?} {item:?}"
+            );
+        };
+        check(Some("wamp/uri-changed"), None, true);
+        check(Some("wamp"), None, true);
+        check(Some("wire"), None, false);
+        check(Some("wamp/uri"), None, false);
+        check(None, Some("app.IClock.get_time"), true);
+        check(None, Some("app.IClock"), true);
+        check(None, Some("app.IClo"), false);
+        check(Some("wamp/uri-changed"), Some("app.IClock"), true);
+        check(Some("wamp/kind-changed"), Some("app.IClock"), false);
+    }
+
+    #[test]
+    fn levels_default_to_enforcing_wire_and_wamp_and_exceptions_turn_findings_off() {
+        let mut config = Config::default();
+        let field_added = finding(Rule::new(Category::Rust, "field-added"), "app.Point.y");
+        let field_removed = finding(Rule::new(Category::Wire, "field-removed"), "app.Point.z");
+        assert_eq!(config.level(&field_added), Level::Warn);
+        assert_eq!(config.level(&field_removed), Level::Error);
+        config.set_category_level(Category::Rust, Level::Error);
+        config.ignore.push(exception(None, Some("app.Point.z")));
+        assert_eq!(config.level(&field_added), Level::Error);
+        assert_eq!(config.level(&field_removed), Level::Off);
+    }
+}

@@ -8,7 +8,7 @@
 
 use super::{Category, Finding, Rule, member_path};
 use crate::locations::Item;
-use crate::model::{DefaultValue, Enum, Field, Object, Presence, Scalar, Schema, Type};
+use crate::model::{DefaultValue, Enum, Field, Object, Presence, QualifiedName, Scalar, Schema, Type};
 
 const fn rule(name: &'static str) -> Rule {
     Rule::new(Category::Wire, name)
@@ -75,7 +75,7 @@ pub(super) fn compare(old: &Schema, new: &Schema) -> Vec<Finding> {
         };
         if old_object.is_struct != new_object.is_struct {
             findings.push(kind_changed(
-                &old_object.name.to_string(),
+                &old_object.name,
                 object_kind(old_object),
                 object_kind(new_object),
             ));
@@ -91,7 +91,7 @@ pub(super) fn compare(old: &Schema, new: &Schema) -> Vec<Finding> {
         };
         if old_enum.is_union != new_enum.is_union {
             findings.push(kind_changed(
-                &old_enum.name.to_string(),
+                &old_enum.name,
                 enum_kind(old_enum),
                 enum_kind(new_enum),
             ));
@@ -113,11 +113,11 @@ fn enum_kind(enumeration: &Enum) -> &'static str {
     if enumeration.is_union { "union" } else { "enum" }
 }
 
-fn kind_changed(name: &str, old_kind: &str, new_kind: &str) -> Finding {
-    let item = Item::Declaration(crate::model::QualifiedName(name.to_owned()));
+fn kind_changed(name: &QualifiedName, old_kind: &str, new_kind: &str) -> Finding {
+    let item = Item::Declaration(name.clone());
     Finding {
         rule: KIND_CHANGED,
-        path: name.to_owned(),
+        path: name.to_string(),
         message: format!("`{name}` is now a {new_kind}, no longer a {old_kind}: their encodings differ"),
         new: Some(item.clone()),
         old: Some(item),
