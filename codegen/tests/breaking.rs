@@ -362,7 +362,7 @@ fn derived_changes_of_the_meta_api() -> Result<(), String> {
     let source = Path::new(SHARED).join("corpus/wamp-proto/catalog/src");
     let original = fs::read_to_string(source.join("wamp-meta.fbs"))
         .map_err(|error| format!("{}: {error}", source.display()))?;
-    let cases: [Edit<'_>; 4] = [
+    let cases: [Edit<'_>; 5] = [
         (
             "wampuri: \"wamp.session.list\"",
             "wampuri: \"wamp.session.list_all\"",
@@ -377,6 +377,11 @@ fn derived_changes_of_the_meta_api() -> Result<(), String> {
             "88711231-3d95-44bc-9464-58d871dd7fd7",
             "88711231-3d95-44bc-9464-58d871dd7fd8",
             &[("wamp/uuid-changed", "wamp.IWampMeta")],
+        ),
+        (
+            "session_count (SessionRolesFilter): Uint (type: \"procedure\"",
+            "session_count (SessionRolesFilter): WampIds (type: \"procedure\"",
+            &[("wamp/arg-retyped", "wamp.IWampMeta.session_count.value")],
         ),
         (
             "    type_get (Void): Void (type: \"procedure\", wampuri: \"wamp.type.get\");\n",

@@ -290,9 +290,8 @@ impl<'a> Api<'a> {
     fn namespace(&mut self, name: &QualifiedName) -> Vec<String> {
         let module = module_path(name.namespace());
         for depth in 1..=module.len() {
-            self.modules
-                .entry(module[..depth].join("::"))
-                .or_insert_with(|| name.clone());
+            let enclosing = module.get(..depth).unwrap_or_default().join("::");
+            self.modules.entry(enclosing).or_insert_with(|| name.clone());
         }
         module
     }

@@ -2,18 +2,22 @@
 //!
 //! Peers meet on URIs and payloads, not on names: an interface is found by its name or
 //! else its UUID, a method by its name or else its kind and URI, and a positional arg
-//! renamed in place is the same arg. The table fields behind the payloads are looked up
-//! in each schema.
+//! renamed in place is the same arg. `payload` compares the args and kwargs of a
+//! method's payloads, looking the table fields behind them up in each schema.
+
+mod payload;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeSet;
 
 use super::{Category, Finding, Rule};
 use crate::locations::Item;
 use crate::model::{
-    DefaultValue, Field, Interface, Method, MethodKind, Payload, QualifiedName, Schema, Type, UriComponent,
-    UriTemplate,
+    Interface, Method, MethodKind, Payload, QualifiedName, Schema, Type, UriComponent, UriTemplate,
 };
 use crate::wamp::{attribute, counted, uri_attribute};
+use payload::PayloadPair;
 
 const fn rule(name: &'static str) -> Rule {
     Rule::new(Category::Wamp, name)
@@ -156,21 +160,7 @@ struct Comparison<'a> {
     findings: Vec<Finding>,
 }
 
-/// One payload of a method on both sides, and words for messages.
-struct PayloadPair<'a> {
-    old: &'a Payload,
-    new: &'a Payload,
-    /// `the call of procedure `app.add``, for messages.
-    what: String,
-    /// The method's path, for exceptions.
-    path: String,
-    /// Whether peers on the old schema receive this payload from peers on the new one (a
-    /// procedure's result): receivers reject extra args and unknown kwargs (spec §4), so
-    /// any addition breaks them.
-    received_by_old: bool,
-}
-
-impl<'a> Comparison<'a> {
+impl Comparison<'_> {
     fn interface(&mut self, old: &Interface, new: &Interface) {
         let old_declaration = Item::Declaration(old.name.clone());
         let new_declaration = Item::Declaration(new.name.clone());
@@ -326,13 +316,18 @@ impl<'a> Comparison<'a> {
             MethodKind::Topic => ("the event of", "the acknowledgement of"),
         };
         let describe = |words: &str| format!("{words} {} `{}`", kind_word(old_method.kind), old_method.name);
-        self.payload(&PayloadPair {
-            old: &old_method.request,
-            new: &new_method.request,
-            what: describe(request_word),
-            path: path.clone(),
-            received_by_old: false,
-        });
+        self.findings.extend(
+            PayloadPair {
+                old_schema: self.old,
+                new_schema: self.new,
+                old: &old_method.request,
+                new: &new_method.request,
+                what: describe(request_word),
+                path: path.clone(),
+                received_by_old: false,
+            }
+            .compare(),
+        );
         if old_method.response.is_void() != new_method.response.is_void() {
             let shape = |payload: &Payload| if payload.is_void() { "void" } else { "not void" };
             self.findings.push(Finding {
@@ -351,243 +346,19 @@ impl<'a> Comparison<'a> {
                 note: format!("`{}` here", old_method.response.table),
             });
         } else {
-            self.payload(&PayloadPair {
-                old: &old_method.response,
-                new: &new_method.response,
-                what: describe(response_word),
-                path,
-                received_by_old: old_method.kind == MethodKind::Procedure,
-            });
-        }
-    }
-
-    fn field(schema: &'a Schema, table: &QualifiedName, name: &str) -> Option<&'a Field> {
-        schema.object(table).and_then(|object| object.field(name))
-    }
-
-    fn payload(&mut self, pair: &PayloadPair<'_>) {
-        let (old, new) = (pair.old, pair.new);
-        let old_field = |name: &str| Self::field(self.old, &old.table, name);
-        let new_field = |name: &str| Self::field(self.new, &new.table, name);
-        let old_item = |name: &str| Some(Item::Field(old.table.clone(), name.to_owned()));
-        let new_item = |name: &str| Some(Item::Field(new.table.clone(), name.to_owned()));
-        let arg_path = |name: &str| format!("{}.{name}", pair.path);
-        let mut findings = Vec::new();
-        let renamed_in_place = |position: usize| -> bool {
-            let (Some(old_name), Some(new_name)) = (old.args.get(position), new.args.get(position)) else {
-                return false;
-            };
-            !new.args.contains(old_name)
-                && !old.args.contains(new_name)
-                && !new.kwargs.contains(old_name)
-                && !old.kwargs.contains(new_name)
-                && same_wamp_type(old_field(old_name), new_field(new_name))
-        };
-        for (position, name) in old.args.iter().enumerate() {
-            if new.args.contains(name) {
-                let (old_arg, new_arg) = (old_field(name), new_field(name));
-                if !same_wamp_type(old_arg, new_arg) {
-                    findings.push(Finding {
-                        rule: ARG_RETYPED,
-                        path: arg_path(name),
-                        message: format!(
-                            "positional arg `{name}` of {} is now `{}`, was `{}`",
-                            pair.what,
-                            type_text(new_arg),
-                            type_text(old_arg)
-                        ),
-                        new: new_item(name),
-                        old: old_item(name),
-                        note: format!("`{}` here", type_text(old_arg)),
-                    });
+            self.findings.extend(
+                PayloadPair {
+                    old_schema: self.old,
+                    new_schema: self.new,
+                    old: &old_method.response,
+                    new: &new_method.response,
+                    what: describe(response_word),
+                    path,
+                    received_by_old: old_method.kind == MethodKind::Procedure,
                 }
-                if old_arg.is_some_and(is_optional) && new_arg.is_some_and(|field| !is_optional(field)) {
-                    findings.push(Finding {
-                        rule: ARG_MADE_MANDATORY,
-                        path: arg_path(name),
-                        message: format!(
-                            "positional arg `{name}` of {} is now mandatory: peers on the old schema may leave it out",
-                            pair.what
-                        ),
-                        new: new_item(name),
-                        old: old_item(name),
-                        note: "optional here".to_owned(),
-                    });
-                }
-            } else if new.kwargs.contains(name) {
-                findings.push(Finding {
-                    rule: ARG_MOVED,
-                    path: arg_path(name),
-                    message: format!(
-                        "`{name}` of {} is now a keyword arg, was positional arg {}",
-                        pair.what,
-                        position + 1
-                    ),
-                    new: new_item(name),
-                    old: old_item(name),
-                    note: format!("positional arg {} here", position + 1),
-                });
-            } else if !renamed_in_place(position) {
-                findings.push(Finding {
-                    rule: ARG_REMOVED,
-                    path: arg_path(name),
-                    message: format!(
-                        "positional arg {} `{name}` of {} was removed: the args after it shift",
-                        position + 1,
-                        pair.what
-                    ),
-                    new: Some(Item::Declaration(new.table.clone())),
-                    old: old_item(name),
-                    note: format!("positional arg {} here", position + 1),
-                });
-            }
+                .compare(),
+            );
         }
-        let kept_old: Vec<&String> = old.args.iter().filter(|name| new.args.contains(name)).collect();
-        let kept_new: Vec<&String> = new.args.iter().filter(|name| old.args.contains(name)).collect();
-        for (index, name) in kept_new.iter().enumerate() {
-            if kept_old.get(index) != Some(name) {
-                let old_position = old.args.iter().position(|arg| arg == *name).unwrap_or_default();
-                let new_position = new.args.iter().position(|arg| arg == *name).unwrap_or_default();
-                findings.push(Finding {
-                    rule: ARG_REORDERED,
-                    path: arg_path(name),
-                    message: format!(
-                        "positional arg `{name}` of {} moved from position {} to {} relative to the others",
-                        pair.what,
-                        old_position + 1,
-                        new_position + 1
-                    ),
-                    new: new_item(name),
-                    old: old_item(name),
-                    note: format!("position {} here", old_position + 1),
-                });
-            }
-        }
-        for (position, name) in new.args.iter().enumerate() {
-            if old.args.contains(name) || renamed_in_place(position) {
-                continue;
-            }
-            if old.kwargs.contains(name) {
-                findings.push(Finding {
-                    rule: ARG_MOVED,
-                    path: arg_path(name),
-                    message: format!(
-                        "`{name}` of {} is now positional arg {}, was a keyword arg",
-                        pair.what,
-                        position + 1
-                    ),
-                    new: new_item(name),
-                    old: old_item(name),
-                    note: "a keyword arg here".to_owned(),
-                });
-            } else if let Some(displaced) = old.args.get(position) {
-                findings.push(Finding {
-                    rule: ARG_INSERTED,
-                    path: arg_path(name),
-                    message: format!(
-                        "positional arg `{name}` of {} is inserted at position {}, where `{displaced}` was: \
-                         peers on the old schema send other values there",
-                        pair.what,
-                        position + 1
-                    ),
-                    new: new_item(name),
-                    old: old_item(displaced),
-                    note: format!("`{displaced}` at position {} here", position + 1),
-                });
-            } else if pair.received_by_old {
-                findings.push(Finding {
-                    rule: RESULT_SHAPE_CHANGED,
-                    path: arg_path(name),
-                    message: format!(
-                        "positional arg `{name}` was added to {}: callers on the old schema reject extra args",
-                        pair.what
-                    ),
-                    new: new_item(name),
-                    old: Some(Item::Declaration(old.table.clone())),
-                    note: format!("{} here", counted(old.args.len(), "positional arg")),
-                });
-            } else if new_field(name).is_some_and(|field| !is_optional(field)) {
-                findings.push(Finding {
-                    rule: ARG_ADDED,
-                    path: arg_path(name),
-                    message: format!(
-                        "mandatory positional arg `{name}` was added to {}: peers on the old schema do not send it",
-                        pair.what
-                    ),
-                    new: new_item(name),
-                    old: Some(Item::Declaration(old.table.clone())),
-                    note: format!("{} here", counted(old.args.len(), "positional arg")),
-                });
-            }
-        }
-        for name in &old.kwargs {
-            if new.kwargs.contains(name) {
-                let (old_kwarg, new_kwarg) = (old_field(name), new_field(name));
-                if !same_wamp_type(old_kwarg, new_kwarg) {
-                    findings.push(Finding {
-                        rule: KWARG_RETYPED,
-                        path: arg_path(name),
-                        message: format!(
-                            "keyword arg `{name}` of {} is now `{}`, was `{}`",
-                            pair.what,
-                            type_text(new_kwarg),
-                            type_text(old_kwarg)
-                        ),
-                        new: new_item(name),
-                        old: old_item(name),
-                        note: format!("`{}` here", type_text(old_kwarg)),
-                    });
-                }
-                continue;
-            }
-            if new.args.contains(name) {
-                continue;
-            }
-            let Some(id) = old_field(name).map(|field| field.id) else {
-                continue;
-            };
-            let successor = new.kwargs.iter().find(|candidate| {
-                !old.kwargs.contains(candidate) && new_field(candidate).is_some_and(|field| field.id == id)
-            });
-            if let Some(successor) = successor {
-                findings.push(Finding {
-                    rule: KWARG_RENAMED,
-                    path: arg_path(name),
-                    message: format!(
-                        "keyword arg `{name}` of {} is now called `{successor}`: peers on the old schema send `{name}`",
-                        pair.what
-                    ),
-                    new: new_item(successor),
-                    old: old_item(name),
-                    note: format!("`{name}` here"),
-                });
-            }
-        }
-        if pair.received_by_old {
-            let renamed_to = |name: &str| {
-                let id = new_field(name).map(|field| field.id);
-                old.kwargs.iter().any(|old_name| {
-                    old_field(old_name).map(|field| field.id) == id && !new.kwargs.contains(old_name)
-                })
-            };
-            for name in &new.kwargs {
-                if old.kwargs.contains(name) || old.args.contains(name) || renamed_to(name) {
-                    continue;
-                }
-                findings.push(Finding {
-                    rule: RESULT_SHAPE_CHANGED,
-                    path: arg_path(name),
-                    message: format!(
-                        "keyword arg `{name}` was added to {}: callers on the old schema reject unknown kwargs",
-                        pair.what
-                    ),
-                    new: new_item(name),
-                    old: Some(Item::Declaration(old.table.clone())),
-                    note: "the result had no such kwarg".to_owned(),
-                });
-            }
-        }
-        self.findings.extend(findings);
     }
 
     /// Values removed from enums that travel in a payload (as their numbers).
@@ -672,40 +443,5 @@ fn kind_word(kind: MethodKind) -> &'static str {
     match kind {
         MethodKind::Procedure => "procedure",
         MethodKind::Topic => "topic",
-    }
-}
-
-/// A positional arg that a sender may leave out (docs/wamp-idl.md §4).
-fn is_optional(field: &Field) -> bool {
-    field.attributes.contains_key("optional") || field.default == Some(DefaultValue::Null)
-}
-
-fn type_text(field: Option<&Field>) -> String {
-    field.map_or_else(|| "?".to_owned(), |field| field.ty.to_string())
-}
-
-/// Whether two fields carry the same kind of WAMP value: an enum travels as its integer
-/// and a table or struct as a dictionary, whatever their names.
-fn same_wamp_type(old: Option<&Field>, new: Option<&Field>) -> bool {
-    match (old, new) {
-        (Some(old), Some(new)) => {
-            old.carries_any_value() == new.carries_any_value() && wamp_type(&old.ty) == wamp_type(&new.ty)
-        }
-        _ => old.is_none() && new.is_none(),
-    }
-}
-
-fn wamp_type(ty: &Type) -> String {
-    match ty {
-        Type::Scalar(scalar)
-        | Type::Enum {
-            underlying: scalar, ..
-        } => scalar.fbs_name().to_owned(),
-        Type::String => "string".to_owned(),
-        Type::Vector(element) | Type::Vector64(element) | Type::Array { element, .. } => {
-            format!("[{}]", wamp_type(element))
-        }
-        Type::Table(_) | Type::Struct(_) => "dict".to_owned(),
-        Type::Union(_) => "union".to_owned(),
     }
 }
