@@ -16,7 +16,7 @@ use wamp_idl::model::{Enum, Interface, Object, QualifiedName};
 use super::Options;
 use super::context::{Context, Here};
 use super::interfaces;
-use super::names::{const_name, type_name, value_name};
+use super::names::{Names, const_name, type_name, value_name};
 use crate::Error;
 
 const fn rule(name: &'static str) -> Rule {
@@ -61,8 +61,11 @@ pub const RULES: &[Rule] = &[
 /// Finds the changes of the `rust` category.
 pub fn compare(old: &Schema, new: &Schema) -> Result<Vec<Finding>, Error> {
     let options = Options::default();
-    let old_api = Api::of(&Context::new(old, &options)?)?;
-    let new_api = Api::of(&Context::new(new, &options)?)?;
+    // The names the generator settles for each version, collisions numbered as it numbers them.
+    let (old_names, _) = Names::new(old);
+    let (new_names, _) = Names::new(new);
+    let old_api = Api::of(&Context::new(old, &options, &old_names)?)?;
+    let new_api = Api::of(&Context::new(new, &options, &new_names)?)?;
     let mut findings = Vec::new();
     let mut removed_modules: BTreeSet<String> = BTreeSet::new();
     for (path, declaration) in &old_api.modules {
@@ -302,7 +305,8 @@ impl<'a> Api<'a> {
         let path = module.join("::");
         self.modules.insert(path.clone(), interface.name.clone());
         let here = Here::interface(interface.name.namespace());
-        let methods = interfaces::signatures(context, interface)?
+        // Renamings are the generator's warnings to give, not this comparison's.
+        let methods = interfaces::signatures(context, interface, &mut Vec::new())?
             .iter()
             .zip(&interface.methods)
             .map(|(signature, method)| {
