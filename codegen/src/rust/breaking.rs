@@ -79,7 +79,7 @@ pub fn compare(old: &Schema, new: &Schema) -> Result<Vec<Finding>, Error> {
             path: declaration.to_string(),
             message: format!("module `{path}` is gone: code using its items no longer compiles"),
             new: None,
-            old: Some(Item::Declaration(declaration.clone())),
+            old: Some(declaration_item(old, declaration)),
             note: format!("`{path}` came from here"),
         });
     }
@@ -116,7 +116,7 @@ pub fn compare(old: &Schema, new: &Schema) -> Result<Vec<Finding>, Error> {
                     rule: METHOD_REMOVED,
                     path: old_method.path(),
                     message: format!("method `{path}::{name}` is gone"),
-                    new: Some(Item::Declaration(new_methods.values().next().map_or_else(
+                    new: Some(Item::Service(new_methods.values().next().map_or_else(
                         || old_method.interface.clone(),
                         |method| method.interface.clone(),
                     ))),
@@ -412,5 +412,14 @@ fn members(path: &str, old: &RustType<'_>, new: &RustType<'_>, findings: &mut Ve
             }
         }
         _ => {}
+    }
+}
+
+/// The item a module came from: an interface's `rpc_service`, else a type's declaration.
+fn declaration_item(schema: &Schema, name: &QualifiedName) -> Item {
+    if schema.services.iter().any(|service| service.name == *name) {
+        Item::Service(name.clone())
+    } else {
+        Item::Declaration(name.clone())
     }
 }

@@ -110,7 +110,7 @@ pub(super) fn compare(old: &Schema, new: &Schema) -> Vec<Finding> {
                     counted(old_interface.methods.len(), "method")
                 ),
                 new: None,
-                old: Some(Item::Declaration(old_interface.name.clone())),
+                old: Some(Item::Service(old_interface.name.clone())),
                 note: "declared here".to_owned(),
             }),
         }
@@ -162,8 +162,8 @@ struct Comparison<'a> {
 
 impl Comparison<'_> {
     fn interface(&mut self, old: &Interface, new: &Interface) {
-        let old_declaration = Item::Declaration(old.name.clone());
-        let new_declaration = Item::Declaration(new.name.clone());
+        let old_declaration = Item::Service(old.name.clone());
+        let new_declaration = Item::Service(new.name.clone());
         if let Some(old_uuid) = &old.uuid
             && new.uuid.as_ref() != Some(old_uuid)
         {
@@ -236,7 +236,7 @@ impl Comparison<'_> {
 
     /// The item of the URI attribute of a service (`call: None`) or of one of its calls.
     fn uri_item(&self, schema: &Schema, service: &QualifiedName, call: Option<&str>) -> Item {
-        let declaration = Item::Declaration(service.clone());
+        let declaration = Item::Service(service.clone());
         let Some(found) = schema
             .services
             .iter()
