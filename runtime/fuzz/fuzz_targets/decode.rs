@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wamp_idl_runtime::wire::{DecodeLimits, Message, Serializer};
+use wamp_idl_runtime::wire::{DecodeLimits, Serializer};
 use wamp_idl_runtime::{FromPayload, meta};
 
 fuzz_target!(|data: &[u8]| {
@@ -14,10 +14,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let serializer = Serializer::ALL[usize::from(choice) % Serializer::ALL.len()];
     let bytes = bytes::Bytes::copy_from_slice(message);
-    let Ok(decoded) = serializer.decode_shared_with(&bytes, &DecodeLimits::default()) else {
+    let Ok(mut decoded) = serializer.decode_shared_with(&bytes, &DecodeLimits::default()) else {
         return;
     };
-    if let Some(payload) = payload_of(&decoded) {
+    if let Some(payload) = decoded.payload_mut() {
+        let payload = &*payload;
         let _ = payload.args().to_list();
         let _ = payload.kwargs().to_dict();
         // Generated types of the bundled Meta API: tables nested in lists and in kwargs.
@@ -30,16 +31,3 @@ fuzz_target!(|data: &[u8]| {
         let _ = serializer.encode(&decoded);
     }
 });
-
-fn payload_of(message: &Message) -> Option<&wamp_idl_runtime::Payload> {
-    match message {
-        Message::Error { payload, .. }
-        | Message::Publish { payload, .. }
-        | Message::Event { payload, .. }
-        | Message::Call { payload, .. }
-        | Message::Result { payload, .. }
-        | Message::Invocation { payload, .. }
-        | Message::Yield { payload, .. } => Some(payload),
-        _ => None,
-    }
-}

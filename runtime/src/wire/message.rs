@@ -593,7 +593,7 @@ impl Message {
     }
 
     /// The payload of the messages that carry one.
-    fn payload_mut(&mut self) -> Option<&mut Payload> {
+    pub fn payload_mut(&mut self) -> Option<&mut Payload> {
         match self {
             Message::Error { payload, .. }
             | Message::Publish { payload, .. }
