@@ -368,48 +368,50 @@ impl Link {
         ));
         let (registered, subscribed) = futures_util::future::try_join(registering, subscribing).await?;
         // What the user undid meanwhile is undone on the new session too.
-        let mut orphans = Vec::new();
+        let mut undone_registrations = Vec::new();
+        let mut undone_subscriptions = Vec::new();
         {
             let mut registry = self.registry();
             for (first_id, id) in registered {
-                match registry
+                let record = registry
                     .registrations
                     .iter_mut()
-                    .find(|record| record.first_id == first_id)
-                {
+                    .find(|record| record.first_id == first_id);
+                match record {
                     Some(record) => record.id = id,
-                    None => orphans.push((
-                        RequestKind::Unregister(id),
-                        Message::Unregister {
-                            request: shared.next_request_id(),
-                            registration: id,
-                        },
-                    )),
+                    None => undone_registrations.push(id),
                 }
             }
             for (first_id, id) in subscribed {
-                match registry
+                let record = registry
                     .subscriptions
                     .iter_mut()
-                    .find(|record| record.first_id == first_id)
-                {
+                    .find(|record| record.first_id == first_id);
+                match record {
                     Some(record) => record.id = id,
-                    None => orphans.push((
-                        RequestKind::Unsubscribe(id),
-                        Message::Unsubscribe {
-                            request: shared.next_request_id(),
-                            subscription: id,
-                        },
-                    )),
+                    None => undone_subscriptions.push(id),
                 }
             }
         }
-        for (kind, message) in orphans {
-            let request = match &message {
-                Message::Unregister { request, .. } | Message::Unsubscribe { request, .. } => *request,
-                _ => continue,
+        for registration in undone_registrations {
+            let request = shared.next_request_id();
+            let message = Message::Unregister {
+                request,
+                registration,
             };
-            shared.request(request, kind, &message).await?;
+            shared
+                .request(request, RequestKind::Unregister(registration), &message)
+                .await?;
+        }
+        for subscription in undone_subscriptions {
+            let request = shared.next_request_id();
+            let message = Message::Unsubscribe {
+                request,
+                subscription,
+            };
+            shared
+                .request(request, RequestKind::Unsubscribe(subscription), &message)
+                .await?;
         }
         Ok(())
     }
