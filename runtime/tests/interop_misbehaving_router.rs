@@ -387,14 +387,13 @@ async fn a_handler_panicking_before_its_future_fails_only_its_invocation() {
         .unwrap_or_else(|error| panic!("connect: {error}"));
     let handler: InvocationHandler =
         Arc::new(|_: Invocation| -> BoxFuture<'static, Result<Payload, WampError>> { panic!("no future") });
-    let registered = client
-        .register("com.example.procedure", RegisterOptions::default(), handler)
-        .await;
-    assert!(registered.is_ok(), "REGISTER: {registered:?}");
-    let answer = tokio::time::timeout(Duration::from_secs(5), router)
-        .await
-        .unwrap_or_else(|_| panic!("the client never answered the INVOCATION"))
-        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    let answer = register_then_wait(
+        &client,
+        handler,
+        router,
+        "the client never answered the INVOCATION",
+    )
+    .await;
     let error = match answer {
         Ok(Message::Error {
             request_type,
@@ -425,14 +424,13 @@ async fn an_invocation_repeating_a_running_request_id_is_a_protocol_violation() 
             Box::pin(std::future::pending())
         },
     );
-    let registered = client
-        .register("com.example.procedure", RegisterOptions::default(), handler)
-        .await;
-    assert!(registered.is_ok(), "REGISTER: {registered:?}");
-    let answer = tokio::time::timeout(Duration::from_secs(5), router)
-        .await
-        .unwrap_or_else(|_| panic!("the client never reacted to the repeated INVOCATION"))
-        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    let answer = register_then_wait(
+        &client,
+        handler,
+        router,
+        "the client never reacted to the repeated INVOCATION",
+    )
+    .await;
     let abort = match answer {
         Ok(Message::Abort { reason, details }) => Ok((reason, details.get("message").cloned())),
         other => Err(other),
@@ -984,6 +982,24 @@ async fn an_unreadable_value_in_the_envelope_still_ends_the_session() {
     .await;
 }
 
+/// Registers `handler` as `com.example.procedure`, then waits for the fake router's script
+/// to end; fails the test with `unanswered` when it does not within 5 s.
+async fn register_then_wait<T>(
+    client: &wamp_idl_runtime::Client,
+    handler: InvocationHandler,
+    router: tokio::task::JoinHandle<T>,
+    unanswered: &str,
+) -> T {
+    let registered = client
+        .register("com.example.procedure", RegisterOptions::default(), handler)
+        .await;
+    assert!(registered.is_ok(), "REGISTER: {registered:?}");
+    tokio::time::timeout(Duration::from_secs(5), router)
+        .await
+        .unwrap_or_else(|_| panic!("{unanswered}"))
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"))
+}
+
 /// A client joined to the fake router at `url`.
 async fn joined(url: String) -> wamp_idl_runtime::Client {
     ClientConfig::new(url, "realm1")
@@ -1037,14 +1053,7 @@ async fn an_invocation_with_an_unreadable_payload_is_answered_and_the_next_one_s
             Box::pin(async move { Ok(invocation.payload) })
         },
     );
-    let registered = client
-        .register("com.example.procedure", RegisterOptions::default(), echo)
-        .await;
-    assert!(registered.is_ok(), "REGISTER: {registered:?}");
-    let answers = tokio::time::timeout(Duration::from_secs(5), router)
-        .await
-        .unwrap_or_else(|_| panic!("the client left an INVOCATION unanswered"))
-        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    let answers = register_then_wait(&client, echo, router, "the client left an INVOCATION unanswered").await;
     let problem = WampError::with_message(
         "wamp.error.invalid_argument",
         "args[1]: a string is not valid UTF-8 (at byte 20)",
