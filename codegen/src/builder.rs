@@ -100,6 +100,15 @@ impl Builder {
         self
     }
 
+    /// Whether the methods of generated `Callee` traits have defaults that answer
+    /// `wamp.error.no_such_procedure` (default: no), so that an implementation writes only
+    /// the procedures it serves; like tonic-build's `generate_default_stubs`. Every procedure
+    /// is registered all the same: a `CalleeBuilder` registers only those given to it.
+    pub fn default_stubs(mut self, enable: bool) -> Builder {
+        self.options.default_stubs = enable;
+        self
+    }
+
     /// The path generated code reaches the runtime crate by (default: `::wamp_idl_runtime`),
     /// for crates that rename or re-export it.
     pub fn runtime_path(mut self, path: impl Into<String>) -> Builder {

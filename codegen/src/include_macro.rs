@@ -78,6 +78,7 @@ impl Arguments {
             }
             "caller" => builder.caller(input.parse::<LitBool>()?.value),
             "callee" => builder.callee(input.parse::<LitBool>()?.value),
+            "default_stubs" => builder.default_stubs(input.parse::<LitBool>()?.value),
             "deny_warnings" => builder.deny_warnings(input.parse::<LitBool>()?.value),
             "runtime_path" => builder.runtime_path(input.parse::<LitStr>()?.value()),
             _ => {
@@ -85,7 +86,7 @@ impl Arguments {
                     key.span(),
                     format!(
                         "unknown option `{key}`; expected `includes`, `caller`, `callee`, \
-                         `deny_warnings` or `runtime_path`"
+                         `default_stubs`, `deny_warnings` or `runtime_path`"
                     ),
                 ));
             }

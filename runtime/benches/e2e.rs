@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use rustix::time::{ClockId, clock_gettime};
 use wamp_idl_runtime::client::{Client, ClientConfig};
 use wamp_idl_runtime::wire::Serializer;
-use wamp_idl_runtime::{CallOptions, Dict, InvocationHandler, Payload, RegisterOptions, Session, Value};
+use wamp_idl_runtime::{CallOptions, Dict, Invocation, Payload, RegisterOptions, SessionBackend as _, Value};
 
 use support::{Router, Transport};
 
@@ -343,8 +343,9 @@ async fn run(router: &Router, calls: usize) -> Result<(), String> {
     );
     println!("|---|---|---|---|---|---|---|---|---|---|");
     let callee = router.join(Transport::RawSocket, Serializer::MsgPack).await;
-    let echo: InvocationHandler = Arc::new(|invocation| Box::pin(async move { Ok(invocation.payload) }));
+    let echo = |invocation: Invocation| async move { Ok(invocation.payload) };
     callee
+        .session()
         .register(PROCEDURE, RegisterOptions::default(), echo)
         .await
         .map_err(|error| format!("register: {error}"))?;

@@ -175,3 +175,41 @@ impl fmt::Display for PayloadError {
 }
 
 impl std::error::Error for PayloadError {}
+
+/// A payload error answered to the peer: `wamp.error.invalid_argument`, whose message
+/// names the offending place (`args[1] (limit): expected uint32, got string`).
+impl From<PayloadError> for WampError {
+    fn from(error: PayloadError) -> WampError {
+        WampError::with_message(INVALID_ARGUMENT, error.to_string())
+    }
+}
+
+/// A runtime error answered to the peer, so that a handler can use `?` on what it calls:
+///
+/// - a WAMP error (the answer of a call the handler made) passes on as it is, URI, args and
+///   kwargs;
+/// - a timeout becomes `wamp.error.timeout`, a cancelled call `wamp.error.canceled`, the
+///   predefined URIs of the Advanced Profile;
+/// - anything else (a payload that did not fit, a session lost, a transport failure, a bad
+///   URI) is the handler's failure, `wamp.error.runtime_error`, the URI Autobahn answers an
+///   unhandled exception with; its single positional arg is the error's message.
+impl From<Error> for WampError {
+    fn from(error: Error) -> WampError {
+        match error.kind {
+            ErrorKind::Wamp(error) => error,
+            ErrorKind::Timeout => WampError::with_message(TIMEOUT, error.to_string()),
+            ErrorKind::Canceled => WampError::with_message(CANCELED, error.to_string()),
+            _ => WampError::with_message(RUNTIME_ERROR, error.to_string()),
+        }
+    }
+}
+
+/// The error URI of a call that timed out.
+const TIMEOUT: &str = "wamp.error.timeout";
+/// The error URI of a cancelled call.
+const CANCELED: &str = "wamp.error.canceled";
+/// The error URI of a handler that failed.
+pub(crate) const RUNTIME_ERROR: &str = "wamp.error.runtime_error";
+
+/// The error URI of a payload that does not fit what the procedure takes.
+const INVALID_ARGUMENT: &str = "wamp.error.invalid_argument";

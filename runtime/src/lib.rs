@@ -7,31 +7,44 @@
 )]
 
 pub mod client;
+mod context;
 pub mod error;
+mod handle;
 mod include;
 pub mod memory;
 pub mod meta;
 pub mod payload;
 pub mod session;
-pub mod stub;
+mod stub;
 pub mod uri;
 pub mod value;
 mod view;
 pub mod wire;
 
 pub use client::{Client, ClientConfig};
+pub use context::{CallContext, EventContext, Interrupt, ProgressSink};
 pub use error::{Error, ErrorKind, PayloadError, WampError};
+pub use handle::{DropGuard, Registration, Registrations, Session, Subscription, Subscriptions};
 pub use memory::MemorySession;
 pub use payload::{FromPayload, FromValue, IntoPayload, IntoValue, UnknownEnumValue};
 pub use session::{
-    BoxFuture, CallOptions, CallResult, Event, EventHandler, Invocation, InvocationHandler, InvokePolicy,
-    MatchPolicy, Payload, PublishOptions, RegisterOptions, Registration, Session, SubscribeOptions,
-    Subscription,
+    BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
+    Invocation, InvocationHandler, InvokePolicy, MatchPolicy, Payload, PendingCall, PublishOptions,
+    RegisterOptions, SessionBackend, SubscribeOptions,
 };
 pub use uuid::Uuid;
 pub use value::{Bytes, CompactString, Dict, List, Value};
 pub use view::{DictIter, DictRef, ListIter, ListRef, ValueRef};
 pub use wamp_idl_derive::{FromPayload, FromValue, IntoPayload, IntoValue};
+
+/// What only generated code uses: its plumbing, not a promise to users.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::stub::{
+        CallerCore, Delivery, Handled, InvalidEventHandler, Procedures, Reply, Topics, UriValue, bind,
+        ignore_invalid_events, invalid_event_handler, not_implemented,
+    };
+}
 
 /// The result of a session operation or of a generated `Caller` method.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

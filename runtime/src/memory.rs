@@ -1,32 +1,31 @@
-//! An in-memory [`Session`]: a router and its sessions in one value, for tests and examples.
+//! An in-memory [`SessionBackend`]: a router and its sessions in one value, for tests and
+//! examples. [`MemorySession::session`] (or `Session::from`) gives the [`Session`] handle.
 //!
 //! It needs no executor of its own: a call runs the callee's handler inside the caller's
-//! future, and a publish delivers the event to every matching subscriber, one after the
-//! other, before it completes. URI matching follows WAMP's advanced profile: exact
-//! registrations win over prefix ones (the longest prefix first), which win over
-//! wildcard ones; a pattern-based registration or subscription is told the concrete URI
-//! (`Invocation::procedure`, `Event::topic`).
+//! future (a progressive call, inside whoever reads its [`PendingCall`]), and a publish
+//! delivers the event to every matching subscriber, one after the other, before it completes.
+//! URI matching follows WAMP's advanced profile: exact registrations win over prefix ones (the
+//! longest prefix first), which win over wildcard ones; handlers read the concrete URI from
+//! their context ([`CallContext::procedure`], [`EventContext::topic`]).
 //!
 //! Being a whole realm in one value, it delivers every event to every matching
 //! subscription (there is no "other session" to exclude), ignores call timeouts, and
-//! discloses no caller or publisher.
+//! discloses no caller or publisher. Cancelling a progressive call, in any mode, drops the
+//! handler's future, interrupts its context and ends the call with `wamp.error.canceled`.
 //!
 //! ```
-//! use std::sync::Arc;
-//! use wamp_idl_runtime::{CallOptions, InvocationHandler, MemorySession, Payload, RegisterOptions, Session, Value};
+//! use wamp_idl_runtime::{CallOptions, Invocation, MemorySession, Payload, RegisterOptions, Value};
 //!
 //! # futures_util::FutureExt::now_or_never(async {
-//! let session = MemorySession::default();
-//! let add2: InvocationHandler = Arc::new(|invocation| {
-//!     Box::pin(async move {
-//!         let sum = invocation.payload.args().to_list().iter().map(|value| match value {
-//!             Value::Integer(value) => *value,
-//!             _ => 0,
-//!         }).sum();
-//!         Ok(Payload::new(vec![Value::Integer(sum)], Default::default()))
-//!     })
-//! });
-//! session.register("com.example.add2", RegisterOptions::default(), add2).await?;
+//! let session = MemorySession::new().session();
+//! let add2 = |invocation: Invocation| async move {
+//!     let sum = invocation.payload.args().to_list().iter().map(|value| match value {
+//!         Value::Integer(value) => *value,
+//!         _ => 0,
+//!     }).sum();
+//!     Ok(Payload::new(vec![Value::Integer(sum)], Default::default()))
+//! };
+//! let _registration = session.register("com.example.add2", RegisterOptions::default(), add2).await?;
 //! let arguments = Payload::new(vec![Value::Integer(2), Value::Integer(3)], Default::default());
 //! let result = session.call("com.example.add2", arguments, CallOptions::default()).await?;
 //! assert_eq!(result.payload.args().to_list(), vec![Value::Integer(5)]);
@@ -37,14 +36,19 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use crate::error::{Error, WampError};
-use crate::session::{
-    BoxFuture, CallOptions, CallResult, Event, EventHandler, Invocation, InvocationHandler, MatchPolicy,
-    Payload, PublishOptions, RegisterOptions, Registration, Session, SubscribeOptions, Subscription,
-};
-use crate::value::Dict;
+use tokio::sync::mpsc;
 
-/// A [`Session`] that routes calls and events in memory. Clones share the same realm.
+use crate::context::{CallContext, EventContext, Interrupt, ProgressSink};
+use crate::error::{Error, ErrorKind, WampError};
+use crate::handle::Session;
+use crate::session::{
+    BoxFuture, CANCELED, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
+    Invocation, InvocationHandler, MatchPolicy, Payload, PendingCall, PublishOptions, RegisterOptions,
+    SessionBackend, SubscribeOptions,
+};
+use crate::value::{Dict, Value};
+
+/// A [`SessionBackend`] that routes calls and events in memory. Clones share the same realm.
 #[derive(Debug, Clone, Default)]
 pub struct MemorySession {
     realm: Arc<Realm>,
@@ -118,7 +122,41 @@ impl MemorySession {
     }
 }
 
-impl Session for MemorySession {
+impl MemorySession {
+    /// The handle generated code takes, on this realm.
+    pub fn session(&self) -> Session {
+        Session::from(self)
+    }
+
+    /// The handler of the registration that best matches `procedure`, and the invocation's
+    /// context with the interrupt that cancels it; `details` asks for progressive results.
+    fn invocation(
+        &self,
+        procedure: &str,
+        details: Dict,
+    ) -> Result<(InvocationHandler, CallContext, Interrupt), Error> {
+        let handler = {
+            let routes = self.realm.routes();
+            let best = routes
+                .registrations
+                .iter()
+                .filter_map(|route| route.rank(procedure).map(|rank| (rank, route)))
+                .max_by_key(|(rank, _)| *rank);
+            best.map(|(_, route)| Arc::clone(&route.handler))
+        };
+        let Some(handler) = handler else {
+            return Err(WampError::with_message(
+                "wamp.error.no_such_procedure",
+                format!("no callee registered for procedure `{procedure}`"),
+            )
+            .into());
+        };
+        let (context, interrupt) = CallContext::new(procedure, details);
+        Ok((handler, context, interrupt))
+    }
+}
+
+impl SessionBackend for MemorySession {
     fn call<'a>(
         &'a self,
         procedure: &'a str,
@@ -126,33 +164,41 @@ impl Session for MemorySession {
         _options: CallOptions,
     ) -> BoxFuture<'a, Result<CallResult, Error>> {
         Box::pin(async move {
-            let target = {
-                let routes = self.realm.routes();
-                let best = routes
-                    .registrations
-                    .iter()
-                    .filter_map(|route| route.rank(procedure).map(|rank| (rank, route)))
-                    .max_by_key(|(rank, _)| *rank);
-                best.map(|(_, route)| (Arc::clone(&route.handler), route.policy))
-            };
-            let Some((handler, policy)) = target else {
-                return Err(WampError::with_message(
-                    "wamp.error.no_such_procedure",
-                    format!("no callee registered for procedure `{procedure}`"),
-                )
-                .into());
-            };
-            let invocation = Invocation {
-                payload,
-                procedure: (policy != MatchPolicy::Exact).then(|| procedure.to_owned()),
-                caller: None,
-                details: Dict::new(),
-            };
-            let payload = handler(invocation).await?;
+            let (handler, context, _interrupt) = self.invocation(procedure, Dict::new())?;
+            let payload = handler(Invocation { payload, context }).await?;
             Ok(CallResult {
                 payload,
                 details: Dict::new(),
             })
+        })
+    }
+
+    fn call_progressive<'a>(
+        &'a self,
+        procedure: &'a str,
+        payload: Payload,
+        _options: CallOptions,
+    ) -> BoxFuture<'a, Result<PendingCall, Error>> {
+        Box::pin(async move {
+            let details = Dict::from([("receive_progress".to_owned(), Value::Bool(true))]);
+            let (handler, context, interrupt) = self.invocation(procedure, details)?;
+            let (sender, updates) = mpsc::unbounded_channel();
+            let sink: ProgressSink = Arc::new(move |payload| {
+                let result = CallResult {
+                    payload,
+                    details: Dict::from([("progress".to_owned(), Value::Bool(true))]),
+                };
+                sender
+                    .send(CallUpdate::Progress(result))
+                    .map_err(|_| Error::new(ErrorKind::Canceled))
+            });
+            let context = context.with_progress(sink);
+            Ok(PendingCall::new(MemoryCall {
+                running: Some(handler(Invocation { payload, context })),
+                updates,
+                outcome: None,
+                interrupt,
+            }))
         })
     }
 
@@ -161,7 +207,7 @@ impl Session for MemorySession {
         procedure: &'a str,
         options: RegisterOptions,
         handler: InvocationHandler,
-    ) -> BoxFuture<'a, Result<Registration, Error>> {
+    ) -> BoxFuture<'a, Result<u64, Error>> {
         Box::pin(async move {
             let mut routes = self.realm.routes();
             let taken = routes
@@ -182,15 +228,15 @@ impl Session for MemorySession {
                 policy: options.match_policy,
                 handler,
             });
-            Ok(Registration { id })
+            Ok(id)
         })
     }
 
-    fn unregister(&self, registration: Registration) -> BoxFuture<'_, Result<(), Error>> {
+    fn unregister(&self, id: u64) -> BoxFuture<'_, Result<(), Error>> {
         Box::pin(async move {
             let mut routes = self.realm.routes();
             let before = routes.registrations.len();
-            routes.registrations.retain(|route| route.id != registration.id);
+            routes.registrations.retain(|route| route.id != id);
             if routes.registrations.len() == before {
                 return Err(WampError::new("wamp.error.no_such_registration").into());
             }
@@ -205,22 +251,21 @@ impl Session for MemorySession {
         _options: PublishOptions,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
-            let targets = {
+            let handlers = {
                 let routes = self.realm.routes();
                 let matching = routes
                     .subscriptions
                     .iter()
                     .filter(|route| route.rank(topic).is_some());
                 matching
-                    .map(|route| (Arc::clone(&route.handler), route.policy))
+                    .map(|route| Arc::clone(&route.handler))
                     .collect::<Vec<_>>()
             };
-            for (handler, policy) in targets {
+            let context = EventContext::new(topic, Dict::new());
+            for handler in handlers {
                 let event = Event {
                     payload: payload.clone(),
-                    topic: (policy != MatchPolicy::Exact).then(|| topic.to_owned()),
-                    publisher: None,
-                    details: Dict::new(),
+                    context: context.clone(),
                 };
                 handler(event).await;
             }
@@ -233,7 +278,7 @@ impl Session for MemorySession {
         topic: &'a str,
         options: SubscribeOptions,
         handler: EventHandler,
-    ) -> BoxFuture<'a, Result<Subscription, Error>> {
+    ) -> BoxFuture<'a, Result<u64, Error>> {
         Box::pin(async move {
             let id = self.realm.next_id();
             self.realm.routes().subscriptions.push(Route {
@@ -242,15 +287,15 @@ impl Session for MemorySession {
                 policy: options.match_policy,
                 handler,
             });
-            Ok(Subscription { id })
+            Ok(id)
         })
     }
 
-    fn unsubscribe(&self, subscription: Subscription) -> BoxFuture<'_, Result<(), Error>> {
+    fn unsubscribe(&self, id: u64) -> BoxFuture<'_, Result<(), Error>> {
         Box::pin(async move {
             let mut routes = self.realm.routes();
             let before = routes.subscriptions.len();
-            routes.subscriptions.retain(|route| route.id != subscription.id);
+            routes.subscriptions.retain(|route| route.id != id);
             if routes.subscriptions.len() == before {
                 return Err(WampError::new("wamp.error.no_such_subscription").into());
             }
@@ -259,16 +304,68 @@ impl Session for MemorySession {
     }
 }
 
+/// A progressive call in memory: the handler's future, driven by whoever reads the call's
+/// updates, and the progressive results it sent.
+struct MemoryCall {
+    /// `None` once the handler finished or the call was cancelled.
+    running: Option<BoxFuture<'static, Result<Payload, WampError>>>,
+    updates: mpsc::UnboundedReceiver<CallUpdate>,
+    /// The final outcome, held back until the progressive results sent before it are read.
+    outcome: Option<Result<CallResult, Error>>,
+    interrupt: Interrupt,
+}
+
+impl CallProgress for MemoryCall {
+    fn next(&mut self) -> BoxFuture<'_, Option<CallUpdate>> {
+        Box::pin(async move {
+            loop {
+                if let Ok(update) = self.updates.try_recv() {
+                    return Some(update);
+                }
+                if let Some(outcome) = self.outcome.take() {
+                    return Some(CallUpdate::Final(outcome));
+                }
+                let running = self.running.as_mut()?;
+                tokio::select! {
+                    biased;
+                    update = self.updates.recv() => if let Some(update) = update {
+                        return Some(update);
+                    },
+                    outcome = running => {
+                        self.running = None;
+                        self.outcome = Some(outcome.map(|payload| CallResult { payload, details: Dict::new() }).map_err(Error::from));
+                    }
+                }
+            }
+        })
+    }
+
+    /// Every mode drops the handler's future and tells its context: in memory nothing else
+    /// would run it.
+    fn cancel(&mut self, _mode: CancelMode) -> Result<(), Error> {
+        if self.running.take().is_some() {
+            self.interrupt.interrupt();
+            self.outcome = Some(Err(
+                WampError::with_message(CANCELED, "the call was cancelled").into()
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::value::Value;
 
-    fn echo_procedure() -> InvocationHandler {
-        Arc::new(|invocation: Invocation| {
+    /// Answers which registration (`pattern`) served which concrete procedure.
+    fn echo_procedure(pattern: &str) -> InvocationHandler {
+        let pattern = Value::String(pattern.into());
+        Arc::new(move |invocation: Invocation| {
+            let pattern = pattern.clone();
             Box::pin(async move {
-                let procedure = invocation.procedure.unwrap_or_default();
-                Ok(Payload::new(vec![Value::String(procedure.into())], Dict::new()))
+                let procedure = Value::String(invocation.context.procedure().into());
+                Ok(Payload::new(vec![pattern, procedure], Dict::new()))
             })
         })
     }
@@ -278,7 +375,7 @@ mod tests {
             match_policy: policy,
             ..RegisterOptions::default()
         };
-        let registered = block_on(session.register(uri, options, echo_procedure()));
+        let registered = block_on(session.register(uri, options, echo_procedure(uri)));
         assert!(registered.is_ok(), "registering {uri}: {registered:?}");
     }
 
@@ -294,7 +391,7 @@ mod tests {
     fn calls_go_to_the_most_specific_registration() {
         let session = MemorySession::new();
         register(&session, "com.app..get", MatchPolicy::Wildcard);
-        register(&session, "com.app", MatchPolicy::Prefix);
+        register(&session, "com.app.y.p", MatchPolicy::Prefix);
         register(&session, "com.app.x.get", MatchPolicy::Exact);
         let call = |uri: &str| {
             let result = block_on(session.call(uri, Payload::default(), CallOptions::default()));
@@ -302,15 +399,15 @@ mod tests {
                 .map(|result| result.payload.args().to_list())
                 .map_err(|error| error.to_string())
         };
-        assert_eq!(call("com.app.x.get"), Ok(vec![Value::String("".into())]));
-        assert_eq!(
-            call("com.app.y.get"),
-            Ok(vec![Value::String("com.app.y.get".into())])
-        );
-        assert_eq!(
-            call("com.app.y.put"),
-            Ok(vec![Value::String("com.app.y.put".into())])
-        );
+        let served = |pattern: &str, procedure: &str| {
+            Ok(vec![
+                Value::String(pattern.into()),
+                Value::String(procedure.into()),
+            ])
+        };
+        assert_eq!(call("com.app.x.get"), served("com.app.x.get", "com.app.x.get"));
+        assert_eq!(call("com.app.y.get"), served("com.app..get", "com.app.y.get"));
+        assert_eq!(call("com.app.y.put"), served("com.app.y.p", "com.app.y.put"));
         assert_eq!(
             call("org.other"),
             Err("wamp.error.no_such_procedure: no callee registered for procedure `org.other`".to_owned())

@@ -4,15 +4,14 @@
 //! This is the code wamp-idl generates from its bundled `catalog:wamp-meta.fbs`, which
 //! declares the procedures and topics as Crossbar.io answers and sends them. The
 //! interface's items are here at `meta::`: a [`Caller`] for the procedures, a
-//! [`Subscriber`] trait and [`subscribe`] for the meta events, [`Callee`] and
-//! [`register`] for a router that serves the API, and every payload type.
+//! [`Subscriber`] trait and [`subscribe`] for all the meta events, a [`SubscriberBuilder`] for
+//! some of them, [`Callee`] and [`register`] (or a [`CalleeBuilder`]) for a router that serves
+//! the API, and every payload type.
 //!
 //! ```
-//! use std::sync::Arc;
-//!
 //! use wamp_idl_runtime::{Error, Session, meta};
 //!
-//! async fn admins(session: Arc<dyn Session>) -> Result<Vec<u64>, Error> {
+//! async fn admins(session: Session) -> Result<Vec<u64>, Error> {
 //!     let meta = meta::Caller::new(session);
 //!     let everyone = meta.session_count(None).await?;
 //!     let admins = meta.session_list(Some(vec!["admin".to_owned()])).await?;

@@ -1051,13 +1051,17 @@ pub mod wamp {
             /// Calls the procedures and publishes the topics of this interface on a session.
             #[derive(::core::clone::Clone, ::core::fmt::Debug)]
             pub struct Caller {
-                core: crate::stub::CallerCore,
+                core: crate::__private::CallerCore,
             }
             impl Caller {
                 /// A caller on `session` under the schema's prefix `wamp`.
-                pub fn new(session: ::std::sync::Arc<dyn crate::Session>) -> Self {
+                pub fn new(session: impl ::core::convert::Into<crate::Session>) -> Self {
                     Self {
-                        core: crate::stub::CallerCore::new(session, PREFIX, &[]),
+                        core: crate::__private::CallerCore::new(
+                            session.into(),
+                            PREFIX,
+                            &[],
+                        ),
                     }
                 }
                 /// Uses the prefix template `prefix` instead of the schema's (a deployment may
@@ -1535,139 +1539,160 @@ pub mod wamp {
             }
             /// The procedures of this interface, as a callee implements them.
             ///
-            /// A handler's `Err` is answered as that WAMP error; a request that does not fit the
-            /// schema is answered with `wamp.error.invalid_argument` before any handler runs.
+            /// Each method receives the invocation's context first (the caller when disclosed,
+            /// the concrete URI, cancellation, progressive results), then the placeholders of the
+            /// URI and the request. A handler's `Err` is answered as that WAMP error; a request
+            /// that does not fit the schema is answered with `wamp.error.invalid_argument`
+            /// before any handler runs.
             pub trait Callee: ::core::marker::Send + ::core::marker::Sync + 'static {
                 /// Counts the sessions joined on the realm.
                 ///
                 /// Procedure `wamp.session.count`. Request: args `filter_authroles: [string]` (optional). Result: args `value: ulong`.
                 fn session_count(
                     &self,
+                    ctx: crate::CallContext,
                     filter_authroles: ::core::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     >,
-                ) -> impl crate::stub::Reply<u64>;
+                ) -> impl crate::__private::Reply<u64>;
                 /// Lists the IDs of the sessions joined on the realm.
                 ///
                 /// Procedure `wamp.session.list`. Request: args `filter_authroles: [string]` (optional). Result: args `value: [ulong]`.
                 fn session_list(
                     &self,
+                    ctx: crate::CallContext,
                     filter_authroles: ::core::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     >,
-                ) -> impl crate::stub::Reply<::std::vec::Vec<u64>>;
+                ) -> impl crate::__private::Reply<::std::vec::Vec<u64>>;
                 /// Gets the details of a session. Fails with `wamp.error.no_such_session`.
                 ///
                 /// Procedure `wamp.session.get`. Request: args `session: ulong`. Result: args `details: wamp.meta.SessionDetails`.
                 fn session_get(
                     &self,
+                    ctx: crate::CallContext,
                     session: u64,
-                ) -> impl crate::stub::Reply<super::SessionDetails>;
+                ) -> impl crate::__private::Reply<super::SessionDetails>;
                 /// Adds a testament to the calling session; returns its ID.
                 ///
                 /// Procedure `wamp.session.add_testament`. Request: args `topic: string`, `args: [ubyte]`, `kwargs: [ubyte]`; kwargs `publish_options: [ubyte]`, `scope: string`. Result: args `value: ulong`.
                 fn session_add_testament(
                     &self,
+                    ctx: crate::CallContext,
                     request: super::AddTestament,
-                ) -> impl crate::stub::Reply<u64>;
+                ) -> impl crate::__private::Reply<u64>;
                 /// Removes the calling session's testaments of a scope; returns how many.
                 ///
                 /// Procedure `wamp.session.flush_testaments`. Request: args `scope: string` (optional). Result: args `value: ulong`.
                 fn session_flush_testaments(
                     &self,
+                    ctx: crate::CallContext,
                     scope: ::core::option::Option<::std::string::String>,
-                ) -> impl crate::stub::Reply<u64>;
+                ) -> impl crate::__private::Reply<u64>;
                 /// Kills a session. Fails with `wamp.error.no_such_session`.
                 ///
                 /// Procedure `wamp.session.kill`. Request: args `session: ulong`; kwargs `reason: string`, `message: string`. Result: no args or kwargs.
                 fn session_kill(
                     &self,
+                    ctx: crate::CallContext,
                     request: super::KillSession,
-                ) -> impl crate::stub::Reply<()>;
+                ) -> impl crate::__private::Reply<()>;
                 /// Kills every session with an authid; returns their IDs.
                 ///
                 /// Procedure `wamp.session.kill_by_authid`. Request: args `authid: string`; kwargs `reason: string`, `message: string`. Result: args `value: [ulong]`.
                 fn session_kill_by_authid(
                     &self,
+                    ctx: crate::CallContext,
                     request: super::KillByAuthid,
-                ) -> impl crate::stub::Reply<::std::vec::Vec<u64>>;
+                ) -> impl crate::__private::Reply<::std::vec::Vec<u64>>;
                 /// Kills every session with an authrole; returns their IDs.
                 ///
                 /// Procedure `wamp.session.kill_by_authrole`. Request: args `authrole: string`; kwargs `reason: string`, `message: string`. Result: args `value: [ulong]`.
                 fn session_kill_by_authrole(
                     &self,
+                    ctx: crate::CallContext,
                     request: super::KillByAuthrole,
-                ) -> impl crate::stub::Reply<::std::vec::Vec<u64>>;
+                ) -> impl crate::__private::Reply<::std::vec::Vec<u64>>;
                 /// Lists registration IDs by match policy, of one session or of all.
                 ///
                 /// Procedure `wamp.registration.list`. Request: args `session: ulong` (optional). Result: args `lists: wamp.meta.MatchPolicyLists`.
                 fn registration_list(
                     &self,
+                    ctx: crate::CallContext,
                     session: ::core::option::Option<u64>,
-                ) -> impl crate::stub::Reply<super::MatchPolicyLists>;
+                ) -> impl crate::__private::Reply<super::MatchPolicyLists>;
                 /// Finds the registration of a URI under a match policy; null when there is none.
                 ///
                 /// Procedure `wamp.registration.lookup`. Request: args `uri: string`, `options: wamp.meta.LookupOptions` (optional). Result: args `value: ulong`.
                 fn registration_lookup(
                     &self,
+                    ctx: crate::CallContext,
                     request: super::Lookup,
-                ) -> impl crate::stub::Reply<::core::option::Option<u64>>;
+                ) -> impl crate::__private::Reply<::core::option::Option<u64>>;
                 /// Finds the registration a call to a URI would be routed to; null when there is none.
                 ///
                 /// Procedure `wamp.registration.match`. Request: args `uri: string`. Result: args `value: ulong`.
                 fn registration_match(
                     &self,
+                    ctx: crate::CallContext,
                     uri: ::std::string::String,
-                ) -> impl crate::stub::Reply<::core::option::Option<u64>>;
+                ) -> impl crate::__private::Reply<::core::option::Option<u64>>;
                 /// Gets the details of a registration. Fails with `wamp.error.no_such_registration`.
                 ///
                 /// Procedure `wamp.registration.get`. Request: args `registration: ulong`. Result: args `details: wamp.meta.RegistrationDetails`.
                 fn registration_get(
                     &self,
+                    ctx: crate::CallContext,
                     registration: u64,
-                ) -> impl crate::stub::Reply<super::RegistrationDetails>;
+                ) -> impl crate::__private::Reply<super::RegistrationDetails>;
                 /// Lists the session IDs of a registration's callees.
                 ///
                 /// Procedure `wamp.registration.list_callees`. Request: args `registration: ulong`. Result: args `value: [ulong]`.
                 fn registration_list_callees(
                     &self,
+                    ctx: crate::CallContext,
                     registration: u64,
-                ) -> impl crate::stub::Reply<::std::vec::Vec<u64>>;
+                ) -> impl crate::__private::Reply<::std::vec::Vec<u64>>;
                 /// Counts a registration's callees.
                 ///
                 /// Procedure `wamp.registration.count_callees`. Request: args `registration: ulong`. Result: args `value: ulong`.
                 fn registration_count_callees(
                     &self,
+                    ctx: crate::CallContext,
                     registration: u64,
-                ) -> impl crate::stub::Reply<u64>;
+                ) -> impl crate::__private::Reply<u64>;
                 /// Removes a callee from a registration (Crossbar 26.10 fails with `wamp.error.runtime_error`).
                 ///
                 /// Procedure `wamp.registration.remove_callee`. Request: args `registration: ulong`, `callee: ulong`, `reason: string` (optional). Result: no args or kwargs.
                 fn registration_remove_callee(
                     &self,
+                    ctx: crate::CallContext,
                     request: super::RemoveCallee,
-                ) -> impl crate::stub::Reply<()>;
+                ) -> impl crate::__private::Reply<()>;
                 /// Lists subscription IDs by match policy, of one session or of all.
                 ///
                 /// Procedure `wamp.subscription.list`. Request: args `session: ulong` (optional). Result: args `lists: wamp.meta.MatchPolicyLists`.
                 fn subscription_list(
                     &self,
+                    ctx: crate::CallContext,
                     session: ::core::option::Option<u64>,
-                ) -> impl crate::stub::Reply<super::MatchPolicyLists>;
+                ) -> impl crate::__private::Reply<super::MatchPolicyLists>;
                 /// Finds the subscription of a URI under a match policy; null when there is none.
                 ///
                 /// Procedure `wamp.subscription.lookup`. Request: args `uri: string`, `options: wamp.meta.LookupOptions` (optional). Result: args `value: ulong`.
                 fn subscription_lookup(
                     &self,
+                    ctx: crate::CallContext,
                     request: super::Lookup,
-                ) -> impl crate::stub::Reply<::core::option::Option<u64>>;
+                ) -> impl crate::__private::Reply<::core::option::Option<u64>>;
                 /// Finds the subscriptions an event to a URI would reach; null when there is none.
                 ///
                 /// Procedure `wamp.subscription.match`. Request: args `uri: string`. Result: args `value: [ulong]` (optional).
                 fn subscription_match(
                     &self,
+                    ctx: crate::CallContext,
                     uri: ::std::string::String,
-                ) -> impl crate::stub::Reply<
+                ) -> impl crate::__private::Reply<
                     ::core::option::Option<::std::vec::Vec<u64>>,
                 >;
                 /// Gets the details of a subscription. Fails with `wamp.error.no_such_subscription`.
@@ -1675,361 +1700,1161 @@ pub mod wamp {
                 /// Procedure `wamp.subscription.get`. Request: args `subscription: ulong`. Result: args `details: wamp.meta.SubscriptionDetails`.
                 fn subscription_get(
                     &self,
+                    ctx: crate::CallContext,
                     subscription: u64,
-                ) -> impl crate::stub::Reply<super::SubscriptionDetails>;
+                ) -> impl crate::__private::Reply<super::SubscriptionDetails>;
                 /// Lists the session IDs of a subscription's subscribers.
                 ///
                 /// Procedure `wamp.subscription.list_subscribers`. Request: args `subscription: ulong`. Result: args `value: [ulong]`.
                 fn subscription_list_subscribers(
                     &self,
+                    ctx: crate::CallContext,
                     subscription: u64,
-                ) -> impl crate::stub::Reply<::std::vec::Vec<u64>>;
+                ) -> impl crate::__private::Reply<::std::vec::Vec<u64>>;
                 /// Counts a subscription's subscribers.
                 ///
                 /// Procedure `wamp.subscription.count_subscribers`. Request: args `subscription: ulong`. Result: args `value: ulong`.
                 fn subscription_count_subscribers(
                     &self,
+                    ctx: crate::CallContext,
                     subscription: u64,
-                ) -> impl crate::stub::Reply<u64>;
+                ) -> impl crate::__private::Reply<u64>;
                 /// Removes a subscriber from a subscription.
                 ///
                 /// Procedure `wamp.subscription.remove_subscriber`. Request: args `subscription: ulong`, `subscriber: ulong`, `reason: string` (optional). Result: no args or kwargs.
                 fn subscription_remove_subscriber(
                     &self,
+                    ctx: crate::CallContext,
                     request: super::RemoveSubscriber,
-                ) -> impl crate::stub::Reply<()>;
+                ) -> impl crate::__private::Reply<()>;
                 /// Returns events from a subscription's history. Fails with `wamp.error.history_unavailable`
                 /// when the realm keeps no history.
                 ///
                 /// Procedure `wamp.subscription.get_events`. Request: args `subscription: ulong`, `limit: uint` (optional). Result: args `events: [wamp.meta.EventRecord]`.
                 fn subscription_get_events(
                     &self,
+                    ctx: crate::CallContext,
                     request: super::GetEvents,
-                ) -> impl crate::stub::Reply<::std::vec::Vec<super::EventRecord>>;
+                ) -> impl crate::__private::Reply<::std::vec::Vec<super::EventRecord>>;
             }
             /// Registers every procedure of `wamp.meta.IWampMeta` on `session` under the schema's prefix `wamp`.
             ///
             /// Placeholders are registered as wildcards. All or nothing: on an error, no
             /// procedure stays registered.
             pub async fn register<C: Callee>(
-                session: &dyn crate::Session,
+                session: impl ::core::convert::Into<crate::Session>,
                 callee: ::std::sync::Arc<C>,
-            ) -> crate::Result<::std::vec::Vec<crate::Registration>> {
+            ) -> crate::Result<crate::Registrations> {
                 register_with_prefix(session, PREFIX, callee).await
             }
             /// Like [`register`], under the prefix template `prefix`, which must have the
             /// placeholders of [`PREFIX`].
             pub async fn register_with_prefix<C: Callee>(
-                session: &dyn crate::Session,
+                session: impl ::core::convert::Into<crate::Session>,
                 prefix: &str,
                 callee: ::std::sync::Arc<C>,
-            ) -> crate::Result<::std::vec::Vec<crate::Registration>> {
-                crate::stub::Registrations::new(prefix, PREFIX, callee)
+            ) -> crate::Result<crate::Registrations> {
+                crate::__private::Procedures::new(prefix, PREFIX)
                     .add(
                         "session.count",
-                        |callee, _, request: super::SessionFilter| async move {
-                            callee
-                                .session_count(request.filter_authroles)
-                                .await
-                                .map(|value| super::super::Uint { value })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::SessionFilter| async move {
+                                target
+                                    .session_count(ctx, request.filter_authroles)
+                                    .await
+                                    .map(|value| super::super::Uint { value })
+                            },
+                        ),
                     )
                     .add(
                         "session.list",
-                        |callee, _, request: super::SessionFilter| async move {
-                            callee
-                                .session_list(request.filter_authroles)
-                                .await
-                                .map(|value| super::super::WampIds { value })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::SessionFilter| async move {
+                                target
+                                    .session_list(ctx, request.filter_authroles)
+                                    .await
+                                    .map(|value| super::super::WampIds { value })
+                            },
+                        ),
                     )
                     .add(
                         "session.get",
-                        |callee, _, request: super::SessionId| async move {
-                            callee
-                                .session_get(request.session)
-                                .await
-                                .map(|details| super::SessionDetailsResult {
-                                    details,
-                                })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::SessionId| async move {
+                                target
+                                    .session_get(ctx, request.session)
+                                    .await
+                                    .map(|details| super::SessionDetailsResult {
+                                        details,
+                                    })
+                            },
+                        ),
                     )
                     .add(
                         "session.add_testament",
-                        |callee, _, request: super::AddTestament| async move {
-                            callee
-                                .session_add_testament(request)
-                                .await
-                                .map(|value| super::super::WampId { value })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::AddTestament| async move {
+                                target
+                                    .session_add_testament(ctx, request)
+                                    .await
+                                    .map(|value| super::super::WampId { value })
+                            },
+                        ),
                     )
                     .add(
                         "session.flush_testaments",
-                        |callee, _, request: super::FlushTestaments| async move {
-                            callee
-                                .session_flush_testaments(request.scope)
-                                .await
-                                .map(|value| super::super::Uint { value })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::FlushTestaments| async move {
+                                target
+                                    .session_flush_testaments(ctx, request.scope)
+                                    .await
+                                    .map(|value| super::super::Uint { value })
+                            },
+                        ),
                     )
                     .add(
                         "session.kill",
-                        |callee, _, request: super::KillSession| async move {
-                            callee.session_kill(request).await
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::KillSession| async move {
+                                target.session_kill(ctx, request).await
+                            },
+                        ),
                     )
                     .add(
                         "session.kill_by_authid",
-                        |callee, _, request: super::KillByAuthid| async move {
-                            callee
-                                .session_kill_by_authid(request)
-                                .await
-                                .map(|value| super::super::WampIds { value })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::KillByAuthid| async move {
+                                target
+                                    .session_kill_by_authid(ctx, request)
+                                    .await
+                                    .map(|value| super::super::WampIds { value })
+                            },
+                        ),
                     )
                     .add(
                         "session.kill_by_authrole",
-                        |callee, _, request: super::KillByAuthrole| async move {
-                            callee
-                                .session_kill_by_authrole(request)
-                                .await
-                                .map(|value| super::super::WampIds { value })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::KillByAuthrole| async move {
+                                target
+                                    .session_kill_by_authrole(ctx, request)
+                                    .await
+                                    .map(|value| super::super::WampIds { value })
+                            },
+                        ),
                     )
                     .add(
                         "registration.list",
-                        |callee, _, request: super::OptionalSessionId| async move {
-                            callee
-                                .registration_list(request.session)
-                                .await
-                                .map(|lists| super::MatchPolicyListsResult {
-                                    lists,
-                                })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::OptionalSessionId| async move {
+                                target
+                                    .registration_list(ctx, request.session)
+                                    .await
+                                    .map(|lists| super::MatchPolicyListsResult {
+                                        lists,
+                                    })
+                            },
+                        ),
                     )
                     .add(
                         "registration.lookup",
-                        |callee, _, request: super::Lookup| async move {
-                            callee
-                                .registration_lookup(request)
-                                .await
-                                .map(|value| super::super::OptionalWampId {
-                                    value,
-                                })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::Lookup| async move {
+                                target
+                                    .registration_lookup(ctx, request)
+                                    .await
+                                    .map(|value| super::super::OptionalWampId {
+                                        value,
+                                    })
+                            },
+                        ),
                     )
                     .add(
                         "registration.match",
-                        |callee, _, request: super::MatchUri| async move {
-                            callee
-                                .registration_match(request.uri)
-                                .await
-                                .map(|value| super::super::OptionalWampId {
-                                    value,
-                                })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::MatchUri| async move {
+                                target
+                                    .registration_match(ctx, request.uri)
+                                    .await
+                                    .map(|value| super::super::OptionalWampId {
+                                        value,
+                                    })
+                            },
+                        ),
                     )
                     .add(
                         "registration.get",
-                        |callee, _, request: super::RegistrationId| async move {
-                            callee
-                                .registration_get(request.registration)
-                                .await
-                                .map(|details| super::RegistrationDetailsResult {
-                                    details,
-                                })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::RegistrationId| async move {
+                                target
+                                    .registration_get(ctx, request.registration)
+                                    .await
+                                    .map(|details| super::RegistrationDetailsResult {
+                                        details,
+                                    })
+                            },
+                        ),
                     )
                     .add(
                         "registration.list_callees",
-                        |callee, _, request: super::RegistrationId| async move {
-                            callee
-                                .registration_list_callees(request.registration)
-                                .await
-                                .map(|value| super::super::WampIds { value })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::RegistrationId| async move {
+                                target
+                                    .registration_list_callees(ctx, request.registration)
+                                    .await
+                                    .map(|value| super::super::WampIds { value })
+                            },
+                        ),
                     )
                     .add(
                         "registration.count_callees",
-                        |callee, _, request: super::RegistrationId| async move {
-                            callee
-                                .registration_count_callees(request.registration)
-                                .await
-                                .map(|value| super::super::Uint { value })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::RegistrationId| async move {
+                                target
+                                    .registration_count_callees(ctx, request.registration)
+                                    .await
+                                    .map(|value| super::super::Uint { value })
+                            },
+                        ),
                     )
                     .add(
                         "registration.remove_callee",
-                        |callee, _, request: super::RemoveCallee| async move {
-                            callee.registration_remove_callee(request).await
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::RemoveCallee| async move {
+                                target.registration_remove_callee(ctx, request).await
+                            },
+                        ),
                     )
                     .add(
                         "subscription.list",
-                        |callee, _, request: super::OptionalSessionId| async move {
-                            callee
-                                .subscription_list(request.session)
-                                .await
-                                .map(|lists| super::MatchPolicyListsResult {
-                                    lists,
-                                })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::OptionalSessionId| async move {
+                                target
+                                    .subscription_list(ctx, request.session)
+                                    .await
+                                    .map(|lists| super::MatchPolicyListsResult {
+                                        lists,
+                                    })
+                            },
+                        ),
                     )
                     .add(
                         "subscription.lookup",
-                        |callee, _, request: super::Lookup| async move {
-                            callee
-                                .subscription_lookup(request)
-                                .await
-                                .map(|value| super::super::OptionalWampId {
-                                    value,
-                                })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::Lookup| async move {
+                                target
+                                    .subscription_lookup(ctx, request)
+                                    .await
+                                    .map(|value| super::super::OptionalWampId {
+                                        value,
+                                    })
+                            },
+                        ),
                     )
                     .add(
                         "subscription.match",
-                        |callee, _, request: super::MatchUri| async move {
-                            callee
-                                .subscription_match(request.uri)
-                                .await
-                                .map(|value| super::super::OptionalWampIds {
-                                    value,
-                                })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::MatchUri| async move {
+                                target
+                                    .subscription_match(ctx, request.uri)
+                                    .await
+                                    .map(|value| super::super::OptionalWampIds {
+                                        value,
+                                    })
+                            },
+                        ),
                     )
                     .add(
                         "subscription.get",
-                        |callee, _, request: super::SubscriptionId| async move {
-                            callee
-                                .subscription_get(request.subscription)
-                                .await
-                                .map(|details| super::SubscriptionDetailsResult {
-                                    details,
-                                })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::SubscriptionId| async move {
+                                target
+                                    .subscription_get(ctx, request.subscription)
+                                    .await
+                                    .map(|details| super::SubscriptionDetailsResult {
+                                        details,
+                                    })
+                            },
+                        ),
                     )
                     .add(
                         "subscription.list_subscribers",
-                        |callee, _, request: super::SubscriptionId| async move {
-                            callee
-                                .subscription_list_subscribers(request.subscription)
-                                .await
-                                .map(|value| super::super::WampIds { value })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::SubscriptionId| async move {
+                                target
+                                    .subscription_list_subscribers(ctx, request.subscription)
+                                    .await
+                                    .map(|value| super::super::WampIds { value })
+                            },
+                        ),
                     )
                     .add(
                         "subscription.count_subscribers",
-                        |callee, _, request: super::SubscriptionId| async move {
-                            callee
-                                .subscription_count_subscribers(request.subscription)
-                                .await
-                                .map(|value| super::super::Uint { value })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::SubscriptionId| async move {
+                                target
+                                    .subscription_count_subscribers(ctx, request.subscription)
+                                    .await
+                                    .map(|value| super::super::Uint { value })
+                            },
+                        ),
                     )
                     .add(
                         "subscription.remove_subscriber",
-                        |callee, _, request: super::RemoveSubscriber| async move {
-                            callee.subscription_remove_subscriber(request).await
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::RemoveSubscriber| async move {
+                                target.subscription_remove_subscriber(ctx, request).await
+                            },
+                        ),
                     )
                     .add(
                         "subscription.get_events",
-                        |callee, _, request: super::GetEvents| async move {
-                            callee
-                                .subscription_get_events(request)
-                                .await
-                                .map(|events| super::EventRecords { events })
-                        },
+                        crate::__private::bind(
+                            &callee,
+                            |target, ctx, _, request: super::GetEvents| async move {
+                                target
+                                    .subscription_get_events(ctx, request)
+                                    .await
+                                    .map(|events| super::EventRecords { events })
+                            },
+                        ),
                     )
-                    .register(session)
+                    .register(&session.into())
                     .await
             }
+            /// Some procedures of this interface, each served by a closure: only those given are
+            /// registered.
+            ///
+            /// ```ignore
+            /// let registrations = CalleeBuilder::new()
+            ///     .procedure_name(|ctx, request| async move { Ok(answer) })
+            ///     .register(&session)
+            ///     .await?;
+            /// ```
+            #[derive(::core::fmt::Debug)]
+            pub struct CalleeBuilder {
+                procedures: crate::__private::Procedures,
+            }
+            impl ::core::default::Default for CalleeBuilder {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+            impl CalleeBuilder {
+                /// No procedure yet, under the schema's prefix.
+                pub fn new() -> Self {
+                    Self {
+                        procedures: crate::__private::Procedures::new(PREFIX, PREFIX),
+                    }
+                }
+                /// Registers under the prefix template `prefix` instead of the schema's; it must
+                /// have the placeholders of [`PREFIX`].
+                pub fn with_prefix(self, prefix: &str) -> Self {
+                    Self {
+                        procedures: self.procedures.with_prefix(prefix),
+                    }
+                }
+                /// Serves the procedure `wamp.session.count` with `handler`, which receives the context, then the parameters of [`Callee::session_count`].
+                pub fn session_count<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::CallContext,
+                            ::core::option::Option<
+                                ::std::vec::Vec<::std::string::String>,
+                            >,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<u64, crate::WampError>,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "session.count",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::SessionFilter| async move {
+                                        target(ctx, request.filter_authroles)
+                                            .await
+                                            .map(|value| super::super::Uint { value })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.session.list` with `handler`, which receives the context, then the parameters of [`Callee::session_list`].
+                pub fn session_list<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::CallContext,
+                            ::core::option::Option<
+                                ::std::vec::Vec<::std::string::String>,
+                            >,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                ::std::vec::Vec<u64>,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "session.list",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::SessionFilter| async move {
+                                        target(ctx, request.filter_authroles)
+                                            .await
+                                            .map(|value| super::super::WampIds { value })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.session.get` with `handler`, which receives the context, then the parameters of [`Callee::session_get`].
+                pub fn session_get<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, u64) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                super::SessionDetails,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "session.get",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::SessionId| async move {
+                                        target(ctx, request.session)
+                                            .await
+                                            .map(|details| super::SessionDetailsResult {
+                                                details,
+                                            })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.session.add_testament` with `handler`, which receives the context, then the parameters of [`Callee::session_add_testament`].
+                pub fn session_add_testament<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, super::AddTestament) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<u64, crate::WampError>,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "session.add_testament",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::AddTestament| async move {
+                                        target(ctx, request)
+                                            .await
+                                            .map(|value| super::super::WampId { value })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.session.flush_testaments` with `handler`, which receives the context, then the parameters of [`Callee::session_flush_testaments`].
+                pub fn session_flush_testaments<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::CallContext,
+                            ::core::option::Option<::std::string::String>,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<u64, crate::WampError>,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "session.flush_testaments",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::FlushTestaments| async move {
+                                        target(ctx, request.scope)
+                                            .await
+                                            .map(|value| super::super::Uint { value })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.session.kill` with `handler`, which receives the context, then the parameters of [`Callee::session_kill`].
+                pub fn session_kill<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, super::KillSession) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<(), crate::WampError>,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "session.kill",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::KillSession| async move {
+                                        target(ctx, request).await
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.session.kill_by_authid` with `handler`, which receives the context, then the parameters of [`Callee::session_kill_by_authid`].
+                pub fn session_kill_by_authid<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, super::KillByAuthid) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                ::std::vec::Vec<u64>,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "session.kill_by_authid",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::KillByAuthid| async move {
+                                        target(ctx, request)
+                                            .await
+                                            .map(|value| super::super::WampIds { value })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.session.kill_by_authrole` with `handler`, which receives the context, then the parameters of [`Callee::session_kill_by_authrole`].
+                pub fn session_kill_by_authrole<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, super::KillByAuthrole) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                ::std::vec::Vec<u64>,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "session.kill_by_authrole",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::KillByAuthrole| async move {
+                                        target(ctx, request)
+                                            .await
+                                            .map(|value| super::super::WampIds { value })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.registration.list` with `handler`, which receives the context, then the parameters of [`Callee::registration_list`].
+                pub fn registration_list<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::CallContext,
+                            ::core::option::Option<u64>,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                super::MatchPolicyLists,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "registration.list",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::OptionalSessionId| async move {
+                                        target(ctx, request.session)
+                                            .await
+                                            .map(|lists| super::MatchPolicyListsResult {
+                                                lists,
+                                            })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.registration.lookup` with `handler`, which receives the context, then the parameters of [`Callee::registration_lookup`].
+                pub fn registration_lookup<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, super::Lookup) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                ::core::option::Option<u64>,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "registration.lookup",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::Lookup| async move {
+                                        target(ctx, request)
+                                            .await
+                                            .map(|value| super::super::OptionalWampId {
+                                                value,
+                                            })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.registration.match` with `handler`, which receives the context, then the parameters of [`Callee::registration_match`].
+                pub fn registration_match<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, ::std::string::String) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                ::core::option::Option<u64>,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "registration.match",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::MatchUri| async move {
+                                        target(ctx, request.uri)
+                                            .await
+                                            .map(|value| super::super::OptionalWampId {
+                                                value,
+                                            })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.registration.get` with `handler`, which receives the context, then the parameters of [`Callee::registration_get`].
+                pub fn registration_get<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, u64) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                super::RegistrationDetails,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "registration.get",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::RegistrationId| async move {
+                                        target(ctx, request.registration)
+                                            .await
+                                            .map(|details| super::RegistrationDetailsResult {
+                                                details,
+                                            })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.registration.list_callees` with `handler`, which receives the context, then the parameters of [`Callee::registration_list_callees`].
+                pub fn registration_list_callees<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, u64) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                ::std::vec::Vec<u64>,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "registration.list_callees",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::RegistrationId| async move {
+                                        target(ctx, request.registration)
+                                            .await
+                                            .map(|value| super::super::WampIds { value })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.registration.count_callees` with `handler`, which receives the context, then the parameters of [`Callee::registration_count_callees`].
+                pub fn registration_count_callees<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, u64) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<u64, crate::WampError>,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "registration.count_callees",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::RegistrationId| async move {
+                                        target(ctx, request.registration)
+                                            .await
+                                            .map(|value| super::super::Uint { value })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.registration.remove_callee` with `handler`, which receives the context, then the parameters of [`Callee::registration_remove_callee`].
+                pub fn registration_remove_callee<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, super::RemoveCallee) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<(), crate::WampError>,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "registration.remove_callee",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::RemoveCallee| async move {
+                                        target(ctx, request).await
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.subscription.list` with `handler`, which receives the context, then the parameters of [`Callee::subscription_list`].
+                pub fn subscription_list<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::CallContext,
+                            ::core::option::Option<u64>,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                super::MatchPolicyLists,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "subscription.list",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::OptionalSessionId| async move {
+                                        target(ctx, request.session)
+                                            .await
+                                            .map(|lists| super::MatchPolicyListsResult {
+                                                lists,
+                                            })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.subscription.lookup` with `handler`, which receives the context, then the parameters of [`Callee::subscription_lookup`].
+                pub fn subscription_lookup<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, super::Lookup) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                ::core::option::Option<u64>,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "subscription.lookup",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::Lookup| async move {
+                                        target(ctx, request)
+                                            .await
+                                            .map(|value| super::super::OptionalWampId {
+                                                value,
+                                            })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.subscription.match` with `handler`, which receives the context, then the parameters of [`Callee::subscription_match`].
+                pub fn subscription_match<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, ::std::string::String) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                ::core::option::Option<::std::vec::Vec<u64>>,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "subscription.match",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::MatchUri| async move {
+                                        target(ctx, request.uri)
+                                            .await
+                                            .map(|value| super::super::OptionalWampIds {
+                                                value,
+                                            })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.subscription.get` with `handler`, which receives the context, then the parameters of [`Callee::subscription_get`].
+                pub fn subscription_get<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, u64) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                super::SubscriptionDetails,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "subscription.get",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::SubscriptionId| async move {
+                                        target(ctx, request.subscription)
+                                            .await
+                                            .map(|details| super::SubscriptionDetailsResult {
+                                                details,
+                                            })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.subscription.list_subscribers` with `handler`, which receives the context, then the parameters of [`Callee::subscription_list_subscribers`].
+                pub fn subscription_list_subscribers<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, u64) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                ::std::vec::Vec<u64>,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "subscription.list_subscribers",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::SubscriptionId| async move {
+                                        target(ctx, request.subscription)
+                                            .await
+                                            .map(|value| super::super::WampIds { value })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.subscription.count_subscribers` with `handler`, which receives the context, then the parameters of [`Callee::subscription_count_subscribers`].
+                pub fn subscription_count_subscribers<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, u64) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<u64, crate::WampError>,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "subscription.count_subscribers",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::SubscriptionId| async move {
+                                        target(ctx, request.subscription)
+                                            .await
+                                            .map(|value| super::super::Uint { value })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.subscription.remove_subscriber` with `handler`, which receives the context, then the parameters of [`Callee::subscription_remove_subscriber`].
+                pub fn subscription_remove_subscriber<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::CallContext,
+                            super::RemoveSubscriber,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<(), crate::WampError>,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "subscription.remove_subscriber",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::RemoveSubscriber| async move {
+                                        target(ctx, request).await
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Serves the procedure `wamp.subscription.get_events` with `handler`, which receives the context, then the parameters of [`Callee::subscription_get_events`].
+                pub fn subscription_get_events<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::CallContext, super::GetEvents) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<
+                            Output = ::core::result::Result<
+                                ::std::vec::Vec<super::EventRecord>,
+                                crate::WampError,
+                            >,
+                        > + ::core::marker::Send + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        procedures: self
+                            .procedures
+                            .add(
+                                "subscription.get_events",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, request: super::GetEvents| async move {
+                                        target(ctx, request)
+                                            .await
+                                            .map(|events| super::EventRecords { events })
+                                    },
+                                ),
+                            ),
+                    }
+                }
+                /// Registers the procedures given, all or nothing, as [`register`] does.
+                pub async fn register(
+                    self,
+                    session: impl ::core::convert::Into<crate::Session>,
+                ) -> crate::Result<crate::Registrations> {
+                    self.procedures.register(&session.into()).await
+                }
+            }
             /// The topics of this interface, as a subscriber receives them.
+            ///
+            /// Each method receives the event's context first (the publisher when disclosed, the
+            /// concrete topic), then the placeholders of the URI and the event. [`subscribe`]
+            /// subscribes every topic; [`SubscriberBuilder`] only the topics given to it.
             pub trait Subscriber: ::core::marker::Send + ::core::marker::Sync + 'static {
                 /// A session joined the realm.
                 ///
                 /// Topic `wamp.session.on_join`. Event: args `details: wamp.meta.SessionDetails`.
                 fn session_on_join(
                     &self,
+                    ctx: crate::EventContext,
                     details: super::SessionDetails,
-                ) -> impl crate::stub::Handled;
+                ) -> impl crate::__private::Handled;
                 /// A session left the realm.
                 ///
                 /// Topic `wamp.session.on_leave`. Event: args `session: ulong`, `authid: string` (optional), `authrole: string` (optional).
                 fn session_on_leave(
                     &self,
+                    ctx: crate::EventContext,
                     event: super::SessionLeft,
-                ) -> impl crate::stub::Handled;
+                ) -> impl crate::__private::Handled;
                 /// Traffic statistics of a session (Crossbar sends them when a session leaves, and periodically if configured).
                 ///
                 /// Topic `wamp.session.on_stats`. Event: args `session: wamp.meta.SessionInfo`, `stats: wamp.meta.SerializerStats`.
                 fn session_on_stats(
                     &self,
+                    ctx: crate::EventContext,
                     event: super::SessionStats,
-                ) -> impl crate::stub::Handled;
+                ) -> impl crate::__private::Handled;
                 /// A registration was created for its first callee.
                 ///
                 /// Topic `wamp.registration.on_create`. Event: args `session: ulong`, `registration: wamp.meta.RegistrationDetails`.
                 fn registration_on_create(
                     &self,
+                    ctx: crate::EventContext,
                     event: super::RegistrationCreated,
-                ) -> impl crate::stub::Handled;
+                ) -> impl crate::__private::Handled;
                 /// A callee was added to a registration.
                 ///
                 /// Topic `wamp.registration.on_register`. Event: args `session: ulong`, `registration: ulong`.
                 fn registration_on_register(
                     &self,
+                    ctx: crate::EventContext,
                     event: super::RegistrationChanged,
-                ) -> impl crate::stub::Handled;
+                ) -> impl crate::__private::Handled;
                 /// A callee was removed from a registration.
                 ///
                 /// Topic `wamp.registration.on_unregister`. Event: args `session: ulong`, `registration: ulong`.
                 fn registration_on_unregister(
                     &self,
+                    ctx: crate::EventContext,
                     event: super::RegistrationChanged,
-                ) -> impl crate::stub::Handled;
+                ) -> impl crate::__private::Handled;
                 /// A registration lost its last callee and was deleted.
                 ///
                 /// Topic `wamp.registration.on_delete`. Event: args `session: ulong`, `registration: ulong`.
                 fn registration_on_delete(
                     &self,
+                    ctx: crate::EventContext,
                     event: super::RegistrationChanged,
-                ) -> impl crate::stub::Handled;
+                ) -> impl crate::__private::Handled;
                 /// A subscription was created for its first subscriber.
                 ///
                 /// Topic `wamp.subscription.on_create`. Event: args `session: ulong`, `subscription: wamp.meta.SubscriptionDetails`.
                 fn subscription_on_create(
                     &self,
+                    ctx: crate::EventContext,
                     event: super::SubscriptionCreated,
-                ) -> impl crate::stub::Handled;
+                ) -> impl crate::__private::Handled;
                 /// A subscriber was added to a subscription.
                 ///
                 /// Topic `wamp.subscription.on_subscribe`. Event: args `session: ulong`, `subscription: ulong`.
                 fn subscription_on_subscribe(
                     &self,
+                    ctx: crate::EventContext,
                     event: super::SubscriptionChanged,
-                ) -> impl crate::stub::Handled;
+                ) -> impl crate::__private::Handled;
                 /// A subscriber was removed from a subscription.
                 ///
                 /// Topic `wamp.subscription.on_unsubscribe`. Event: args `session: ulong`, `subscription: ulong`.
                 fn subscription_on_unsubscribe(
                     &self,
+                    ctx: crate::EventContext,
                     event: super::SubscriptionChanged,
-                ) -> impl crate::stub::Handled;
+                ) -> impl crate::__private::Handled;
                 /// A subscription lost its last subscriber and was deleted.
                 ///
                 /// Topic `wamp.subscription.on_delete`. Event: args `session: ulong`, `subscription: ulong`.
                 fn subscription_on_delete(
                     &self,
+                    ctx: crate::EventContext,
                     event: super::SubscriptionChanged,
-                ) -> impl crate::stub::Handled;
+                ) -> impl crate::__private::Handled;
                 /// An event whose topic or payload does not fit the schema; ignored unless
                 /// overridden.
                 fn on_invalid_event(
                     &self,
                     _topic: ::std::string::String,
                     _error: crate::PayloadError,
-                ) -> impl crate::stub::Handled {
+                ) -> impl crate::__private::Handled {
                     ::core::future::ready(())
                 }
             }
@@ -2038,90 +2863,474 @@ pub mod wamp {
             /// Placeholders are subscribed as wildcards. All or nothing: on an error, no
             /// subscription stays.
             pub async fn subscribe<S: Subscriber>(
-                session: &dyn crate::Session,
+                session: impl ::core::convert::Into<crate::Session>,
                 subscriber: ::std::sync::Arc<S>,
-            ) -> crate::Result<::std::vec::Vec<crate::Subscription>> {
+            ) -> crate::Result<crate::Subscriptions> {
                 subscribe_with_prefix(session, PREFIX, subscriber).await
             }
             /// Like [`subscribe`], under the prefix template `prefix`, which must have the
             /// placeholders of [`PREFIX`].
             pub async fn subscribe_with_prefix<S: Subscriber>(
-                session: &dyn crate::Session,
+                session: impl ::core::convert::Into<crate::Session>,
                 prefix: &str,
                 subscriber: ::std::sync::Arc<S>,
-            ) -> crate::Result<::std::vec::Vec<crate::Subscription>> {
-                let on_invalid = |subscriber: ::std::sync::Arc<S>, topic, error| async move {
-                    subscriber.on_invalid_event(topic, error).await
-                };
-                crate::stub::Subscriptions::new(prefix, PREFIX, subscriber, on_invalid)
+            ) -> crate::Result<crate::Subscriptions> {
+                let target = ::core::clone::Clone::clone(&subscriber);
+                let on_invalid = crate::__private::invalid_event_handler(move |
+                    topic,
+                    error|
+                {
+                    let target = ::core::clone::Clone::clone(&target);
+                    async move { target.on_invalid_event(topic, error).await }
+                });
+                crate::__private::Topics::new(prefix, PREFIX)
                     .add(
                         "session.on_join",
-                        |subscriber, _, event: super::SessionJoined| async move {
-                            subscriber.session_on_join(event.details).await
-                        },
+                        crate::__private::bind(
+                            &subscriber,
+                            |target, ctx, _, event: super::SessionJoined| async move {
+                                target.session_on_join(ctx, event.details).await
+                            },
+                        ),
                     )
                     .add(
                         "session.on_leave",
-                        |subscriber, _, event: super::SessionLeft| async move {
-                            subscriber.session_on_leave(event).await
-                        },
+                        crate::__private::bind(
+                            &subscriber,
+                            |target, ctx, _, event: super::SessionLeft| async move {
+                                target.session_on_leave(ctx, event).await
+                            },
+                        ),
                     )
                     .add(
                         "session.on_stats",
-                        |subscriber, _, event: super::SessionStats| async move {
-                            subscriber.session_on_stats(event).await
-                        },
+                        crate::__private::bind(
+                            &subscriber,
+                            |target, ctx, _, event: super::SessionStats| async move {
+                                target.session_on_stats(ctx, event).await
+                            },
+                        ),
                     )
                     .add(
                         "registration.on_create",
-                        |subscriber, _, event: super::RegistrationCreated| async move {
-                            subscriber.registration_on_create(event).await
-                        },
+                        crate::__private::bind(
+                            &subscriber,
+                            |target, ctx, _, event: super::RegistrationCreated| async move {
+                                target.registration_on_create(ctx, event).await
+                            },
+                        ),
                     )
                     .add(
                         "registration.on_register",
-                        |subscriber, _, event: super::RegistrationChanged| async move {
-                            subscriber.registration_on_register(event).await
-                        },
+                        crate::__private::bind(
+                            &subscriber,
+                            |target, ctx, _, event: super::RegistrationChanged| async move {
+                                target.registration_on_register(ctx, event).await
+                            },
+                        ),
                     )
                     .add(
                         "registration.on_unregister",
-                        |subscriber, _, event: super::RegistrationChanged| async move {
-                            subscriber.registration_on_unregister(event).await
-                        },
+                        crate::__private::bind(
+                            &subscriber,
+                            |target, ctx, _, event: super::RegistrationChanged| async move {
+                                target.registration_on_unregister(ctx, event).await
+                            },
+                        ),
                     )
                     .add(
                         "registration.on_delete",
-                        |subscriber, _, event: super::RegistrationChanged| async move {
-                            subscriber.registration_on_delete(event).await
-                        },
+                        crate::__private::bind(
+                            &subscriber,
+                            |target, ctx, _, event: super::RegistrationChanged| async move {
+                                target.registration_on_delete(ctx, event).await
+                            },
+                        ),
                     )
                     .add(
                         "subscription.on_create",
-                        |subscriber, _, event: super::SubscriptionCreated| async move {
-                            subscriber.subscription_on_create(event).await
-                        },
+                        crate::__private::bind(
+                            &subscriber,
+                            |target, ctx, _, event: super::SubscriptionCreated| async move {
+                                target.subscription_on_create(ctx, event).await
+                            },
+                        ),
                     )
                     .add(
                         "subscription.on_subscribe",
-                        |subscriber, _, event: super::SubscriptionChanged| async move {
-                            subscriber.subscription_on_subscribe(event).await
-                        },
+                        crate::__private::bind(
+                            &subscriber,
+                            |target, ctx, _, event: super::SubscriptionChanged| async move {
+                                target.subscription_on_subscribe(ctx, event).await
+                            },
+                        ),
                     )
                     .add(
                         "subscription.on_unsubscribe",
-                        |subscriber, _, event: super::SubscriptionChanged| async move {
-                            subscriber.subscription_on_unsubscribe(event).await
-                        },
+                        crate::__private::bind(
+                            &subscriber,
+                            |target, ctx, _, event: super::SubscriptionChanged| async move {
+                                target.subscription_on_unsubscribe(ctx, event).await
+                            },
+                        ),
                     )
                     .add(
                         "subscription.on_delete",
-                        |subscriber, _, event: super::SubscriptionChanged| async move {
-                            subscriber.subscription_on_delete(event).await
-                        },
+                        crate::__private::bind(
+                            &subscriber,
+                            |target, ctx, _, event: super::SubscriptionChanged| async move {
+                                target.subscription_on_delete(ctx, event).await
+                            },
+                        ),
                     )
-                    .subscribe(session)
+                    .subscribe(&session.into(), on_invalid)
                     .await
+            }
+            /// Some topics of this interface, each received by a closure: only those given are
+            /// subscribed.
+            ///
+            /// ```ignore
+            /// let subscriptions = SubscriberBuilder::new()
+            ///     .topic_name(|ctx, event| async move { println!("{} sent {event:?}", ctx.topic()) })
+            ///     .subscribe(&session)
+            ///     .await?;
+            /// ```
+            pub struct SubscriberBuilder {
+                topics: crate::__private::Topics,
+                on_invalid: crate::__private::InvalidEventHandler,
+            }
+            impl ::core::fmt::Debug for SubscriberBuilder {
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    f.debug_struct("SubscriberBuilder")
+                        .field("topics", &self.topics)
+                        .finish_non_exhaustive()
+                }
+            }
+            impl ::core::default::Default for SubscriberBuilder {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+            impl SubscriberBuilder {
+                /// No topic yet, under the schema's prefix; events that do not fit are ignored.
+                pub fn new() -> Self {
+                    Self {
+                        topics: crate::__private::Topics::new(PREFIX, PREFIX),
+                        on_invalid: crate::__private::ignore_invalid_events(),
+                    }
+                }
+                /// Subscribes under the prefix template `prefix` instead of the schema's; it must
+                /// have the placeholders of [`PREFIX`].
+                pub fn with_prefix(self, prefix: &str) -> Self {
+                    Self {
+                        topics: self.topics.with_prefix(prefix),
+                        ..self
+                    }
+                }
+                /// Receives the events of the topic `wamp.session.on_join` with `handler`, which gets the context, then the parameters of [`Subscriber::session_on_join`].
+                pub fn session_on_join<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::EventContext, super::SessionDetails) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        topics: self
+                            .topics
+                            .add(
+                                "session.on_join",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, event: super::SessionJoined| async move {
+                                        target(ctx, event.details).await
+                                    },
+                                ),
+                            ),
+                        ..self
+                    }
+                }
+                /// Receives the events of the topic `wamp.session.on_leave` with `handler`, which gets the context, then the parameters of [`Subscriber::session_on_leave`].
+                pub fn session_on_leave<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::EventContext, super::SessionLeft) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        topics: self
+                            .topics
+                            .add(
+                                "session.on_leave",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, event: super::SessionLeft| async move {
+                                        target(ctx, event).await
+                                    },
+                                ),
+                            ),
+                        ..self
+                    }
+                }
+                /// Receives the events of the topic `wamp.session.on_stats` with `handler`, which gets the context, then the parameters of [`Subscriber::session_on_stats`].
+                pub fn session_on_stats<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(crate::EventContext, super::SessionStats) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        topics: self
+                            .topics
+                            .add(
+                                "session.on_stats",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, event: super::SessionStats| async move {
+                                        target(ctx, event).await
+                                    },
+                                ),
+                            ),
+                        ..self
+                    }
+                }
+                /// Receives the events of the topic `wamp.registration.on_create` with `handler`, which gets the context, then the parameters of [`Subscriber::registration_on_create`].
+                pub fn registration_on_create<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::EventContext,
+                            super::RegistrationCreated,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        topics: self
+                            .topics
+                            .add(
+                                "registration.on_create",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, event: super::RegistrationCreated| async move {
+                                        target(ctx, event).await
+                                    },
+                                ),
+                            ),
+                        ..self
+                    }
+                }
+                /// Receives the events of the topic `wamp.registration.on_register` with `handler`, which gets the context, then the parameters of [`Subscriber::registration_on_register`].
+                pub fn registration_on_register<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::EventContext,
+                            super::RegistrationChanged,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        topics: self
+                            .topics
+                            .add(
+                                "registration.on_register",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, event: super::RegistrationChanged| async move {
+                                        target(ctx, event).await
+                                    },
+                                ),
+                            ),
+                        ..self
+                    }
+                }
+                /// Receives the events of the topic `wamp.registration.on_unregister` with `handler`, which gets the context, then the parameters of [`Subscriber::registration_on_unregister`].
+                pub fn registration_on_unregister<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::EventContext,
+                            super::RegistrationChanged,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        topics: self
+                            .topics
+                            .add(
+                                "registration.on_unregister",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, event: super::RegistrationChanged| async move {
+                                        target(ctx, event).await
+                                    },
+                                ),
+                            ),
+                        ..self
+                    }
+                }
+                /// Receives the events of the topic `wamp.registration.on_delete` with `handler`, which gets the context, then the parameters of [`Subscriber::registration_on_delete`].
+                pub fn registration_on_delete<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::EventContext,
+                            super::RegistrationChanged,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        topics: self
+                            .topics
+                            .add(
+                                "registration.on_delete",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, event: super::RegistrationChanged| async move {
+                                        target(ctx, event).await
+                                    },
+                                ),
+                            ),
+                        ..self
+                    }
+                }
+                /// Receives the events of the topic `wamp.subscription.on_create` with `handler`, which gets the context, then the parameters of [`Subscriber::subscription_on_create`].
+                pub fn subscription_on_create<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::EventContext,
+                            super::SubscriptionCreated,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        topics: self
+                            .topics
+                            .add(
+                                "subscription.on_create",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, event: super::SubscriptionCreated| async move {
+                                        target(ctx, event).await
+                                    },
+                                ),
+                            ),
+                        ..self
+                    }
+                }
+                /// Receives the events of the topic `wamp.subscription.on_subscribe` with `handler`, which gets the context, then the parameters of [`Subscriber::subscription_on_subscribe`].
+                pub fn subscription_on_subscribe<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::EventContext,
+                            super::SubscriptionChanged,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        topics: self
+                            .topics
+                            .add(
+                                "subscription.on_subscribe",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, event: super::SubscriptionChanged| async move {
+                                        target(ctx, event).await
+                                    },
+                                ),
+                            ),
+                        ..self
+                    }
+                }
+                /// Receives the events of the topic `wamp.subscription.on_unsubscribe` with `handler`, which gets the context, then the parameters of [`Subscriber::subscription_on_unsubscribe`].
+                pub fn subscription_on_unsubscribe<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::EventContext,
+                            super::SubscriptionChanged,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        topics: self
+                            .topics
+                            .add(
+                                "subscription.on_unsubscribe",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, event: super::SubscriptionChanged| async move {
+                                        target(ctx, event).await
+                                    },
+                                ),
+                            ),
+                        ..self
+                    }
+                }
+                /// Receives the events of the topic `wamp.subscription.on_delete` with `handler`, which gets the context, then the parameters of [`Subscriber::subscription_on_delete`].
+                pub fn subscription_on_delete<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(
+                            crate::EventContext,
+                            super::SubscriptionChanged,
+                        ) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    let handler = ::std::sync::Arc::new(handler);
+                    Self {
+                        topics: self
+                            .topics
+                            .add(
+                                "subscription.on_delete",
+                                crate::__private::bind(
+                                    &handler,
+                                    |target, ctx, _, event: super::SubscriptionChanged| async move {
+                                        target(ctx, event).await
+                                    },
+                                ),
+                            ),
+                        ..self
+                    }
+                }
+                /// Hands the events whose topic or payload does not fit the schema to `handler`,
+                /// with the topic and what is wrong.
+                pub fn on_invalid_event<F, Fut>(self, handler: F) -> Self
+                where
+                    F: ::core::ops::Fn(::std::string::String, crate::PayloadError) -> Fut
+                        + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    Fut: ::core::future::Future<Output = ()> + ::core::marker::Send
+                        + 'static,
+                {
+                    Self {
+                        on_invalid: crate::__private::invalid_event_handler(handler),
+                        ..self
+                    }
+                }
+                /// Subscribes the topics given, all or nothing, as [`subscribe`] does.
+                pub async fn subscribe(
+                    self,
+                    session: impl ::core::convert::Into<crate::Session>,
+                ) -> crate::Result<crate::Subscriptions> {
+                    self.topics.subscribe(&session.into(), self.on_invalid).await
+                }
             }
         }
     }

@@ -1,7 +1,8 @@
-//! The session API that generated stubs call: the contract between stubs and clients.
+//! The contract between the session handle and what runs it: [`SessionBackend`], the
+//! payloads, options, invocations and events it passes, and calls in flight.
 //!
-//! Generated code only ever talks to `dyn Session`; the WAMP client of this crate
-//! implements it over a real router, and [`crate::memory::MemorySession`] in memory.
+//! Generated code and users hold a [`Session`](crate::Session) handle; the WAMP client of this
+//! crate is a backend over a real router, and [`crate::memory::MemorySession`] one in memory.
 
 use std::fmt;
 use std::future::Future;
@@ -9,13 +10,14 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::{Error, PayloadError, WampError};
+use crate::context::{CallContext, EventContext};
+use crate::error::{Error, ErrorKind, PayloadError, WampError};
 use crate::value::{Dict, List};
 use crate::view::{DictRef, ListRef};
 use crate::wire::tape::{Tag, Tape};
 use crate::wire::{payload_on_tape, payload_problem};
 
-/// A boxed, sendable future, as returned by the object-safe [`Session`] methods.
+/// A boxed, sendable future, as returned by the object-safe [`SessionBackend`] methods.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A WAMP payload: positional args and keyword args.
@@ -207,32 +209,23 @@ pub struct RegisterOptions {
     pub extra: Dict,
 }
 
-/// An INVOCATION handed to a callee.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// An INVOCATION handed to a callee: the call's arguments and its context.
+#[derive(Debug, Clone)]
 pub struct Invocation {
     /// The call's arguments.
     pub payload: Payload,
-    /// The concrete procedure URI; routers send it for pattern-based registrations.
-    pub procedure: Option<String>,
-    /// The caller's session id, when disclosed.
-    pub caller: Option<u64>,
-    /// The INVOCATION details, as the router sent them.
-    pub details: Dict,
+    /// Who called which procedure, with the means to send progressive results and to learn of
+    /// cancellation.
+    pub context: CallContext,
 }
 
 /// A callee's implementation of one registration. An `Err` is sent as a WAMP ERROR.
 ///
 /// The client answers an invocation whose payload cannot be read whole (see
 /// [`Payload::check`]) with `wamp.error.invalid_argument` itself, without calling the handler.
+/// When the call is cancelled, the handler's future is dropped.
 pub type InvocationHandler =
     Arc<dyn Fn(Invocation) -> BoxFuture<'static, Result<Payload, WampError>> + Send + Sync>;
-
-/// A registration, to unregister later.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Registration {
-    /// The router's registration id.
-    pub id: u64,
-}
 
 /// Options of a PUBLISH.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -254,35 +247,170 @@ pub struct SubscribeOptions {
     pub extra: Dict,
 }
 
-/// An EVENT handed to a subscriber.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// An EVENT handed to a subscriber: its arguments and its context.
+#[derive(Debug, Clone)]
 pub struct Event {
     /// The event's arguments.
     pub payload: Payload,
-    /// The concrete topic URI; routers send it for pattern-based subscriptions.
-    pub topic: Option<String>,
-    /// The publisher's session id, when disclosed.
-    pub publisher: Option<u64>,
-    /// The EVENT details, as the router sent them.
-    pub details: Dict,
+    /// Who published on which topic.
+    pub context: EventContext,
 }
 
 /// A subscriber's handler of one subscription.
 ///
 /// It receives every event, also one whose payload cannot be read whole: a raw handler that
 /// reads the payload itself calls [`Payload::check`] first, as generated subscribers do (they
-/// hand such an event to their `on_invalid` handler).
+/// hand such an event to their `on_invalid_event` handler).
 pub type EventHandler = Arc<dyn Fn(Event) -> BoxFuture<'static, ()> + Send + Sync>;
 
-/// A subscription, to unsubscribe later.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Subscription {
-    /// The router's subscription id.
-    pub id: u64,
+/// How the router should cancel a call (the CANCEL `mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CancelMode {
+    /// Stop waiting; the callee is not told.
+    Skip,
+    /// Interrupt the callee and wait for it to acknowledge.
+    #[default]
+    Kill,
+    /// Interrupt the callee without waiting.
+    KillNoWait,
 }
 
-/// A joined WAMP session, as generated stubs use it.
-pub trait Session: Send + Sync {
+impl CancelMode {
+    /// The name in CANCEL options (`"skip"`, `"kill"`, `"killnowait"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelMode::Skip => "skip",
+            CancelMode::Kill => "kill",
+            CancelMode::KillNoWait => "killnowait",
+        }
+    }
+}
+
+/// What a call in flight receives: a progressive result, or its final outcome.
+#[derive(Debug)]
+pub enum CallUpdate {
+    /// A progressive result (RESULT with `progress: true`).
+    Progress(CallResult),
+    /// The final result or error.
+    Final(Result<CallResult, Error>),
+}
+
+/// A backend's side of a call in flight, behind a [`PendingCall`]. Dropping it before the
+/// final update abandons the call (a client sends CANCEL `killnowait`).
+pub trait CallProgress: Send {
+    /// The next update; `None` when the call ended without an answer (the session ended).
+    /// Cancel-safe: an update not yet received stays for the next call.
+    fn next(&mut self) -> BoxFuture<'_, Option<CallUpdate>>;
+
+    /// Asks for the call to be cancelled; its final update then is the router's answer.
+    fn cancel(&mut self, mode: CancelMode) -> Result<(), Error>;
+}
+
+/// A call in flight: its progressive results, then its final result; see
+/// [`Session::call_progressive`](crate::Session::call_progressive).
+///
+/// Dropping it before the final result cancels the call (CANCEL `killnowait`).
+pub struct PendingCall {
+    progress: Box<dyn CallProgress>,
+    outcome: Option<Result<CallResult, Error>>,
+    cancel_requested: bool,
+    finished: bool,
+}
+
+impl fmt::Debug for PendingCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingCall")
+            .field("outcome", &self.outcome)
+            .field("cancel_requested", &self.cancel_requested)
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PendingCall {
+    /// A call in flight whose updates `progress` receives. For [`SessionBackend`]s.
+    pub fn new(progress: impl CallProgress + 'static) -> PendingCall {
+        PendingCall {
+            progress: Box::new(progress),
+            outcome: None,
+            cancel_requested: false,
+            finished: false,
+        }
+    }
+
+    /// The next progressive result; `Ok(None)` once the final result is in
+    /// (take it with [`result`](Self::result)).
+    ///
+    /// Fails with [`ErrorKind::Timeout`] when the call's timeout passes first.
+    pub async fn next_progress(&mut self) -> Result<Option<CallResult>, Error> {
+        if self.outcome.is_some() {
+            return Ok(None);
+        }
+        match self.next_update().await? {
+            CallUpdate::Progress(result) => Ok(Some(result)),
+            CallUpdate::Final(Err(error)) if matches!(error.kind(), ErrorKind::Timeout) => {
+                self.outcome = Some(Err(error.clone()));
+                Err(error)
+            }
+            CallUpdate::Final(outcome) => {
+                self.outcome = Some(outcome);
+                Ok(None)
+            }
+        }
+    }
+
+    /// The final result, skipping progressive results not yet read.
+    pub async fn result(mut self) -> Result<CallResult, Error> {
+        while self.next_progress().await?.is_some() {}
+        let outcome = self.outcome.take().unwrap_or_else(|| {
+            Err(Error::new(ErrorKind::Protocol(
+                "the call ended without a result".to_owned(),
+            )))
+        });
+        match outcome {
+            Err(error) if self.cancel_requested && error.uri() == Some(CANCELED) => {
+                Err(Error::new(ErrorKind::Canceled))
+            }
+            other => other,
+        }
+    }
+
+    /// Asks the router to cancel the call; the final result then is [`ErrorKind::Canceled`]
+    /// (unless the result won the race).
+    pub fn cancel(&mut self, mode: CancelMode) -> Result<(), Error> {
+        if self.finished {
+            return Ok(());
+        }
+        self.cancel_requested = true;
+        self.progress.cancel(mode)
+    }
+
+    async fn next_update(&mut self) -> Result<CallUpdate, Error> {
+        match self.progress.next().await {
+            Some(update) => {
+                self.finished = matches!(update, CallUpdate::Final(_));
+                Ok(update)
+            }
+            None => {
+                self.finished = true;
+                Err(Error::new(ErrorKind::SessionClosed(
+                    "the session ended".to_owned(),
+                )))
+            }
+        }
+    }
+}
+
+/// The error URI of a cancelled call, which a callee answers an INTERRUPT with.
+pub const CANCELED: &str = "wamp.error.canceled";
+
+/// What a session handle runs on: the object-safe operations of a joined WAMP session.
+///
+/// [`Client`](crate::Client) and [`MemorySession`](crate::MemorySession) implement it; so may
+/// a mock of your own, which [`Session::from_backend`](crate::Session::from_backend) turns into
+/// the handle generated code takes. Registrations and subscriptions are named by ids the
+/// backend chooses, stable for as long as they exist (a client keeps them across reconnects).
+pub trait SessionBackend: Send + Sync {
     /// Calls a procedure.
     fn call<'a>(
         &'a self,
@@ -291,16 +419,25 @@ pub trait Session: Send + Sync {
         options: CallOptions,
     ) -> BoxFuture<'a, Result<CallResult, Error>>;
 
-    /// Registers a procedure (or a pattern of procedures).
+    /// Starts a call that asks for progressive results (`receive_progress`).
+    fn call_progressive<'a>(
+        &'a self,
+        procedure: &'a str,
+        payload: Payload,
+        options: CallOptions,
+    ) -> BoxFuture<'a, Result<PendingCall, Error>>;
+
+    /// Registers a procedure (or a pattern of procedures); the registration's id.
     fn register<'a>(
         &'a self,
         procedure: &'a str,
         options: RegisterOptions,
         handler: InvocationHandler,
-    ) -> BoxFuture<'a, Result<Registration, Error>>;
+    ) -> BoxFuture<'a, Result<u64, Error>>;
 
-    /// Removes a registration.
-    fn unregister(&self, registration: Registration) -> BoxFuture<'_, Result<(), Error>>;
+    /// Removes the registration `id`. One the router revoked, or that the session lost while
+    /// it was down, is removed without error.
+    fn unregister(&self, id: u64) -> BoxFuture<'_, Result<(), Error>>;
 
     /// Publishes an event.
     fn publish<'a>(
@@ -310,14 +447,14 @@ pub trait Session: Send + Sync {
         options: PublishOptions,
     ) -> BoxFuture<'a, Result<(), Error>>;
 
-    /// Subscribes to a topic (or a pattern of topics).
+    /// Subscribes to a topic (or a pattern of topics); the subscription's id.
     fn subscribe<'a>(
         &'a self,
         topic: &'a str,
         options: SubscribeOptions,
         handler: EventHandler,
-    ) -> BoxFuture<'a, Result<Subscription, Error>>;
+    ) -> BoxFuture<'a, Result<u64, Error>>;
 
-    /// Removes a subscription.
-    fn unsubscribe(&self, subscription: Subscription) -> BoxFuture<'_, Result<(), Error>>;
+    /// Removes the subscription `id`, as [`unregister`](Self::unregister) does a registration.
+    fn unsubscribe(&self, id: u64) -> BoxFuture<'_, Result<(), Error>>;
 }

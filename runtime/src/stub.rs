@@ -2,34 +2,43 @@
 //! registering or subscribing a method's URI template with a typed handler.
 //!
 //! Generated code only wires these to its types: a `Caller` method is one
-//! [`CallerCore::call`], a procedure one [`Registrations::add`] with a closure that calls
-//! the `Callee`, a topic one [`Subscriptions::add`].
+//! [`CallerCore::call`], a procedure one [`Procedures::add`] with a closure that calls
+//! the `Callee` (or the closure given to a `CalleeBuilder`), a topic one [`Topics::add`].
 
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
+use crate::context::{CallContext, EventContext};
 use crate::error::{Error, PayloadError, WampError};
+use crate::handle::{Registrations, Session, Subscriptions};
 use crate::payload::{FromPayload, IntoPayload};
 use crate::session::{
-    CallOptions, Event, EventHandler, Invocation, InvocationHandler, PublishOptions, RegisterOptions,
-    Registration, Session, SubscribeOptions, Subscription,
+    BoxFuture, CallOptions, Event, EventHandler, Invocation, InvocationHandler, PublishOptions,
+    RegisterOptions, SubscribeOptions,
 };
 use crate::uri::{Placeholders, Prefix, Template};
 
 /// A placeholder value a caller fills into a URI.
 pub type UriValue<'a> = &'a (dyn fmt::Display + Sync);
 
-/// The error URI a callee answers a payload that does not fit the schema with.
-pub const INVALID_ARGUMENT: &str = "wamp.error.invalid_argument";
-
-/// A payload error answered to the peer: `wamp.error.invalid_argument`, whose message
-/// names the offending place (`args[1] (limit): expected uint32, got string`).
-impl From<PayloadError> for WampError {
-    fn from(error: PayloadError) -> WampError {
-        WampError::with_message(INVALID_ARGUMENT, error.to_string())
-    }
+/// What a `Callee` method of a trait generated with default methods answers when it is not
+/// implemented: `wamp.error.no_such_procedure`, with a message naming the procedure.
+///
+/// That URI is what the caller would get from the router had nothing registered the procedure,
+/// so a caller handles both alike; WAMP defines no URI of its own for a callee that registered a
+/// procedure it does not serve (`wamp.error.unavailable` asks the router to reroute the call
+/// to another callee, which Crossbar.io does not do).
+pub fn not_implemented<T: Send>(procedure: &str) -> impl Reply<T> + use<T> {
+    let error = WampError::with_message(
+        NO_SUCH_PROCEDURE,
+        format!("`{procedure}` is not implemented by this callee"),
+    );
+    std::future::ready(Err(error))
 }
+
+/// The error URI of a call to a procedure nobody serves.
+const NO_SUCH_PROCEDURE: &str = "wamp.error.no_such_procedure";
 
 /// The future a `Callee` method returns: the reply, or the WAMP error to answer with.
 ///
@@ -49,7 +58,7 @@ impl<F: Future<Output = ()> + Send> Handled for F {}
 /// and the options of every call and publication.
 #[derive(Clone)]
 pub struct CallerCore {
-    session: Arc<dyn Session>,
+    session: Session,
     prefix: Prefix,
     call_options: CallOptions,
     publish_options: PublishOptions,
@@ -58,7 +67,7 @@ pub struct CallerCore {
 impl CallerCore {
     /// A caller under the schema's prefix template `schema_prefix`, its placeholders
     /// filled with `values`.
-    pub fn new(session: Arc<dyn Session>, schema_prefix: &str, values: &[UriValue<'_>]) -> CallerCore {
+    pub fn new(session: Session, schema_prefix: &str, values: &[UriValue<'_>]) -> CallerCore {
         CallerCore {
             session,
             prefix: Prefix::new(schema_prefix, values),
@@ -147,93 +156,141 @@ impl fmt::Debug for CallerCore {
     }
 }
 
-/// The procedures of one callee `C` with their handlers, registered all or nothing.
-pub struct Registrations<C: ?Sized> {
-    callee: Arc<C>,
-    /// The prefix, and each procedure's URI template and handler; or the first error.
-    procedures: Result<(Template, Vec<(Template, InvocationHandler)>), Error>,
+/// Makes a procedure's handler once its full URI template is known.
+type MakeHandler<H> = Box<dyn FnOnce(Template) -> H + Send>;
+
+/// The prefix template, the schema's prefix it must conform to, and each method's suffix with
+/// what makes its handler: the URIs are put together when registering or subscribing, so that
+/// the prefix can be changed at any time before.
+struct Methods<H> {
+    prefix: String,
+    schema_prefix: String,
+    methods: Vec<(String, MakeHandler<H>)>,
 }
 
-impl<C: Send + Sync + 'static + ?Sized> Registrations<C> {
-    /// Starts the procedures of `callee` under `prefix`, a template with the
-    /// placeholders of `schema_prefix`.
-    pub fn new(prefix: &str, schema_prefix: &str, callee: Arc<C>) -> Registrations<C> {
-        Registrations {
-            callee,
-            procedures: Template::conforming(prefix, schema_prefix).map(|prefix| (prefix, Vec::new())),
+impl<H> Methods<H> {
+    fn new(prefix: &str, schema_prefix: &str) -> Methods<H> {
+        Methods {
+            prefix: prefix.to_owned(),
+            schema_prefix: schema_prefix.to_owned(),
+            methods: Vec::new(),
         }
     }
 
+    /// Each method's URI template with its handler; the first malformed template fails them
+    /// all.
+    fn handlers(self) -> Result<Vec<(Template, H)>, Error> {
+        let prefix = Template::conforming(&self.prefix, &self.schema_prefix)?;
+        let templates = self
+            .methods
+            .iter()
+            .map(|(suffix, _)| prefix.join(suffix))
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(templates
+            .into_iter()
+            .zip(self.methods)
+            .map(|(template, (_, make))| (template.clone(), make(template)))
+            .collect())
+    }
+}
+
+impl<H> fmt::Debug for Methods<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Methods")
+            .field("prefix", &self.prefix)
+            .field(
+                "suffixes",
+                &self.methods.iter().map(|(suffix, _)| suffix).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// `handle` with `target` as its first argument: how a generated `Callee` or `Subscriber`
+/// trait's methods become handlers, each call with its own `Arc` of the target.
+pub fn bind<T: ?Sized + Send + Sync + 'static, C, Q, Fut>(
+    target: &Arc<T>,
+    handle: impl Fn(Arc<T>, C, Placeholders, Q) -> Fut + Send + Sync + 'static,
+) -> impl Fn(C, Placeholders, Q) -> Fut + Send + Sync + 'static {
+    let target = Arc::clone(target);
+    move |context, placeholders, request| handle(Arc::clone(&target), context, placeholders, request)
+}
+
+/// The procedures of a callee with their handlers, registered all or nothing.
+#[derive(Debug)]
+pub struct Procedures(Methods<InvocationHandler>);
+
+impl Procedures {
+    /// Starts the procedures under `prefix`, a template with the placeholders of
+    /// `schema_prefix`.
+    pub fn new(prefix: &str, schema_prefix: &str) -> Procedures {
+        Procedures(Methods::new(prefix, schema_prefix))
+    }
+
+    /// Uses the prefix template `prefix`, which must have the placeholders of the schema's.
+    pub fn with_prefix(self, prefix: &str) -> Procedures {
+        Procedures(Methods {
+            prefix: prefix.to_owned(),
+            ..self.0
+        })
+    }
+
     /// Adds the procedure `suffix` under the prefix; a bad prefix or suffix is reported
-    /// by [`Registrations::register`].
+    /// by [`Procedures::register`].
     ///
-    /// Every invocation's payload is read as `Q` and handed to `handle` with the callee
-    /// and the placeholder values of the concrete URI; its `Err` is sent back as the WAMP
-    /// ERROR. A payload or URI that does not fit is answered with
-    /// `wamp.error.invalid_argument` without calling `handle`.
-    pub fn add<Q, R, F, Fut>(mut self, suffix: &str, handle: F) -> Registrations<C>
+    /// Every invocation's payload is read as `Q` and handed to `handle` with the context
+    /// (which shows the placeholder values too) and the placeholder values of the concrete
+    /// URI; its `Err` is sent back as the WAMP ERROR. A payload or URI that does not fit is
+    /// answered with `wamp.error.invalid_argument` without calling `handle`.
+    pub fn add<Q, R, F, Fut>(mut self, suffix: &str, handle: F) -> Procedures
     where
         Q: FromPayload,
         R: IntoPayload,
-        F: Fn(Arc<C>, Placeholders, Q) -> Fut + Send + Sync + 'static,
+        F: Fn(CallContext, Placeholders, Q) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<R, WampError>> + Send + 'static,
     {
-        let callee = Arc::clone(&self.callee);
-        self.procedures = self.procedures.and_then(|(prefix, mut procedures)| {
-            let template = prefix.join(suffix)?;
-            let uri = template.clone();
-            let handler: InvocationHandler = Arc::new(move |invocation: Invocation| {
-                let placeholders = uri.placeholders_of(invocation.procedure.as_deref());
+        let make: MakeHandler<InvocationHandler> = Box::new(move |uri: Template| {
+            Arc::new(move |invocation: Invocation| {
+                let context = invocation.context;
+                let placeholders = uri.placeholders_of(Some(context.procedure()));
                 let answer = placeholders
                     .matched()
                     .and_then(|()| Q::from_payload(&invocation.payload))
-                    .map(|request| handle(Arc::clone(&callee), placeholders, request));
+                    .map(|request| {
+                        let context = context.with_placeholders(placeholders.named());
+                        handle(context, placeholders, request)
+                    });
                 Box::pin(async move { Ok(answer?.await?.into_payload()) })
-            });
-            procedures.push((template, handler));
-            Ok((prefix, procedures))
+            })
         });
+        self.0.methods.push((suffix.to_owned(), make));
         self
     }
 
     /// Registers every procedure on `session`, as a wildcard pattern when its URI has
     /// placeholders. All or nothing: on an error, the registrations made so far are
     /// undone.
-    pub async fn register(self, session: &dyn Session) -> Result<Vec<Registration>, Error> {
+    pub async fn register(self, session: &Session) -> Result<Registrations, Error> {
         let mut made = Vec::new();
-        let (_, procedures) = self.procedures?;
-        for (template, handler) in procedures {
+        for (template, handler) in self.0.handlers()? {
             let options = RegisterOptions {
                 match_policy: template.match_policy(),
                 ..RegisterOptions::default()
             };
-            match session.register(&template.pattern(), options, handler).await {
+            match session
+                .register_handler(&template.pattern(), options, handler)
+                .await
+            {
                 Ok(registration) => made.push(registration),
                 Err(error) => {
-                    for registration in made {
-                        // The registration error is what the caller must see; a failed
-                        // clean-up leaves a registration the session drops when it closes.
-                        let _ = session.unregister(registration).await;
-                    }
+                    // The registration error is what the caller must see; a failed
+                    // clean-up leaves a registration the session drops when it closes.
+                    let _ = Registrations::new(made).unregister().await;
                     return Err(error);
                 }
             }
         }
-        Ok(made)
-    }
-}
-
-impl<C: ?Sized> fmt::Debug for Registrations<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let procedures = self.procedures.as_ref().map(|(_, procedures)| {
-            procedures
-                .iter()
-                .map(|(template, _)| template.as_str())
-                .collect::<Vec<_>>()
-        });
-        f.debug_struct("Registrations")
-            .field("procedures", &procedures)
-            .finish_non_exhaustive()
+        Ok(Registrations::new(made))
     }
 }
 
@@ -257,120 +314,122 @@ impl Delivery for Result<(), PayloadError> {
     }
 }
 
-/// The topics of one subscriber `S` with their handlers, subscribed all or nothing.
-pub struct Subscriptions<S: ?Sized, I> {
-    subscriber: Arc<S>,
-    /// Receives the events that do not fit the schema.
-    on_invalid: Arc<I>,
-    /// The prefix, and each topic's URI template and handler; or the first error.
-    topics: Result<(Template, Vec<(Template, EventHandler)>), Error>,
-}
+/// Receives the events whose topic or payload does not fit the schema: the concrete topic and
+/// what is wrong.
+pub type InvalidEventHandler = Arc<dyn Fn(String, PayloadError) -> BoxFuture<'static, ()> + Send + Sync>;
 
-impl<S: Send + Sync + 'static + ?Sized, I: Send + Sync + 'static> Subscriptions<S, I> {
-    /// Starts the topics of `subscriber` under `prefix`, a template with the
-    /// placeholders of `schema_prefix`.
-    ///
-    /// Every event whose topic or payload does not fit the schema goes to `on_invalid`
-    /// with the subscriber, the topic and the error.
-    pub fn new<Fut>(
-        prefix: &str,
-        schema_prefix: &str,
-        subscriber: Arc<S>,
-        on_invalid: I,
-    ) -> Subscriptions<S, I>
-    where
-        I: Fn(Arc<S>, String, PayloadError) -> Fut,
-        Fut: Future<Output = ()> + Send + 'static,
-    {
-        Subscriptions {
-            subscriber,
-            on_invalid: Arc::new(on_invalid),
-            topics: Template::conforming(prefix, schema_prefix).map(|prefix| (prefix, Vec::new())),
-        }
+/// An event handler that has read its event, or the error to hand to the invalid-event handler
+/// with the topic.
+type TypedEventHandler =
+    Arc<dyn Fn(Event) -> BoxFuture<'static, Result<(), (String, PayloadError)>> + Send + Sync>;
+
+/// The topics of a subscriber with their handlers, subscribed all or nothing.
+#[derive(Debug)]
+pub struct Topics(Methods<TypedEventHandler>);
+
+impl Topics {
+    /// Starts the topics under `prefix`, a template with the placeholders of `schema_prefix`.
+    pub fn new(prefix: &str, schema_prefix: &str) -> Topics {
+        Topics(Methods::new(prefix, schema_prefix))
+    }
+
+    /// Uses the prefix template `prefix`, which must have the placeholders of the schema's.
+    pub fn with_prefix(self, prefix: &str) -> Topics {
+        Topics(Methods {
+            prefix: prefix.to_owned(),
+            ..self.0
+        })
     }
 
     /// Adds the topic `suffix` under the prefix; a bad prefix or suffix is reported by
-    /// [`Subscriptions::subscribe`].
+    /// [`Topics::subscribe`].
     ///
-    /// Every event's payload is read as `E` and handed to `deliver` with the subscriber
-    /// and the placeholder values of the concrete topic; a payload or topic that does not
-    /// fit, or a placeholder `deliver` cannot read, goes to the `on_invalid` handler.
-    pub fn add<E, F, Fut, InvalidFut>(mut self, suffix: &str, deliver: F) -> Subscriptions<S, I>
+    /// Every event's payload is read as `E` and handed to `deliver` with the context and the
+    /// placeholder values of the concrete topic; a payload or topic that does not fit, or a
+    /// placeholder `deliver` cannot read, goes to the invalid-event handler.
+    pub fn add<E, F, Fut>(mut self, suffix: &str, deliver: F) -> Topics
     where
         E: FromPayload,
-        F: Fn(Arc<S>, Placeholders, E) -> Fut + Send + Sync + 'static,
+        F: Fn(EventContext, Placeholders, E) -> Fut + Send + Sync + 'static,
         Fut: Future<Output: Delivery> + Send + 'static,
-        I: Fn(Arc<S>, String, PayloadError) -> InvalidFut,
-        InvalidFut: Future<Output = ()> + Send + 'static,
     {
-        let subscriber = Arc::clone(&self.subscriber);
-        let on_invalid = Arc::clone(&self.on_invalid);
-        self.topics = self.topics.and_then(|(prefix, mut topics)| {
-            let template = prefix.join(suffix)?;
-            let uri = template.clone();
-            let handler: EventHandler = Arc::new(move |event: Event| {
-                let placeholders = uri.placeholders_of(event.topic.as_deref());
-                let topic = event.topic.unwrap_or_else(|| uri.as_str().to_owned());
+        let make: MakeHandler<TypedEventHandler> = Box::new(move |uri: Template| {
+            Arc::new(move |event: Event| {
+                let context = event.context;
+                let placeholders = uri.placeholders_of(Some(context.topic()));
+                let topic = context.topic().to_owned();
                 let delivery = placeholders
                     .matched()
                     .and_then(|()| E::from_payload(&event.payload))
-                    .map(|event| deliver(Arc::clone(&subscriber), placeholders, event));
-                let subscriber = Arc::clone(&subscriber);
-                let on_invalid = Arc::clone(&on_invalid);
+                    .map(|event| {
+                        let context = context.with_placeholders(placeholders.named());
+                        deliver(context, placeholders, event)
+                    });
                 Box::pin(async move {
                     let delivered = match delivery {
                         Ok(delivering) => delivering.await.into_result(),
                         Err(error) => Err(error),
                     };
-                    if let Err(error) = delivered {
-                        on_invalid(subscriber, topic, error).await;
-                    }
+                    delivered.map_err(|error| (topic, error))
                 })
-            });
-            topics.push((template, handler));
-            Ok((prefix, topics))
+            })
         });
+        self.0.methods.push((suffix.to_owned(), make));
         self
     }
 
     /// Subscribes every topic on `session`, as a wildcard pattern when its URI has
-    /// placeholders. All or nothing: on an error, the subscriptions made so far are
-    /// undone.
-    pub async fn subscribe(self, session: &dyn Session) -> Result<Vec<Subscription>, Error> {
+    /// placeholders; the events that do not fit go to `on_invalid`. All or nothing: on an
+    /// error, the subscriptions made so far are undone.
+    pub async fn subscribe(
+        self,
+        session: &Session,
+        on_invalid: InvalidEventHandler,
+    ) -> Result<Subscriptions, Error> {
         let mut made = Vec::new();
-        let (_, topics) = self.topics?;
-        for (template, handler) in topics {
+        for (template, handler) in self.0.handlers()? {
             let options = SubscribeOptions {
                 match_policy: template.match_policy(),
                 ..SubscribeOptions::default()
             };
-            match session.subscribe(&template.pattern(), options, handler).await {
+            let on_invalid = Arc::clone(&on_invalid);
+            let handler: EventHandler = Arc::new(move |event| {
+                let delivering = handler(event);
+                let on_invalid = Arc::clone(&on_invalid);
+                Box::pin(async move {
+                    if let Err((topic, error)) = delivering.await {
+                        on_invalid(topic, error).await;
+                    }
+                })
+            });
+            match session
+                .subscribe_handler(&template.pattern(), options, handler)
+                .await
+            {
                 Ok(subscription) => made.push(subscription),
                 Err(error) => {
-                    for subscription in made {
-                        // As for registrations: the subscribe error is the one to report.
-                        let _ = session.unsubscribe(subscription).await;
-                    }
+                    // As for registrations: the subscribe error is the one to report.
+                    let _ = Subscriptions::new(made).unsubscribe().await;
                     return Err(error);
                 }
             }
         }
-        Ok(made)
+        Ok(Subscriptions::new(made))
     }
 }
 
-impl<S: ?Sized, I> fmt::Debug for Subscriptions<S, I> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let topics = self.topics.as_ref().map(|(_, topics)| {
-            topics
-                .iter()
-                .map(|(template, _)| template.as_str())
-                .collect::<Vec<_>>()
-        });
-        f.debug_struct("Subscriptions")
-            .field("topics", &topics)
-            .finish_non_exhaustive()
-    }
+/// An invalid-event handler that ignores every such event.
+pub fn ignore_invalid_events() -> InvalidEventHandler {
+    Arc::new(|_, _| Box::pin(std::future::ready(())))
+}
+
+/// `handle` as an invalid-event handler.
+pub fn invalid_event_handler<F, Fut>(handle: F) -> InvalidEventHandler
+where
+    F: Fn(String, PayloadError) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    Arc::new(move |topic, error| Box::pin(handle(topic, error)))
 }
 
 #[cfg(test)]
@@ -388,7 +447,7 @@ mod tests {
             .unwrap_or_else(|error| panic!("cannot start a test runtime: {error}"))
     }
 
-    fn call(session: &MemorySession, uri: &str, args: Vec<Value>) -> Result<(), String> {
+    fn call(session: &Session, uri: &str, args: Vec<Value>) -> Result<(), String> {
         let called = session.call(uri, Payload::new(args, Dict::new()), CallOptions::default());
         block_on(called).map(drop).map_err(|error| error.to_string())
     }
@@ -397,16 +456,15 @@ mod tests {
     fn registering_and_subscribing_run_on_spawned_tasks() {
         // Servers register from spawned tasks, so these futures must stay `Send`.
         let spawned = block_on(async {
-            let session = MemorySession::new();
+            let session = MemorySession::new().session();
             tokio::spawn(async move {
-                let registered = Registrations::new("com.app", "com.app", Arc::new(()))
+                let registered = Procedures::new("com.app", "com.app")
                     .add("ping", |_, _, (): ()| async { Ok(()) })
                     .register(&session)
                     .await?;
-                let on_invalid = |_: Arc<()>, _: String, _: PayloadError| async {};
-                let subscribed = Subscriptions::new("com.app", "com.app", Arc::new(()), on_invalid)
+                let subscribed = Topics::new("com.app", "com.app")
                     .add("tick", |_, _, (): ()| async {})
-                    .subscribe(&session)
+                    .subscribe(&session, ignore_invalid_events())
                     .await?;
                 Ok::<_, Error>((registered.len(), subscribed.len()))
             })
@@ -418,8 +476,8 @@ mod tests {
 
     #[test]
     fn a_bad_suffix_fails_the_registration_of_every_procedure() {
-        let session = MemorySession::new();
-        let registrations = Registrations::new("com.app", "com.app", Arc::new(()))
+        let session = MemorySession::new().session();
+        let registrations = Procedures::new("com.app", "com.app")
             .add("good", |_, _, (): ()| async { Ok(()) })
             .add("bad..suffix", |_, _, (): ()| async { Ok(()) });
         let registered = block_on(registrations.register(&session));
@@ -435,8 +493,8 @@ mod tests {
 
     #[test]
     fn invocations_check_the_uri_then_the_payload_before_the_handler_runs() {
-        let session = MemorySession::new();
-        let registrations = Registrations::new("com.<int:node>", "com.<int:node>", Arc::new(())).add(
+        let session = MemorySession::new().session();
+        let registrations = Procedures::new("com.<int:node>", "com.<int:node>").add(
             "reset",
             |_, uri: Placeholders, (): ()| async move {
                 match uri.get::<i64>(0)? {
@@ -446,7 +504,7 @@ mod tests {
             },
         );
         assert!(block_on(registrations.register(&session)).is_ok());
-        let invalid = |message: &str| Err(format!("{INVALID_ARGUMENT}: {message}"));
+        let invalid = |message: &str| Err(format!("wamp.error.invalid_argument: {message}"));
         assert_eq!(
             call(&session, "com.x.reset", vec![Value::Null, Value::Null]),
             invalid("uri.node: `x` is not an integer")

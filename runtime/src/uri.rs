@@ -283,6 +283,15 @@ impl Placeholders {
         })
     }
 
+    /// Each placeholder's name and value, as a handler's context shows them; none when the URI
+    /// did not match.
+    pub(crate) fn named(&self) -> std::sync::Arc<[(String, String)]> {
+        match &self.values {
+            Ok(values) => self.names.iter().cloned().zip(values.iter().cloned()).collect(),
+            Err(_) => std::sync::Arc::new([]),
+        }
+    }
+
     fn value(&self, index: usize) -> Result<(&str, &str), PayloadError> {
         let values = self.values.as_ref().map_err(Clone::clone)?;
         match (self.names.get(index), values.get(index)) {

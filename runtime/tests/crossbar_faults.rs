@@ -21,7 +21,7 @@ use wamp_idl_runtime::client::{Client, ClientConfig, SessionState, WhileDown};
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
     CallOptions, ErrorKind, EventHandler, InvocationHandler, Payload, PublishOptions, RegisterOptions,
-    Session, SubscribeOptions, Value,
+    SessionBackend, SubscribeOptions, Value,
 };
 
 use support::{REALM, RestartableRouter, Transport};

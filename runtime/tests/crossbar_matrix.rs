@@ -8,11 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
-use wamp_idl_runtime::client::{CancelMode, Client, InvocationProgress, ProgressiveInvocationHandler};
+use wamp_idl_runtime::client::Client;
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
-    Bytes, CallOptions, Dict, ErrorKind, Event, EventHandler, Invocation, InvocationHandler, MatchPolicy,
-    Payload, PublishOptions, RegisterOptions, Session, SubscribeOptions, Value, WampError,
+    Bytes, CallOptions, CancelMode, Dict, ErrorKind, Event, EventHandler, Invocation, InvocationHandler,
+    MatchPolicy, Payload, PublishOptions, RegisterOptions, SessionBackend, SubscribeOptions, Value,
+    WampError,
 };
 
 use support::Transport;
@@ -142,29 +143,49 @@ async fn check(transport: Transport, serializer: Serializer) {
         "{context}: echo of an empty payload"
     );
 
-    // The callee learns the caller (disclosed by the role) and the procedure.
+    // The callee learns the caller (disclosed by the role: id, authid, authrole) and the
+    // procedure.
     let seen = callee
         .register(
             &uri("who"),
             RegisterOptions::default(),
             handler(|invocation| {
-                let caller = invocation
-                    .caller
+                let context = &invocation.context;
+                let caller = context
+                    .caller()
                     .map_or(Value::Null, |id| Value::Integer(id.into()));
-                let procedure = invocation
-                    .procedure
-                    .map_or(Value::Null, |procedure| Value::String(procedure.into()));
-                Ok(payload(vec![caller, procedure], &[]))
+                let text_or_null =
+                    |text: Option<&str>| text.map_or(Value::Null, |text| Value::String(text.into()));
+                Ok(payload(
+                    vec![
+                        caller,
+                        text(context.procedure()),
+                        text_or_null(context.caller_authid()),
+                        text_or_null(context.caller_authrole()),
+                    ],
+                    &[],
+                ))
             }),
         )
         .await
         .unwrap_or_else(|error| panic!("{context}: register who: {error}"));
     let who = call(&caller, &uri("who"), Payload::default()).await;
     let caller_id = Value::Integer(caller.session_id().into());
+    let disclosed = |text: Option<String>| text.map_or(Value::Null, |text| Value::String(text.into()));
     assert_eq!(
-        who.map(|payload| payload.args().to_list().first().cloned()),
-        Ok(Some(caller_id)),
-        "{context}: the invocation's caller"
+        who.map(|payload| payload.args().to_list()),
+        Ok(vec![
+            caller_id,
+            Value::String(uri("who").into()),
+            disclosed(caller.authid()),
+            disclosed(caller.authrole()),
+        ]),
+        "{context}: the invocation's caller and procedure"
+    );
+    assert_eq!(
+        caller.authrole().as_deref(),
+        Some("anonymous"),
+        "{context}: the caller's role"
     );
 
     // A callee's error reaches the caller with its URI, args and kwargs.
@@ -211,11 +232,7 @@ async fn check(transport: Transport, serializer: Serializer) {
     // Prefix and wildcard registrations get the concrete procedure.
     let procedure_of = handler(|invocation| {
         Ok(payload(
-            vec![
-                invocation
-                    .procedure
-                    .map_or(Value::Null, |procedure| Value::String(procedure.into())),
-            ],
+            vec![Value::String(invocation.context.procedure().into())],
             &[],
         ))
     });
@@ -244,25 +261,25 @@ async fn check(transport: Transport, serializer: Serializer) {
     }
 
     // Progressive results arrive in order, then the final result.
-    let count: ProgressiveInvocationHandler =
-        Arc::new(|_invocation: Invocation, progress: InvocationProgress| {
-            Box::pin(async move {
-                let wanted = progress.wanted();
-                for step in 1..=3 {
-                    progress
-                        .send(payload(vec![Value::Integer(step)], &[]))
-                        .map_err(|error| {
-                            WampError::with_message("com.example.error.progress", error.to_string())
-                        })?;
-                }
-                Ok(payload(
-                    vec![text("done"), Value::Bool(wanted)],
-                    &[("total", Value::Integer(3))],
-                ))
-            })
-        });
+    let count: InvocationHandler = Arc::new(|invocation: Invocation| {
+        Box::pin(async move {
+            let progress = invocation.context;
+            let wanted = progress.wants_progress();
+            for step in 1..=3 {
+                progress
+                    .progress(payload(vec![Value::Integer(step)], &[]))
+                    .map_err(|error| {
+                        WampError::with_message("com.example.error.progress", error.to_string())
+                    })?;
+            }
+            Ok(payload(
+                vec![text("done"), Value::Bool(wanted)],
+                &[("total", Value::Integer(3))],
+            ))
+        })
+    });
     callee
-        .register_progressive(&uri("count"), RegisterOptions::default(), count)
+        .register(&uri("count"), RegisterOptions::default(), count)
         .await
         .unwrap_or_else(|error| panic!("{context}: register count: {error}"));
     let mut pending = caller
@@ -402,15 +419,20 @@ async fn check(transport: Transport, serializer: Serializer) {
         let event = next_event(events, &format!("{context}: event on {topic}")).await;
         assert_eq!(event.payload, every_kind(), "{context}: event payload on {topic}");
         assert_eq!(
-            event.publisher,
+            event.context.publisher(),
             Some(caller.session_id()),
             "{context}: publisher of {topic}"
+        );
+        assert_eq!(
+            event.context.publisher_authrole(),
+            caller.authrole().as_deref(),
+            "{context}: publisher's role on {topic}"
         );
         // Routers disclose the concrete topic for pattern-based subscriptions.
         if topic != uri("news") {
             assert_eq!(
-                event.topic,
-                Some(topic.clone()),
+                event.context.topic(),
+                topic,
                 "{context}: concrete topic of {topic}"
             );
         }

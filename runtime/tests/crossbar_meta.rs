@@ -15,11 +15,11 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use wamp_idl_runtime::client::Client;
 use wamp_idl_runtime::meta::{self, Caller};
-use wamp_idl_runtime::stub::Handled;
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
-    BoxFuture, Dict, Error, Event, EventHandler, InvocationHandler, InvokePolicy, MatchPolicy, Payload,
-    PayloadError, RegisterOptions, Registration, Session, SubscribeOptions, Subscription, Value,
+    BoxFuture, Dict, Error, Event, EventContext, EventHandler, InvocationHandler, InvokePolicy, MatchPolicy,
+    Payload, PayloadError, RegisterOptions, Registration, SessionBackend, SubscribeOptions, Subscription,
+    Value,
 };
 
 use support::{REALM, Router, TICKET, Transport};
@@ -39,7 +39,7 @@ fn ids(ids: impl IntoIterator<Item = u64>) -> BTreeSet<u64> {
 }
 
 fn caller(client: &Client) -> Caller {
-    Caller::new(Arc::new(client.clone()))
+    Caller::new(client)
 }
 
 fn echo() -> InvocationHandler {
@@ -50,25 +50,52 @@ fn ignore_events() -> EventHandler {
     Arc::new(|_| Box::pin(async {}))
 }
 
+/// Registers `uri` with an echo handler; the router's registration id, which meta events name.
 async fn register(client: &Client, uri: &str, match_policy: MatchPolicy, invoke: InvokePolicy) -> u64 {
+    register_kept(client, uri, match_policy, invoke).await.0
+}
+
+/// Like [`register`], with the handle that unregisters.
+async fn register_kept(
+    client: &Client,
+    uri: &str,
+    match_policy: MatchPolicy,
+    invoke: InvokePolicy,
+) -> (u64, Registration) {
     let options = RegisterOptions {
         match_policy,
         invoke,
         extra: Dict::new(),
     };
-    match client.register(uri, options, echo()).await {
-        Ok(registration) => registration.id,
+    match client.session().register_handler(uri, options, echo()).await {
+        Ok(registration) => match client.router_registration_id(&registration) {
+            Some(id) => (id, registration),
+            None => panic!("register {uri}: the client does not know the router's id"),
+        },
         Err(error) => panic!("register {uri}: {error}"),
     }
 }
 
+/// Subscribes to `uri`; the router's subscription id, which meta events name.
 async fn subscribe(client: &Client, uri: &str, match_policy: MatchPolicy) -> u64 {
+    subscribe_kept(client, uri, match_policy).await.0
+}
+
+/// Like [`subscribe`], with the handle that unsubscribes.
+async fn subscribe_kept(client: &Client, uri: &str, match_policy: MatchPolicy) -> (u64, Subscription) {
     let options = SubscribeOptions {
         match_policy,
         extra: Dict::new(),
     };
-    match client.subscribe(uri, options, ignore_events()).await {
-        Ok(subscription) => subscription.id,
+    match client
+        .session()
+        .subscribe_handler(uri, options, ignore_events())
+        .await
+    {
+        Ok(subscription) => match client.router_subscription_id(&subscription) {
+            Some(id) => (id, subscription),
+            None => panic!("subscribe {uri}: the client does not know the router's id"),
+        },
         Err(error) => panic!("subscribe {uri}: {error}"),
     }
 }
@@ -801,48 +828,47 @@ enum MetaEvent {
 struct Recorder(mpsc::UnboundedSender<MetaEvent>);
 
 impl Recorder {
-    fn record(&self, event: MetaEvent) -> std::future::Ready<()> {
+    fn record(&self, event: MetaEvent) {
         let _ = self.0.send(event);
-        std::future::ready(())
     }
 }
 
 impl meta::Subscriber for Recorder {
-    fn session_on_join(&self, details: meta::SessionDetails) -> impl Handled {
-        self.record(MetaEvent::Joined(details))
+    async fn session_on_join(&self, _ctx: EventContext, details: meta::SessionDetails) {
+        self.record(MetaEvent::Joined(details));
     }
-    fn session_on_leave(&self, event: meta::SessionLeft) -> impl Handled {
-        self.record(MetaEvent::Left(event))
+    async fn session_on_leave(&self, _ctx: EventContext, event: meta::SessionLeft) {
+        self.record(MetaEvent::Left(event));
     }
-    fn session_on_stats(&self, event: meta::SessionStats) -> impl Handled {
-        self.record(MetaEvent::Stats(event))
+    async fn session_on_stats(&self, _ctx: EventContext, event: meta::SessionStats) {
+        self.record(MetaEvent::Stats(event));
     }
-    fn registration_on_create(&self, event: meta::RegistrationCreated) -> impl Handled {
-        self.record(MetaEvent::RegistrationCreated(event))
+    async fn registration_on_create(&self, _ctx: EventContext, event: meta::RegistrationCreated) {
+        self.record(MetaEvent::RegistrationCreated(event));
     }
-    fn registration_on_register(&self, event: meta::RegistrationChanged) -> impl Handled {
-        self.record(MetaEvent::Registered(event))
+    async fn registration_on_register(&self, _ctx: EventContext, event: meta::RegistrationChanged) {
+        self.record(MetaEvent::Registered(event));
     }
-    fn registration_on_unregister(&self, event: meta::RegistrationChanged) -> impl Handled {
-        self.record(MetaEvent::Unregistered(event))
+    async fn registration_on_unregister(&self, _ctx: EventContext, event: meta::RegistrationChanged) {
+        self.record(MetaEvent::Unregistered(event));
     }
-    fn registration_on_delete(&self, event: meta::RegistrationChanged) -> impl Handled {
-        self.record(MetaEvent::RegistrationDeleted(event))
+    async fn registration_on_delete(&self, _ctx: EventContext, event: meta::RegistrationChanged) {
+        self.record(MetaEvent::RegistrationDeleted(event));
     }
-    fn subscription_on_create(&self, event: meta::SubscriptionCreated) -> impl Handled {
-        self.record(MetaEvent::SubscriptionCreated(event))
+    async fn subscription_on_create(&self, _ctx: EventContext, event: meta::SubscriptionCreated) {
+        self.record(MetaEvent::SubscriptionCreated(event));
     }
-    fn subscription_on_subscribe(&self, event: meta::SubscriptionChanged) -> impl Handled {
-        self.record(MetaEvent::Subscribed(event))
+    async fn subscription_on_subscribe(&self, _ctx: EventContext, event: meta::SubscriptionChanged) {
+        self.record(MetaEvent::Subscribed(event));
     }
-    fn subscription_on_unsubscribe(&self, event: meta::SubscriptionChanged) -> impl Handled {
-        self.record(MetaEvent::Unsubscribed(event))
+    async fn subscription_on_unsubscribe(&self, _ctx: EventContext, event: meta::SubscriptionChanged) {
+        self.record(MetaEvent::Unsubscribed(event));
     }
-    fn subscription_on_delete(&self, event: meta::SubscriptionChanged) -> impl Handled {
-        self.record(MetaEvent::SubscriptionDeleted(event))
+    async fn subscription_on_delete(&self, _ctx: EventContext, event: meta::SubscriptionChanged) {
+        self.record(MetaEvent::SubscriptionDeleted(event));
     }
-    fn on_invalid_event(&self, topic: String, error: PayloadError) -> impl Handled {
-        self.record(MetaEvent::Invalid { topic, error })
+    async fn on_invalid_event(&self, topic: String, error: PayloadError) {
+        self.record(MetaEvent::Invalid { topic, error });
     }
 }
 
@@ -932,7 +958,7 @@ async fn topics_report_what_sessions_do() {
     );
 
     // A registration's first callee creates it; a second callee only registers.
-    let procedure = register(
+    let (procedure, alices_registration) = register_kept(
         &alice,
         "meta.events.proc",
         MatchPolicy::Prefix,
@@ -1011,11 +1037,9 @@ async fn topics_report_what_sessions_do() {
     }
 
     // A subscription's first subscriber creates it; the last one's leaving deletes it.
-    let topic = subscribe(&alice, "meta.events.topic", MatchPolicy::Exact).await;
-    assert_eq!(
-        subscribe(&bob, "meta.events.topic", MatchPolicy::Exact).await,
-        topic
-    );
+    let (topic, alices_subscription) = subscribe_kept(&alice, "meta.events.topic", MatchPolicy::Exact).await;
+    let (bobs_topic, bobs_subscription) = subscribe_kept(&bob, "meta.events.topic", MatchPolicy::Exact).await;
+    assert_eq!(bobs_topic, topic);
     let created = events
         .expect("on_create of the subscription", |event| match event {
             MetaEvent::SubscriptionCreated(created) if created.subscription.id == topic => {
@@ -1042,7 +1066,8 @@ async fn topics_report_what_sessions_do() {
             .expect("on_subscribe", exactly(MetaEvent::Subscribed(changed(session))))
             .await;
     }
-    bob.unsubscribe(Subscription { id: topic })
+    bobs_subscription
+        .unsubscribe()
         .await
         .unwrap_or_else(|error| panic!("bob unsubscribes: {error}"));
     events
@@ -1051,8 +1076,8 @@ async fn topics_report_what_sessions_do() {
             exactly(MetaEvent::Unsubscribed(changed(bob_id))),
         )
         .await;
-    alice
-        .unsubscribe(Subscription { id: topic })
+    alices_subscription
+        .unsubscribe()
         .await
         .unwrap_or_else(|error| panic!("alice unsubscribes: {error}"));
     events
@@ -1068,8 +1093,8 @@ async fn topics_report_what_sessions_do() {
         )
         .await;
 
-    alice
-        .unregister(Registration { id: procedure })
+    alices_registration
+        .unregister()
         .await
         .unwrap_or_else(|error| panic!("alice unregisters: {error}"));
     events

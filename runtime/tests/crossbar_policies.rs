@@ -10,7 +10,7 @@ use tokio::sync::Barrier;
 use wamp_idl_runtime::client::Reconnect;
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
-    CallOptions, ErrorKind, InvocationHandler, InvokePolicy, Payload, RegisterOptions, Session, Value,
+    CallOptions, ErrorKind, InvocationHandler, InvokePolicy, Payload, RegisterOptions, SessionBackend, Value,
 };
 
 use support::Transport;
@@ -246,7 +246,7 @@ async fn the_default_timeout_and_dropped_calls_cancel_invocations() {
         .await
         .unwrap_or_else(|error| panic!("connect: {error}"));
     // Generated stubs hold the session as a trait object.
-    let session: Arc<dyn Session> = Arc::new(caller.clone());
+    let session = caller.session();
 
     let first = Payload::new(vec![Value::Integer(1)], Default::default());
     let timed_out = session.call("policies.slow", first, CallOptions::default()).await;

@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::process::Command;
 use tokio::sync::mpsc;
 use wamp_idl_runtime::wire::Serializer;
-use wamp_idl_runtime::{Dict, Payload, PayloadError, PublishOptions, Session, Value};
+use wamp_idl_runtime::{Dict, Payload, PayloadError, PublishOptions, SessionBackend, Value};
 
 use support::{Router, Transport};
 
@@ -63,7 +63,7 @@ async fn check_round_trips(router: &Router, serializer: Serializer, callee_trans
     );
 
     let caller_session = router.join(caller_transport, serializer).await;
-    let session: Arc<dyn Session> = Arc::new(caller_session.clone());
+    let session = caller_session.session();
     let caller = i_shop::Caller::new(session, &node);
 
     let expected_receipt = Receipt {
@@ -163,11 +163,7 @@ async fn check_round_trips(router: &Router, serializer: Serializer, callee_trans
 
     // The next combination registers the same wildcard URIs, which Crossbar allows once at a time.
     for registration in registrations {
-        assert_eq!(
-            callee.unregister(registration).await,
-            Ok(()),
-            "{context}: unregister"
-        );
+        assert_eq!(registration.unregister().await, Ok(()), "{context}: unregister");
     }
     for client in [caller_session, callee] {
         if let Err(error) = client.close().await {
@@ -350,7 +346,7 @@ async fn check_foreign_caller(router: &Router, serializer: Serializer) {
 
     assert!(!callee.is_closed(), "{serializer}: the callee's session survived");
     let caller_session = router.join(Transport::RawSocket, serializer).await;
-    let caller = i_shop::Caller::new(Arc::new(caller_session.clone()), "tea")
+    let caller = i_shop::Caller::new(&caller_session, "tea")
         .with_prefix(&prefix)
         .unwrap_or_else(|error| panic!("{serializer}: {error}"));
     let placed = caller.place(order(3)).await;
@@ -360,7 +356,7 @@ async fn check_foreign_caller(router: &Router, serializer: Serializer) {
     );
     for registration in registrations {
         assert_eq!(
-            callee.unregister(registration).await,
+            registration.unregister().await,
             Ok(()),
             "{serializer}: unregister"
         );

@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
-use wamp_idl_runtime::client::{Client, InvocationProgress, ProgressiveInvocationHandler};
+use wamp_idl_runtime::client::Client;
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
-    Bytes, CallOptions, Dict, Invocation, InvocationHandler, Payload, RegisterOptions, Session, Value,
+    Bytes, CallOptions, Dict, Invocation, InvocationHandler, Payload, RegisterOptions, SessionBackend, Value,
     WampError,
 };
 
@@ -256,29 +256,25 @@ async fn register_rust_callee(callee: &Client, prefix: &str) -> mpsc::UnboundedR
             kwargs: dict(&[("blob", Value::Bytes(vec![1, 2].into()))]),
         })
     });
-    let count: ProgressiveInvocationHandler =
-        Arc::new(|_invocation: Invocation, progress: InvocationProgress| {
-            Box::pin(async move {
-                for step in 1..=3 {
-                    progress
-                        .send(Payload::new(vec![Value::Integer(step)], Dict::new()))
-                        .map_err(|error| {
-                            WampError::with_message("com.example.error.progress", error.to_string())
-                        })?;
-                }
-                Ok(Payload::new(vec![text("done")], Dict::new()))
-            })
-        });
-    for (name, handler) in [("echo", echo), ("fail", fail)] {
+    let count: InvocationHandler = Arc::new(|invocation: Invocation| {
+        Box::pin(async move {
+            for step in 1..=3 {
+                invocation
+                    .context
+                    .progress(Payload::new(vec![Value::Integer(step)], Dict::new()))
+                    .map_err(|error| {
+                        WampError::with_message("com.example.error.progress", error.to_string())
+                    })?;
+            }
+            Ok(Payload::new(vec![text("done")], Dict::new()))
+        })
+    });
+    for (name, handler) in [("echo", echo), ("fail", fail), ("count", count)] {
         callee
             .register(&format!("{prefix}.{name}"), RegisterOptions::default(), handler)
             .await
             .unwrap_or_else(|error| panic!("register {prefix}.{name}: {error}"));
     }
-    callee
-        .register_progressive(&format!("{prefix}.count"), RegisterOptions::default(), count)
-        .await
-        .unwrap_or_else(|error| panic!("register {prefix}.count: {error}"));
     receiver
 }
 

@@ -18,7 +18,7 @@ use tokio::io::AsyncWriteExt as _;
 use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
 use wamp_idl_runtime::wire::Serializer;
-use wamp_idl_runtime::{CallOptions, Payload, PayloadError, Session};
+use wamp_idl_runtime::{CallOptions, Payload, PayloadError, SessionBackend};
 
 use support::{Router, Transport};
 
@@ -573,7 +573,7 @@ async fn check_rust_caller(router: &Router, peer: JsPeer) {
     }
     let client = router.join(peer.transport, peer.serializer).await;
     let joined_as = client.session_id();
-    let session: Arc<dyn Session> = Arc::new(client.clone());
+    let session = client.session();
     let caller = i_shop::Caller::new(session, &name);
     let mut differences = Differences::new(peer);
 

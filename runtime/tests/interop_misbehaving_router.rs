@@ -17,7 +17,7 @@ use wamp_idl_runtime::client::{ClientConfig, Credentials, Reconnect, SessionStat
 use wamp_idl_runtime::wire::{Message, Serializer};
 use wamp_idl_runtime::{
     BoxFuture, CallOptions, Dict, ErrorKind, Event, EventHandler, Invocation, InvocationHandler, Payload,
-    RegisterOptions, Session, SubscribeOptions, Value, WampError,
+    RegisterOptions, SessionBackend, SubscribeOptions, Value, WampError,
 };
 
 const CLIENT_MAX_MESSAGE_SIZE: usize = 64 * 1024;
@@ -730,7 +730,7 @@ async fn a_flood_of_invocations_waits_in_the_transport_beyond_the_limit_in_fligh
             move |invocation: Invocation| -> BoxFuture<'static, Result<Payload, WampError>> {
                 let release = Arc::clone(&release);
                 // The test holds the receiver until the end.
-                let _ = started.send(invocation.details.len());
+                let _ = started.send(invocation.context.details().len());
                 Box::pin(async move {
                     // Each release lets one handler finish: its permit is used up, not given back.
                     if let Ok(finish) = release.acquire().await {
@@ -1188,15 +1188,16 @@ async fn an_event_with_an_unreadable_payload_goes_to_the_invalid_path() {
         .await;
     assert!(subscribed.is_ok(), "SUBSCRIBE: {subscribed:?}");
     let (invalid_events, mut invalid) = tokio::sync::mpsc::unbounded_channel();
-    let on_invalid = move |_: Arc<()>, topic: String, error: wamp_idl_runtime::PayloadError| {
+    let on_invalid: Arc<
+        dyn Fn(String, wamp_idl_runtime::PayloadError) -> BoxFuture<'static, ()> + Send + Sync,
+    > = Arc::new(move |topic, error| {
         let _ = invalid_events.send((topic, error.to_string()));
-        async {}
-    };
-    let typed =
-        wamp_idl_runtime::stub::Subscriptions::new("com.example", "com.example", Arc::new(()), on_invalid)
-            .add("typed", |_, _, (): ()| async {})
-            .subscribe(&client)
-            .await;
+        Box::pin(async {})
+    });
+    let typed = wamp_idl_runtime::__private::Topics::new("com.example", "com.example")
+        .add("typed", |_, _, (): ()| async {})
+        .subscribe(&client.session(), on_invalid)
+        .await;
     assert!(typed.is_ok(), "the typed SUBSCRIBE: {typed:?}");
     let within = Duration::from_secs(5);
     let unreadable = "kwargs.when: a string is not valid UTF-8 (at byte 29)";

@@ -21,7 +21,8 @@ use wamp_idl_runtime::client::{Client, ClientConfig};
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
     CallOptions, Dict, ErrorKind, Event, EventHandler, FromPayload, Invocation, InvocationHandler,
-    MatchPolicy, Payload, PublishOptions, RegisterOptions, Session, SubscribeOptions, Value, WampError,
+    MatchPolicy, Payload, PublishOptions, RegisterOptions, SessionBackend, SubscribeOptions, Value,
+    WampError,
 };
 
 use shop::stubs::e2e::{Contents, Letter, Receipt, Search, Shipment, StockChange, i_shop};
@@ -695,7 +696,7 @@ async fn check_stubs(
     let node = format!("{}_{link:?}_{serializer}", spec.name)
         .to_lowercase()
         .replace('-', "_");
-    let caller = i_shop::Caller::new(Arc::new(caller_session.clone()), &node);
+    let caller = i_shop::Caller::new(&caller_session, &node);
     let (delivered, mut deliveries) = mpsc::unbounded_channel();
 
     // Its URIs have a placeholder: the generated callee and subscriber use wildcard patterns.

@@ -12,7 +12,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tungstenite::handshake::derive_accept_key;
 use wamp_idl_runtime::client::{Client, ClientConfig, Reconnect};
 use wamp_idl_runtime::wire::Message;
-use wamp_idl_runtime::{CallOptions, Payload, Session, Value};
+use wamp_idl_runtime::{CallOptions, Payload, SessionBackend, Value};
 
 const CLIENT_MAX_MESSAGE_SIZE: usize = 4096;
 const TEXT: u8 = 0x1;

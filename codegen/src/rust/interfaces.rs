@@ -1,10 +1,16 @@
 //! WAMP interfaces → a module each: URI constants, a `Caller`, a `Callee` trait with
-//! `register` functions, and a `Subscriber` trait with `subscribe` functions.
+//! `register` functions and a `CalleeBuilder` of closures, and a `Subscriber` trait with
+//! `subscribe` functions and a `SubscriberBuilder` of closures.
 //!
 //! Placeholders become typed parameters: prefix placeholders on `Caller::new`, method
 //! placeholders on each method; callees and subscribers receive all of them, read from
-//! the concrete URI. A request or response that is `Void` disappears from signatures,
-//! and one with a single positional field is presented as that field's value.
+//! the concrete URI, after the invocation's or event's context (`ctx`). A request or
+//! response that is `Void` disappears from signatures, and one with a single positional
+//! field is presented as that field's value.
+//!
+//! A trait registers or subscribes every method; a builder only those given to it, so that
+//! the router routes to a service only what it serves, without guessing at run time which
+//! trait methods were overridden.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -97,7 +103,7 @@ pub fn signatures<'a>(
     renamed: &mut Vec<Renamed>,
 ) -> Result<Vec<MethodSignature<'a>>, Error> {
     let mut scopes = MethodScopes {
-        methods: Scope::default(),
+        methods: Scope::with_reserved(&BUILDER_METHODS),
         caller: Scope::with_reserved(&CALLER_METHODS),
         subscriber: Scope::with_reserved(&["on_invalid_event"]),
         constants: Scope::with_reserved(&["UUID", "PREFIX"]),
@@ -109,6 +115,13 @@ pub fn signatures<'a>(
         .map(|method| signature(context, interface, method, &mut scopes, renamed))
         .collect()
 }
+
+/// The methods `CalleeBuilder` and `SubscriberBuilder` have besides one per procedure or topic.
+const BUILDER_METHODS: [&str; 5] = ["new", "with_prefix", "register", "subscribe", "on_invalid_event"];
+
+/// The name of the context parameter of `Callee` and `Subscriber` methods and of builder
+/// closures, which no placeholder or request parameter takes.
+const CONTEXT_PARAMETER: &str = "ctx";
 
 /// The methods `Caller` has besides one per procedure and topic.
 const CALLER_METHODS: [&str; 5] = [
@@ -244,7 +257,7 @@ fn signature<'a>(
     );
     // A method's own parameters never meet `session` (method bodies reach it through
     // `self.core`), but they meet the prefix's placeholders in handlers.
-    let mut parameters = Scope::default();
+    let mut parameters = Scope::with_reserved(&[CONTEXT_PARAMETER]);
     let mut placeholder_names = Vec::with_capacity(placeholders.len());
     for (position, placeholder) in placeholders.iter().enumerate() {
         let wanted = scopes
@@ -499,13 +512,13 @@ fn caller(
         /// Calls the procedures and publishes the topics of this interface on a session.
         #[derive(::core::clone::Clone, ::core::fmt::Debug)]
         pub struct Caller {
-            core: #runtime::stub::CallerCore,
+            core: #runtime::__private::CallerCore,
         }
 
         impl Caller {
             #[doc = #new_docs]
-            pub fn new(session: ::std::sync::Arc<dyn #runtime::Session>, #(#new_parameters),*) -> Self {
-                Self { core: #runtime::stub::CallerCore::new(session, PREFIX, #prefix_values) }
+            pub fn new(session: impl ::core::convert::Into<#runtime::Session>, #(#new_parameters),*) -> Self {
+                Self { core: #runtime::__private::CallerCore::new(session.into(), PREFIX, #prefix_values) }
             }
 
             /// Uses the prefix template `prefix` instead of the schema's (a deployment may
@@ -535,47 +548,75 @@ fn caller(
     })
 }
 
-/// The handler-side parameter list of a method: every placeholder, then the request.
-fn handler_parameters(
+/// The handler-side types of a method: every placeholder, then the request.
+fn handler_types(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
     here: &Here<'_>,
 ) -> Vec<TokenStream> {
-    let mut parameters = signature
+    let mut types = signature
         .placeholders
         .iter()
-        .zip(&signature.placeholder_names)
-        .map(|(placeholder, name)| placeholder_parameter(context, placeholder, name, false))
+        .map(|placeholder| placeholder_type(context, placeholder))
+        .collect::<Vec<_>>();
+    if !matches!(signature.request, Shape::Void) {
+        types.push(shape_type(
+            context,
+            &signature.method.request,
+            &signature.request,
+            here,
+        ));
+    }
+    types
+}
+
+/// The handler-side names of a method's parameters: every placeholder, then the request.
+fn handler_names(signature: &MethodSignature<'_>) -> Vec<TokenStream> {
+    let mut names = signature
+        .placeholder_names
+        .iter()
+        .map(|name| {
+            let name = ident(name);
+            quote!(#name)
+        })
         .collect::<Vec<_>>();
     if !matches!(signature.request, Shape::Void) {
         let name = ident(&signature.request_name);
-        let ty = shape_type(context, &signature.method.request, &signature.request, here);
-        parameters.push(quote!(#name: #ty));
+        names.push(quote!(#name));
     }
-    parameters
+    names
 }
 
-/// The closure a callee or subscriber stub registers for a method: its parameters
-/// (`target`, the placeholders as `uri`, the typed `request` or `event`) and the call of
-/// the handler method `target.method(placeholders…, request)`.
-fn handler_call(
+/// A placeholder's type as handlers receive it.
+fn placeholder_type(context: &Context<'_>, placeholder: &Placeholder) -> TokenStream {
+    let runtime = &context.runtime;
+    match placeholder.ty {
+        PlaceholderType::String => quote!(::std::string::String),
+        PlaceholderType::Integer => quote!(i64),
+        PlaceholderType::Uuid => quote!(#runtime::Uuid),
+    }
+}
+
+/// The closure a callee or subscriber stub adds for a method: `|target, ctx, uri, request|`
+/// around the call of the handler `call(ctx, placeholders…, request)`, where `call` is a trait
+/// method of `target` or `target` itself, a builder's closure.
+fn handler_closure(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
     here: &Here<'_>,
-    target: &TokenStream,
+    call: &TokenStream,
 ) -> (TokenStream, TokenStream) {
-    let method_ident = ident(&signature.name);
+    let ctx = ident(CONTEXT_PARAMETER);
     let uri = if signature.placeholders.is_empty() {
         quote!(_)
     } else {
         quote!(uri)
     };
-    let mut arguments = (0..signature.placeholders.len())
-        .map(|index| {
-            let index = proc_macro2::Literal::usize_unsuffixed(index);
-            quote!(uri.get(#index)?)
-        })
-        .collect::<Vec<_>>();
+    let mut arguments = vec![quote!(#ctx)];
+    arguments.extend((0..signature.placeholders.len()).map(|index| {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(uri.get(#index)?)
+    }));
     let request_table = context.type_path(here, &signature.method.request.table);
     let request = match signature.method.kind {
         MethodKind::Procedure => quote!(request),
@@ -594,9 +635,40 @@ fn handler_call(
         }
     };
     (
-        quote!(|#target, #uri, #request|),
-        quote!(#target.#method_ident(#(#arguments),*).await),
+        quote!(|target, #ctx, #uri, #request|),
+        quote!(#call(#(#arguments),*).await),
     )
+}
+
+/// The body of a procedure's handler closure: the call, its flattened result put back into
+/// its table.
+fn procedure_answer(
+    context: &Context<'_>,
+    signature: &MethodSignature<'_>,
+    here: &Here<'_>,
+    call: TokenStream,
+) -> TokenStream {
+    match &signature.response {
+        Shape::Flattened(object, field) => {
+            let table = context.type_path(here, &signature.method.response.table);
+            let field = ident(&context.names.field(&object.name, &field.name));
+            quote!(#call.map(|#field| #table { #field }))
+        }
+        Shape::Void | Shape::Table => call,
+    }
+}
+
+/// The body of a topic's handler closure: reading a placeholder may fail, and that failure is
+/// delivered as an invalid event.
+fn topic_delivery(signature: &MethodSignature<'_>, call: TokenStream) -> TokenStream {
+    if signature.placeholders.is_empty() {
+        call
+    } else {
+        quote! {
+            #call;
+            ::core::result::Result::Ok(())
+        }
+    }
 }
 
 fn callee(
@@ -613,45 +685,84 @@ fn callee(
     if procedures.is_empty() {
         return Ok(TokenStream::new());
     }
+    let ctx = ident(CONTEXT_PARAMETER);
     let mut trait_methods = Vec::new();
     let mut registrations = Vec::new();
+    let mut builder_methods = Vec::new();
     for signature in procedures {
         let method = signature.method;
         let method_ident = ident(&signature.name);
-        let parameters = handler_parameters(context, signature, here);
+        let names = handler_names(signature);
+        let types = handler_types(context, signature, here);
         let response_type = shape_type(context, &method.response, &signature.response, here);
         let docs = method_docs(context, signature)?;
+        let body = if context.options.default_stubs {
+            quote!({
+                let _ = (#(#names),*);
+                #runtime::__private::not_implemented(#ctx.procedure())
+            })
+        } else {
+            quote!(;)
+        };
         trait_methods.push(quote! {
             #docs
-            fn #method_ident(&self, #(#parameters),*) -> impl #runtime::stub::Reply<#response_type>;
+            fn #method_ident(&self, #ctx: #runtime::CallContext, #(#names: #types),*) -> impl #runtime::__private::Reply<#response_type> #body
         });
-        let (parameters, call) = handler_call(context, signature, here, &quote!(callee));
-        let answer = match &signature.response {
-            Shape::Flattened(object, field) => {
-                let table = context.type_path(here, &method.response.table);
-                let field = ident(&context.names.field(&object.name, &field.name));
-                quote!(#call.map(|#field| #table { #field }))
-            }
-            Shape::Void | Shape::Table => call,
-        };
         let suffix = &method.suffix.text;
-        registrations.push(quote!(.add(#suffix, #parameters async move { #answer })));
+        let (parameters, call) = handler_closure(context, signature, here, &quote!(target.#method_ident));
+        let answer = procedure_answer(context, signature, here, call);
+        registrations.push(
+            quote!(.add(#suffix, #runtime::__private::bind(&callee, #parameters async move { #answer }))),
+        );
+        let (parameters, call) = handler_closure(context, signature, here, &quote!(target));
+        let answer = procedure_answer(context, signature, here, call);
+        let builder_docs = format!(
+            " Serves the procedure `{}` with `handler`, which receives the context, then the \
+             parameters of [`Callee::{}`].",
+            method.uri.text, signature.name
+        );
+        builder_methods.push(quote! {
+            #[doc = #builder_docs]
+            pub fn #method_ident<F, Fut>(self, handler: F) -> Self
+            where
+                F: ::core::ops::Fn(#runtime::CallContext, #(#types),*) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                Fut: ::core::future::Future<Output = ::core::result::Result<#response_type, #runtime::WampError>> + ::core::marker::Send + 'static,
+            {
+                let handler = ::std::sync::Arc::new(handler);
+                Self {
+                    procedures: self.procedures.add(#suffix, #runtime::__private::bind(&handler, #parameters async move { #answer })),
+                }
+            }
+        });
     }
     let register_body = chained_calls(
-        &quote!(registrations),
-        quote!(#runtime::stub::Registrations::new(prefix, PREFIX, callee)),
+        &quote!(procedures),
+        quote!(#runtime::__private::Procedures::new(prefix, PREFIX)),
         &registrations,
-        &quote!(.register(session).await),
+        &quote!(.register(&session.into()).await),
     );
     let register_docs = format!(
         " Registers every procedure of `{}` on `session` under the schema's prefix `{}`.",
         interface.name, interface.prefix.text
     );
+    let trait_docs = if context.options.default_stubs {
+        quote! {
+            /// Every method has a default that answers `wamp.error.no_such_procedure`:
+            /// implement those you serve. [`register`] registers them all all the same;
+            /// [`CalleeBuilder`] registers only the procedures given to it.
+        }
+    } else {
+        TokenStream::new()
+    };
     Ok(quote! {
         /// The procedures of this interface, as a callee implements them.
         ///
-        /// A handler's `Err` is answered as that WAMP error; a request that does not fit the
-        /// schema is answered with `wamp.error.invalid_argument` before any handler runs.
+        /// Each method receives the invocation's context first (the caller when disclosed,
+        /// the concrete URI, cancellation, progressive results), then the placeholders of the
+        /// URI and the request. A handler's `Err` is answered as that WAMP error; a request
+        /// that does not fit the schema is answered with `wamp.error.invalid_argument`
+        /// before any handler runs.
+        #trait_docs
         pub trait Callee: ::core::marker::Send + ::core::marker::Sync + 'static {
             #(#trait_methods)*
         }
@@ -661,20 +772,60 @@ fn callee(
         /// Placeholders are registered as wildcards. All or nothing: on an error, no
         /// procedure stays registered.
         pub async fn register<C: Callee>(
-            session: &dyn #runtime::Session,
+            session: impl ::core::convert::Into<#runtime::Session>,
             callee: ::std::sync::Arc<C>,
-        ) -> #runtime::Result<::std::vec::Vec<#runtime::Registration>> {
+        ) -> #runtime::Result<#runtime::Registrations> {
             register_with_prefix(session, PREFIX, callee).await
         }
 
         /// Like [`register`], under the prefix template `prefix`, which must have the
         /// placeholders of [`PREFIX`].
         pub async fn register_with_prefix<C: Callee>(
-            session: &dyn #runtime::Session,
+            session: impl ::core::convert::Into<#runtime::Session>,
             prefix: &str,
             callee: ::std::sync::Arc<C>,
-        ) -> #runtime::Result<::std::vec::Vec<#runtime::Registration>> {
+        ) -> #runtime::Result<#runtime::Registrations> {
             #register_body
+        }
+
+        /// Some procedures of this interface, each served by a closure: only those given are
+        /// registered.
+        ///
+        /// ```ignore
+        /// let registrations = CalleeBuilder::new()
+        ///     .procedure_name(|ctx, request| async move { Ok(answer) })
+        ///     .register(&session)
+        ///     .await?;
+        /// ```
+        #[derive(::core::fmt::Debug)]
+        pub struct CalleeBuilder {
+            procedures: #runtime::__private::Procedures,
+        }
+
+        impl ::core::default::Default for CalleeBuilder {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl CalleeBuilder {
+            /// No procedure yet, under the schema's prefix.
+            pub fn new() -> Self {
+                Self { procedures: #runtime::__private::Procedures::new(PREFIX, PREFIX) }
+            }
+
+            /// Registers under the prefix template `prefix` instead of the schema's; it must
+            /// have the placeholders of [`PREFIX`].
+            pub fn with_prefix(self, prefix: &str) -> Self {
+                Self { procedures: self.procedures.with_prefix(prefix) }
+            }
+
+            #(#builder_methods)*
+
+            /// Registers the procedures given, all or nothing, as [`register`] does.
+            pub async fn register(self, session: impl ::core::convert::Into<#runtime::Session>) -> #runtime::Result<#runtime::Registrations> {
+                self.procedures.register(&session.into()).await
+            }
         }
     })
 }
@@ -693,35 +844,53 @@ fn subscriber(
     if topics.is_empty() {
         return Ok(TokenStream::new());
     }
+    let ctx = ident(CONTEXT_PARAMETER);
     let mut trait_methods = Vec::new();
     let mut subscriptions = Vec::new();
+    let mut builder_methods = Vec::new();
     for signature in topics {
         let method = signature.method;
         let method_ident = ident(&signature.name);
-        let parameters = handler_parameters(context, signature, here);
+        let names = handler_names(signature);
+        let types = handler_types(context, signature, here);
         let docs = method_docs(context, signature)?;
         trait_methods.push(quote! {
             #docs
-            fn #method_ident(&self, #(#parameters),*) -> impl #runtime::stub::Handled;
+            fn #method_ident(&self, #ctx: #runtime::EventContext, #(#names: #types),*) -> impl #runtime::__private::Handled;
         });
-        let (parameters, call) = handler_call(context, signature, here, &quote!(subscriber));
         let suffix = &method.suffix.text;
-        // Reading a placeholder may fail, and that failure is delivered as an invalid event.
-        let body = if signature.placeholders.is_empty() {
-            call
-        } else {
-            quote! {
-                #call;
-                ::core::result::Result::Ok(())
+        let (parameters, call) = handler_closure(context, signature, here, &quote!(target.#method_ident));
+        let body = topic_delivery(signature, call);
+        subscriptions.push(
+            quote!(.add(#suffix, #runtime::__private::bind(&subscriber, #parameters async move { #body }))),
+        );
+        let (parameters, call) = handler_closure(context, signature, here, &quote!(target));
+        let body = topic_delivery(signature, call);
+        let builder_docs = format!(
+            " Receives the events of the topic `{}` with `handler`, which gets the context, then \
+             the parameters of [`Subscriber::{}`].",
+            method.uri.text, signature.name
+        );
+        builder_methods.push(quote! {
+            #[doc = #builder_docs]
+            pub fn #method_ident<F, Fut>(self, handler: F) -> Self
+            where
+                F: ::core::ops::Fn(#runtime::EventContext, #(#types),*) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                Fut: ::core::future::Future<Output = ()> + ::core::marker::Send + 'static,
+            {
+                let handler = ::std::sync::Arc::new(handler);
+                Self {
+                    topics: self.topics.add(#suffix, #runtime::__private::bind(&handler, #parameters async move { #body })),
+                    ..self
+                }
             }
-        };
-        subscriptions.push(quote!(.add(#suffix, #parameters async move { #body })));
+        });
     }
     let subscribe_body = chained_calls(
-        &quote!(subscriptions),
-        quote!(#runtime::stub::Subscriptions::new(prefix, PREFIX, subscriber, on_invalid)),
+        &quote!(topics),
+        quote!(#runtime::__private::Topics::new(prefix, PREFIX)),
         &subscriptions,
-        &quote!(.subscribe(session).await),
+        &quote!(.subscribe(&session.into(), on_invalid).await),
     );
     let subscribe_docs = format!(
         " Subscribes every topic of `{}` on `session` under the schema's prefix `{}`.",
@@ -729,6 +898,10 @@ fn subscriber(
     );
     Ok(quote! {
         /// The topics of this interface, as a subscriber receives them.
+        ///
+        /// Each method receives the event's context first (the publisher when disclosed, the
+        /// concrete topic), then the placeholders of the URI and the event. [`subscribe`]
+        /// subscribes every topic; [`SubscriberBuilder`] only the topics given to it.
         pub trait Subscriber: ::core::marker::Send + ::core::marker::Sync + 'static {
             #(#trait_methods)*
 
@@ -738,7 +911,7 @@ fn subscriber(
                 &self,
                 _topic: ::std::string::String,
                 _error: #runtime::PayloadError,
-            ) -> impl #runtime::stub::Handled {
+            ) -> impl #runtime::__private::Handled {
                 ::core::future::ready(())
             }
         }
@@ -748,23 +921,84 @@ fn subscriber(
         /// Placeholders are subscribed as wildcards. All or nothing: on an error, no
         /// subscription stays.
         pub async fn subscribe<S: Subscriber>(
-            session: &dyn #runtime::Session,
+            session: impl ::core::convert::Into<#runtime::Session>,
             subscriber: ::std::sync::Arc<S>,
-        ) -> #runtime::Result<::std::vec::Vec<#runtime::Subscription>> {
+        ) -> #runtime::Result<#runtime::Subscriptions> {
             subscribe_with_prefix(session, PREFIX, subscriber).await
         }
 
         /// Like [`subscribe`], under the prefix template `prefix`, which must have the
         /// placeholders of [`PREFIX`].
         pub async fn subscribe_with_prefix<S: Subscriber>(
-            session: &dyn #runtime::Session,
+            session: impl ::core::convert::Into<#runtime::Session>,
             prefix: &str,
             subscriber: ::std::sync::Arc<S>,
-        ) -> #runtime::Result<::std::vec::Vec<#runtime::Subscription>> {
-            let on_invalid = |subscriber: ::std::sync::Arc<S>, topic, error| async move {
-                subscriber.on_invalid_event(topic, error).await
-            };
+        ) -> #runtime::Result<#runtime::Subscriptions> {
+            let target = ::core::clone::Clone::clone(&subscriber);
+            let on_invalid = #runtime::__private::invalid_event_handler(move |topic, error| {
+                let target = ::core::clone::Clone::clone(&target);
+                async move { target.on_invalid_event(topic, error).await }
+            });
             #subscribe_body
+        }
+
+        /// Some topics of this interface, each received by a closure: only those given are
+        /// subscribed.
+        ///
+        /// ```ignore
+        /// let subscriptions = SubscriberBuilder::new()
+        ///     .topic_name(|ctx, event| async move { println!("{} sent {event:?}", ctx.topic()) })
+        ///     .subscribe(&session)
+        ///     .await?;
+        /// ```
+        pub struct SubscriberBuilder {
+            topics: #runtime::__private::Topics,
+            on_invalid: #runtime::__private::InvalidEventHandler,
+        }
+
+        impl ::core::fmt::Debug for SubscriberBuilder {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct("SubscriberBuilder").field("topics", &self.topics).finish_non_exhaustive()
+            }
+        }
+
+        impl ::core::default::Default for SubscriberBuilder {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl SubscriberBuilder {
+            /// No topic yet, under the schema's prefix; events that do not fit are ignored.
+            pub fn new() -> Self {
+                Self {
+                    topics: #runtime::__private::Topics::new(PREFIX, PREFIX),
+                    on_invalid: #runtime::__private::ignore_invalid_events(),
+                }
+            }
+
+            /// Subscribes under the prefix template `prefix` instead of the schema's; it must
+            /// have the placeholders of [`PREFIX`].
+            pub fn with_prefix(self, prefix: &str) -> Self {
+                Self { topics: self.topics.with_prefix(prefix), ..self }
+            }
+
+            #(#builder_methods)*
+
+            /// Hands the events whose topic or payload does not fit the schema to `handler`,
+            /// with the topic and what is wrong.
+            pub fn on_invalid_event<F, Fut>(self, handler: F) -> Self
+            where
+                F: ::core::ops::Fn(::std::string::String, #runtime::PayloadError) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                Fut: ::core::future::Future<Output = ()> + ::core::marker::Send + 'static,
+            {
+                Self { on_invalid: #runtime::__private::invalid_event_handler(handler), ..self }
+            }
+
+            /// Subscribes the topics given, all or nothing, as [`subscribe`] does.
+            pub async fn subscribe(self, session: impl ::core::convert::Into<#runtime::Session>) -> #runtime::Result<#runtime::Subscriptions> {
+                self.topics.subscribe(&session.into(), self.on_invalid).await
+            }
         }
     })
 }

@@ -70,6 +70,10 @@ pub struct Options {
     pub caller: bool,
     /// Generate the callee and subscriber side.
     pub callee: bool,
+    /// Give every method of a `Callee` trait a default that answers
+    /// `wamp.error.no_such_procedure`, so that an implementation writes only the procedures
+    /// it serves (like tonic-build's `generate_default_stubs`).
+    pub default_stubs: bool,
     /// The path the generated code reaches the runtime crate by.
     pub runtime_path: String,
     /// Extra attributes on generated types: (qualified schema name, namespace, or `.` for
@@ -82,6 +86,7 @@ impl Default for Options {
         Options {
             caller: true,
             callee: true,
+            default_stubs: false,
             runtime_path: DEFAULT_RUNTIME_PATH.to_owned(),
             type_attributes: Vec::new(),
         }

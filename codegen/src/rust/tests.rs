@@ -92,7 +92,7 @@ fn names_that_collide_in_rust_are_numbered_with_a_warning() {
             "namespace n; table T {}
              rpc_service S (type: \"interface\", wampuri: \"x\") {
                  get_it (T): T (type: \"procedure\"); getIt (T): T (type: \"topic\", wampuri: \"x.other\"); }",
-            &["pub async fn get_it(", "pub async fn publish_get_it_2(", "fn get_it_2(&self", "URI_GET_IT_2"],
+            &["pub async fn get_it(", "pub async fn publish_get_it_2(", "fn get_it_2(\n", "pub fn get_it_2<F, Fut>", "URI_GET_IT_2"],
             "`n.S.getIt` is generated as `get_it_2` in Rust, since `n.S.get_it` is `get_it` there",
         ),
     ];
@@ -248,13 +248,13 @@ fn huge_interfaces_tables_and_enums_generate() {
         "pub field9999: i32,",
         "pub async fn wide(",
         "Value9999 = 9999,",
-        "let registrations = ::wamp_idl_runtime::stub::Registrations::new(",
+        "let procedures = ::wamp_idl_runtime::__private::Procedures::new(",
     ] {
         assert!(code.contains(snippet), "missing {snippet:?}");
     }
     // Cut every 64 calls: 10,001 registrations make 156 statements and a final chain.
-    assert_eq!(code.matches("let registrations = ").count(), (count + 1) / 64);
-    assert!(!code.contains("let subscriptions"), "no topic, no subscriptions");
+    assert_eq!(code.matches("let procedures = ").count(), (count + 1) / 64);
+    assert!(!code.contains("let topics"), "no topic, no subscriptions");
 }
 
 /// A chain of 10,000 tables, each holding the next, the last a float: what is asked of

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::mpsc;
-use wamp_idl_runtime::{PublishOptions, Session, WampError};
+use wamp_idl_runtime::{CallContext, EventContext, PublishOptions, Session, WampError};
 
 // The example uses only part of the generated API.
 #[allow(dead_code)]
@@ -21,7 +21,7 @@ struct Thermostat {
 }
 
 impl i_thermostat::Callee for Thermostat {
-    async fn set_target(&self, request: api::SetTarget) -> Result<f32, WampError> {
+    async fn set_target(&self, _ctx: CallContext, request: api::SetTarget) -> Result<f32, WampError> {
         if !(5.0..=30.0).contains(&request.celsius) {
             return Err(WampError::with_message(
                 "example.thermostat.error.out_of_range",
@@ -36,16 +36,12 @@ impl i_thermostat::Callee for Thermostat {
             celsius: request.celsius,
             reason: request.reason,
         };
-        self.announcer
-            .publish_target_changed(event)
-            .await
-            .map_err(|error| {
-                WampError::with_message("example.thermostat.error.publish", error.to_string())
-            })?;
+        // A failed publication answers the call with `wamp.error.runtime_error` and why.
+        self.announcer.publish_target_changed(event).await?;
         Ok(previous)
     }
 
-    async fn read(&self) -> Result<api::Reading, WampError> {
+    async fn read(&self, _ctx: CallContext) -> Result<api::Reading, WampError> {
         Ok(api::Reading {
             celsius: 20.5,
             humidity: 41.0,
@@ -61,7 +57,7 @@ struct Display {
 }
 
 impl i_thermostat::Subscriber for Display {
-    async fn target_changed(&self, event: api::TargetChanged) {
+    async fn target_changed(&self, _ctx: EventContext, event: api::TargetChanged) {
         let reason = event.reason.as_deref().unwrap_or("no reason given");
         let line = format!(
             "event  {}: {} °C ({reason})",
@@ -74,11 +70,11 @@ impl i_thermostat::Subscriber for Display {
 }
 
 /// Serves the thermostat on `serving` and calls it from `calling`.
-async fn run(serving: Arc<dyn Session>, calling: Arc<dyn Session>) -> anyhow::Result<()> {
+async fn run(serving: Session, calling: Session) -> anyhow::Result<()> {
     let (lines, mut events) = mpsc::unbounded_channel();
     // Through a router the subscriber shares the callee's session, and routers leave a
     // publisher's own events out unless told otherwise.
-    let announcer = i_thermostat::Caller::new(Arc::clone(&serving)).with_publish_options(PublishOptions {
+    let announcer = i_thermostat::Caller::new(&serving).with_publish_options(PublishOptions {
         exclude_me: Some(false),
         ..PublishOptions::default()
     });
@@ -86,8 +82,13 @@ async fn run(serving: Arc<dyn Session>, calling: Arc<dyn Session>) -> anyhow::Re
         target: Mutex::new(19.0),
         announcer,
     };
-    i_thermostat::register(&*serving, Arc::new(thermostat)).await?;
-    i_thermostat::subscribe(&*serving, Arc::new(Display { lines })).await?;
+    // The handles undo what they hold when dropped: the service lasts as long as `run`.
+    let _registrations = i_thermostat::register(&serving, Arc::new(thermostat))
+        .await?
+        .unregister_on_drop();
+    let _subscriptions = i_thermostat::subscribe(&serving, Arc::new(Display { lines }))
+        .await?
+        .unsubscribe_on_drop();
     let caller = i_thermostat::Caller::new(calling);
 
     let reading = caller.read().await?;

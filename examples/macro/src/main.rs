@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::mpsc;
-use wamp_idl_runtime::{PublishOptions, Session, WampError};
+use wamp_idl_runtime::{CallContext, PublishOptions, Session, WampError};
 
 // The example uses only part of the generated API.
 #[allow(dead_code)]
@@ -23,7 +23,7 @@ struct ChatServer {
 }
 
 impl i_chat::Callee for ChatServer {
-    async fn post(&self, room: String, request: api::Post) -> Result<u64, WampError> {
+    async fn post(&self, _ctx: CallContext, room: String, request: api::Post) -> Result<u64, WampError> {
         if request.text.is_empty() {
             return Err(WampError::with_message(
                 "example.chat.error.empty",
@@ -41,43 +41,23 @@ impl i_chat::Callee for ChatServer {
             author: request.author,
             text: request.text,
         };
-        self.publisher
-            .publish_message(&room, message)
-            .await
-            .map_err(|error| WampError::with_message("example.chat.error.publish", error.to_string()))?;
+        // A failed publication answers the call with `wamp.error.runtime_error` and why.
+        self.publisher.publish_message(&room, message).await?;
         Ok(seq)
     }
 
-    async fn count(&self, room: String) -> Result<u64, WampError> {
+    async fn count(&self, _ctx: CallContext, room: String) -> Result<u64, WampError> {
         let rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(rooms.get(&room).copied().unwrap_or(0))
     }
 }
 
-/// The subscriber: describes every message of every room to `main`, which prints it before
-/// the result of the call that posted it (through a router, the event and the result travel
-/// on different sessions, so either may arrive first).
-struct Listener {
-    lines: mpsc::UnboundedSender<String>,
-}
-
-impl i_chat::Subscriber for Listener {
-    async fn message(&self, room: String, message: api::Message) {
-        let line = format!(
-            "event  room {room} #{}: <{}> {}",
-            message.seq, message.author, message.text
-        );
-        // `main` stops listening only once it has printed everything.
-        let _ = self.lines.send(line);
-    }
-}
-
 /// Serves the chat on `serving` and uses it from `calling`.
-async fn run(serving: Arc<dyn Session>, calling: Arc<dyn Session>) -> anyhow::Result<()> {
+async fn run(serving: Session, calling: Session) -> anyhow::Result<()> {
     let (lines, mut events) = mpsc::unbounded_channel();
     // Through a router the subscriber shares the callee's session, and routers leave a
     // publisher's own events out unless told otherwise.
-    let publisher = i_chat::Caller::new(Arc::clone(&serving)).with_publish_options(PublishOptions {
+    let publisher = i_chat::Caller::new(&serving).with_publish_options(PublishOptions {
         exclude_me: Some(false),
         ..PublishOptions::default()
     });
@@ -85,8 +65,25 @@ async fn run(serving: Arc<dyn Session>, calling: Arc<dyn Session>) -> anyhow::Re
         rooms: Mutex::new(BTreeMap::new()),
         publisher,
     };
-    i_chat::register(&*serving, Arc::new(server)).await?;
-    i_chat::subscribe(&*serving, Arc::new(Listener { lines })).await?;
+    let _registrations = i_chat::register(&serving, Arc::new(server))
+        .await?
+        .unregister_on_drop();
+    // The subscriber, one closure: describes every message of every room to `main`, which
+    // prints it before the result of the call that posted it (through a router, the event and
+    // the result travel on different sessions, so either may arrive first).
+    let _subscriptions = i_chat::SubscriberBuilder::new()
+        .message(move |_ctx, room, message: api::Message| {
+            let line = format!(
+                "event  room {room} #{}: <{}> {}",
+                message.seq, message.author, message.text
+            );
+            // `main` stops listening only once it has printed everything.
+            let _ = lines.send(line);
+            async {}
+        })
+        .subscribe(&serving)
+        .await?
+        .unsubscribe_on_drop();
     let caller = i_chat::Caller::new(calling);
 
     for (room, author, text) in [

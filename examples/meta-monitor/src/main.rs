@@ -12,9 +12,8 @@ use clap::{Parser, ValueEnum};
 use tokio::sync::{mpsc, oneshot};
 use wamp_idl_runtime::client::{ClientConfig, Credentials, CryptosignKey, SessionState};
 use wamp_idl_runtime::meta::{self, Caller};
-use wamp_idl_runtime::stub::Handled;
 use wamp_idl_runtime::wire::Serializer;
-use wamp_idl_runtime::{Error, PayloadError, Value};
+use wamp_idl_runtime::{Error, EventContext, PayloadError, Value};
 
 /// Shows what a WAMP router's realm holds and follows it live, until Ctrl-C.
 ///
@@ -126,7 +125,7 @@ async fn main() -> anyhow::Result<()> {
     meta::subscribe(&client, Arc::new(EventPrinter(lines)))
         .await
         .context("cannot subscribe to the meta events (does the role allow subscribing to wamp.*?)")?;
-    let meta = Caller::new(Arc::new(client.clone()));
+    let meta = Caller::new(&client);
     print_snapshot(&meta)
         .await
         .context("cannot read the realm (does the role allow calling wamp.*?)")?;
@@ -310,19 +309,18 @@ fn by_session(session: Option<u64>) -> String {
 struct EventPrinter(mpsc::UnboundedSender<String>);
 
 impl EventPrinter {
-    fn print(&self, line: String) -> std::future::Ready<()> {
+    fn print(&self, line: String) {
         // The main loop has stopped reading when the monitor shuts down: nothing to print to.
         let _ = self.0.send(line);
-        std::future::ready(())
     }
 }
 
 impl meta::Subscriber for EventPrinter {
-    fn session_on_join(&self, details: meta::SessionDetails) -> impl Handled {
-        self.print(format!("join        {}", describe_session(&details)))
+    async fn session_on_join(&self, _ctx: EventContext, details: meta::SessionDetails) {
+        self.print(format!("join        {}", describe_session(&details)));
     }
 
-    fn session_on_leave(&self, event: meta::SessionLeft) -> impl Handled {
+    async fn session_on_leave(&self, _ctx: EventContext, event: meta::SessionLeft) {
         // The spec adds authid and authrole; Crossbar sends the session ID only.
         let mut line = format!("leave       session {}", event.session);
         if let Some(authid) = &event.authid {
@@ -331,10 +329,10 @@ impl meta::Subscriber for EventPrinter {
         if let Some(authrole) = &event.authrole {
             let _ = write!(line, " authrole={authrole}");
         }
-        self.print(line)
+        self.print(line);
     }
 
-    fn session_on_stats(&self, event: meta::SessionStats) -> impl Handled {
+    async fn session_on_stats(&self, _ctx: EventContext, event: meta::SessionStats) {
         let session = event
             .session
             .session
@@ -344,66 +342,66 @@ impl meta::Subscriber for EventPrinter {
             or_dash(event.session.authid.as_deref()),
             event.stats.messages,
             event.stats.bytes,
-        ))
+        ));
     }
 
-    fn registration_on_create(&self, event: meta::RegistrationCreated) -> impl Handled {
+    async fn registration_on_create(&self, _ctx: EventContext, event: meta::RegistrationCreated) {
         self.print(format!(
             "create      {} {}",
             describe_registration(&event.registration),
             by_session(event.session)
-        ))
+        ));
     }
 
-    fn registration_on_register(&self, event: meta::RegistrationChanged) -> impl Handled {
+    async fn registration_on_register(&self, _ctx: EventContext, event: meta::RegistrationChanged) {
         self.print(format!(
             "register    registration {} {}",
             event.registration,
             by_session(event.session)
-        ))
+        ));
     }
 
-    fn registration_on_unregister(&self, event: meta::RegistrationChanged) -> impl Handled {
+    async fn registration_on_unregister(&self, _ctx: EventContext, event: meta::RegistrationChanged) {
         self.print(format!(
             "unregister  registration {} {}",
             event.registration,
             by_session(event.session)
-        ))
+        ));
     }
 
-    fn registration_on_delete(&self, event: meta::RegistrationChanged) -> impl Handled {
-        self.print(format!("delete      registration {}", event.registration))
+    async fn registration_on_delete(&self, _ctx: EventContext, event: meta::RegistrationChanged) {
+        self.print(format!("delete      registration {}", event.registration));
     }
 
-    fn subscription_on_create(&self, event: meta::SubscriptionCreated) -> impl Handled {
+    async fn subscription_on_create(&self, _ctx: EventContext, event: meta::SubscriptionCreated) {
         self.print(format!(
             "create      {} {}",
             describe_subscription(&event.subscription),
             by_session(event.session)
-        ))
+        ));
     }
 
-    fn subscription_on_subscribe(&self, event: meta::SubscriptionChanged) -> impl Handled {
+    async fn subscription_on_subscribe(&self, _ctx: EventContext, event: meta::SubscriptionChanged) {
         self.print(format!(
             "subscribe   subscription {} {}",
             event.subscription,
             by_session(event.session)
-        ))
+        ));
     }
 
-    fn subscription_on_unsubscribe(&self, event: meta::SubscriptionChanged) -> impl Handled {
+    async fn subscription_on_unsubscribe(&self, _ctx: EventContext, event: meta::SubscriptionChanged) {
         self.print(format!(
             "unsubscribe subscription {} {}",
             event.subscription,
             by_session(event.session)
-        ))
+        ));
     }
 
-    fn subscription_on_delete(&self, event: meta::SubscriptionChanged) -> impl Handled {
-        self.print(format!("delete      subscription {}", event.subscription))
+    async fn subscription_on_delete(&self, _ctx: EventContext, event: meta::SubscriptionChanged) {
+        self.print(format!("delete      subscription {}", event.subscription));
     }
 
-    fn on_invalid_event(&self, topic: String, error: PayloadError) -> impl Handled {
-        self.print(format!("unreadable  {topic}: {error}"))
+    async fn on_invalid_event(&self, topic: String, error: PayloadError) {
+        self.print(format!("unreadable  {topic}: {error}"));
     }
 }

@@ -14,7 +14,7 @@ use tokio::io::{AsyncBufReadExt as _, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
-    Dict, EventHandler, InvocationHandler, MatchPolicy, RegisterOptions, Session, SubscribeOptions,
+    Dict, EventHandler, InvocationHandler, MatchPolicy, RegisterOptions, SubscribeOptions,
 };
 
 use support::Transport;
@@ -121,7 +121,8 @@ async fn monitor_shows_the_realm_and_follows_a_second_client() {
     let _turn = ROUTER_TURN.lock().await;
     let resident = router.join(Transport::WebSocket, Serializer::Json).await;
     let registration = resident
-        .register("monitor.resident.proc", RegisterOptions::default(), echo())
+        .session()
+        .register_handler("monitor.resident.proc", RegisterOptions::default(), echo())
         .await
         .unwrap_or_else(|error| panic!("register: {error}"));
     let wildcard = SubscribeOptions {
@@ -129,7 +130,8 @@ async fn monitor_shows_the_realm_and_follows_a_second_client() {
         extra: Dict::new(),
     };
     let subscription = resident
-        .subscribe("monitor..topic", wildcard, ignore_events())
+        .session()
+        .subscribe_handler("monitor..topic", wildcard, ignore_events())
         .await
         .unwrap_or_else(|error| panic!("subscribe: {error}"));
 
@@ -148,7 +150,7 @@ async fn monitor_shows_the_realm_and_follows_a_second_client() {
         .await;
     monitor.expect(&["registrations (1):"]).await;
     let callees = format!("callees=[{resident_id}]");
-    let registration_id = registration.id.to_string();
+    let registration_id = router_id(resident.router_registration_id(&registration));
     monitor
         .expect(&[
             "  registration ",
@@ -161,7 +163,7 @@ async fn monitor_shows_the_realm_and_follows_a_second_client() {
     // through the sessions' lists.
     monitor.expect(&["subscriptions (1):"]).await;
     let subscribers = format!("subscribers=[{resident_id}]");
-    let subscription_id = subscription.id.to_string();
+    let subscription_id = router_id(resident.router_subscription_id(&subscription));
     monitor
         .expect(&[
             "  subscription ",
@@ -185,10 +187,11 @@ async fn monitor_shows_the_realm_and_follows_a_second_client() {
         ])
         .await;
     let procedure = visitor
-        .register("monitor.visitor.proc", RegisterOptions::default(), echo())
+        .session()
+        .register_handler("monitor.visitor.proc", RegisterOptions::default(), echo())
         .await
         .unwrap_or_else(|error| panic!("register: {error}"));
-    let procedure_id = procedure.id.to_string();
+    let procedure_id = router_id(visitor.router_registration_id(&procedure));
     monitor
         .expect(&[
             "create ",
@@ -199,7 +202,8 @@ async fn monitor_shows_the_realm_and_follows_a_second_client() {
         .await;
     monitor.expect(&["register ", &procedure_id, &by_visitor]).await;
     visitor
-        .subscribe(
+        .session()
+        .subscribe_handler(
             "monitor..topic",
             SubscribeOptions {
                 match_policy: MatchPolicy::Wildcard,
@@ -355,4 +359,10 @@ async fn monitor_survives_a_router_restart_and_follows_the_realm_after_it() {
         .unwrap_or_else(|error| panic!("close: {error}"));
     monitor.expect(&["leave ", &visitor_id]).await;
     monitor.interrupt().await;
+}
+
+/// The router's id of a registration or subscription, as the monitor prints it.
+fn router_id(id: Option<u64>) -> String {
+    id.map(|id| id.to_string())
+        .unwrap_or_else(|| panic!("the client does not know the router's id"))
 }

@@ -3,7 +3,6 @@
 //! their subscribers pass on in a fixed order.
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
@@ -27,18 +26,18 @@ enum Meeting {
 /// [--realm <REALM>]`, whose sessions are closed afterwards.
 pub async fn run<Scenario, Done>(program: &str, scenario: Scenario) -> anyhow::Result<()>
 where
-    Scenario: FnOnce(Arc<dyn Session>, Arc<dyn Session>) -> Done,
+    Scenario: FnOnce(Session, Session) -> Done,
     Done: Future<Output = anyhow::Result<()>>,
 {
     match parse_arguments(program, std::env::args().skip(1))? {
         Meeting::InMemory => {
-            let session: Arc<dyn Session> = Arc::new(MemorySession::new());
-            scenario(Arc::clone(&session), session).await
+            let session = MemorySession::new().session();
+            scenario(session.clone(), session).await
         }
         Meeting::Router { url, realm } => {
             let serving = join(&url, &realm).await?;
             let calling = join(&url, &realm).await?;
-            scenario(Arc::new(serving.clone()), Arc::new(calling.clone())).await?;
+            scenario(serving.session(), calling.session()).await?;
             calling.close().await?;
             serving.close().await?;
             Ok(())

@@ -2,7 +2,7 @@
 //! registrations and subscriptions to restore on the next one, the state users watch, and the
 //! task that joins again after a loss.
 
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use tokio::time::Instant;
 
 use crate::client::reconnect::WhileDown;
 use crate::client::state::{
-    self, EventQueue, GOODBYE_TIMEOUT, ProgressiveInvocationHandler, RequestKind, Shared,
+    self, EventQueue, GOODBYE_TIMEOUT, Procedure, RequestKind, Shared, SubscriptionLeft,
 };
 use crate::client::{ClientConfig, join};
 use crate::error::{Error, ErrorKind};
@@ -50,19 +50,19 @@ pub enum SessionState {
 
 /// A registration made through the client, to make again on every new session.
 struct Registered {
-    /// The router's id when it was made: what the user's [`crate::Registration`] holds.
-    first_id: u64,
+    /// The client's id, which the user's [`crate::Registration`] holds: stable across sessions.
+    local: u64,
     /// The router's id in the latest session.
     id: u64,
     procedure: String,
     options: Dict,
-    handler: ProgressiveInvocationHandler,
+    handler: Arc<Procedure>,
 }
 
 /// A subscription made through the client, to make again on every new session. Its event
 /// queue, and so the task that delivers its events in order, lives across sessions.
 struct Subscribed {
-    first_id: u64,
+    local: u64,
     id: u64,
     topic: String,
     options: Dict,
@@ -76,15 +76,6 @@ struct Registry {
     subscriptions: Vec<Subscribed>,
 }
 
-/// The position of the record a user's id names: the router's id in the latest session
-/// first, else the id it had when made (a handle kept across a reconnect).
-fn position<T>(records: &[T], id: u64, ids: impl Fn(&T) -> (u64, u64)) -> Option<usize> {
-    records
-        .iter()
-        .position(|record| ids(record).1 == id)
-        .or_else(|| records.iter().position(|record| ids(record).0 == id))
-}
-
 /// The durable part of a client, shared by its handles and its supervising task.
 pub(crate) struct Link {
     pub(crate) config: ClientConfig,
@@ -94,6 +85,8 @@ pub(crate) struct Link {
     registry: Mutex<Registry>,
     /// The request ids of all the client's sessions.
     requests: Arc<AtomicU64>,
+    /// The client's ids of registrations and subscriptions, stable across sessions.
+    locals: AtomicU64,
 }
 
 impl std::fmt::Debug for Link {
@@ -117,6 +110,7 @@ impl Link {
             latest: RwLock::new(first),
             registry: Mutex::default(),
             requests,
+            locals: AtomicU64::new(0),
         });
         tokio::spawn(Arc::clone(&link).supervise());
         link
@@ -130,6 +124,11 @@ impl Link {
     /// The latest joined session, live or not.
     pub(crate) fn latest(&self) -> Arc<Shared> {
         Arc::clone(&self.latest.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// A new id of a registration or subscription, which stays its own across sessions.
+    pub(crate) fn next_local_id(&self) -> u64 {
+        self.locals.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// A new request id, unique across the client's sessions.
@@ -254,13 +253,14 @@ impl Link {
     /// Remembers a registration made on the live session, to make it again on the next.
     pub(crate) fn remember_registration(
         &self,
+        local: u64,
         id: u64,
         procedure: &str,
         options: Dict,
-        handler: ProgressiveInvocationHandler,
+        handler: Arc<Procedure>,
     ) {
         self.registry().registrations.push(Registered {
-            first_id: id,
+            local,
             id,
             procedure: procedure.to_owned(),
             options,
@@ -268,20 +268,41 @@ impl Link {
         });
     }
 
-    /// Forgets the registration a user's id names; the router's id to unregister in the
-    /// latest session (the id itself for one the client does not know).
-    pub(crate) fn forget_registration(&self, id: u64) -> u64 {
+    /// The router's id of the registration `local` in the latest session.
+    pub(crate) fn router_registration_id(&self, local: u64) -> Option<u64> {
+        let registry = self.registry();
+        let record = registry.registrations.iter().find(|record| record.local == local);
+        record.map(|record| record.id)
+    }
+
+    /// The router's id of the subscription `local` in the latest session.
+    pub(crate) fn router_subscription_id(&self, local: u64) -> Option<u64> {
+        let registry = self.registry();
+        let record = registry.subscriptions.iter().find(|record| record.local == local);
+        record.map(|record| record.id)
+    }
+
+    /// Forgets the registration `local`; the router's id of it in the latest session.
+    pub(crate) fn forget_registration(&self, local: u64) -> Option<u64> {
         let mut registry = self.registry();
-        match position(&registry.registrations, id, |record| (record.first_id, record.id)) {
-            Some(index) => registry.registrations.remove(index).id,
-            None => id,
-        }
+        let index = registry
+            .registrations
+            .iter()
+            .position(|record| record.local == local)?;
+        Some(registry.registrations.remove(index).id)
     }
 
     /// Remembers a subscription made on the live session, to make it again on the next.
-    pub(crate) fn remember_subscription(&self, id: u64, topic: &str, options: Dict, queue: EventQueue) {
+    pub(crate) fn remember_subscription(
+        &self,
+        local: u64,
+        id: u64,
+        topic: &str,
+        options: Dict,
+        queue: EventQueue,
+    ) {
         self.registry().subscriptions.push(Subscribed {
-            first_id: id,
+            local,
             id,
             topic: topic.to_owned(),
             options,
@@ -289,32 +310,40 @@ impl Link {
         });
     }
 
-    /// Forgets the subscriptions a user's id names (all that share its router subscription);
-    /// the router's id to unsubscribe in the latest session.
-    pub(crate) fn forget_subscription(&self, id: u64) -> u64 {
+    /// Forgets the subscription `local`; the router's id of it in the latest session, which
+    /// other local subscriptions may share.
+    pub(crate) fn forget_subscription(&self, local: u64) -> Option<u64> {
         let mut registry = self.registry();
-        let named = position(&registry.subscriptions, id, |record| (record.first_id, record.id));
-        let Some(current) = named
-            .and_then(|index| registry.subscriptions.get(index))
-            .map(|record| record.id)
-        else {
-            return id;
-        };
-        registry.subscriptions.retain(|record| record.id != current);
-        current
+        let index = registry
+            .subscriptions
+            .iter()
+            .position(|record| record.local == local)?;
+        Some(registry.subscriptions.remove(index).id)
+    }
+
+    /// Forgets what the router revoked in the lost session `lost`: it is not made again.
+    fn forget_revoked(&self, lost: &Shared) {
+        let revoked = lost.revoked();
+        let mut registry = self.registry();
+        registry
+            .registrations
+            .retain(|record| !revoked.registrations.contains(&record.id));
+        registry
+            .subscriptions
+            .retain(|record| !revoked.subscriptions.contains(&record.id));
     }
 
     /// Makes every remembered registration and subscription on a new session, all at once.
     async fn restore(&self, shared: &Shared) -> Result<(), Error> {
         let (registrations, subscriptions) = {
             let registry = self.registry();
-            let registrations: Vec<(u64, String, Dict, ProgressiveInvocationHandler)> = registry
+            let registrations: Vec<(u64, String, Dict, Arc<Procedure>)> = registry
                 .registrations
                 .iter()
                 .map(|record| {
                     let handler = Arc::clone(&record.handler);
                     (
-                        record.first_id,
+                        record.local,
                         record.procedure.clone(),
                         record.options.clone(),
                         handler,
@@ -326,18 +355,13 @@ impl Link {
                 .iter()
                 .map(|record| {
                     let queue = record.queue.clone();
-                    (
-                        record.first_id,
-                        record.topic.clone(),
-                        record.options.clone(),
-                        queue,
-                    )
+                    (record.local, record.topic.clone(), record.options.clone(), queue)
                 })
                 .collect();
             (registrations, subscriptions)
         };
         let registering = try_join_all(registrations.into_iter().map(
-            |(first_id, procedure, options, handler)| async move {
+            |(local, procedure, options, handler)| async move {
                 let request = shared.next_request_id();
                 let message = Message::Register {
                     request,
@@ -348,22 +372,23 @@ impl Link {
                     .request(request, RequestKind::Register(handler), &message)
                     .await
                     .map_err(|error| restore_error("registering", &procedure, &error))?;
-                Ok::<_, Error>((first_id, id))
+                Ok::<_, Error>((local, id))
             },
         ));
         let subscribing = try_join_all(subscriptions.into_iter().map(
-            |(first_id, topic, options, queue)| async move {
+            |(local, topic, options, queue)| async move {
                 let request = shared.next_request_id();
                 let message = Message::Subscribe {
                     request,
                     options,
                     topic: topic.clone(),
                 };
+                let kind = RequestKind::Subscribe(local, topic.clone(), queue);
                 let id = shared
-                    .request(request, RequestKind::Subscribe(queue), &message)
+                    .request(request, kind, &message)
                     .await
                     .map_err(|error| restore_error("subscribing to", &topic, &error))?;
-                Ok::<_, Error>((first_id, id))
+                Ok::<_, Error>((local, id))
             },
         ));
         let (registered, subscribed) = futures_util::future::try_join(registering, subscribing).await?;
@@ -372,24 +397,24 @@ impl Link {
         let mut undone_subscriptions = Vec::new();
         {
             let mut registry = self.registry();
-            for (first_id, id) in registered {
+            for (local, id) in registered {
                 let record = registry
                     .registrations
                     .iter_mut()
-                    .find(|record| record.first_id == first_id);
+                    .find(|record| record.local == local);
                 match record {
                     Some(record) => record.id = id,
                     None => undone_registrations.push(id),
                 }
             }
-            for (first_id, id) in subscribed {
+            for (local, id) in subscribed {
                 let record = registry
                     .subscriptions
                     .iter_mut()
-                    .find(|record| record.first_id == first_id);
+                    .find(|record| record.local == local);
                 match record {
                     Some(record) => record.id = id,
-                    None => undone_subscriptions.push(id),
+                    None => undone_subscriptions.push((local, id)),
                 }
             }
         }
@@ -403,7 +428,10 @@ impl Link {
                 .request(request, RequestKind::Unregister(registration), &message)
                 .await?;
         }
-        for subscription in undone_subscriptions {
+        for (local, subscription) in undone_subscriptions {
+            if shared.drop_subscriber(subscription, local) != SubscriptionLeft::Unused {
+                continue;
+            }
             let request = shared.next_request_id();
             let message = Message::Unsubscribe {
                 request,
@@ -492,6 +520,7 @@ impl Link {
                     continue;
                 }
             };
+            self.forget_revoked(&self.latest());
             let restored = tokio::select! {
                 restored = self.restore(&next) => restored,
                 () = self.closed() => {

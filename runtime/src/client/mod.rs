@@ -1,18 +1,20 @@
 //! The WAMP client: connects to a router over WebSocket or RawSocket, joins a realm
-//! (authenticating if asked), and serves the [`Session`](crate::Session) contract on tokio.
+//! (authenticating if asked), and runs the [`Session`](crate::Session) handle on tokio as its
+//! [`SessionBackend`](crate::SessionBackend).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), wamp_idl_runtime::Error> {
 //! use wamp_idl_runtime::client::ClientConfig;
 //! use wamp_idl_runtime::wire::Serializer;
-//! use wamp_idl_runtime::{CallOptions, Payload, Session, Value};
+//! use wamp_idl_runtime::{CallOptions, Payload, Value};
 //!
 //! let client = ClientConfig::new("ws://127.0.0.1:8080/ws", "realm1")
 //!     .serializer(Serializer::Cbor)
 //!     .connect()
 //!     .await?;
 //! let payload = Payload::new(vec![Value::Integer(2), Value::Integer(3)], Default::default());
-//! let sum = client.call("com.example.add2", payload, CallOptions::default()).await?;
+//! let session = client.session();
+//! let sum = session.call("com.example.add2", payload, CallOptions::default()).await?;
 //! client.close().await?;
 //! # Ok(())
 //! # }
@@ -38,8 +40,7 @@ pub use auth::{Credentials, CryptosignKey, derive_wampcra_key};
 pub use link::SessionState;
 pub use reconnect::{Reconnect, WhileDown};
 pub use scram::{ScramKdf, ScramKeys};
-pub use session::{CancelMode, Client, PendingCall};
-pub use state::{InvocationProgress, ProgressiveInvocationHandler};
+pub use session::Client;
 
 use crate::error::{Error, ErrorKind};
 use crate::wire::{DecodeLimits, Serializer};

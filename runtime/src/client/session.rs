@@ -1,5 +1,5 @@
-//! The handle of a joined session: [`Client`], its calls in flight ([`PendingCall`]), and its
-//! implementation of the [`Session`] contract.
+//! The handle of a joined session: [`Client`], its calls in flight, and its implementation of
+//! the [`SessionBackend`] contract.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -11,20 +11,24 @@ use tokio::time::Instant;
 
 use crate::client::link::{Link, SessionState, say_goodbye};
 use crate::client::state::{
-    CallReceiver, CallUpdate, Delivery, GOODBYE_TIMEOUT, ProgressiveInvocationHandler, RequestKind, Shared,
+    CallReceiver, Delivery, GOODBYE_TIMEOUT, Procedure, RequestKind, Shared, SubscriptionLeft,
 };
 use crate::error::{Error, ErrorKind};
+use crate::handle::{Registration, Session, Subscription};
 use crate::session::{
-    BoxFuture, CallOptions, CallResult, EventHandler, InvocationHandler, InvokePolicy, MatchPolicy, Payload,
-    PublishOptions, RegisterOptions, Registration, Session, SubscribeOptions, Subscription,
+    BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, EventHandler,
+    InvocationHandler, InvokePolicy, MatchPolicy, Payload, PendingCall, PublishOptions, RegisterOptions,
+    SessionBackend, SubscribeOptions,
 };
 use crate::value::{Dict, Value};
 use crate::wire::{Message, Serializer};
 
 /// A WAMP session with a router: cheap to clone, usable from any task.
 ///
-/// Besides the [`Session`] methods it offers progressive calls and registrations, its
-/// [`state`](Client::state) to watch, and a final [`close`](Client::close). After a loss it
+/// [`session`](Client::session) gives the [`Session`] handle that calls, registers and
+/// subscribes, and that generated stubs take; the client itself offers its
+/// [`state`](Client::state) to watch, what the router said of it, and a final
+/// [`close`](Client::close). After a loss it
 /// joins again as configured ([`ClientConfig::reconnect`](crate::ClientConfig::reconnect)),
 /// making every registration and subscription made through it again before it reports itself
 /// up. When the last clone is dropped, the session says GOODBYE.
@@ -55,35 +59,31 @@ impl Drop for CloseOnDrop {
     }
 }
 
-/// How the router should cancel a call (the CANCEL `mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CancelMode {
-    /// Stop waiting; the callee is not told.
-    Skip,
-    /// Interrupt the callee and wait for it to acknowledge.
-    #[default]
-    Kill,
-    /// Interrupt the callee without waiting.
-    KillNoWait,
-}
-
-impl CancelMode {
-    /// The name in CANCEL options (`"skip"`, `"kill"`, `"killnowait"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CancelMode::Skip => "skip",
-            CancelMode::Kill => "kill",
-            CancelMode::KillNoWait => "killnowait",
-        }
-    }
-}
-
 impl Client {
     pub(crate) fn new(link: Arc<Link>) -> Client {
         Client {
             _close_on_drop: Arc::new(CloseOnDrop(Arc::clone(&link))),
             link,
         }
+    }
+
+    /// The handle that calls, registers and subscribes on this client's sessions, and that
+    /// generated stubs take. It keeps the client open as a clone of the client does.
+    pub fn session(&self) -> Session {
+        Session::from(self)
+    }
+
+    /// The router's id of `registration`, made through this client, in the latest session (the
+    /// router gives another on each reconnect): what the WAMP Meta API names it by. `None` for a
+    /// registration the client does not hold.
+    pub fn router_registration_id(&self, registration: &Registration) -> Option<u64> {
+        self.link.router_registration_id(registration.id())
+    }
+
+    /// The router's id of `subscription`, made through this client, in the latest session, as
+    /// [`router_registration_id`](Self::router_registration_id) for a registration.
+    pub fn router_subscription_id(&self, subscription: &Subscription) -> Option<u64> {
+        self.link.router_subscription_id(subscription.id())
     }
 
     /// The id of the latest session the router assigned (a new one after each reconnect).
@@ -160,16 +160,6 @@ impl Client {
         Ok(())
     }
 
-    /// Starts a call that asks for progressive results; see [`PendingCall`].
-    pub async fn call_progressive(
-        &self,
-        procedure: &str,
-        payload: Payload,
-        options: CallOptions,
-    ) -> Result<PendingCall, Error> {
-        self.start_call(procedure, payload, options, true).await
-    }
-
     async fn start_call(
         &self,
         procedure: &str,
@@ -196,14 +186,12 @@ impl Client {
                 Ok((Arc::clone(shared), updates))
             })
             .await?;
-        Ok(PendingCall {
+        Ok(PendingCall::new(ClientCall {
             shared,
             request,
             updates,
-            outcome: None,
-            cancel_requested: false,
             finished: false,
-        })
+        }))
     }
 
     /// When an operation with this timeout of its own (else the configured one) times out.
@@ -212,13 +200,12 @@ impl Client {
         timeout.map(|timeout| Instant::now() + timeout)
     }
 
-    /// Registers a procedure whose handler may send progressive results.
-    pub async fn register_progressive(
+    async fn register_procedure(
         &self,
         procedure: &str,
         options: RegisterOptions,
-        handler: ProgressiveInvocationHandler,
-    ) -> Result<Registration, Error> {
+        handler: InvocationHandler,
+    ) -> Result<u64, Error> {
         let request = self.link.next_request_id();
         let mut wire_options = options.extra;
         insert_match_policy(&mut wire_options, options.match_policy);
@@ -231,28 +218,54 @@ impl Client {
             procedure: procedure.to_owned(),
         };
         let shared = self.link.joined(self.deadline(None)).await?;
+        let handler = Arc::new(Procedure {
+            uri: procedure.to_owned(),
+            handler,
+        });
         let kind = RequestKind::Register(Arc::clone(&handler));
         let id = shared.request(request, kind, &message).await?;
+        let local = self.link.next_local_id();
         self.link
-            .remember_registration(id, procedure, wire_options, handler);
-        Ok(Registration { id })
+            .remember_registration(local, id, procedure, wire_options, handler);
+        Ok(local)
     }
 
     /// Sends an UNREGISTER or UNSUBSCRIBE, built by `message` around its request id, and
-    /// waits for the router's acknowledgement, which carries nothing back. While the session
-    /// is down there is nothing to undo: the router forgot it with the lost session.
-    async fn release(&self, kind: RequestKind, message: impl FnOnce(u64) -> Message) -> Result<(), Error> {
+    /// waits for the router's acknowledgement, which carries nothing back, when `held` says
+    /// the live session holds what it undoes. While the session is down there is nothing to
+    /// undo: the router forgot it with the lost session; nor for what the router revoked.
+    async fn release(
+        &self,
+        kind: RequestKind,
+        held: impl FnOnce(&Shared) -> bool,
+        message: impl FnOnce(u64) -> Message,
+    ) -> Result<(), Error> {
         if !self.link.is_up() {
             return Ok(());
         }
         let shared = self.link.joined(self.deadline(None)).await?;
+        if !held(&shared) {
+            return Ok(());
+        }
         let request = self.link.next_request_id();
         shared.request(request, kind, &message(request)).await?;
         Ok(())
     }
 }
 
-impl Session for Client {
+impl From<&Client> for Session {
+    fn from(client: &Client) -> Session {
+        Session::from_backend(client.clone())
+    }
+}
+
+impl From<Client> for Session {
+    fn from(client: Client) -> Session {
+        Session::from_backend(client)
+    }
+}
+
+impl SessionBackend for Client {
     fn call<'a>(
         &'a self,
         procedure: &'a str,
@@ -267,25 +280,35 @@ impl Session for Client {
         })
     }
 
+    fn call_progressive<'a>(
+        &'a self,
+        procedure: &'a str,
+        payload: Payload,
+        options: CallOptions,
+    ) -> BoxFuture<'a, Result<PendingCall, Error>> {
+        Box::pin(self.start_call(procedure, payload, options, true))
+    }
+
     fn register<'a>(
         &'a self,
         procedure: &'a str,
         options: RegisterOptions,
         handler: InvocationHandler,
-    ) -> BoxFuture<'a, Result<Registration, Error>> {
-        let handler: ProgressiveInvocationHandler =
-            Arc::new(move |invocation, _progress| handler(invocation));
-        Box::pin(self.register_progressive(procedure, options, handler))
+    ) -> BoxFuture<'a, Result<u64, Error>> {
+        Box::pin(self.register_procedure(procedure, options, handler))
     }
 
-    fn unregister(&self, registration: Registration) -> BoxFuture<'_, Result<(), Error>> {
+    fn unregister(&self, local: u64) -> BoxFuture<'_, Result<(), Error>> {
         Box::pin(async move {
-            let id = self.link.forget_registration(registration.id);
+            let Some(id) = self.link.forget_registration(local) else {
+                return Ok(());
+            };
             let message = move |request| Message::Unregister {
                 request,
                 registration: id,
             };
-            self.release(RequestKind::Unregister(id), message).await
+            let held = |shared: &Shared| shared.holds_registration(id);
+            self.release(RequestKind::Unregister(id), held, message).await
         })
     }
 
@@ -328,7 +351,7 @@ impl Session for Client {
         topic: &'a str,
         options: SubscribeOptions,
         handler: EventHandler,
-    ) -> BoxFuture<'a, Result<Subscription, Error>> {
+    ) -> BoxFuture<'a, Result<u64, Error>> {
         Box::pin(async move {
             let request = self.link.next_request_id();
             let mut wire_options = options.extra;
@@ -341,21 +364,27 @@ impl Session for Client {
             let shared = self.link.joined(self.deadline(None)).await?;
             let (queue, events) = mpsc::unbounded_channel();
             tokio::spawn(deliver_events(events, handler));
-            let kind = RequestKind::Subscribe(queue.clone());
+            let local = self.link.next_local_id();
+            let kind = RequestKind::Subscribe(local, topic.to_owned(), queue.clone());
             let id = shared.request(request, kind, &message).await?;
-            self.link.remember_subscription(id, topic, wire_options, queue);
-            Ok(Subscription { id })
+            self.link
+                .remember_subscription(local, id, topic, wire_options, queue);
+            Ok(local)
         })
     }
 
-    fn unsubscribe(&self, subscription: Subscription) -> BoxFuture<'_, Result<(), Error>> {
+    fn unsubscribe(&self, local: u64) -> BoxFuture<'_, Result<(), Error>> {
         Box::pin(async move {
-            let id = self.link.forget_subscription(subscription.id);
+            let Some(id) = self.link.forget_subscription(local) else {
+                return Ok(());
+            };
             let message = move |request| Message::Unsubscribe {
                 request,
                 subscription: id,
             };
-            self.release(RequestKind::Unsubscribe(id), message).await
+            // The router's subscription stays while other local ones receive its events.
+            let held = |shared: &Shared| shared.drop_subscriber(id, local) == SubscriptionLeft::Unused;
+            self.release(RequestKind::Unsubscribe(id), held, message).await
         })
     }
 }
@@ -382,95 +411,34 @@ async fn deliver_events(mut events: mpsc::UnboundedReceiver<Delivery>, handler: 
     }
 }
 
-/// A call in flight: its progressive results, then its final result.
-///
-/// Dropping it before the final result cancels the call (CANCEL `killnowait`).
+/// A call in flight on a client's session, behind a [`PendingCall`].
 #[derive(Debug)]
-pub struct PendingCall {
+struct ClientCall {
     shared: Arc<Shared>,
     request: u64,
     updates: CallReceiver,
-    outcome: Option<Result<CallResult, Error>>,
-    cancel_requested: bool,
     finished: bool,
 }
 
-impl PendingCall {
-    /// The CALL's request id.
-    pub fn request_id(&self) -> u64 {
-        self.request
+impl CallProgress for ClientCall {
+    fn next(&mut self) -> BoxFuture<'_, Option<CallUpdate>> {
+        Box::pin(async move {
+            let update = self.updates.recv().await;
+            self.finished = !matches!(update, Some(CallUpdate::Progress(_)));
+            update
+        })
     }
 
-    /// The next progressive result; `Ok(None)` once the final result is in
-    /// (take it with [`result`](Self::result)).
-    ///
-    /// Fails with [`ErrorKind::Timeout`] when the call's timeout passes first.
-    pub async fn next_progress(&mut self) -> Result<Option<CallResult>, Error> {
-        if self.outcome.is_some() {
-            return Ok(None);
-        }
-        match self.next_update().await? {
-            CallUpdate::Progress(result) => Ok(Some(result)),
-            CallUpdate::Final(Err(error)) if matches!(error.kind(), ErrorKind::Timeout) => {
-                self.outcome = Some(Err(error.clone()));
-                Err(error)
-            }
-            CallUpdate::Final(outcome) => {
-                self.outcome = Some(outcome);
-                Ok(None)
-            }
-        }
-    }
-
-    /// The final result, skipping progressive results not yet read.
-    pub async fn result(mut self) -> Result<CallResult, Error> {
-        while self.next_progress().await?.is_some() {}
-        let outcome = self.outcome.take().unwrap_or_else(|| {
-            Err(Error::new(ErrorKind::Protocol(
-                "the call ended without a result".to_owned(),
-            )))
-        });
-        match outcome {
-            Err(error) if self.cancel_requested && error.uri() == Some("wamp.error.canceled") => {
-                Err(Error::new(ErrorKind::Canceled))
-            }
-            other => other,
-        }
-    }
-
-    /// Asks the router to cancel the call; the final result then is [`ErrorKind::Canceled`]
-    /// (unless the result won the race).
-    pub fn cancel(&mut self, mode: CancelMode) -> Result<(), Error> {
-        if self.finished {
-            return Ok(());
-        }
-        self.cancel_requested = true;
+    fn cancel(&mut self, mode: CancelMode) -> Result<(), Error> {
         let options = Dict::from([("mode".to_owned(), Value::String(mode.as_str().into()))]);
         self.shared.send(&Message::Cancel {
             request: self.request,
             options,
         })
     }
-
-    /// The next update; a call whose timeout passed gets a final [`ErrorKind::Timeout`] from
-    /// the session, which has then asked the router to cancel it.
-    async fn next_update(&mut self) -> Result<CallUpdate, Error> {
-        match self.updates.recv().await {
-            Some(update) => {
-                self.finished = matches!(update, CallUpdate::Final(_));
-                Ok(update)
-            }
-            None => {
-                self.finished = true;
-                Err(Error::new(ErrorKind::SessionClosed(
-                    "the session ended".to_owned(),
-                )))
-            }
-        }
-    }
 }
 
-impl Drop for PendingCall {
+impl Drop for ClientCall {
     fn drop(&mut self) {
         if !self.finished {
             self.shared.abandon_call(self.request);

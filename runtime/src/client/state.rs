@@ -14,15 +14,27 @@ use tokio::time::Instant;
 
 use crate::client::outbox::{Flush, Outbox};
 use crate::client::transport::{ByteWriter, Frame, FrameReader, Framing};
+use crate::context::{CallContext, EventContext, Interrupt, ProgressSink};
 use crate::error::{Error, ErrorKind, PayloadError, WampError};
-use crate::session::{BoxFuture, CallResult, Event, Invocation, Payload};
+use crate::session::{CANCELED, CallResult, CallUpdate, Event, Invocation, InvocationHandler, Payload};
 use crate::value::{Dict, Value};
 use crate::wire::{self, DecodeLimits, Message, MessageType, Serializer};
 
-/// A callee's handler that may send progressive results before its final one.
-pub type ProgressiveInvocationHandler = Arc<
-    dyn Fn(Invocation, InvocationProgress) -> BoxFuture<'static, Result<Payload, WampError>> + Send + Sync,
->;
+/// A registration's handler with the URI it was registered for, which an invocation's context
+/// names when the router does not say (an exact registration).
+pub(crate) struct Procedure {
+    pub(crate) uri: String,
+    pub(crate) handler: InvocationHandler,
+}
+
+/// The local subscriptions that one router subscription serves, with the topic they were made
+/// for, which an event's context names when the router does not say.
+#[derive(Default)]
+struct Topic {
+    uri: String,
+    /// Each local subscription's id and event queue.
+    queues: Vec<(u64, EventQueue)>,
+}
 
 /// The GOODBYE reason of a router going down, which a client rejoins after.
 const SYSTEM_SHUTDOWN: &str = "wamp.close.system_shutdown";
@@ -33,13 +45,6 @@ const MAX_ID: u64 = 1 << 53;
 /// How long closing waits on the router: for its GOODBYE, and then for it to take the last
 /// messages off the connection.
 pub(crate) const GOODBYE_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// What a caller's pending call receives.
-#[derive(Debug)]
-pub(crate) enum CallUpdate {
-    Progress(CallResult),
-    Final(Result<CallResult, Error>),
-}
 
 /// Where the router's answers to a call go: a one-shot slot when its caller wants only the
 /// final result, which spares the queue's allocation on every call, or a queue when the
@@ -138,9 +143,10 @@ impl Drop for ForgetRequest<'_> {
 
 /// The request's kind, with what its success installs.
 pub(crate) enum RequestKind {
-    Register(ProgressiveInvocationHandler),
+    Register(Arc<Procedure>),
     Unregister(u64),
-    Subscribe(EventQueue),
+    /// A local subscription: its id, topic and event queue.
+    Subscribe(u64, String, EventQueue),
     Unsubscribe(u64),
     Publish,
 }
@@ -151,7 +157,7 @@ impl RequestKind {
         match self {
             RequestKind::Register(_) => (MessageType::Register, MessageType::Registered),
             RequestKind::Unregister(_) => (MessageType::Unregister, MessageType::Unregistered),
-            RequestKind::Subscribe(_) => (MessageType::Subscribe, MessageType::Subscribed),
+            RequestKind::Subscribe(..) => (MessageType::Subscribe, MessageType::Subscribed),
             RequestKind::Unsubscribe(_) => (MessageType::Unsubscribe, MessageType::Unsubscribed),
             RequestKind::Publish => (MessageType::Publish, MessageType::Published),
         }
@@ -173,11 +179,33 @@ struct State {
     /// pending calls, or before it, as calls that ended leave it in place.
     next_deadline: Option<Instant>,
     requests: HashMap<u64, PendingRequest>,
-    registrations: HashMap<u64, ProgressiveInvocationHandler>,
+    registrations: HashMap<u64, Arc<Procedure>>,
     /// Several local subscriptions may share one router subscription (same topic and options).
-    subscriptions: HashMap<u64, Vec<EventQueue>>,
-    /// Running invocations, by INVOCATION request id, to abort on INTERRUPT.
-    invocations: HashMap<u64, AbortHandle>,
+    subscriptions: HashMap<u64, Topic>,
+    /// Running invocations, by INVOCATION request id, to abort and interrupt on INTERRUPT.
+    invocations: HashMap<u64, (AbortHandle, Interrupt)>,
+    /// The router's ids of the registrations and subscriptions it revoked (UNREGISTERED or
+    /// UNSUBSCRIBED with details): kept past the session's end, so that they are not made again
+    /// on the next.
+    revoked: Revoked,
+}
+
+/// What is left of a router subscription once one local subscription is dropped from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SubscriptionLeft {
+    /// Other local subscriptions receive its events.
+    Shared,
+    /// Nobody receives its events: it is to be undone.
+    Unused,
+    /// The session does not hold it (revoked by the router, or the session ended).
+    Gone,
+}
+
+/// The router's ids of what it revoked in one session.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Revoked {
+    pub(crate) registrations: Vec<u64>,
+    pub(crate) subscriptions: Vec<u64>,
 }
 
 impl State {
@@ -479,6 +507,33 @@ impl Shared {
         })
     }
 
+    /// Whether the live session holds the router's registration `id`: not when the router
+    /// revoked it, nor once the session ended.
+    pub(crate) fn holds_registration(&self, id: u64) -> bool {
+        self.lock().registrations.contains_key(&id)
+    }
+
+    /// Stops delivering the events of the router's subscription `id` to the local subscription
+    /// `local`; whether other local subscriptions still receive them (else the router's
+    /// subscription is to be undone, if the session still holds it).
+    pub(crate) fn drop_subscriber(&self, id: u64, local: u64) -> SubscriptionLeft {
+        let mut state = self.lock();
+        let Some(topic) = state.subscriptions.get_mut(&id) else {
+            return SubscriptionLeft::Gone;
+        };
+        topic.queues.retain(|(subscriber, _)| *subscriber != local);
+        if topic.queues.is_empty() {
+            SubscriptionLeft::Unused
+        } else {
+            SubscriptionLeft::Shared
+        }
+    }
+
+    /// What the router revoked in this session.
+    pub(crate) fn revoked(&self) -> Revoked {
+        self.lock().revoked.clone()
+    }
+
     /// Sends GOODBYE, unless the session already ended or is closing.
     pub(crate) fn send_goodbye(&self) -> Result<(), Error> {
         let goodbye = Message::Goodbye {
@@ -510,8 +565,9 @@ impl Shared {
         for (_, request) in state.requests.drain() {
             let _ = request.reply.send(Err(reason.clone()));
         }
-        for (_, invocation) in state.invocations.drain() {
+        for (_, (invocation, interrupt)) in state.invocations.drain() {
             invocation.abort();
+            interrupt.interrupt();
         }
         state.registrations.clear();
         state.subscriptions.clear();
@@ -570,7 +626,9 @@ impl Shared {
             } => self.complete_request(request, MessageType::Registered, registration),
             Message::Unregistered { request: 0, details } => {
                 if let Some(registration) = details.get("registration").and_then(as_id) {
-                    self.lock().registrations.remove(&registration);
+                    let mut state = self.lock();
+                    state.registrations.remove(&registration);
+                    state.revoked.registrations.push(registration);
                 }
                 true
             }
@@ -583,7 +641,9 @@ impl Shared {
             } => self.complete_request(request, MessageType::Subscribed, subscription),
             Message::Unsubscribed { request: 0, details } => {
                 if let Some(subscription) = details.get("subscription").and_then(as_id) {
-                    self.lock().subscriptions.remove(&subscription);
+                    let mut state = self.lock();
+                    state.subscriptions.remove(&subscription);
+                    state.revoked.subscriptions.push(subscription);
                 }
                 true
             }
@@ -728,7 +788,13 @@ impl Shared {
             RequestKind::Unregister(registration) => {
                 state.registrations.remove(&registration);
             }
-            RequestKind::Subscribe(queue) => state.subscriptions.entry(id).or_default().push(queue),
+            RequestKind::Subscribe(local, topic, queue) => {
+                let topic_of = state.subscriptions.entry(id).or_insert_with(|| Topic {
+                    uri: topic,
+                    queues: Vec::new(),
+                });
+                topic_of.queues.push((local, queue));
+            }
             RequestKind::Unsubscribe(subscription) => {
                 state.subscriptions.remove(&subscription);
             }
@@ -765,17 +831,19 @@ impl Shared {
         payload: Payload,
         slot: Option<OwnedSemaphorePermit>,
     ) {
-        let event = Event {
-            payload,
-            topic: details.get("topic").and_then(as_string),
-            publisher: details.get("publisher").and_then(as_id),
-            details,
-        };
         let slot = slot.map(Arc::new);
         let state = self.lock();
         // An event for an unknown subscription raced an UNSUBSCRIBE.
-        if let Some(queues) = state.subscriptions.get(&subscription) {
-            for queue in queues {
+        if let Some(topic) = state.subscriptions.get(&subscription) {
+            let uri = details
+                .get("topic")
+                .and_then(as_string)
+                .unwrap_or_else(|| topic.uri.clone());
+            let event = Event {
+                payload,
+                context: EventContext::new(uri, details),
+            };
+            for (_, queue) in &topic.queues {
                 let delivery = Delivery {
                     event: event.clone(),
                     _slot: slot.clone(),
@@ -827,20 +895,20 @@ impl Shared {
             }
             handler
         };
-        let progress = InvocationProgress {
-            shared: Arc::clone(self),
-            request,
-            wanted: matches!(details.get("receive_progress"), Some(Value::Bool(true))),
-        };
+        let uri = details
+            .get("procedure")
+            .and_then(as_string)
+            .unwrap_or_else(|| handler.uri.clone());
+        let (context, interrupt) = CallContext::new(uri, details);
+        let progress = Arc::clone(self);
+        let sink: ProgressSink = Arc::new(move |payload| progress.send_progress(request, payload));
         let invocation = Invocation {
             payload,
-            procedure: details.get("procedure").and_then(as_string),
-            caller: details.get("caller").and_then(as_id),
-            details,
+            context: context.with_progress(sink),
         };
         // The handler is called without the lock: it may use the session before it returns its
         // future, and may panic there, which must fail the invocation, not the reader.
-        let running = std::panic::catch_unwind(AssertUnwindSafe(|| handler(invocation, progress)))
+        let running = std::panic::catch_unwind(AssertUnwindSafe(|| (handler.handler)(invocation)))
             .map(|future| AssertUnwindSafe(future).catch_unwind());
         let mut state = self.lock();
         if state.ended.is_some() {
@@ -857,8 +925,27 @@ impl Shared {
             };
             shared.finish_invocation(request, outcome);
         });
-        state.invocations.insert(request, task.abort_handle());
+        state
+            .invocations
+            .insert(request, (task.abort_handle(), interrupt));
         true
+    }
+
+    /// Sends a progressive result of a running invocation (a YIELD with `progress: true`).
+    ///
+    /// Fails when the invocation was interrupted or the session ended.
+    fn send_progress(&self, request: u64, payload: Payload) -> Result<(), Error> {
+        let message = Message::Yield {
+            request,
+            options: Dict::from([("progress".to_owned(), Value::Bool(true))]),
+            payload,
+        };
+        let frame = self.encode(&message)?;
+        let state = self.lock();
+        if !state.invocations.contains_key(&request) && state.ended.is_none() {
+            return Err(Error::new(ErrorKind::Canceled));
+        }
+        self.queue(&state, &frame)
     }
 
     /// Sends a handler's outcome as YIELD or ERROR, unless the invocation was interrupted.
@@ -884,19 +971,20 @@ impl Shared {
         }
     }
 
+    /// Cancels a running invocation: its handler's future is dropped, its context told, and
+    /// the router answered `wamp.error.canceled`, unless it said not to wait (`killnowait`),
+    /// when any answer would be discarded.
     fn handle_interrupt(&self, request: u64, options: &Dict) {
         let mut state = self.lock();
-        let Some(invocation) = state.invocations.remove(&request) else {
+        let Some((invocation, interrupt)) = state.invocations.remove(&request) else {
             return;
         };
         invocation.abort();
+        interrupt.interrupt();
         if matches!(options.get("mode"), Some(Value::String(mode)) if mode == "killnowait") {
             return;
         }
-        let error = invocation_error(
-            request,
-            WampError::with_message("wamp.error.canceled", "interrupted"),
-        );
+        let error = invocation_error(request, WampError::with_message(CANCELED, "interrupted"));
         if let Ok(frame) = self.encode(&error) {
             let _ = self.queue(&state, &frame);
         }
@@ -928,50 +1016,6 @@ impl Shared {
         } else {
             self.end_by_router(reason, Some(reply));
         }
-    }
-}
-
-/// Lets a callee's handler send progressive results before its final one.
-#[derive(Clone)]
-pub struct InvocationProgress {
-    shared: Arc<Shared>,
-    request: u64,
-    wanted: bool,
-}
-
-impl std::fmt::Debug for InvocationProgress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InvocationProgress")
-            .field("request", &self.request)
-            .field("wanted", &self.wanted)
-            .finish_non_exhaustive()
-    }
-}
-
-impl InvocationProgress {
-    /// Whether the caller asked for progressive results; when not, [`send`](Self::send) drops them.
-    pub fn wanted(&self) -> bool {
-        self.wanted
-    }
-
-    /// Sends one progressive result.
-    ///
-    /// Fails when the invocation was interrupted or the session ended.
-    pub fn send(&self, payload: Payload) -> Result<(), Error> {
-        if !self.wanted {
-            return Ok(());
-        }
-        let message = Message::Yield {
-            request: self.request,
-            options: Dict::from([("progress".to_owned(), Value::Bool(true))]),
-            payload,
-        };
-        let frame = self.shared.encode(&message)?;
-        let state = self.shared.lock();
-        if !state.invocations.contains_key(&self.request) && state.ended.is_none() {
-            return Err(Error::new(ErrorKind::Canceled));
-        }
-        self.shared.queue(&state, &frame)
     }
 }
 

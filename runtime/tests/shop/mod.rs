@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use tokio::sync::mpsc;
-use wamp_idl_runtime::{PayloadError, WampError};
+use wamp_idl_runtime::{CallContext, EventContext, PayloadError, WampError};
 
 pub mod stubs {
     wamp_idl_runtime::include_wamp_idl!("../tests/data/e2e/stubs.fbs", deny_warnings = true);
@@ -29,14 +29,19 @@ pub fn closed_error(node: &str) -> WampError {
 pub struct Shop;
 
 impl i_shop::Callee for Shop {
-    async fn place(&self, node: String, request: Order) -> Result<Receipt, WampError> {
+    async fn place(&self, _ctx: CallContext, node: String, request: Order) -> Result<Receipt, WampError> {
         Ok(Receipt {
             reference: format!("{node}/{}/{}", request.customer, request.total),
             order: request,
         })
     }
 
-    async fn search(&self, node: String, request: Search) -> Result<Vec<String>, WampError> {
+    async fn search(
+        &self,
+        _ctx: CallContext,
+        node: String,
+        request: Search,
+    ) -> Result<Vec<String>, WampError> {
         Ok(vec![
             format!("{node}:{}", request.text),
             format!("limit={}", request.limit),
@@ -45,14 +50,14 @@ impl i_shop::Callee for Shop {
         ])
     }
 
-    async fn ship(&self, _node: String, request: Shipment) -> Result<Shipment, WampError> {
+    async fn ship(&self, _ctx: CallContext, _node: String, request: Shipment) -> Result<Shipment, WampError> {
         if request.carrier.as_deref() == Some(SLOW_CARRIER) {
             tokio::time::sleep(SLOW_SHIPPING).await;
         }
         Ok(request)
     }
 
-    async fn close(&self, node: String) -> Result<(), WampError> {
+    async fn close(&self, _ctx: CallContext, node: String) -> Result<(), WampError> {
         Err(closed_error(&node))
     }
 }
@@ -77,7 +82,7 @@ pub struct Shelves {
 }
 
 impl i_shop::Subscriber for Shelves {
-    async fn on_stock(&self, node: String, shelf: i64, event: StockChange) {
+    async fn on_stock(&self, _ctx: EventContext, node: String, shelf: i64, event: StockChange) {
         // The test holds the receiver until it has seen its events; a later one has nobody to tell.
         let _ = self.delivered.send(Delivered::Stock {
             node,

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use wamp_idl_runtime::client::{Client, ClientConfig, Credentials, CryptosignKey, ScramKdf, ScramKeys};
 use wamp_idl_runtime::wire::Serializer;
-use wamp_idl_runtime::{CallOptions, Payload, Session as _, Value};
+use wamp_idl_runtime::{CallOptions, Payload, SessionBackend as _, Value};
 
 /// The realm every transport of the test node serves.
 pub const REALM: &str = "realm1";

@@ -13,7 +13,7 @@ use wamp_idl_behaviour_tests::behaviour_schema::behaviour::{
 };
 use wamp_idl_runtime::{
     Dict, ErrorKind, InvocationHandler, MatchPolicy, MemorySession, Payload, PayloadError, RegisterOptions,
-    Session, Value,
+    Value,
 };
 
 fn scalars() -> Scalars {
@@ -125,10 +125,9 @@ async fn handler_errors_reach_the_caller_as_wamp_errors() {
 
 #[tokio::test]
 async fn the_prefix_can_be_moved_at_run_time() {
-    let session = Arc::new(MemorySession::new());
+    let session = MemorySession::new().session();
     let moved = "org.other.<node:str>";
-    let registered =
-        i_behaviour::register_with_prefix(session.as_ref(), moved, Arc::new(Service::default())).await;
+    let registered = i_behaviour::register_with_prefix(&session, moved, Arc::new(Service::default())).await;
     assert!(registered.is_ok(), "{registered:?}");
     let caller = caller(&session);
     let unmoved = caller
@@ -161,7 +160,7 @@ async fn a_moved_prefix_must_keep_the_placeholders() {
         )
     );
     let registered =
-        i_behaviour::register_with_prefix(session.as_ref(), "org.<int:node>", Arc::new(Service::default()));
+        i_behaviour::register_with_prefix(&session, "org.<int:node>", Arc::new(Service::default()));
     assert!(matches!(
         registered.await.map_err(|error| error.into_kind()),
         Err(ErrorKind::InvalidUri(_))
@@ -171,7 +170,6 @@ async fn a_moved_prefix_must_keep_the_placeholders() {
 #[tokio::test]
 async fn string_placeholders_must_be_uri_components() {
     let (session, _) = session_with_service().await;
-    let session: Arc<dyn Session> = session;
     let error = i_behaviour::Caller::new(session, "a.b")
         .count()
         .await
@@ -186,11 +184,13 @@ async fn string_placeholders_must_be_uri_components() {
 
 #[tokio::test]
 async fn results_that_do_not_fit_the_schema_are_payload_errors() {
-    let session = Arc::new(MemorySession::new());
+    let session = MemorySession::new().session();
     let wrong: InvocationHandler =
         Arc::new(|_| Box::pin(async { Ok(Payload::new(vec![Value::String("many".into())], Dict::new())) }));
     let uri = format!("com.example.{NODE}.behaviour.count");
-    let registered = session.register(&uri, RegisterOptions::default(), wrong).await;
+    let registered = session
+        .register_handler(&uri, RegisterOptions::default(), wrong)
+        .await;
     assert!(registered.is_ok());
     let error = caller(&session).count().await.map_err(|error| error.into_kind());
     let expected = PayloadError::new("args[0] (value)", "expected uint64, got string");
@@ -199,17 +199,17 @@ async fn results_that_do_not_fit_the_schema_are_payload_errors() {
 
 #[tokio::test]
 async fn registering_is_all_or_nothing() {
-    let session = Arc::new(MemorySession::new());
+    let session = MemorySession::new().session();
     let taken: InvocationHandler = Arc::new(|_| Box::pin(async { Ok(Payload::default()) }));
     let options = RegisterOptions {
         match_policy: MatchPolicy::Wildcard,
         ..RegisterOptions::default()
     };
     let registered = session
-        .register("com.example..behaviour.fail", options, taken)
+        .register_handler("com.example..behaviour.fail", options, taken)
         .await;
     assert!(registered.is_ok());
-    let error = i_behaviour::register(session.as_ref(), Arc::new(Service::default())).await;
+    let error = i_behaviour::register(&session, Arc::new(Service::default())).await;
     assert_eq!(
         error.map(|_| ()).map_err(|error| error.to_string()),
         Err("wamp.error.procedure_already_exists: procedure `com.example..behaviour.fail` is already registered"

@@ -10,7 +10,7 @@ use wamp_idl_runtime::meta::{
     self, KillSession, Lookup, LookupOptions, MatchPolicyLists, RegistrationChanged, RegistrationCreated,
     SessionDetails, SessionLeft, SessionStats, SubscriptionChanged, SubscriptionCreated,
 };
-use wamp_idl_runtime::{MemorySession, Payload, PublishOptions, Session, Value};
+use wamp_idl_runtime::{EventContext, MemorySession, Payload, PublishOptions, Value};
 
 /// Lets the router answer `uri` with `answer`, makes the typed call, and compares the
 /// request the router received and what the call returned.
@@ -22,7 +22,7 @@ async fn check<T: PartialEq + std::fmt::Debug>(
     expected: T,
 ) {
     let (session, requests) = session_answering(uri, answer).await;
-    let actual = call(meta::Caller::new(session as Arc<dyn Session>)).await;
+    let actual = call(meta::Caller::new(session)).await;
     assert_eq!(actual, Ok(expected), "calling {uri}");
     assert_eq!(
         received(&requests),
@@ -191,56 +191,56 @@ impl Watcher {
 }
 
 impl meta::Subscriber for Watcher {
-    async fn session_on_join(&self, _: SessionDetails) {
+    async fn session_on_join(&self, _ctx: EventContext, _: SessionDetails) {
         self.record(Seen::Other("session_on_join"));
     }
 
-    async fn session_on_leave(&self, event: SessionLeft) {
+    async fn session_on_leave(&self, _ctx: EventContext, event: SessionLeft) {
         self.record(Seen::Left(event));
     }
 
-    async fn session_on_stats(&self, _: SessionStats) {
+    async fn session_on_stats(&self, _ctx: EventContext, _: SessionStats) {
         self.record(Seen::Other("session_on_stats"));
     }
 
-    async fn registration_on_create(&self, _: RegistrationCreated) {
+    async fn registration_on_create(&self, _ctx: EventContext, _: RegistrationCreated) {
         self.record(Seen::Other("registration_on_create"));
     }
 
-    async fn registration_on_register(&self, _: RegistrationChanged) {
+    async fn registration_on_register(&self, _ctx: EventContext, _: RegistrationChanged) {
         self.record(Seen::Other("registration_on_register"));
     }
 
-    async fn registration_on_unregister(&self, event: RegistrationChanged) {
+    async fn registration_on_unregister(&self, _ctx: EventContext, event: RegistrationChanged) {
         self.record(Seen::Unregistered(event));
     }
 
-    async fn registration_on_delete(&self, _: RegistrationChanged) {
+    async fn registration_on_delete(&self, _ctx: EventContext, _: RegistrationChanged) {
         self.record(Seen::Other("registration_on_delete"));
     }
 
-    async fn subscription_on_create(&self, _: SubscriptionCreated) {
+    async fn subscription_on_create(&self, _ctx: EventContext, _: SubscriptionCreated) {
         self.record(Seen::Other("subscription_on_create"));
     }
 
-    async fn subscription_on_subscribe(&self, _: SubscriptionChanged) {
+    async fn subscription_on_subscribe(&self, _ctx: EventContext, _: SubscriptionChanged) {
         self.record(Seen::Other("subscription_on_subscribe"));
     }
 
-    async fn subscription_on_unsubscribe(&self, _: SubscriptionChanged) {
+    async fn subscription_on_unsubscribe(&self, _ctx: EventContext, _: SubscriptionChanged) {
         self.record(Seen::Other("subscription_on_unsubscribe"));
     }
 
-    async fn subscription_on_delete(&self, _: SubscriptionChanged) {
+    async fn subscription_on_delete(&self, _ctx: EventContext, _: SubscriptionChanged) {
         self.record(Seen::Other("subscription_on_delete"));
     }
 }
 
 #[tokio::test]
 async fn meta_events_arrive_as_crossbar_sends_them() {
-    let session = Arc::new(MemorySession::new());
+    let session = MemorySession::new().session();
     let watcher = Arc::new(Watcher::default());
-    let subscribed = meta::subscribe(session.as_ref(), Arc::clone(&watcher)).await;
+    let subscribed = meta::subscribe(&session, Arc::clone(&watcher)).await;
     assert_eq!(subscribed.map(|subscriptions| subscriptions.len()), Ok(11));
     let events = [
         (meta::URI_SESSION_ON_LEAVE, vec![int(42)]),

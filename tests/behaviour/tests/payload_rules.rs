@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use support::{dict, int, list, payload, received, session_answering, string};
 use wamp_idl_behaviour_tests::payload_rules_schema::rules::{Changed, Details, Range, Testament, i_rules};
-use wamp_idl_runtime::{CallOptions, MemorySession, Payload, PublishOptions, Session, Value, WampError};
+use wamp_idl_runtime::{
+    CallContext, CallOptions, EventContext, MemorySession, Payload, PublishOptions, Value, WampError,
+};
 
 const PREFIX: &str = "com.example.rules";
 
@@ -23,7 +25,7 @@ async fn check_call<T: PartialEq + std::fmt::Debug>(
 ) {
     let uri = format!("{PREFIX}.{name}");
     let (session, requests) = session_answering(&uri, answer).await;
-    let caller = i_rules::Caller::new(session as Arc<dyn Session>);
+    let caller = i_rules::Caller::new(session);
     let actual = call(caller).await.map_err(|error| error.to_string());
     assert_eq!(actual, expected, "calling {uri}");
     assert_eq!(
@@ -37,27 +39,27 @@ async fn check_call<T: PartialEq + std::fmt::Debug>(
 struct Rules;
 
 impl i_rules::Callee for Rules {
-    async fn count_sessions(&self, roles: Option<Vec<String>>) -> Result<u64, WampError> {
+    async fn count_sessions(&self, _ctx: CallContext, roles: Option<Vec<String>>) -> Result<u64, WampError> {
         Ok(roles.map_or(99, |roles| roles.len() as u64))
     }
 
-    async fn describe_range(&self, request: Range) -> Result<Range, WampError> {
+    async fn describe_range(&self, _ctx: CallContext, request: Range) -> Result<Range, WampError> {
         Ok(request)
     }
 
-    async fn lookup(&self) -> Result<Option<u64>, WampError> {
+    async fn lookup(&self, _ctx: CallContext) -> Result<Option<u64>, WampError> {
         Ok(None)
     }
 
-    async fn add_testament(&self, request: Testament) -> Result<Testament, WampError> {
+    async fn add_testament(&self, _ctx: CallContext, request: Testament) -> Result<Testament, WampError> {
         Ok(request)
     }
 
-    async fn details(&self) -> Result<Details, WampError> {
+    async fn details(&self, _ctx: CallContext) -> Result<Details, WampError> {
         Ok(Details::default())
     }
 
-    async fn kill(&self) -> Result<(), WampError> {
+    async fn kill(&self, _ctx: CallContext) -> Result<(), WampError> {
         Ok(())
     }
 }
@@ -65,8 +67,8 @@ impl i_rules::Callee for Rules {
 /// Calls the procedure `name` of a registered [`Rules`] with `request` and compares the
 /// answer: the result payload, or the `wamp.error.invalid_argument` message.
 async fn check_served(name: &str, request: Payload, expected: Result<Payload, &str>) {
-    let session = Arc::new(MemorySession::new());
-    let registered = i_rules::register(session.as_ref(), Arc::new(Rules)).await;
+    let session = MemorySession::new().session();
+    let registered = i_rules::register(&session, Arc::new(Rules)).await;
     assert!(registered.is_ok(), "{registered:?}");
     let uri = format!("{PREFIX}.{name}");
     let actual = session.call(&uri, request, CallOptions::default()).await;
@@ -192,13 +194,13 @@ async fn a_null_positional_scalar_is_absent() {
 async fn events_may_carry_null_for_a_nullable_positional_scalar() {
     struct Changes(Mutex<Vec<Changed>>);
     impl i_rules::Subscriber for Changes {
-        async fn on_changed(&self, event: Changed) {
+        async fn on_changed(&self, _ctx: EventContext, event: Changed) {
             self.0.lock().unwrap_or_else(PoisonError::into_inner).push(event);
         }
     }
-    let session = Arc::new(MemorySession::new());
+    let session = MemorySession::new().session();
     let changes = Arc::new(Changes(Mutex::new(Vec::new())));
-    let subscribed = i_rules::subscribe(session.as_ref(), Arc::clone(&changes)).await;
+    let subscribed = i_rules::subscribe(&session, Arc::clone(&changes)).await;
     assert!(subscribed.is_ok(), "{subscribed:?}");
     let topic = format!("{PREFIX}.on_changed");
     for args in [vec![Value::Null, int(8)], vec![int(3), int(9)]] {
@@ -207,7 +209,7 @@ async fn events_may_carry_null_for_a_nullable_positional_scalar() {
             .await;
         assert!(published.is_ok(), "{published:?}");
     }
-    let caller = i_rules::Caller::new(Arc::clone(&session) as Arc<dyn Session>);
+    let caller = i_rules::Caller::new(session.clone());
     let event = Changed {
         session: None,
         registration: 10,

@@ -4,7 +4,7 @@
 mod support;
 
 use support::{NODE, dict, float, int, list, payload, session_with_service, string};
-use wamp_idl_runtime::{CallOptions, Payload, Session, Value};
+use wamp_idl_runtime::{CallOptions, Payload, Value};
 
 /// Calls `procedure` (below the interface prefix on node [`NODE`]) with `request`, and
 /// compares the answer: the result payload, or the error URI and message.

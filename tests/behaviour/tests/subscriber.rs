@@ -13,12 +13,12 @@ const SENSOR: &str = "0f1e2d3c-4b5a-4968-8776-655443322110";
 
 /// Subscribes a [`Recorder`], runs `publish` against the session, and compares what the
 /// recorder saw.
-async fn check(publish: impl AsyncFnOnce(Arc<MemorySession>), expected: Vec<Seen>) {
-    let session = Arc::new(MemorySession::new());
+async fn check(publish: impl AsyncFnOnce(Session), expected: Vec<Seen>) {
+    let session = MemorySession::new().session();
     let recorder = Arc::new(Recorder::default());
-    let subscribed = i_behaviour::subscribe(session.as_ref(), Arc::clone(&recorder)).await;
+    let subscribed = i_behaviour::subscribe(&session, Arc::clone(&recorder)).await;
     assert_eq!(subscribed.map(|subscriptions| subscriptions.len()), Ok(2));
-    publish(Arc::clone(&session)).await;
+    publish(session.clone()).await;
     assert_eq!(recorder.seen(), expected);
 }
 
@@ -35,7 +35,7 @@ fn reading() -> Reading {
 
 #[tokio::test]
 async fn typed_events_arrive_with_their_placeholders() {
-    let publish = async |session: Arc<MemorySession>| {
+    let publish = async |session: Session| {
         let caller = caller(&session);
         assert_eq!(caller.publish_on_reading(sensor(), reading()).await, Ok(()));
         assert_eq!(caller.publish_on_reset().await, Ok(()));
@@ -55,7 +55,7 @@ async fn typed_events_arrive_with_their_placeholders() {
 
 #[tokio::test]
 async fn events_travel_as_args() {
-    let publish = async |session: Arc<MemorySession>| {
+    let publish = async |session: Session| {
         let topic = format!("com.example.other.behaviour.sensor.{SENSOR}.reading");
         let event = payload(vec![string("hygrometer"), float(0.5)], vec![]);
         assert_eq!(
@@ -79,7 +79,7 @@ async fn events_that_do_not_fit_are_reported_to_the_subscriber() {
     let reading_topic = format!("com.example.n1.behaviour.sensor.{SENSOR}.reading");
     let bad_sensor_topic = "com.example.n1.behaviour.sensor.not-a-uuid.reading";
     let reset_topic = "com.example.n1.behaviour.on_reset";
-    let publish = async |session: Arc<MemorySession>| {
+    let publish = async |session: Session| {
         let events = [
             (reading_topic.as_str(), payload(vec![string("x")], vec![])),
             (

@@ -22,6 +22,9 @@ pub struct Args {
     /// Generate only the callee and subscriber side.
     #[arg(long)]
     callee_only: bool,
+    /// Give the methods of `Callee` traits defaults that answer `wamp.error.no_such_procedure`.
+    #[arg(long)]
+    default_stubs: bool,
     /// The path the generated code reaches the runtime crate by.
     #[arg(long, value_name = "PATH", default_value = wamp_idl_codegen::rust::DEFAULT_RUNTIME_PATH)]
     runtime_path: String,
@@ -36,6 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Builder::new()
             .caller(!args.callee_only)
             .callee(!args.caller_only)
+            .default_stubs(args.default_stubs)
             .runtime_path(args.runtime_path)
             .deny_warnings(args.deny_warnings),
         |builder, dir| builder.include_dir(dir),

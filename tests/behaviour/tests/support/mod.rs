@@ -10,8 +10,8 @@ use wamp_idl_behaviour_tests::behaviour_schema::behaviour::{
 };
 use wamp_idl_runtime::wire::{Message, Serializer};
 use wamp_idl_runtime::{
-    Dict, InvocationHandler, MemorySession, Payload, PayloadError, RegisterOptions, Session, Uuid, Value,
-    WampError,
+    CallContext, Dict, EventContext, InvocationHandler, MemorySession, Payload, PayloadError,
+    RegisterOptions, Session, Uuid, Value, WampError,
 };
 
 /// The node placeholder every test mounts the interface under.
@@ -24,16 +24,31 @@ pub struct Service {
 }
 
 impl i_behaviour::Callee for Service {
-    async fn echo_scalars(&self, node: String, request: Scalars) -> Result<Scalars, WampError> {
+    async fn echo_scalars(
+        &self,
+        _ctx: CallContext,
+        node: String,
+        request: Scalars,
+    ) -> Result<Scalars, WampError> {
         assert_eq!(node, NODE);
         Ok(request)
     }
 
-    async fn echo_compound(&self, _node: String, request: Compound) -> Result<Compound, WampError> {
+    async fn echo_compound(
+        &self,
+        _ctx: CallContext,
+        _node: String,
+        request: Compound,
+    ) -> Result<Compound, WampError> {
         Ok(request)
     }
 
-    async fn search(&self, node: String, request: Query) -> Result<Vec<String>, WampError> {
+    async fn search(
+        &self,
+        _ctx: CallContext,
+        node: String,
+        request: Query,
+    ) -> Result<Vec<String>, WampError> {
         Ok(vec![
             format!("{node}:{}", request.text),
             format!("limit={}", request.limit),
@@ -44,27 +59,38 @@ impl i_behaviour::Callee for Service {
         ])
     }
 
-    async fn count(&self, _node: String) -> Result<u64, WampError> {
+    async fn count(&self, _ctx: CallContext, _node: String) -> Result<u64, WampError> {
         Ok(42)
     }
 
-    async fn reset(&self, _node: String) -> Result<(), WampError> {
+    async fn reset(&self, _ctx: CallContext, _node: String) -> Result<(), WampError> {
         *self.resets.lock().unwrap_or_else(PoisonError::into_inner) += 1;
         Ok(())
     }
 
-    async fn item_names(&self, node: String, item: i64, value: u64) -> Result<Vec<String>, WampError> {
+    async fn item_names(
+        &self,
+        _ctx: CallContext,
+        node: String,
+        item: i64,
+        value: u64,
+    ) -> Result<Vec<String>, WampError> {
         Ok((0..value).map(|index| format!("{node}/{item}/{index}")).collect())
     }
 
-    async fn fail(&self, _node: String) -> Result<(), WampError> {
+    async fn fail(&self, _ctx: CallContext, _node: String) -> Result<(), WampError> {
         Err(WampError::with_message(
             "com.example.error.failed",
             "failing as asked",
         ))
     }
 
-    async fn r#match(&self, _node: String, request: Keywords) -> Result<Keywords, WampError> {
+    async fn r#match(
+        &self,
+        _ctx: CallContext,
+        _node: String,
+        request: Keywords,
+    ) -> Result<Keywords, WampError> {
         Ok(Keywords {
             r#type: request.r#type.to_uppercase(),
             r#match: request.r#match + 1,
@@ -110,7 +136,7 @@ impl Recorder {
 }
 
 impl i_behaviour::Subscriber for Recorder {
-    async fn on_reading(&self, node: String, sensor: Uuid, event: Reading) {
+    async fn on_reading(&self, _ctx: EventContext, node: String, sensor: Uuid, event: Reading) {
         self.record(Seen::Reading {
             node,
             sensor,
@@ -118,7 +144,7 @@ impl i_behaviour::Subscriber for Recorder {
         });
     }
 
-    async fn on_reset(&self, node: String) {
+    async fn on_reset(&self, _ctx: EventContext, node: String) {
         self.record(Seen::Reset { node });
     }
 
@@ -128,10 +154,10 @@ impl i_behaviour::Subscriber for Recorder {
 }
 
 /// A session with [`Service`] registered under the schema's prefix (any node).
-pub async fn session_with_service() -> (Arc<MemorySession>, Arc<Service>) {
-    let session = Arc::new(MemorySession::new());
+pub async fn session_with_service() -> (Session, Arc<Service>) {
+    let session = MemorySession::new().session();
     let service = Arc::new(Service::default());
-    let registrations = i_behaviour::register(session.as_ref(), Arc::clone(&service)).await;
+    let registrations = i_behaviour::register(&session, Arc::clone(&service)).await;
     assert_eq!(registrations.map(|registrations| registrations.len()), Ok(8));
     (session, service)
 }
@@ -141,8 +167,8 @@ pub type Requests = Arc<Mutex<Vec<Payload>>>;
 
 /// A session where the procedure `uri` answers every call with `answer`, as a router
 /// would, and records the requests it receives.
-pub async fn session_answering(uri: &str, answer: Payload) -> (Arc<MemorySession>, Requests) {
-    let session = Arc::new(MemorySession::new());
+pub async fn session_answering(uri: &str, answer: Payload) -> (Session, Requests) {
+    let session = MemorySession::new().session();
     let requests = Requests::default();
     let handler: InvocationHandler = {
         let requests = Arc::clone(&requests);
@@ -155,7 +181,9 @@ pub async fn session_answering(uri: &str, answer: Payload) -> (Arc<MemorySession
             Box::pin(async move { Ok(answer) })
         })
     };
-    let registered = session.register(uri, RegisterOptions::default(), handler).await;
+    let registered = session
+        .register_handler(uri, RegisterOptions::default(), handler)
+        .await;
     assert!(registered.is_ok(), "registering {uri}: {registered:?}");
     (session, requests)
 }
@@ -166,8 +194,7 @@ pub fn received(requests: &Requests) -> Vec<Payload> {
 }
 
 /// A caller on node [`NODE`] of `session`.
-pub fn caller(session: &Arc<MemorySession>) -> i_behaviour::Caller {
-    let session: Arc<dyn Session> = Arc::clone(session) as Arc<dyn Session>;
+pub fn caller(session: &Session) -> i_behaviour::Caller {
     i_behaviour::Caller::new(session, NODE)
 }
 
