@@ -1,13 +1,26 @@
 //! The runtime's error type: WAMP errors from the other side, payload errors, session failures.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::value::{Dict, List};
 
 /// An error of a WAMP operation.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// It keeps its cause: [`source`](std::error::Error::source) gives the WAMP or payload error
+/// it is, or the I/O or TLS error that failed a transport. It stays `Clone` (the cause is
+/// shared), since one lost session fails every call in flight with the same error. Errors
+/// compare by [`kind`](Error::kind), not by cause.
+#[derive(Debug, Clone)]
 pub struct Error {
     kind: ErrorKind,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl PartialEq for Error {
+    fn eq(&self, other: &Error) -> bool {
+        self.kind == other.kind
+    }
 }
 
 /// What went wrong.
@@ -37,7 +50,15 @@ pub enum ErrorKind {
 impl Error {
     /// An error of this kind.
     pub fn new(kind: ErrorKind) -> Error {
-        Error { kind }
+        Error { kind, source: None }
+    }
+
+    /// An error of this kind caused by `source`.
+    pub fn with_source(kind: ErrorKind, source: impl std::error::Error + Send + Sync + 'static) -> Error {
+        Error {
+            kind,
+            source: Some(Arc::new(source)),
+        }
     }
 
     /// What went wrong.
@@ -92,7 +113,18 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Wamp(error) => Some(error),
+            ErrorKind::Payload(error) => Some(error),
+            _ => self
+                .source
+                .as_deref()
+                .map(|source| source as &(dyn std::error::Error + 'static)),
+        }
+    }
+}
 
 /// A WAMP ERROR: an error URI with its args and kwargs.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -213,3 +245,68 @@ pub(crate) const RUNTIME_ERROR: &str = "wamp.error.runtime_error";
 
 /// The error URI of a payload that does not fit what the procedure takes.
 const INVALID_ARGUMENT: &str = "wamp.error.invalid_argument";
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn the_cause_is_the_source_and_survives_a_clone() {
+        let io = std::io::Error::new(std::io::ErrorKind::BrokenPipe, "pipe gone");
+        let error = Error::with_source(ErrorKind::Transport("write failed: pipe gone".to_owned()), io);
+        let cause = error
+            .clone()
+            .source()
+            .and_then(|source| source.downcast_ref::<std::io::Error>())
+            .map(std::io::Error::kind);
+        assert_eq!(cause, Some(std::io::ErrorKind::BrokenPipe));
+        let wamp = Error::from(WampError::new("com.example.error"));
+        let source = wamp
+            .source()
+            .and_then(|source| source.downcast_ref::<WampError>());
+        assert_eq!(source, Some(&WampError::new("com.example.error")));
+    }
+
+    #[test]
+    fn runtime_errors_become_the_wamp_errors_a_handler_answers() {
+        let answered = |error: Error| {
+            let error = WampError::from(error);
+            (error.uri.clone(), error.message().map(str::to_owned))
+        };
+        let remote = WampError::with_message("com.example.error.full", "no room");
+        assert_eq!(WampError::from(Error::from(remote.clone())), remote);
+        assert_eq!(
+            answered(Error::new(ErrorKind::Timeout)),
+            (
+                "wamp.error.timeout".to_owned(),
+                Some("the call timed out".to_owned())
+            )
+        );
+        assert_eq!(
+            answered(Error::new(ErrorKind::Canceled)),
+            (
+                "wamp.error.canceled".to_owned(),
+                Some("the call was cancelled".to_owned())
+            )
+        );
+        assert_eq!(
+            answered(Error::new(ErrorKind::SessionClosed("gone".to_owned()))),
+            (
+                "wamp.error.runtime_error".to_owned(),
+                Some("the session is closed: gone".to_owned())
+            )
+        );
+        assert_eq!(
+            answered(Error::from(PayloadError::new(
+                "args[0]",
+                "expected string, got bool"
+            ))),
+            (
+                "wamp.error.runtime_error".to_owned(),
+                Some("args[0]: expected string, got bool".to_owned())
+            )
+        );
+    }
+}

@@ -264,9 +264,18 @@ async fn refused_connection() {
     let joined = ClientConfig::new(format!("rs://127.0.0.1:{port}"), "realm1")
         .connect()
         .await;
-    let error = joined.err().map(|error| error.into_kind());
+    let Err(error) = joined else {
+        panic!("joined a router that is not there");
+    };
+    // The I/O error is the cause, for a caller that tells a refusal from a timeout, and stays
+    // it in a clone.
+    let cause = std::error::Error::source(&error.clone())
+        .and_then(|source| source.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind);
+    assert_eq!(cause, Some(std::io::ErrorKind::ConnectionRefused), "{error:?}");
+    let error = error.into_kind();
     assert!(
-        matches!(&error, Some(ErrorKind::Transport(message)) if message.starts_with(&format!("cannot connect to rs://127.0.0.1:{port}"))),
+        matches!(&error, ErrorKind::Transport(message) if message.starts_with(&format!("cannot connect to rs://127.0.0.1:{port}"))),
         "{error:?}"
     );
 }

@@ -349,7 +349,7 @@ impl Shared {
     pub(crate) fn closed_error(reason: &Error) -> Error {
         match reason.kind() {
             ErrorKind::SessionClosed(_) => reason.clone(),
-            _ => Error::new(ErrorKind::SessionClosed(reason.to_string())),
+            _ => Error::with_source(ErrorKind::SessionClosed(reason.to_string()), reason.clone()),
         }
     }
 

@@ -390,7 +390,7 @@ async fn open(endpoint: &Endpoint, config: &TransportConfig) -> Result<(ByteRead
         Endpoint::Unix(path) => {
             let stream = UnixStream::connect(path)
                 .await
-                .map_err(|error| transport_error(format!("cannot connect to {url}: {error}")))?;
+                .map_err(|error| caused(format!("cannot connect to {url}: {error}"), error))?;
             let (reader, writer) = stream.into_split();
             Ok((ByteReader::Unix(reader), ByteWriter::Unix(writer)))
         }
@@ -415,7 +415,7 @@ async fn open(endpoint: &Endpoint, config: &TransportConfig) -> Result<(ByteRead
             let stream = tokio_rustls::TlsConnector::from(tls)
                 .connect(server_name, tcp)
                 .await
-                .map_err(|error| transport_error(format!("cannot connect to {url}: TLS: {error}")))?;
+                .map_err(|error| caused(format!("cannot connect to {url}: TLS: {error}"), error))?;
             let (reader, writer) = tokio::io::split(stream);
             Ok((ByteReader::Tls(reader), ByteWriter::Tls(writer)))
         }
@@ -429,10 +429,10 @@ async fn connect_tcp(address: &str, config: &TransportConfig) -> Result<TcpStrea
     let url = &config.url;
     let stream = TcpStream::connect(address)
         .await
-        .map_err(|error| transport_error(format!("cannot connect to {url}: {error}")))?;
+        .map_err(|error| caused(format!("cannot connect to {url}: {error}"), error))?;
     stream
         .set_nodelay(true)
-        .map_err(|error| transport_error(format!("cannot set TCP_NODELAY: {error}")))?;
+        .map_err(|error| caused(format!("cannot set TCP_NODELAY: {error}"), error))?;
     if let Some(idle) = config.keepalive {
         // The kernel counts these in whole seconds, and refuses zero.
         let seconds = |duration: Duration| Duration::from_secs(duration.as_secs().max(1));
@@ -442,7 +442,7 @@ async fn connect_tcp(address: &str, config: &TransportConfig) -> Result<TcpStrea
             .with_retries(3);
         socket2::SockRef::from(&stream)
             .set_tcp_keepalive(&probes)
-            .map_err(|error| transport_error(format!("cannot set TCP keepalive: {error}")))?;
+            .map_err(|error| caused(format!("cannot set TCP keepalive: {error}"), error))?;
     }
     Ok(stream)
 }
@@ -460,7 +460,7 @@ async fn upgrade_to_websocket(
         "GET {path} HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: {subprotocol}\r\n\r\n"
     );
-    let io_error = |error: io::Error| transport_error(format!("cannot connect to {url}: {error}"));
+    let io_error = |error: io::Error| caused(format!("cannot connect to {url}: {error}"), error);
     connection
         .writer
         .write_all(request.as_bytes())
@@ -572,7 +572,7 @@ async fn rawsocket_handshake(
     let our_exponent = rawsocket_length_exponent(config.max_message_size);
     let serializer_id = config.serializer.rawsocket_id();
     let handshake = [0x7F, (our_exponent << 4) | serializer_id, 0, 0];
-    let io_error = |error: io::Error| transport_error(format!("RawSocket handshake failed: {error}"));
+    let io_error = |error: io::Error| caused(format!("RawSocket handshake failed: {error}"), error);
     writer.write_all(&handshake).await.map_err(io_error)?;
     while reader.buffer.len() < 4 {
         if reader
@@ -724,7 +724,7 @@ impl FrameReader {
                 Ok(_) => {
                     self.reads.fetch_add(1, Ordering::Relaxed);
                 }
-                Err(error) => return Some(Err(transport_error(format!("read failed: {error}")))),
+                Err(error) => return Some(Err(caused(format!("read failed: {error}"), error))),
             }
         }
     }
@@ -869,7 +869,13 @@ fn protocol_error(problem: String) -> Error {
 }
 
 pub(crate) fn write_error(error: io::Error) -> Error {
-    transport_error(format!("write failed: {error}"))
+    caused(format!("write failed: {error}"), error)
+}
+
+/// A transport error caused by `error` (an I/O or TLS failure), which
+/// [`source`](std::error::Error::source) gives back.
+fn caused(message: String, error: impl std::error::Error + Send + Sync + 'static) -> Error {
+    Error::with_source(ErrorKind::Transport(message), error)
 }
 
 pub(crate) fn transport_error(message: String) -> Error {
