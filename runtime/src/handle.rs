@@ -175,19 +175,22 @@ impl Handle {
         }
     }
 
-    /// Undoes the handle without waiting: on the current tokio runtime when there is one, at
-    /// once otherwise (a memory session needs no runtime); a failure is logged, as nobody is
-    /// left to tell.
+    /// Undoes the handle without waiting for the router: what can be done at once is (all of
+    /// it, for a memory session), the rest on the current tokio runtime; a failure is logged,
+    /// as nobody is left to tell.
     fn undo_in_background(self) {
         let kind = self.kind;
-        let undoing = async move {
+        let mut undoing = Box::pin(async move {
             if let Err(error) = self.undo().await {
                 tracing::debug!(?kind, %error, "undoing a dropped guard failed");
             }
-        };
+        });
+        if futures_util::FutureExt::now_or_never(&mut undoing).is_some() {
+            return;
+        }
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => drop(runtime.spawn(undoing)),
-            Err(_) => drop(futures_util::FutureExt::now_or_never(undoing)),
+            Err(_) => tracing::debug!(?kind, "a guard dropped outside a tokio runtime is not undone"),
         }
     }
 }

@@ -413,4 +413,64 @@ mod tests {
             Err("wamp.error.no_such_procedure: no callee registered for procedure `org.other`".to_owned())
         );
     }
+
+    #[test]
+    fn progressive_calls_get_each_result_and_cancelling_drops_the_handler() {
+        let session = MemorySession::new().session();
+        let (contexts, mut context) = mpsc::unbounded_channel();
+        let count = move |invocation: Invocation| {
+            let _ = contexts.send(invocation.context.clone());
+            async move {
+                for step in 1..=2 {
+                    invocation
+                        .context
+                        .progress(Payload::new(vec![Value::Integer(step)], Dict::new()))?;
+                }
+                if !invocation.payload.args().is_empty() {
+                    // Asked to wait: until cancelled.
+                    std::future::pending::<()>().await;
+                }
+                Ok(Payload::new(vec![Value::Integer(3)], Dict::new()))
+            }
+        };
+        let registered = block_on(session.register("com.app.count", RegisterOptions::default(), count));
+        assert!(registered.is_ok(), "{registered:?}");
+        let outcome = block_on(async {
+            let mut pending = session
+                .call_progressive("com.app.count", Payload::default(), CallOptions::default())
+                .await?;
+            let mut seen = Vec::new();
+            while let Some(result) = pending.next_progress().await? {
+                seen.extend(result.payload.args().to_list());
+            }
+            seen.extend(pending.result().await?.payload.args().to_list());
+            Ok::<_, Error>(seen)
+        });
+        let steps = |values: &[i128]| {
+            values
+                .iter()
+                .map(|value| Value::Integer(*value))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(outcome, Ok(steps(&[1, 2, 3])));
+        let waiting = Payload::new(vec![Value::Bool(true)], Dict::new());
+        let cancelled = block_on(async {
+            let mut pending = session
+                .call_progressive("com.app.count", waiting, CallOptions::default())
+                .await?;
+            let first = pending.next_progress().await?;
+            pending.cancel(CancelMode::Kill)?;
+            Ok::<_, Error>((
+                first.map(|result| result.payload.args().to_list()),
+                pending.result().await,
+            ))
+        });
+        assert_eq!(
+            cancelled.map(|(first, result)| (first, result.map_err(Error::into_kind))),
+            Ok((Some(steps(&[1])), Err(ErrorKind::Canceled)))
+        );
+        let _first_call = context.try_recv();
+        let cancelled_call = context.try_recv().map(|context| context.is_cancelled());
+        assert_eq!(cancelled_call, Ok(true), "the handler's context was told");
+    }
 }

@@ -5,6 +5,8 @@
 //! callee's panic, orphaning invocations, keeping abandoned subscriptions, holding a call past
 //! its timeout by not answering, growing the write queue with pings, keeping a closed
 //! session's connection open by not reading, or posing as the router of a WAMP-SCRAM user.
+//! And what a router does on purpose: interrupting an invocation, revoking a registration,
+//! shutting down while registrations are undone.
 
 mod scripted;
 
@@ -1233,4 +1235,209 @@ async fn an_event_with_an_unreadable_payload_goes_to_the_invalid_path() {
     assert!(closed.is_ok(), "closing: {closed:?}");
     let router = tokio::time::timeout(within, router).await;
     assert!(matches!(router, Ok(Ok(Ok(())))), "the fake router: {router:?}");
+}
+
+/// Answers the client's next REGISTER with `registration`; the procedure it registered.
+async fn answer_register(stream: &mut TcpStream, registration: u64) -> Result<String, String> {
+    match receive(stream).await? {
+        Message::Register {
+            request, procedure, ..
+        } => {
+            let registered = Message::Registered {
+                request,
+                registration,
+            };
+            send(stream, &registered).await?;
+            Ok(procedure)
+        }
+        other => Err(format!("expected REGISTER, got {other:?}")),
+    }
+}
+
+/// Registers a, b and c (router ids 11, 12, 13), revokes a, shuts down; on the next
+/// connection, answers what the client registers again until its first UNREGISTER, and
+/// returns the procedures registered again and the router id unregistered.
+async fn revoke_then_restart(listener: TcpListener) -> Result<(Vec<String>, u64), String> {
+    let mut stream = accept_join(&listener).await?;
+    for registration in [11, 12, 13] {
+        answer_register(&mut stream, registration).await?;
+    }
+    let revoked = Message::Unregistered {
+        request: 0,
+        details: Dict::from([("registration".to_owned(), Value::Integer(11))]),
+    };
+    send(&mut stream, &revoked).await?;
+    let shutdown = Message::Goodbye {
+        details: Dict::new(),
+        reason: "wamp.close.system_shutdown".to_owned(),
+    };
+    send(&mut stream, &shutdown).await?;
+    drop(stream);
+    let mut stream = accept_join(&listener).await?;
+    let mut registered_again = Vec::new();
+    loop {
+        match receive(&mut stream).await? {
+            Message::Register {
+                request, procedure, ..
+            } => {
+                let registration = 20 + registered_again.len() as u64;
+                registered_again.push(procedure);
+                send(
+                    &mut stream,
+                    &Message::Registered {
+                        request,
+                        registration,
+                    },
+                )
+                .await?;
+            }
+            Message::Unregister {
+                request,
+                registration,
+            } => {
+                let unregistered = Message::Unregistered {
+                    request,
+                    details: Dict::new(),
+                };
+                send(&mut stream, &unregistered).await?;
+                return Ok((registered_again, registration));
+            }
+            other => return Err(format!("expected REGISTER or UNREGISTER, got {other:?}")),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_registration_keeps_its_handle_across_a_restart_unless_revoked_or_undone_while_down() {
+    let (url, router) = scripted_router(revoke_then_restart).await;
+    let client = ClientConfig::new(url, "realm1")
+        .reconnect(Reconnect::default().initial_delay(Duration::from_millis(300)))
+        .connect()
+        .await
+        .unwrap_or_else(|error| panic!("connect: {error}"));
+    let session = client.session();
+    let mut handles = Vec::new();
+    for procedure in ["com.example.a", "com.example.b", "com.example.c"] {
+        let echo = |invocation: Invocation| async move { Ok(invocation.payload) };
+        let registered = session
+            .register(procedure, RegisterOptions::default(), echo)
+            .await;
+        handles.push(registered.unwrap_or_else(|error| panic!("register {procedure}: {error}")));
+    }
+    let [revoked, kept, undone] = <[_; 3]>::try_from(handles).unwrap_or_else(|_| panic!("three handles"));
+    let mut state = client.state();
+    let down = tokio::time::timeout(
+        Duration::from_secs(5),
+        state.wait_for(|state| matches!(state, SessionState::Down { .. })),
+    )
+    .await
+    .map(|down| down.map(|state| state.clone()));
+    assert!(matches!(down, Ok(Ok(_))), "the session went down: {down:?}");
+    assert_eq!(undone.unregister().await, Ok(()), "unregistering while down");
+    let up = tokio::time::timeout(
+        Duration::from_secs(5),
+        state.wait_for(|state| matches!(state, SessionState::Up { .. })),
+    )
+    .await
+    .map(|up| up.map(|state| state.clone()));
+    assert!(matches!(up, Ok(Ok(_))), "the session came back: {up:?}");
+    assert_eq!(
+        client.router_registration_id(&kept),
+        Some(20),
+        "the handle names the new registration"
+    );
+    assert_eq!(kept.unregister().await, Ok(()), "unregistering after the restart");
+    let restored = tokio::time::timeout(Duration::from_secs(5), router)
+        .await
+        .unwrap_or_else(|_| panic!("the fake router hung"))
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    assert_eq!(
+        restored,
+        Ok((vec!["com.example.b".to_owned()], 20)),
+        "what was registered again, and unregistered through the kept handle"
+    );
+    assert_eq!(
+        revoked.unregister().await,
+        Ok(()),
+        "a revoked registration is gone already"
+    );
+}
+
+/// Lets the client register, invokes it asking for progressive results, and interrupts the
+/// invocation after its first progressive result with `mode`; returns the progressive result
+/// and what the client answered the INTERRUPT with (nothing within 300 ms: `None`).
+async fn interrupt(listener: TcpListener, mode: &'static str) -> Result<(Message, Option<Message>), String> {
+    let mut stream = accept_registration(listener).await?;
+    let invocation = Message::Invocation {
+        request: 5,
+        registration: REGISTRATION,
+        details: Dict::from([("receive_progress".to_owned(), Value::Bool(true))]),
+        payload: Payload::default(),
+    };
+    send(&mut stream, &invocation).await?;
+    let progress = receive(&mut stream).await?;
+    let interrupt = Message::Interrupt {
+        request: 5,
+        options: Dict::from([("mode".to_owned(), Value::String(mode.into()))]),
+    };
+    send(&mut stream, &interrupt).await?;
+    let answer = tokio::time::timeout(Duration::from_millis(300), receive(&mut stream)).await;
+    Ok((progress, answer.ok().transpose()?))
+}
+
+#[tokio::test]
+async fn an_interrupted_invocation_is_dropped_its_context_told_and_answered_as_its_mode_says() {
+    for (mode, answered) in [("kill", true), ("killnowait", false)] {
+        let (url, router) = scripted_router(move |listener| interrupt(listener, mode)).await;
+        let client = joined(url).await;
+        let (contexts, mut context) = tokio::sync::mpsc::unbounded_channel();
+        let (dropped, mut handler_dropped) = tokio::sync::oneshot::channel::<()>();
+        let dropped = std::sync::Mutex::new(Some(dropped));
+        let handler: InvocationHandler = Arc::new(move |invocation: Invocation| {
+            let _ = contexts.send(invocation.context.clone());
+            // Told when the handler's future is dropped, as it is on INTERRUPT.
+            let on_drop = dropped.lock().ok().and_then(|mut dropped| dropped.take());
+            Box::pin(async move {
+                let _tell_on_drop = on_drop;
+                invocation
+                    .context
+                    .progress(Payload::new(vec![Value::Integer(1)], Dict::new()))?;
+                std::future::pending::<()>().await;
+                Ok(Payload::default())
+            })
+        });
+        let (progress, answer) = register_then_wait(&client, handler, router, "the router's script hung")
+            .await
+            .unwrap_or_else(|problem| panic!("{mode}: {problem}"));
+        assert!(
+            matches!(&progress, Message::Yield { request: 5, options, .. } if options.get("progress") == Some(&Value::Bool(true))),
+            "{mode}: the progressive result: {progress:?}"
+        );
+        let canceled = answer.map(|answer| match answer {
+            Message::Error { request, error, .. } => Ok((request, error)),
+            other => Err(format!("{other:?}")),
+        });
+        let expected = answered.then(|| Ok((5, "wamp.error.canceled".to_owned())));
+        assert_eq!(canceled, expected, "{mode}: the answer to INTERRUPT");
+        let context = context
+            .recv()
+            .await
+            .unwrap_or_else(|| panic!("{mode}: no invocation"));
+        assert!(context.is_cancelled(), "{mode}: the context knows");
+        let cancelled = tokio::time::timeout(Duration::from_secs(1), context.cancelled()).await;
+        assert!(cancelled.is_ok(), "{mode}: cancelled() completes");
+        assert_eq!(
+            context
+                .progress(Payload::default())
+                .map_err(|error| error.into_kind()),
+            Err(ErrorKind::Canceled),
+            "{mode}: no progress after the interrupt"
+        );
+        let dropped = tokio::time::timeout(Duration::from_secs(1), &mut handler_dropped).await;
+        assert!(
+            matches!(dropped, Ok(Err(_))),
+            "{mode}: the handler's future was dropped"
+        );
+        assert!(!client.is_closed(), "{mode}: the session goes on");
+    }
 }
