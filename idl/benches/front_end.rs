@@ -2,15 +2,12 @@
 //!
 //! Target: the whole corpus (35 files, every include read from disk) in under 10 ms on one core.
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use common::{corpus_bfbs_dir, corpus_dir, files_with_extension};
 use criterion::{Criterion, criterion_group, criterion_main};
 use wamp_idl::Loader;
+use wamp_idl_test_support::corpus::{corpus_bfbs_dir, corpus_dir, files_with_extension};
 
 /// Every `.fbs` of the corpus with its text, read once before measuring.
 fn corpus_texts() -> Vec<(PathBuf, String)> {

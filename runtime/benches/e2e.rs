@@ -16,8 +16,7 @@
 //! caller runs as a spawned task, as callers in a server do, on a multi-thread and on a
 //! current-thread runtime (Autobahn's asyncio loop is one thread too).
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+use wamp_idl_test_support::router as support;
 
 use std::process::Command;
 use std::sync::Arc;

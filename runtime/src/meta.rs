@@ -20,7 +20,7 @@
 //! }
 //! ```
 //!
-//! `meta_generated.rs` is checked in; `cargo test -p wamp-idl-codegen --test bundled`
+//! `meta_generated.rs` is checked in; `cargo test -p wamp-idl-codegen --test it bundled::`
 //! fails when it is not what the generator makes of the catalog (`UPDATE_GOLDEN=1`
 //! rewrites it).
 

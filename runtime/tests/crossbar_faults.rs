@@ -8,7 +8,7 @@
 //! `WAMP_IDL_FAULT_RESTARTS=N` sets how many times the restart test kills the router (2 by
 //! default); it prints the recovery times (router listening again -> first successful call).
 
-mod support;
+use wamp_idl_test_support::router as support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};

@@ -3,7 +3,7 @@ from tests/data/e2e/stubs.fbs, and prints how each was answered.
 
 Usage: bad_caller.py URL REALM SERIALIZER PREFIX
 
-Calls PREFIX.place and PREFIX.search (see runtime/tests/crossbar_stubs.rs) with bad payloads and
+Calls PREFIX.place and PREFIX.search (see runtime/tests/it/crossbar_stubs.rs) with bad payloads and
 prints one line per call: `answer <case>: <error URI> <error args> <error kwargs>`, or
 `answer <case>: accepted <result>` when the callee took it. The Rust test compares the lines.
 """

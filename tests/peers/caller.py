@@ -2,7 +2,7 @@
 
 Usage: caller.py URL REALM SERIALIZER PREFIX
 
-Calls PREFIX.echo, PREFIX.fail and PREFIX.count (see runtime/tests/interop_autobahn.rs), prints
+Calls PREFIX.echo, PREFIX.fail and PREFIX.count (see runtime/tests/it/interop_autobahn.rs), prints
 one line per check (`ok <what>` or `FAILED <what>: <why>`) and exits with 0 when all passed.
 """
 

@@ -7,7 +7,7 @@ Usage: foreign_caller.py URL REALM SERIALIZER PREFIX ROUNDS
 
 Prints one line per call: `answer <case>: <error URI> <error args> <error kwargs>`, or
 `answer <case>: accepted <result>` when the callee took it. The Rust test
-(runtime/tests/crossbar_stubs.rs) compares the lines.
+(runtime/tests/it/crossbar_stubs.rs) compares the lines.
 """
 
 import os

@@ -1,4 +1,4 @@
-"""What the Autobahn|Python interop peers send and expect; runtime/tests/interop_autobahn.rs
+"""What the Autobahn|Python interop peers send and expect; runtime/tests/it/interop_autobahn.rs
 holds the same values on the Rust side."""
 
 ARGS = [

@@ -2,8 +2,7 @@
 //! reports a second client's join, registration, subscription and leave as they happen, and
 //! stops cleanly on Ctrl-C (SIGINT); bad options and unreachable routers get clear errors.
 
-#[path = "../../../runtime/tests/support/mod.rs"]
-mod support;
+use wamp_idl_test_support::router as support;
 
 use std::process::Stdio;
 use std::sync::Arc;

@@ -1,0 +1,7 @@
+//! The example's tests in one test binary: its transcript over the in-memory session
+//! (`transcript`), and the same through a Crossbar.io router (`router`).
+//!
+//! One of them: `cargo test -p example-macro --test it router::`.
+
+mod router;
+mod transcript;
