@@ -8,5 +8,6 @@ mod meta;
 mod payload_rules;
 mod payloads;
 mod recursion;
+mod service;
 mod subscriber;
 mod support;
