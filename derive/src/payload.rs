@@ -40,7 +40,7 @@ pub fn from_payload(input: &DeriveInput) -> Result<TokenStream> {
     }
     let mandatory = Literal::usize_unsuffixed(mandatory_args(table));
     let open_reader =
-        quote!(#runtime::payload::PayloadReader::new(payload, &[#(#args),*], #mandatory, &[#(#kwargs),*])?);
+        quote!(#runtime::__private::PayloadReader::new(payload, &[#(#args),*], #mandatory, &[#(#kwargs),*])?);
     let body = reader_body(open_reader, reads);
     let ident = input.ident;
     Ok(quote! {
@@ -70,7 +70,7 @@ pub fn into_payload(input: &DeriveInput) -> Result<TokenStream> {
     Ok(quote! {
         impl #runtime::IntoPayload for #ident {
             fn into_payload(self) -> #runtime::Payload {
-                #runtime::payload::PayloadWriter::new() #(#writes)* .finish()
+                #runtime::__private::PayloadWriter::new() #(#writes)* .finish()
             }
         }
     })

@@ -43,7 +43,7 @@ fn table_from_value_reads_each_field_mode() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Table {
             fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
-                let mut fields = ::wamp_idl_runtime::payload::DictReader::new(value, "demo.Table")?;
+                let mut fields = ::wamp_idl_runtime::__private::DictReader::new(value, "demo.Table")?;
                 ::core::result::Result::Ok(Self {
                     a: fields.optional("a")?,
                     b: fields.optional("b")?.unwrap_or(super::Color::Red),
@@ -72,7 +72,7 @@ fn table_into_value_leaves_out_only_absent_options() {
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoValue for Table {
             fn into_value(self) -> ::wamp_idl_runtime::Value {
-                ::wamp_idl_runtime::payload::DictWriter::new()
+                ::wamp_idl_runtime::__private::DictWriter::new()
                     .optional("a", self.a)
                     .field("b", self.b)
                     .field("type", self.r#type)
@@ -96,7 +96,7 @@ fn struct_from_value_lists_every_key() {
     let expected = quote! {
         impl crate::FromValue for Pair {
             fn from_value(value: crate::ValueRef<'_>) -> crate::payload::Result<Self> {
-                let mut fields = crate::payload::struct_reader(value, "demo.Pair", &["x", "second"])?;
+                let mut fields = crate::__private::struct_reader(value, "demo.Pair", &["x", "second"])?;
                 ::core::result::Result::Ok(Self {
                     x: fields.required("x")?,
                     y: fields.required("second")?,
@@ -116,7 +116,7 @@ fn objects_without_fields_bind_no_reader() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Empty {
             fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
-                ::wamp_idl_runtime::payload::DictReader::new(value, "demo.Empty")?;
+                ::wamp_idl_runtime::__private::DictReader::new(value, "demo.Empty")?;
                 ::core::result::Result::Ok(Self {})
             }
         }
@@ -129,7 +129,7 @@ fn objects_without_fields_bind_no_reader() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Empty {
             fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
-                ::wamp_idl_runtime::payload::struct_reader(value, "demo.Empty", &[])?;
+                ::wamp_idl_runtime::__private::struct_reader(value, "demo.Empty", &[])?;
                 ::core::result::Result::Ok(Self {})
             }
         }
@@ -142,7 +142,7 @@ fn objects_without_fields_bind_no_reader() {
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoValue for Empty {
             fn into_value(self) -> ::wamp_idl_runtime::Value {
-                ::wamp_idl_runtime::payload::DictWriter::new().finish()
+                ::wamp_idl_runtime::__private::DictWriter::new().finish()
             }
         }
     };
@@ -164,12 +164,12 @@ fn unions_match_member_names() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Shape {
             fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
-                let (member, value) = ::wamp_idl_runtime::payload::union_from_value(value, "demo.Shape")?;
+                let (member, value) = ::wamp_idl_runtime::__private::union_from_value(value, "demo.Shape")?;
                 match member {
-                    "Circle" => ::wamp_idl_runtime::payload::union_member(value, "Circle").map(Self::Circle),
-                    "square" => ::wamp_idl_runtime::payload::union_member(value, "square").map(Self::Square),
+                    "Circle" => ::wamp_idl_runtime::__private::union_member(value, "Circle").map(Self::Circle),
+                    "square" => ::wamp_idl_runtime::__private::union_member(value, "square").map(Self::Square),
                     _ => ::core::result::Result::Err(
-                        ::wamp_idl_runtime::payload::unknown_union_member(member, "demo.Shape")
+                        ::wamp_idl_runtime::__private::unknown_union_member(member, "demo.Shape")
                     ),
                 }
             }
@@ -180,8 +180,8 @@ fn unions_match_member_names() {
         impl ::wamp_idl_runtime::IntoValue for Shape {
             fn into_value(self) -> ::wamp_idl_runtime::Value {
                 match self {
-                    Self::Circle(member) => ::wamp_idl_runtime::payload::union_into_value("Circle", member),
-                    Self::Square(member) => ::wamp_idl_runtime::payload::union_into_value("square", member),
+                    Self::Circle(member) => ::wamp_idl_runtime::__private::union_into_value("Circle", member),
+                    Self::Square(member) => ::wamp_idl_runtime::__private::union_into_value("square", member),
                 }
             }
         }
@@ -200,9 +200,9 @@ fn unions_without_members_only_reject() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Nothing {
             fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
-                let (member, _) = ::wamp_idl_runtime::payload::union_from_value(value, "demo.Nothing")?;
+                let (member, _) = ::wamp_idl_runtime::__private::union_from_value(value, "demo.Nothing")?;
                 ::core::result::Result::Err(
-                    ::wamp_idl_runtime::payload::unknown_union_member(member, "demo.Nothing")
+                    ::wamp_idl_runtime::__private::unknown_union_member(member, "demo.Nothing")
                 )
             }
         }
@@ -230,7 +230,7 @@ fn enums_travel_as_their_repr() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Color {
             fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
-                ::wamp_idl_runtime::payload::enum_from_value::<i16, Self>(value)
+                ::wamp_idl_runtime::__private::enum_from_value::<i16, Self>(value)
             }
         }
     };
@@ -255,7 +255,7 @@ fn flags_travel_as_their_bits() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Flags {
             fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
-                ::wamp_idl_runtime::payload::enum_from_value::<u32, Self>(value)
+                ::wamp_idl_runtime::__private::enum_from_value::<u32, Self>(value)
             }
         }
     };
@@ -300,7 +300,7 @@ fn table_from_payload_reads_each_field_mode() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromPayload for Request {
             fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
-                let mut fields = ::wamp_idl_runtime::payload::PayloadReader::new(
+                let mut fields = ::wamp_idl_runtime::__private::PayloadReader::new(
                     payload,
                     &["id", "note", "level", "ratio", "tag", "count"],
                     3,
@@ -328,7 +328,7 @@ fn table_into_payload_writes_each_field_mode() {
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoPayload for Request {
             fn into_payload(self) -> ::wamp_idl_runtime::Payload {
-                ::wamp_idl_runtime::payload::PayloadWriter::new()
+                ::wamp_idl_runtime::__private::PayloadWriter::new()
                     .arg(self.id)
                     .nullable_arg(self.note)
                     .arg(self.level)
@@ -350,7 +350,7 @@ fn value_derives_ignore_payload_keys() {
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoValue for Request {
             fn into_value(self) -> ::wamp_idl_runtime::Value {
-                ::wamp_idl_runtime::payload::DictWriter::new()
+                ::wamp_idl_runtime::__private::DictWriter::new()
                     .field("id", self.id)
                     .optional("note", self.note)
                     .field("level", self.level)
@@ -378,7 +378,7 @@ fn empty_tables_are_empty_payloads() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromPayload for Empty {
             fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
-                ::wamp_idl_runtime::payload::PayloadReader::new(payload, &[], 0, &[])?;
+                ::wamp_idl_runtime::__private::PayloadReader::new(payload, &[], 0, &[])?;
                 ::core::result::Result::Ok(Self {})
             }
         }
@@ -387,7 +387,7 @@ fn empty_tables_are_empty_payloads() {
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoPayload for Empty {
             fn into_payload(self) -> ::wamp_idl_runtime::Payload {
-                ::wamp_idl_runtime::payload::PayloadWriter::new().finish()
+                ::wamp_idl_runtime::__private::PayloadWriter::new().finish()
             }
         }
     };
@@ -409,7 +409,7 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromPayload for Ids {
             fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
-                let mut fields = ::wamp_idl_runtime::payload::PayloadReader::new(payload, &["b", "c"], 1, &["a"])?;
+                let mut fields = ::wamp_idl_runtime::__private::PayloadReader::new(payload, &["b", "c"], 1, &["a"])?;
                 ::core::result::Result::Ok(Self {
                     a: fields.kwarg("a")?,
                     b: fields.optional_arg()?,

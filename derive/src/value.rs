@@ -13,8 +13,8 @@ pub fn from_value(input: &DeriveInput) -> Result<TokenStream> {
     let body = match &input.shape {
         Shape::Object(object) => object_from_value(runtime, object),
         Shape::Union(union) => union_from_value(runtime, union),
-        Shape::Enum { repr } => quote!(#runtime::payload::enum_from_value::<#repr, Self>(value)),
-        Shape::Flags { bits } => quote!(#runtime::payload::enum_from_value::<#bits, Self>(value)),
+        Shape::Enum { repr } => quote!(#runtime::__private::enum_from_value::<#repr, Self>(value)),
+        Shape::Flags { bits } => quote!(#runtime::__private::enum_from_value::<#bits, Self>(value)),
     };
     let ident = input.ident;
     Ok(quote! {
@@ -38,12 +38,12 @@ pub fn into_value(input: &DeriveInput) -> Result<TokenStream> {
                     Mode::Defaulted(_) | Mode::Mandatory => quote!(.field(#key, self.#member)),
                 }
             });
-            quote!(#runtime::payload::DictWriter::new() #(#writes)* .finish())
+            quote!(#runtime::__private::DictWriter::new() #(#writes)* .finish())
         }
         Shape::Union(union) => {
             let arms = union.members.iter().map(|member| {
                 let (variant, name) = (member.variant, &member.name);
-                quote!(Self::#variant(member) => #runtime::payload::union_into_value(#name, member),)
+                quote!(Self::#variant(member) => #runtime::__private::union_into_value(#name, member),)
             });
             quote!(match self { #(#arms)* })
         }
@@ -64,9 +64,9 @@ fn object_from_value(runtime: &syn::Path, object: &Object<'_>) -> TokenStream {
     let schema_name = &object.schema_name;
     let open_reader = if object.is_struct {
         let keys = object.fields.iter().map(|field| &field.key);
-        quote!(#runtime::payload::struct_reader(value, #schema_name, &[#(#keys),*])?)
+        quote!(#runtime::__private::struct_reader(value, #schema_name, &[#(#keys),*])?)
     } else {
-        quote!(#runtime::payload::DictReader::new(value, #schema_name)?)
+        quote!(#runtime::__private::DictReader::new(value, #schema_name)?)
     };
     let reads = object.fields.iter().map(|field| {
         let (member, key) = (field.member, &field.key);
@@ -86,20 +86,20 @@ fn object_from_value(runtime: &syn::Path, object: &Object<'_>) -> TokenStream {
 fn union_from_value(runtime: &syn::Path, union: &Union<'_>) -> TokenStream {
     let schema_name = &union.schema_name;
     let unknown =
-        quote!(::core::result::Result::Err(#runtime::payload::unknown_union_member(member, #schema_name)));
+        quote!(::core::result::Result::Err(#runtime::__private::unknown_union_member(member, #schema_name)));
     // A union without members has no value to read, only names to reject.
     if union.members.is_empty() {
         return quote! {
-            let (member, _) = #runtime::payload::union_from_value(value, #schema_name)?;
+            let (member, _) = #runtime::__private::union_from_value(value, #schema_name)?;
             #unknown
         };
     }
     let arms = union.members.iter().map(|member| {
         let (variant, name) = (member.variant, &member.name);
-        quote!(#name => #runtime::payload::union_member(value, #name).map(Self::#variant),)
+        quote!(#name => #runtime::__private::union_member(value, #name).map(Self::#variant),)
     });
     quote! {
-        let (member, value) = #runtime::payload::union_from_value(value, #schema_name)?;
+        let (member, value) = #runtime::__private::union_from_value(value, #schema_name)?;
         match member {
             #(#arms)*
             _ => #unknown,

@@ -16,7 +16,7 @@ pub mod meta;
 pub mod payload;
 pub mod session;
 mod stub;
-pub mod uri;
+mod uri;
 pub mod value;
 mod view;
 pub mod wire;
@@ -37,13 +37,19 @@ pub use value::{Bytes, CompactString, Dict, List, Value};
 pub use view::{DictIter, DictRef, ListIter, ListRef, ValueRef};
 pub use wamp_idl_derive::{FromPayload, FromValue, IntoPayload, IntoValue};
 
-/// What only generated code uses: its plumbing, not a promise to users.
+/// What only generated code and the derives' expansions use: their plumbing, not a promise to
+/// users.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::payload::{
+        DictReader, DictWriter, PayloadReader, PayloadWriter, enum_from_value, struct_reader,
+        union_from_value, union_into_value, union_member, unknown_union_member,
+    };
     pub use crate::stub::{
         CallerCore, Delivery, Handled, InvalidEventHandler, Procedures, Reply, Topics, UriValue, bind,
         ignore_invalid_events, invalid_event_handler, not_implemented,
     };
+    pub use crate::uri::Placeholders;
 }
 
 /// The result of a session operation or of a generated `Caller` method.

@@ -321,6 +321,7 @@ impl<T: IntoValue, const N: usize> IntoValue for [T; N] {
 }
 
 /// Reads an enum's or flags' underlying integer and converts it with `TryFrom`.
+#[doc(hidden)]
 pub fn enum_from_value<I, E>(value: ValueRef<'_>) -> Result<E, PayloadError>
 where
     I: FromValue,
@@ -331,6 +332,7 @@ where
 
 /// Splits a union's value, a dict with exactly one key (the member's name), into the
 /// member name and the member's value.
+#[doc(hidden)]
 pub fn union_from_value<'a>(
     value: ValueRef<'a>,
     union_name: &str,
@@ -349,17 +351,20 @@ pub fn union_from_value<'a>(
 }
 
 /// The error for a union member name the union does not declare.
+#[doc(hidden)]
 pub fn unknown_union_member(member: &str, union_name: &str) -> PayloadError {
     PayloadError::new("", format!("unknown member of union {union_name}")).in_field(member)
 }
 
 /// Reads the value of the union member `member`; errors have the member's name in their
 /// path.
+#[doc(hidden)]
 pub fn union_member<T: FromValue>(value: ValueRef<'_>, member: &str) -> Result<T, PayloadError> {
     T::from_value(value).map_err(|error| error.in_field(member))
 }
 
 /// Writes a union member as a dict with the member's name as its only key.
+#[doc(hidden)]
 pub fn union_into_value(member: &str, value: impl IntoValue) -> Value {
     Value::Dict(Dict::from([(member.to_owned(), value.into_value())]))
 }
@@ -367,6 +372,7 @@ pub fn union_into_value(member: &str, value: impl IntoValue) -> Value {
 /// Reads the fields of a table or struct from a dict keyed by field name, or of a struct
 /// sent as a list in field order.
 #[derive(Debug)]
+#[doc(hidden)]
 pub struct DictReader<'a> {
     fields: Fields<'a>,
 }
@@ -422,6 +428,7 @@ impl<'a> DictReader<'a> {
 /// Reads a struct, which travels as a dict with every field or as a list in field order.
 ///
 /// A struct's layout is fixed, so unlike a table's dict, unknown keys are errors.
+#[doc(hidden)]
 pub fn struct_reader<'a>(
     value: ValueRef<'a>,
     type_name: &str,
@@ -456,6 +463,7 @@ pub fn struct_reader<'a>(
 
 /// Writes the fields of a table or struct into a dict keyed by field name.
 #[derive(Debug, Default)]
+#[doc(hidden)]
 pub struct DictWriter {
     dict: Dict,
 }
@@ -488,6 +496,7 @@ impl DictWriter {
 
 /// Reads a table from a payload: positional fields from `args`, keyword fields from `kwargs`.
 #[derive(Debug)]
+#[doc(hidden)]
 pub struct PayloadReader<'a> {
     args: std::iter::Enumerate<ListIter<'a>>,
     /// The schema's names of the positional fields, for errors: `args[0] (route_id)`.
@@ -602,6 +611,7 @@ fn argument_count(mandatory: usize, all: usize) -> String {
 
 /// Writes a table as a payload.
 #[derive(Debug, Default)]
+#[doc(hidden)]
 pub struct PayloadWriter {
     args: List,
     /// How many of `args` are sent: the trailing absent optional ones are left out.

@@ -104,11 +104,6 @@ impl Template {
         }
     }
 
-    /// The template as written.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
     /// Whether any component is a placeholder.
     pub fn has_placeholders(&self) -> bool {
         self.placeholders().next().is_some()

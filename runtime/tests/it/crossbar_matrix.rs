@@ -318,9 +318,11 @@ async fn check(transport: Transport, serializer: Serializer) {
 
     // Cancelling interrupts the callee; a timeout gives up and cancels too.
     let interrupted = Arc::new(AtomicBool::new(false));
+    let (contexts, mut slow_contexts) = mpsc::unbounded_channel();
     let slow: InvocationHandler = {
         let interrupted = Arc::clone(&interrupted);
-        Arc::new(move |_invocation| {
+        Arc::new(move |invocation: Invocation| {
+            let _ = contexts.send(invocation.context);
             let flag = SetOnDrop(Arc::clone(&interrupted));
             Box::pin(async move {
                 let _flag = flag;
@@ -351,6 +353,12 @@ async fn check(transport: Transport, serializer: Serializer) {
         &format!("{context}: callee interrupted"),
     )
     .await;
+    let told = slow_contexts.try_recv().map(|slow| slow.is_cancelled());
+    assert_eq!(
+        told,
+        Ok(true),
+        "{context}: the interrupted handler's context was told"
+    );
     let short = CallOptions {
         timeout: Some(Duration::from_millis(300)),
         ..CallOptions::default()
