@@ -6,8 +6,8 @@ use quote::quote;
 use syn::{DeriveInput, Error, Result};
 
 use crate::errors::Errors;
-use crate::model::{Input, Mode, Object, Placement, Shape};
-use crate::value::{or_default, reader_body};
+use crate::model::{Field, Input, Mode, Object, Placement, Shape};
+use crate::value::{DictEntries, or_default, reader_body};
 
 pub fn from_payload(input: &DeriveInput) -> Result<TokenStream> {
     let input = Input::parse(input)?;
@@ -56,24 +56,147 @@ pub fn into_payload(input: &DeriveInput) -> Result<TokenStream> {
     let input = Input::parse(input)?;
     let table = table(&input, "IntoPayload")?;
     let runtime = &input.runtime;
-    let writes = table.fields.iter().map(|field| {
-        let (member, key) = (field.member, &field.key);
-        match (&field.placement, &field.mode) {
-            (Placement::Keyword(_), Mode::Optional) => quote!(.optional_kwarg(#key, self.#member)),
-            (Placement::Keyword(_), _) => quote!(.kwarg(#key, self.#member)),
-            (Placement::OptionalArg(_), Mode::Optional) => quote!(.optional_arg(self.#member)),
-            (Placement::Positional, Mode::Optional) => quote!(.nullable_arg(self.#member)),
-            _ => quote!(.arg(self.#member)),
-        }
-    });
+    let (args_len, write_args) = write_args(runtime, table);
+    let (kwargs_len, write_kwargs) = write_kwargs(runtime, table);
     let ident = input.ident;
     Ok(quote! {
         impl #runtime::IntoPayload for #ident {
             fn into_payload(self) -> #runtime::Payload {
-                #runtime::__private::PayloadWriter::new() #(#writes)* .finish()
+                #runtime::Payload::typed(self)
+            }
+        }
+
+        impl #runtime::payload::WritePayload for #ident {
+            fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
+                (#args_len, #kwargs_len)
+            }
+
+            fn write_args<W: #runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), #runtime::wire::EncodeError> {
+                #write_args
+            }
+
+            fn write_kwargs<W: #runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), #runtime::wire::EncodeError> {
+                #write_kwargs
             }
         }
     })
+}
+
+/// How many positional arguments are sent, and their writing: every one up to the last that
+/// has a value or is never left out, absent ones as `null`. Counts are computed in
+/// statements, not in one expression as long as the table.
+fn write_args(runtime: &syn::Path, table: &Object<'_>) -> (TokenStream, TokenStream) {
+    let positional: Vec<_> = table
+        .fields
+        .iter()
+        .filter(|field| !matches!(field.placement, Placement::Keyword(_)))
+        .collect();
+    let may_be_left_out = |field: &Field<'_>| {
+        matches!(
+            (&field.placement, &field.mode),
+            (Placement::OptionalArg(_), Mode::Optional)
+        )
+    };
+    // Everything up to the last argument that is always sent is sent.
+    let always = positional
+        .iter()
+        .rposition(|field| !may_be_left_out(field))
+        .map_or(0, |position| position + 1);
+    let trailing: Vec<_> = positional.iter().enumerate().skip(always).collect();
+    let len = if trailing.is_empty() {
+        quote!(#always)
+    } else {
+        let sets = trailing.iter().map(|(position, field)| {
+            let (member, sent) = (field.member, position + 1);
+            quote!(if ::core::option::Option::is_some(&self.#member) { len = #sent; })
+        });
+        quote! {{
+            let mut len = #always;
+            #(#sets)*
+            len
+        }}
+    };
+    let writes = positional.iter().enumerate().map(|(position, field)| {
+        let member = field.member;
+        let write = match field.mode {
+            Mode::Optional => quote!(writer.nullable(&self.#member)?;),
+            Mode::Defaulted(_) | Mode::Mandatory => quote!(writer.element(&self.#member)?;),
+        };
+        if position < always {
+            write
+        } else {
+            quote!(if len > #position { #write })
+        }
+    });
+    let part = Part {
+        len: &len,
+        fixed: trailing.is_empty(),
+        index: 0,
+        begin: quote!(begin_list),
+        end: quote!(end_list),
+    };
+    let write = part.write(runtime, writes);
+    (len, write)
+}
+
+/// How many keyword arguments are sent, and their writing (see [`DictEntries`]).
+fn write_kwargs(runtime: &syn::Path, table: &Object<'_>) -> (TokenStream, TokenStream) {
+    let keywords = table
+        .fields
+        .iter()
+        .filter(|field| matches!(field.placement, Placement::Keyword(_)));
+    let DictEntries { len, fixed, writes } = DictEntries::of(keywords);
+    let part = Part {
+        len: &len,
+        fixed,
+        index: 1,
+        begin: quote!(begin_dict),
+        end: quote!(end_dict),
+    };
+    let write = part.write(runtime, writes);
+    (len, write)
+}
+
+/// One part of a payload, args or kwargs: a container of `len` elements.
+struct Part<'a> {
+    len: &'a TokenStream,
+    /// Whether `len` is the same for every value.
+    fixed: bool,
+    /// The part's place in `payload_len`'s pair.
+    index: usize,
+    begin: TokenStream,
+    end: TokenStream,
+}
+
+impl Part<'_> {
+    /// The part's writing: the container opened with its length (computed by `payload_len` once
+    /// the writes need it as `len`, unless it is fixed), the writes, and the container closed.
+    fn write(self, runtime: &syn::Path, writes: impl IntoIterator<Item = TokenStream>) -> TokenStream {
+        let Part {
+            len,
+            fixed,
+            index,
+            begin,
+            end,
+        } = self;
+        let open = if fixed {
+            quote!(writer.#begin(#len)?;)
+        } else {
+            let index = syn::Index::from(index);
+            quote! {
+                let len = #runtime::payload::WritePayload::payload_len(self).#index;
+                writer.#begin(len)?;
+            }
+        };
+        let writes = writes.into_iter();
+        quote!(#open #(#writes)* writer.#end())
+    }
 }
 
 /// The table of `input`, checked for what only payloads need: kwargs that may be absent

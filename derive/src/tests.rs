@@ -78,6 +78,20 @@ fn table_into_value_leaves_out_only_absent_options() {
                     .field("type", self.r#type)
                     .finish()
             }
+            fn write_value<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                writer.begin_dict({
+                    let mut len = 2usize;
+                    if ::core::option::Option::is_some(&self.a) { len += 1; }
+                    len
+                })?;
+                writer.optional_field("a", &self.a)?;
+                writer.field("b", &self.b)?;
+                writer.field("type", &self.r#type)?;
+                writer.end_dict()
+            }
         }
     };
     check(into_value, input, Ok(expected));
@@ -144,6 +158,13 @@ fn objects_without_fields_bind_no_reader() {
             fn into_value(self) -> ::wamp_idl_runtime::Value {
                 ::wamp_idl_runtime::__private::DictWriter::new().finish()
             }
+            fn write_value<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                writer.begin_dict(0usize)?;
+                writer.end_dict()
+            }
         }
     };
     check(into_value, table, Ok(expected));
@@ -184,6 +205,15 @@ fn unions_match_member_names() {
                     Self::Square(member) => ::wamp_idl_runtime::__private::union_into_value("square", member),
                 }
             }
+            fn write_value<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                match *self {
+                    Self::Circle(ref member) => writer.union_member("Circle", member),
+                    Self::Square(ref member) => writer.union_member("square", member),
+                }
+            }
         }
     };
     check(into_value, input(), Ok(expected));
@@ -213,6 +243,12 @@ fn unions_without_members_only_reject() {
             fn into_value(self) -> ::wamp_idl_runtime::Value {
                 match self {}
             }
+            fn write_value<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                match *self {}
+            }
         }
     };
     check(into_value, input(), Ok(expected));
@@ -240,6 +276,12 @@ fn enums_travel_as_their_repr() {
             fn into_value(self) -> ::wamp_idl_runtime::Value {
                 ::wamp_idl_runtime::IntoValue::into_value(self as i16)
             }
+            fn write_value<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                ::wamp_idl_runtime::IntoValue::write_value(&(::core::clone::Clone::clone(self) as i16), writer)
+            }
         }
     };
     check(into_value, input(), Ok(expected));
@@ -264,6 +306,12 @@ fn flags_travel_as_their_bits() {
         impl ::wamp_idl_runtime::IntoValue for Flags {
             fn into_value(self) -> ::wamp_idl_runtime::Value {
                 ::wamp_idl_runtime::IntoValue::into_value(self.0)
+            }
+            fn write_value<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                ::wamp_idl_runtime::IntoValue::write_value(&self.0, writer)
             }
         }
     };
@@ -328,17 +376,43 @@ fn table_into_payload_writes_each_field_mode() {
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoPayload for Request {
             fn into_payload(self) -> ::wamp_idl_runtime::Payload {
-                ::wamp_idl_runtime::__private::PayloadWriter::new()
-                    .arg(self.id)
-                    .nullable_arg(self.note)
-                    .arg(self.level)
-                    .optional_kwarg("scope", self.scope)
-                    .kwarg("limit", self.limit)
-                    .kwarg("verbose", self.is_verbose)
-                    .arg(self.ratio)
-                    .optional_arg(self.tag)
-                    .arg(self.count)
-                    .finish()
+                ::wamp_idl_runtime::Payload::typed(self)
+            }
+        }
+
+        impl ::wamp_idl_runtime::payload::WritePayload for Request {
+            fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
+                (6usize, {
+                    let mut len = 2usize;
+                    if ::core::option::Option::is_some(&self.scope) { len += 1; }
+                    len
+                })
+            }
+
+            fn write_args<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                writer.begin_list(6usize)?;
+                writer.element(&self.id)?;
+                writer.nullable(&self.note)?;
+                writer.element(&self.level)?;
+                writer.element(&self.ratio)?;
+                writer.nullable(&self.tag)?;
+                writer.element(&self.count)?;
+                writer.end_list()
+            }
+
+            fn write_kwargs<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                let len = ::wamp_idl_runtime::payload::WritePayload::payload_len(self).1;
+                writer.begin_dict(len)?;
+                writer.field("limit", &self.limit)?;
+                writer.optional_field("scope", &self.scope)?;
+                writer.field("verbose", &self.is_verbose)?;
+                writer.end_dict()
             }
         }
     };
@@ -361,6 +435,28 @@ fn value_derives_ignore_payload_keys() {
                     .optional("tag", self.tag)
                     .field("count", self.count)
                     .finish()
+            }
+            fn write_value<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                writer.begin_dict({
+                    let mut len = 6usize;
+                    if ::core::option::Option::is_some(&self.note) { len += 1; }
+                    if ::core::option::Option::is_some(&self.scope) { len += 1; }
+                    if ::core::option::Option::is_some(&self.tag) { len += 1; }
+                    len
+                })?;
+                writer.field("count", &self.count)?;
+                writer.field("id", &self.id)?;
+                writer.field("level", &self.level)?;
+                writer.field("limit", &self.limit)?;
+                writer.optional_field("note", &self.note)?;
+                writer.field("ratio", &self.ratio)?;
+                writer.optional_field("scope", &self.scope)?;
+                writer.optional_field("tag", &self.tag)?;
+                writer.field("verbose", &self.is_verbose)?;
+                writer.end_dict()
             }
         }
     };
@@ -387,7 +483,29 @@ fn empty_tables_are_empty_payloads() {
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoPayload for Empty {
             fn into_payload(self) -> ::wamp_idl_runtime::Payload {
-                ::wamp_idl_runtime::__private::PayloadWriter::new().finish()
+                ::wamp_idl_runtime::Payload::typed(self)
+            }
+        }
+
+        impl ::wamp_idl_runtime::payload::WritePayload for Empty {
+            fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
+                (0usize, 0usize)
+            }
+
+            fn write_args<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                writer.begin_list(0usize)?;
+                writer.end_list()
+            }
+
+            fn write_kwargs<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                writer.begin_dict(0usize)?;
+                writer.end_dict()
             }
         }
     };
@@ -396,7 +514,7 @@ fn empty_tables_are_empty_payloads() {
 
 #[test]
 fn the_mandatory_count_stops_at_the_first_optional_arg() {
-    let input = parse_quote! {
+    let input: DeriveInput = parse_quote! {
         #[wamp(table = "demo.Ids")]
         pub struct Ids {
             #[wamp(kwarg)]
@@ -418,7 +536,54 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
             }
         }
     };
-    check(from_payload, input, Ok(expected));
+    check(from_payload, input.clone(), Ok(expected));
+    // `c` is sent only when it has a value; `b`, before it, always, as null if absent.
+    let expected = quote! {
+        impl ::wamp_idl_runtime::IntoPayload for Ids {
+            fn into_payload(self) -> ::wamp_idl_runtime::Payload {
+                ::wamp_idl_runtime::Payload::typed(self)
+            }
+        }
+
+        impl ::wamp_idl_runtime::payload::WritePayload for Ids {
+            fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
+                (
+                    {
+                        let mut len = 1usize;
+                        if ::core::option::Option::is_some(&self.c) { len = 2usize; }
+                        len
+                    },
+                    {
+                        let mut len = 0usize;
+                        if ::core::option::Option::is_some(&self.a) { len += 1; }
+                        len
+                    }
+                )
+            }
+
+            fn write_args<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                let len = ::wamp_idl_runtime::payload::WritePayload::payload_len(self).0;
+                writer.begin_list(len)?;
+                writer.nullable(&self.b)?;
+                if len > 1usize { writer.nullable(&self.c)?; }
+                writer.end_list()
+            }
+
+            fn write_kwargs<W: ::wamp_idl_runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
+                let len = ::wamp_idl_runtime::payload::WritePayload::payload_len(self).1;
+                writer.begin_dict(len)?;
+                writer.optional_field("a", &self.a)?;
+                writer.end_dict()
+            }
+        }
+    };
+    check(into_payload, input, Ok(expected));
 }
 
 #[test]

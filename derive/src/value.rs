@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{DeriveInput, Result};
 
-use crate::model::{Input, Mode, Object, Shape, Union};
+use crate::model::{Field, Input, Mode, Object, Shape, Union};
 
 pub fn from_value(input: &DeriveInput) -> Result<TokenStream> {
     let input = Input::parse(input)?;
@@ -29,7 +29,7 @@ pub fn from_value(input: &DeriveInput) -> Result<TokenStream> {
 pub fn into_value(input: &DeriveInput) -> Result<TokenStream> {
     let input = Input::parse(input)?;
     let runtime = &input.runtime;
-    let body = match &input.shape {
+    let (body, write) = match &input.shape {
         Shape::Object(object) => {
             let writes = object.fields.iter().map(|field| {
                 let (member, key) = (field.member, &field.key);
@@ -38,17 +38,31 @@ pub fn into_value(input: &DeriveInput) -> Result<TokenStream> {
                     Mode::Defaulted(_) | Mode::Mandatory => quote!(.field(#key, self.#member)),
                 }
             });
-            quote!(#runtime::__private::DictWriter::new() #(#writes)* .finish())
+            let body = quote!(#runtime::__private::DictWriter::new() #(#writes)* .finish());
+            (body, object_write_value(object))
         }
         Shape::Union(union) => {
             let arms = union.members.iter().map(|member| {
                 let (variant, name) = (member.variant, &member.name);
                 quote!(Self::#variant(member) => #runtime::__private::union_into_value(#name, member),)
             });
-            quote!(match self { #(#arms)* })
+            let writes = union.members.iter().map(|member| {
+                let (variant, name) = (member.variant, &member.name);
+                quote!(Self::#variant(ref member) => writer.union_member(#name, member),)
+            });
+            (
+                quote!(match self { #(#arms)* }),
+                quote!(match *self { #(#writes)* }),
+            )
         }
-        Shape::Enum { repr } => quote!(#runtime::IntoValue::into_value(self as #repr)),
-        Shape::Flags { .. } => quote!(#runtime::IntoValue::into_value(self.0)),
+        Shape::Enum { repr } => (
+            quote!(#runtime::IntoValue::into_value(self as #repr)),
+            quote!(#runtime::IntoValue::write_value(&(::core::clone::Clone::clone(self) as #repr), writer)),
+        ),
+        Shape::Flags { .. } => (
+            quote!(#runtime::IntoValue::into_value(self.0)),
+            quote!(#runtime::IntoValue::write_value(&self.0, writer)),
+        ),
     };
     let ident = input.ident;
     Ok(quote! {
@@ -56,8 +70,76 @@ pub fn into_value(input: &DeriveInput) -> Result<TokenStream> {
             fn into_value(self) -> #runtime::Value {
                 #body
             }
+
+            fn write_value<W: #runtime::wire::ValueWriter>(
+                &self,
+                writer: &mut W,
+            ) -> ::core::result::Result<(), #runtime::wire::EncodeError> {
+                #write
+            }
         }
     })
+}
+
+/// Writes a table or struct as a dict (see [`DictEntries`]).
+fn object_write_value(object: &Object<'_>) -> TokenStream {
+    let entries = DictEntries::of(object.fields.iter());
+    let (len, writes) = (&entries.len, &entries.writes);
+    quote! {
+        writer.begin_dict(#len)?;
+        #(#writes)*
+        writer.end_dict()
+    }
+}
+
+/// The entries of a dict of fields: their count, an expression, and their writing in key
+/// order, as a `Dict` holds them, absent `Option` fields left out.
+pub struct DictEntries {
+    pub len: TokenStream,
+    /// Whether the count is the same for every value (no field is an `Option`).
+    pub fixed: bool,
+    pub writes: Vec<TokenStream>,
+}
+
+impl DictEntries {
+    /// The count is summed in statements, not in one expression as long as the table.
+    pub fn of<'a: 'f, 'f>(fields: impl Iterator<Item = &'f Field<'a>>) -> DictEntries {
+        let mut fields: Vec<_> = fields.collect();
+        fields.sort_by(|first, second| first.key.cmp(&second.key));
+        let present = fields
+            .iter()
+            .filter(|field| !matches!(field.mode, Mode::Optional))
+            .count();
+        let optional: Vec<_> = fields
+            .iter()
+            .filter(|field| matches!(field.mode, Mode::Optional))
+            .map(|field| field.member)
+            .collect();
+        let len = if optional.is_empty() {
+            quote!(#present)
+        } else {
+            quote! {{
+                let mut len = #present;
+                #(if ::core::option::Option::is_some(&self.#optional) { len += 1; })*
+                len
+            }}
+        };
+        let writes = fields
+            .iter()
+            .map(|field| {
+                let (member, key) = (field.member, &field.key);
+                match field.mode {
+                    Mode::Optional => quote!(writer.optional_field(#key, &self.#member)?;),
+                    Mode::Defaulted(_) | Mode::Mandatory => quote!(writer.field(#key, &self.#member)?;),
+                }
+            })
+            .collect();
+        DictEntries {
+            len,
+            fixed: optional.is_empty(),
+            writes,
+        }
+    }
 }
 
 fn object_from_value(runtime: &syn::Path, object: &Object<'_>) -> TokenStream {

@@ -12,6 +12,13 @@
 //! into the `Message` and its payload, checked whole, stays on the tape over that buffer, from
 //! which generated types read it. `decode_into_values` (EVENT only) adds turning the payload into
 //! owned `Value`s, the closest match to Autobahn|Python's figure, which is for Python objects.
+//!
+//! The `typed` rows (EVENT, sizes `small` and `xl`) carry the telemetry as a generated type would
+//! (`common/telemetry.rs`), on the same bytes as the EVENT rows: `typed_encode` writes it
+//! straight into the frame, `typed_into_payload_encode` first clones it into a new payload, as
+//! a stub sends a value it is given, and `typed_via_values_encode` clones it into a tree of
+//! `Value`s instead, as stubs sent before they wrote to the wire (side by side with the one
+//! before); `typed_decode` decodes and reads the typed value (`FromPayload`).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -19,8 +26,11 @@ use std::time::Duration;
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rustix::time::{ClockId, clock_gettime};
-use wamp_idl_runtime::wire::{DecodeLimits, Frame, Message, Serializer};
-use wamp_idl_runtime::{Bytes, Dict, List, Payload, Value};
+use wamp_idl_runtime::wire::{DecodeLimits, EncodeError, Frame, Message, Serializer};
+use wamp_idl_runtime::{Bytes, Dict, FromPayload, IntoPayload, IntoValue, List, Payload, Value};
+
+#[path = "common/telemetry.rs"]
+mod telemetry;
 
 /// The telemetry of Autobahn's `VehicleEvent.marshal()` for the first row of its `dataset1.csv`.
 /// The payload files are shared with the Autobahn|Python side, `tests/peers/codec_bench.py`.
@@ -160,6 +170,14 @@ impl Measurement for ThreadCpuTime {
     }
 }
 
+/// What the client does to send a message: encodes it into its reused frame.
+fn encode(serializer: Serializer, message: &Message, frame: &mut Frame) -> Result<(), EncodeError> {
+    frame.clear();
+    let encoded = serializer.encode_frame_into(message, frame);
+    black_box(&frame);
+    encoded
+}
+
 fn codec(c: &mut Criterion<ThreadCpuTime>) {
     let limits = DecodeLimits::default();
     for serializer in Serializer::ALL {
@@ -170,12 +188,7 @@ fn codec(c: &mut Criterion<ThreadCpuTime>) {
                 group.throughput(Throughput::Elements(1));
                 let mut frame = Frame::new();
                 group.bench_with_input(BenchmarkId::new("encode", size), &message, |b, message| {
-                    b.iter(|| {
-                        frame.clear();
-                        let encoded = serializer.encode_frame_into(black_box(message), &mut frame);
-                        black_box(&frame);
-                        encoded
-                    })
+                    b.iter(|| encode(serializer, black_box(message), &mut frame))
                 });
                 group.bench_with_input(BenchmarkId::new("decode", size), &encoded, |b, encoded| {
                     b.iter(|| serializer.decode_shared_with(black_box(encoded), &limits))
@@ -200,9 +213,63 @@ fn codec(c: &mut Criterion<ThreadCpuTime>) {
     }
 }
 
+fn typed(c: &mut Criterion<ThreadCpuTime>) {
+    let limits = DecodeLimits::default();
+    let event = |payload| Message::Event {
+        subscription: 5_512_315_355_012_034,
+        publication: 4_429_313_566_823_941,
+        details: Dict::new(),
+        payload,
+    };
+    for serializer in Serializer::ALL {
+        for (size, frame_len) in [("small", None), ("xl", Some(16 * 1024))] {
+            let report = telemetry::Report {
+                telemetry: telemetry::telemetry(frame_len),
+            };
+            let message = event(report.clone().into_payload());
+            let encoded = Bytes::from(serializer.encode(&message).expect("benchmark messages encode"));
+            let mut group = c.benchmark_group(format!("{serializer}/event"));
+            group.throughput(Throughput::Elements(1));
+            let mut frame = Frame::new();
+            group.bench_with_input(BenchmarkId::new("typed_encode", size), &message, |b, message| {
+                b.iter(|| encode(serializer, black_box(message), &mut frame))
+            });
+            group.bench_with_input(
+                BenchmarkId::new("typed_into_payload_encode", size),
+                &report,
+                |b, report| {
+                    b.iter(|| {
+                        let message = event(black_box(report).clone().into_payload());
+                        encode(serializer, &message, &mut frame)
+                    })
+                },
+            );
+            group.bench_with_input(
+                BenchmarkId::new("typed_via_values_encode", size),
+                &report,
+                |b, report| {
+                    b.iter(|| {
+                        let args = vec![black_box(report).telemetry.clone().into_value()];
+                        encode(serializer, &event(Payload::new(args, Dict::new())), &mut frame)
+                    })
+                },
+            );
+            group.bench_with_input(BenchmarkId::new("typed_decode", size), &encoded, |b, encoded| {
+                b.iter(
+                    || match serializer.decode_shared_with(black_box(encoded), &limits) {
+                        Ok(Message::Event { payload, .. }) => telemetry::Report::from_payload(&payload).ok(),
+                        _ => None,
+                    },
+                )
+            });
+            group.finish();
+        }
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().with_measurement(ThreadCpuTime { wall_time: WallTime });
-    targets = codec
+    targets = codec, typed
 }
 criterion_main!(benches);

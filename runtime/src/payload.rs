@@ -16,6 +16,7 @@ use crate::error::PayloadError;
 use crate::session::Payload;
 use crate::value::{Dict, List, Value};
 use crate::view::{DictRef, ListIter, ListRef, ValueRef};
+pub use crate::wire::{EncodeError, ValueWriter};
 
 /// The result of reading a value or payload.
 pub type Result<T, E = PayloadError> = std::result::Result<T, E>;
@@ -32,13 +33,27 @@ pub trait FromValue: Sized {
     }
 }
 
-/// A type that can be written as a WAMP value.
+/// A type that can be written as a WAMP value: turned into a [`Value`], or written straight to
+/// the wire, as [`IntoValue::into_value`] would write it, without a [`Value`] in between.
 pub trait IntoValue: Sized {
     fn into_value(self) -> Value;
 
     /// Writes a vector of this type as a list; `u8` overrides it to write bytes.
     fn vec_into_value(items: Vec<Self>) -> Value {
         Value::List(items.into_iter().map(IntoValue::into_value).collect())
+    }
+
+    /// Writes the value as [`IntoValue::into_value`] makes it; dicts in key order, as a
+    /// [`Dict`] keeps them, so that both encode to the same bytes.
+    fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError>;
+
+    /// Writes a vector of this type as [`IntoValue::vec_into_value`] makes it.
+    fn write_vec<W: ValueWriter>(items: &[Self], writer: &mut W) -> Result<(), EncodeError> {
+        writer.begin_list(items.len())?;
+        for item in items {
+            item.write_value(writer)?;
+        }
+        writer.end_list()
     }
 }
 
@@ -50,6 +65,20 @@ pub trait FromPayload: Sized {
 /// A table that can be written as a WAMP payload.
 pub trait IntoPayload {
     fn into_payload(self) -> Payload;
+}
+
+/// A table written straight to the wire as a payload ([`Payload::typed`]), as
+/// [`PayloadWriter`] would make it.
+pub trait WritePayload {
+    /// How many positional arguments and keyword arguments are sent (trailing absent optional
+    /// arguments and absent keyword arguments are left out).
+    fn payload_len(&self) -> (usize, usize);
+
+    /// Writes the positional arguments, a list.
+    fn write_args<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError>;
+
+    /// Writes the keyword arguments, a dict, in key order.
+    fn write_kwargs<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError>;
 }
 
 /// `Void`, a request or response without arguments, as signatures show it.
@@ -135,6 +164,11 @@ impl IntoValue for bool {
     fn into_value(self) -> Value {
         Value::Bool(self)
     }
+
+    #[inline]
+    fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        writer.bool(*self)
+    }
 }
 
 /// Reads an integer that fits `T`, named `name` (`uint32`) in errors.
@@ -160,7 +194,7 @@ fn integral(float: f64) -> Option<i128> {
 }
 
 macro_rules! integer_conversions {
-    ($($ty:ty => $name:literal),* $(,)?) => {$(
+    ($($ty:ty => $name:literal as $wide:ty, $write:ident),* $(,)?) => {$(
         impl FromValue for $ty {
             fn from_value(value: ValueRef<'_>) -> Result<$ty, PayloadError> {
                 integer_from_value(value, $name)
@@ -171,13 +205,23 @@ macro_rules! integer_conversions {
             fn into_value(self) -> Value {
                 Value::Integer(i128::from(self))
             }
+
+            #[inline]
+            fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+                writer.$write(<$wide>::from(*self))
+            }
         }
     )*};
 }
 
 integer_conversions! {
-    i8 => "int8", i16 => "int16", u16 => "uint16",
-    i32 => "int32", u32 => "uint32", i64 => "int64", u64 => "uint64",
+    i8 => "int8" as i64, signed,
+    i16 => "int16" as i64, signed,
+    u16 => "uint16" as u64, unsigned,
+    i32 => "int32" as i64, signed,
+    u32 => "uint32" as u64, unsigned,
+    i64 => "int64" as i64, signed,
+    u64 => "uint64" as u64, unsigned,
 }
 
 /// A `uint8`; a vector of them, `[ubyte]`, travels as bytes.
@@ -202,6 +246,15 @@ impl IntoValue for u8 {
     fn vec_into_value(bytes: Vec<u8>) -> Value {
         Value::Bytes(bytes.into())
     }
+
+    #[inline]
+    fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        writer.unsigned(u64::from(*self))
+    }
+
+    fn write_vec<W: ValueWriter>(bytes: &[u8], writer: &mut W) -> Result<(), EncodeError> {
+        writer.bytes(bytes)
+    }
 }
 
 impl FromValue for f64 {
@@ -217,6 +270,11 @@ impl FromValue for f64 {
 impl IntoValue for f64 {
     fn into_value(self) -> Value {
         Value::Float(self)
+    }
+
+    #[inline]
+    fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        writer.float(*self)
     }
 }
 
@@ -237,6 +295,11 @@ impl IntoValue for f32 {
     fn into_value(self) -> Value {
         Value::Float(f64::from(self))
     }
+
+    #[inline]
+    fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        writer.float(f64::from(*self))
+    }
 }
 
 impl FromValue for String {
@@ -252,6 +315,11 @@ impl IntoValue for String {
     fn into_value(self) -> Value {
         Value::String(self.into())
     }
+
+    #[inline]
+    fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        writer.str(self)
+    }
 }
 
 /// A value the schema does not describe (a `[ubyte]` field marked `cbor` or
@@ -266,6 +334,10 @@ impl IntoValue for Value {
     fn into_value(self) -> Value {
         self
     }
+
+    fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        writer.value(self)
+    }
 }
 
 impl<T: FromValue> FromValue for Box<T> {
@@ -277,6 +349,11 @@ impl<T: FromValue> FromValue for Box<T> {
 impl<T: IntoValue> IntoValue for Box<T> {
     fn into_value(self) -> Value {
         (*self).into_value()
+    }
+
+    #[inline]
+    fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        (**self).write_value(writer)
     }
 }
 
@@ -290,6 +367,11 @@ impl<T: FromValue> FromValue for Vec<T> {
 impl<T: IntoValue> IntoValue for Vec<T> {
     fn into_value(self) -> Value {
         T::vec_into_value(self)
+    }
+
+    #[inline]
+    fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        T::write_vec(self, writer)
     }
 }
 
@@ -317,6 +399,15 @@ impl<T: FromValue, const N: usize> FromValue for [T; N] {
 impl<T: IntoValue, const N: usize> IntoValue for [T; N] {
     fn into_value(self) -> Value {
         Value::List(self.into_iter().map(IntoValue::into_value).collect())
+    }
+
+    /// A list, `[ubyte:N]` too.
+    fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        writer.begin_list(N)?;
+        for item in self {
+            item.write_value(writer)?;
+        }
+        writer.end_list()
     }
 }
 

@@ -12,17 +12,19 @@ use std::time::Duration;
 
 use crate::context::{CallContext, EventContext};
 use crate::error::{Error, ErrorKind, PayloadError, WampError};
+use crate::payload::WritePayload;
 use crate::value::{Dict, List};
 use crate::view::{DictRef, ListRef};
 use crate::wire::tape::{Tag, Tape};
-use crate::wire::{payload_on_tape, payload_problem};
+use crate::wire::{Typed, payload_on_tape, payload_problem};
 
 /// A boxed, sendable future, as returned by the object-safe [`SessionBackend`] methods.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A WAMP payload: positional args and keyword args.
 ///
-/// A payload built to send holds [`Value`](crate::Value)s; a received one stays on the tape
+/// A payload built to send holds [`Value`](crate::Value)s, or the typed value it was made from
+/// ([`Payload::typed`]), which is written straight to the wire; a received one stays on the tape
 /// its message was decoded into, and [`FromPayload`](crate::FromPayload) reads it from there.
 /// [`Payload::args`] and [`Payload::kwargs`] read either; [`Payload::into_parts`] gives owned
 /// values. A received payload keeps the frame it came in alive.
@@ -44,6 +46,8 @@ enum Parts {
     /// the message's fixed fields. (Not keeping their indices keeps messages small enough to
     /// move cheaply.)
     Received(Tape),
+    /// A typed value, written when the message is encoded.
+    Typed(Typed),
 }
 
 impl Default for Parts {
@@ -61,6 +65,21 @@ impl Payload {
         Payload(Parts::Built { args, kwargs })
     }
 
+    /// A payload of a typed value, kept as it is and written straight to the wire when its
+    /// message is encoded: [`IntoPayload`](crate::IntoPayload) of generated types makes one.
+    /// Reading it as values ([`Payload::args`]) turns it into values once.
+    pub fn typed<T: WritePayload + Send + Sync + 'static>(value: T) -> Payload {
+        Payload(Parts::Typed(Typed::new(value)))
+    }
+
+    /// The typed value of a payload made by [`Payload::typed`].
+    pub(crate) fn typed_value(&self) -> Option<&Typed> {
+        match &self.0 {
+            Parts::Typed(typed) => Some(typed),
+            _ => None,
+        }
+    }
+
     /// The payload of a decoded message, on its tape (the decoder checked the kinds of its
     /// args and kwargs).
     pub(crate) fn received(tape: Tape) -> Payload {
@@ -71,6 +90,7 @@ impl Payload {
     pub fn args(&self) -> ListRef<'_> {
         match &self.0 {
             Parts::Built { args, .. } => ListRef::from(args.as_slice()),
+            Parts::Typed(typed) => ListRef::from(typed.values().0.as_slice()),
             Parts::Received(tape) => match payload_on_tape(tape).0 {
                 Some(index) if tape.node(index).tag == Tag::List => ListRef::on_tape(tape, index),
                 _ => ListRef::EMPTY,
@@ -82,6 +102,7 @@ impl Payload {
     pub fn kwargs(&self) -> DictRef<'_> {
         match &self.0 {
             Parts::Built { kwargs, .. } => DictRef::from(kwargs),
+            Parts::Typed(typed) => DictRef::from(&typed.values().1),
             Parts::Received(tape) => match payload_on_tape(tape).1 {
                 Some(index) if tape.node(index).tag == Tag::Dict => DictRef::on_tape(tape, index),
                 _ => DictRef::EMPTY,
@@ -94,7 +115,7 @@ impl Payload {
     /// where (`args[2]`, `kwargs.name`, `args[0].tick.mode`). A built payload always can.
     pub fn check(&self) -> Result<(), PayloadError> {
         match &self.0 {
-            Parts::Built { .. } => Ok(()),
+            Parts::Built { .. } | Parts::Typed(_) => Ok(()),
             Parts::Received(tape) => payload_problem(tape).map_or(Ok(()), Err),
         }
     }
@@ -103,7 +124,7 @@ impl Payload {
     pub(crate) fn built_parts(&self) -> Option<(&List, &Dict)> {
         match &self.0 {
             Parts::Built { args, kwargs } => Some((args, kwargs)),
-            Parts::Received(_) => None,
+            Parts::Received(_) | Parts::Typed(_) => None,
         }
     }
 
@@ -111,6 +132,7 @@ impl Payload {
     pub fn into_parts(self) -> (List, Dict) {
         match self.0 {
             Parts::Built { args, kwargs } => (args, kwargs),
+            Parts::Typed(typed) => typed.into_values(),
             received => {
                 let payload = Payload(received);
                 (payload.args().to_list(), payload.kwargs().to_dict())

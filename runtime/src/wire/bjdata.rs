@@ -14,6 +14,7 @@ use crate::wire::frame::Binaries;
 use crate::wire::input::{Containers, Cursor, Item, Kind, Nesting, Step, decode_whole};
 use crate::wire::output::{Output, SHORT, WriteAt};
 use crate::wire::tape::{Tape, TapeBuilder};
+use crate::wire::write::{ErasedPayload, Part};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
 const NULL: u8 = b'Z';
@@ -118,6 +119,15 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// Writes the head of a binary value of `len` bytes, an optimized container of bytes.
+    #[inline]
+    fn binary_head(&mut self, at: usize, len: usize) -> usize {
+        let at = self
+            .out
+            .extend(at, &[ARRAY_START, CONTAINER_TYPE, BYTE, CONTAINER_COUNT]);
+        WriteAt::unsigned(self, at, len as u64)
+    }
+
     /// Writes a text without a marker, as object keys are: its length, then its bytes.
     #[inline(always)]
     fn key(&mut self, at: usize, text: &str) -> usize {
@@ -149,10 +159,7 @@ impl<'a> WriteAt<'a> for Writer<'a> {
             Value::Float(float) => self.float(at, *float),
             Value::String(text) => self.text(at, text),
             Value::Bytes(bytes) => {
-                let at = self
-                    .out
-                    .extend(at, &[ARRAY_START, CONTAINER_TYPE, BYTE, CONTAINER_COUNT]);
-                let at = self.unsigned(at, bytes.len() as u64);
+                let at = self.binary_head(at, bytes.len());
                 self.binaries.write(&mut self.out, at, bytes)
             }
             Value::List(list) => self.list(at, list)?,
@@ -205,12 +212,33 @@ impl<'a> WriteAt<'a> for Writer<'a> {
         Ok(self.text(at, text))
     }
 
-    fn open_message(&mut self, at: usize, _len: usize) -> Result<usize, EncodeError> {
+    fn bytes(&mut self, at: usize, bytes: &[u8]) -> Result<usize, EncodeError> {
+        let at = self.binary_head(at, bytes.len());
+        Ok(self.out.extend(at, bytes))
+    }
+
+    fn open_list(&mut self, at: usize, _len: usize) -> Result<usize, EncodeError> {
         Ok(self.out.push(at, ARRAY_START))
     }
 
-    fn close_message(&mut self, at: usize) -> usize {
+    fn close_list(&mut self, at: usize) -> usize {
         self.out.push(at, ARRAY_END)
+    }
+
+    fn open_dict(&mut self, at: usize, _len: usize) -> Result<usize, EncodeError> {
+        Ok(self.out.push(at, OBJECT_START))
+    }
+
+    fn key(&mut self, at: usize, key: &str) -> Result<usize, EncodeError> {
+        Ok(Writer::key(self, at, key))
+    }
+
+    fn close_dict(&mut self, at: usize) -> usize {
+        self.out.push(at, OBJECT_END)
+    }
+
+    fn typed(&mut self, payload: &dyn ErasedPayload, part: Part) -> Result<(), EncodeError> {
+        payload.write_bjdata(self, part)
     }
 }
 

@@ -16,6 +16,7 @@ use crate::wire::input::{
 };
 use crate::wire::output::{Output, WriteAt};
 use crate::wire::tape::{Tag, Tape, TapeBuilder};
+use crate::wire::write::{ErasedPayload, Part};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
 const UNSIGNED: u8 = 0;
@@ -186,8 +187,21 @@ impl<'a> WriteAt<'a> for Writer<'a> {
         self.head(at, UNSIGNED, unsigned)
     }
 
-    fn open_message(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
+    fn bytes(&mut self, at: usize, bytes: &[u8]) -> Result<usize, EncodeError> {
+        let at = self.head(at, BYTES, bytes.len() as u64);
+        Ok(self.out.extend(at, bytes))
+    }
+
+    fn open_list(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
         Ok(self.head(at, ARRAY, len as u64))
+    }
+
+    fn open_dict(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
+        Ok(self.head(at, MAP, len as u64))
+    }
+
+    fn typed(&mut self, payload: &dyn ErasedPayload, part: Part) -> Result<(), EncodeError> {
+        payload.write_cbor(self, part)
     }
 }
 

@@ -255,6 +255,58 @@ struct Opened<K> {
     outer_kind: K,
 }
 
+/// How many open containers a [`Stack`] keeps in place: nearly every message nests less deep,
+/// so that reading one allocates nothing for them.
+const IN_PLACE: usize = 8;
+
+/// A stack whose first [`IN_PLACE`] elements are kept in place, the rest on the heap.
+#[derive(Debug)]
+struct Stack<T> {
+    len: usize,
+    in_place: [Option<T>; IN_PLACE],
+    beyond: Vec<T>,
+}
+
+impl<T> Default for Stack<T> {
+    fn default() -> Stack<T> {
+        Stack {
+            len: 0,
+            in_place: std::array::from_fn(|_| None),
+            beyond: Vec::new(),
+        }
+    }
+}
+
+impl<T> Stack<T> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    #[inline]
+    fn push(&mut self, item: T) {
+        match self.in_place.get_mut(self.len) {
+            Some(slot) => *slot = Some(item),
+            None => self.beyond.push(item),
+        }
+        self.len += 1;
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<T> {
+        self.len = self.len.checked_sub(1)?;
+        match self.in_place.get_mut(self.len) {
+            Some(slot) => slot.take(),
+            None => self.beyond.pop(),
+        }
+    }
+}
+
 /// How deeply a value is nested: inside `depth` containers, which may nest `max_depth` deep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Nesting {
@@ -269,7 +321,7 @@ pub(super) struct Containers<K> {
     /// Apart from the stack, so that counting a value stays in registers.
     innermost: Frame<K>,
     /// Outermost first.
-    opened: Vec<Opened<K>>,
+    opened: Stack<Opened<K>>,
     /// Where the value being read is.
     outside: Nesting,
 }
@@ -284,7 +336,7 @@ impl<K: Copy> Containers<K> {
                 target: 1,
                 kind,
             },
-            opened: Vec::new(),
+            opened: Stack::default(),
             outside,
         }
     }
@@ -339,20 +391,12 @@ impl<K: Copy> Containers<K> {
 
     #[inline(always)]
     fn enter(&mut self, open: Open, target: usize, kind: K) -> Step {
-        // Pushed while moved out: a reference to the stack, passed to the allocator, would be one
-        // to all of `self` as far as the compiler knows, which it would then keep out of registers.
-        let mut opened = std::mem::take(&mut self.opened);
-        if opened.capacity() == 0 {
-            // Nearly every message nests less than this: one allocation.
-            opened.reserve(self.outside.max_depth.min(8));
-        }
-        opened.push(Opened {
+        self.opened.push(Opened {
             open,
             outer_count: self.innermost.count,
             outer_target: self.innermost.target,
             outer_kind: self.innermost.kind,
         });
-        self.opened = opened;
         self.innermost = Frame {
             count: 0,
             target,

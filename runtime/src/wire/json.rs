@@ -19,6 +19,7 @@ use crate::wire::input::NOT_UTF8;
 use crate::wire::message::MessageWriter;
 use crate::wire::output::{Output, SHORT, copy_short};
 use crate::wire::tape::{Tape, TapeBuilder};
+use crate::wire::write::{ErasedPayload, Part, ValueWriter};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError};
 
 /// The first character of a string that carries a binary value.
@@ -117,6 +118,16 @@ impl<'a> Writer<'a> {
         self.out.push(at, b'}')
     }
 
+    /// Writes an element of the list or dict being written, after a comma unless it is the first.
+    #[inline]
+    fn element(&mut self, write: impl FnOnce(&mut Self, usize) -> usize) -> Result<(), EncodeError> {
+        self.append(|writer, at| {
+            let at = writer.separate(at);
+            write(writer, at)
+        });
+        Ok(())
+    }
+
     /// Starts a message element: a comma, unless it is the first.
     fn separate(&mut self, at: usize) -> usize {
         if self.first {
@@ -171,6 +182,92 @@ impl MessageWriter for Writer<'_> {
 
     fn end(&mut self) -> Result<(), EncodeError> {
         self.append(|writer, at| writer.out.push(at, b']'));
+        Ok(())
+    }
+
+    fn typed(&mut self, payload: &dyn ErasedPayload, part: Part) -> Result<(), EncodeError> {
+        payload.write_json(self, part)
+    }
+}
+
+/// Every value is an element of the list or dict around it, which `separate` puts commas
+/// between; opening a container or writing a key makes the next value its first.
+impl ValueWriter for Writer<'_> {
+    #[inline]
+    fn null(&mut self) -> Result<(), EncodeError> {
+        self.element(|writer, at| writer.out.extend(at, b"null"))
+    }
+
+    #[inline]
+    fn bool(&mut self, value: bool) -> Result<(), EncodeError> {
+        self.element(|writer, at| writer.value(at, &Value::Bool(value)))
+    }
+
+    #[inline]
+    fn unsigned(&mut self, value: u64) -> Result<(), EncodeError> {
+        self.element(|writer, at| write_unsigned(&mut writer.out, at, value))
+    }
+
+    #[inline]
+    fn signed(&mut self, value: i64) -> Result<(), EncodeError> {
+        self.element(|writer, at| write_integer(&mut writer.out, at, i128::from(value)))
+    }
+
+    #[inline]
+    fn float(&mut self, value: f64) -> Result<(), EncodeError> {
+        self.element(|writer, at| write_float(&mut writer.out, at, value))
+    }
+
+    #[inline]
+    fn str(&mut self, text: &str) -> Result<(), EncodeError> {
+        self.element(|writer, at| write_string(&mut writer.out, at, text))
+    }
+
+    #[inline]
+    fn bytes(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
+        self.element(|writer, at| write_bytes(&mut writer.out, at, bytes))
+    }
+
+    #[inline]
+    fn value(&mut self, value: &Value) -> Result<(), EncodeError> {
+        self.element(|writer, at| writer.value(at, value))
+    }
+
+    #[inline]
+    fn begin_list(&mut self, _len: usize) -> Result<(), EncodeError> {
+        self.element(|writer, at| writer.out.push(at, b'['))?;
+        self.first = true;
+        Ok(())
+    }
+
+    #[inline]
+    fn end_list(&mut self) -> Result<(), EncodeError> {
+        self.append(|writer, at| writer.out.push(at, b']'));
+        self.first = false;
+        Ok(())
+    }
+
+    #[inline]
+    fn begin_dict(&mut self, _len: usize) -> Result<(), EncodeError> {
+        self.element(|writer, at| writer.out.push(at, b'{'))?;
+        self.first = true;
+        Ok(())
+    }
+
+    #[inline]
+    fn key(&mut self, key: &str) -> Result<(), EncodeError> {
+        self.element(|writer, at| {
+            let at = write_string(&mut writer.out, at, key);
+            writer.out.push(at, b':')
+        })?;
+        self.first = true;
+        Ok(())
+    }
+
+    #[inline]
+    fn end_dict(&mut self) -> Result<(), EncodeError> {
+        self.append(|writer, at| writer.out.push(at, b'}'));
+        self.first = false;
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use crate::session::Payload;
 use crate::value::{Dict, List};
 use crate::wire::DecodeError;
 use crate::wire::tape::{Node, Siblings, Tag, Tape};
+use crate::wire::write::{ErasedPayload, Part, Typed};
 
 /// The type of a WAMP message: the integer that opens it on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -294,7 +295,7 @@ impl Message {
     }
 
     /// Writes the message as a wire list, element by element.
-    pub(crate) fn write_to<W: MessageWriter>(&self, writer: &mut W) -> Result<(), W::Error> {
+    pub(super) fn write_to<W: MessageWriter>(&self, writer: &mut W) -> Result<(), W::Error> {
         let code = self.message_type().code();
         match self {
             Message::Hello { realm, details } => {
@@ -694,16 +695,27 @@ fn path_to(tape: &Tape, mut path: String, mut at: usize, target: usize) -> (Stri
 
 /// How many payload elements an encoder writes: none, args, or args and kwargs.
 fn payload_len(payload: &Payload) -> usize {
-    match (payload.args().is_empty(), payload.kwargs().is_empty()) {
-        (_, false) => 2,
-        (false, true) => 1,
-        (true, true) => 0,
+    let (args, kwargs) = match payload.typed_value() {
+        Some(typed) => typed.erased().lens(),
+        None => (payload.args().len(), payload.kwargs().len()),
+    };
+    match (args, kwargs) {
+        (_, 1..) => 2,
+        (1.., 0) => 1,
+        (0, 0) => 0,
     }
 }
 
 fn write_payload<W: MessageWriter>(writer: &mut W, payload: &Payload) -> Result<(), W::Error> {
     let len = payload_len(payload);
     if len == 0 {
+        return Ok(());
+    }
+    if let Some(typed) = payload.typed_value().map(Typed::erased) {
+        writer.typed(typed, Part::Args)?;
+        if len == 2 {
+            writer.typed(typed, Part::Kwargs)?;
+        }
         return Ok(());
     }
     // A received payload is sent on only when a message is forwarded, which is rare enough
@@ -724,13 +736,15 @@ fn write_payload<W: MessageWriter>(writer: &mut W, payload: &Payload) -> Result<
 }
 
 /// What a serializer implements to write a message: a list whose length is known up front.
-pub(crate) trait MessageWriter {
+pub(super) trait MessageWriter {
     type Error;
     fn begin(&mut self, len: usize) -> Result<(), Self::Error>;
     fn id(&mut self, id: u64) -> Result<(), Self::Error>;
     fn str(&mut self, text: &str) -> Result<(), Self::Error>;
     fn dict(&mut self, dict: &Dict) -> Result<(), Self::Error>;
     fn list(&mut self, list: &List) -> Result<(), Self::Error>;
+    /// Writes a part of a typed payload, as one element.
+    fn typed(&mut self, payload: &dyn ErasedPayload, part: Part) -> Result<(), Self::Error>;
     fn end(&mut self) -> Result<(), Self::Error>;
 }
 

@@ -4,7 +4,8 @@
 //! RawSocket frame, [`Serializer::encode_frame`] into a [`Frame`] that shares its long binary
 //! values instead of copying them; [`Serializer::decode`] reads them back: a message's fixed
 //! fields into the [`Message`], its payload onto a tape over the received bytes (`tape`), which
-//! [`crate::FromPayload`] reads from.
+//! [`crate::FromPayload`] reads from. Generated types are written without a tree of values in
+//! between, through the [`ValueWriter`] every serializer implements.
 //! Encoders choose the representations Autobahn|Python chooses (smallest integer formats, how
 //! binary values travel), so that a message whose dicts Python keeps in sorted key order is
 //! encoded byte for byte as Autobahn encodes it. Decoders take untrusted input: they never panic,
@@ -20,6 +21,7 @@ mod message;
 mod msgpack;
 mod output;
 pub(crate) mod tape;
+mod write;
 
 use std::fmt;
 
@@ -29,6 +31,8 @@ pub use frame::{Chunks, Frame};
 pub use message::{Message, MessageType};
 pub(crate) use message::{payload_on_tape, payload_problem};
 use output::WriteAt as _;
+pub(crate) use write::Typed;
+pub use write::ValueWriter;
 
 use crate::value::Value;
 use tape::Tape;

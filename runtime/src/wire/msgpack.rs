@@ -13,6 +13,7 @@ use crate::wire::frame::Binaries;
 use crate::wire::input::{Containers, Cursor, Item, Kind, Nesting, Step, decode_whole, read_key_apart};
 use crate::wire::output::{Output, WriteAt};
 use crate::wire::tape::{Tape, TapeBuilder};
+use crate::wire::write::{ErasedPayload, Part};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError};
 
 /// Appends MessagePack to a buffer, one message or one value; long binary values go where `binaries`
@@ -193,8 +194,21 @@ impl<'a> WriteAt<'a> for Writer<'a> {
         Ok(at)
     }
 
-    fn open_message(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
+    fn bytes(&mut self, at: usize, bytes: &[u8]) -> Result<usize, EncodeError> {
+        let at = self.header(at, bytes.len(), [0xc4, 0xc5, 0xc6])?;
+        Ok(self.out.extend(at, bytes))
+    }
+
+    fn open_list(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
         self.list_header(at, len)
+    }
+
+    fn open_dict(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
+        self.dict_header(at, len)
+    }
+
+    fn typed(&mut self, payload: &dyn ErasedPayload, part: Part) -> Result<(), EncodeError> {
+        payload.write_msgpack(self, part)
     }
 }
 

@@ -12,6 +12,7 @@
 use crate::value::{Dict, List, Value};
 use crate::wire::EncodeError;
 use crate::wire::message::MessageWriter;
+use crate::wire::write::{ErasedPayload, Part, ValueWriter};
 
 /// The least room the buffer grows by: what an empty message needs, so that it grows once.
 const MIN_GROWTH: usize = 256;
@@ -142,7 +143,8 @@ impl<'a> Output<'a> {
 }
 
 /// A binary serializer's writer: it writes at positions of its [`Output`] and returns the
-/// position after what it wrote, and writes messages through the [`MessageWriter`] below.
+/// position after what it wrote, and writes messages through the [`MessageWriter`] and values
+/// through the [`ValueWriter`] below.
 pub(super) trait WriteAt<'a>: Sized {
     fn output(&mut self) -> &mut Output<'a>;
 
@@ -157,13 +159,32 @@ pub(super) trait WriteAt<'a>: Sized {
 
     fn unsigned(&mut self, at: usize, unsigned: u64) -> usize;
 
-    /// Opens the list of a message of `len` elements.
-    fn open_message(&mut self, at: usize, len: usize) -> Result<usize, EncodeError>;
+    /// Writes a binary value, copied.
+    fn bytes(&mut self, at: usize, bytes: &[u8]) -> Result<usize, EncodeError>;
 
-    /// Closes the list of a message: nothing, where the list's head counts its elements.
-    fn close_message(&mut self, at: usize) -> usize {
+    /// Opens a list of `len` elements.
+    fn open_list(&mut self, at: usize, len: usize) -> Result<usize, EncodeError>;
+
+    /// Closes a list: nothing, where the list's head counts its elements.
+    fn close_list(&mut self, at: usize) -> usize {
         at
     }
+
+    /// Opens a dict of `len` entries.
+    fn open_dict(&mut self, at: usize, len: usize) -> Result<usize, EncodeError>;
+
+    /// Writes a dict key.
+    fn key(&mut self, at: usize, key: &str) -> Result<usize, EncodeError> {
+        self.string(at, key)
+    }
+
+    /// Closes a dict: nothing, where the dict's head counts its entries.
+    fn close_dict(&mut self, at: usize) -> usize {
+        at
+    }
+
+    /// Writes a part of a typed payload, with this writer's instance of its code.
+    fn typed(&mut self, payload: &dyn ErasedPayload, part: Part) -> Result<(), EncodeError>;
 
     /// Runs `write` at the end of the output, and keeps what it wrote if it succeeds.
     #[inline]
@@ -179,7 +200,7 @@ pub(super) trait WriteAt<'a>: Sized {
 
     /// Appends one value.
     fn write_value(&mut self, value: &Value) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.value(at, value))
+        self.append(|writer, at| WriteAt::value(writer, at, value))
     }
 }
 
@@ -187,7 +208,7 @@ impl<'a, W: WriteAt<'a>> MessageWriter for W {
     type Error = EncodeError;
 
     fn begin(&mut self, len: usize) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.open_message(at, len))
+        self.append(|writer, at| writer.open_list(at, len))
     }
 
     fn id(&mut self, id: u64) -> Result<(), EncodeError> {
@@ -207,7 +228,79 @@ impl<'a, W: WriteAt<'a>> MessageWriter for W {
     }
 
     fn end(&mut self) -> Result<(), EncodeError> {
-        self.append(|writer, at| Ok(writer.close_message(at)))
+        self.append(|writer, at| Ok(writer.close_list(at)))
+    }
+
+    fn typed(&mut self, payload: &dyn ErasedPayload, part: Part) -> Result<(), EncodeError> {
+        WriteAt::typed(self, payload, part)
+    }
+}
+
+/// Scalars are written as the values they are: `value` is inlined, and its match folds away.
+impl<'a, W: WriteAt<'a>> ValueWriter for W {
+    #[inline]
+    fn null(&mut self) -> Result<(), EncodeError> {
+        self.append(|writer, at| WriteAt::value(writer, at, &Value::Null))
+    }
+
+    #[inline]
+    fn bool(&mut self, value: bool) -> Result<(), EncodeError> {
+        self.append(|writer, at| WriteAt::value(writer, at, &Value::Bool(value)))
+    }
+
+    #[inline]
+    fn unsigned(&mut self, value: u64) -> Result<(), EncodeError> {
+        self.append(|writer, at| Ok(WriteAt::unsigned(writer, at, value)))
+    }
+
+    #[inline]
+    fn signed(&mut self, value: i64) -> Result<(), EncodeError> {
+        self.append(|writer, at| WriteAt::value(writer, at, &Value::Integer(i128::from(value))))
+    }
+
+    #[inline]
+    fn float(&mut self, value: f64) -> Result<(), EncodeError> {
+        self.append(|writer, at| WriteAt::value(writer, at, &Value::Float(value)))
+    }
+
+    #[inline]
+    fn str(&mut self, text: &str) -> Result<(), EncodeError> {
+        self.append(|writer, at| WriteAt::string(writer, at, text))
+    }
+
+    #[inline]
+    fn bytes(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
+        self.append(|writer, at| WriteAt::bytes(writer, at, bytes))
+    }
+
+    #[inline]
+    fn value(&mut self, value: &Value) -> Result<(), EncodeError> {
+        self.append(|writer, at| WriteAt::value(writer, at, value))
+    }
+
+    #[inline]
+    fn begin_list(&mut self, len: usize) -> Result<(), EncodeError> {
+        self.append(|writer, at| writer.open_list(at, len))
+    }
+
+    #[inline]
+    fn end_list(&mut self) -> Result<(), EncodeError> {
+        self.append(|writer, at| Ok(writer.close_list(at)))
+    }
+
+    #[inline]
+    fn begin_dict(&mut self, len: usize) -> Result<(), EncodeError> {
+        self.append(|writer, at| writer.open_dict(at, len))
+    }
+
+    #[inline]
+    fn key(&mut self, key: &str) -> Result<(), EncodeError> {
+        self.append(|writer, at| WriteAt::key(writer, at, key))
+    }
+
+    #[inline]
+    fn end_dict(&mut self) -> Result<(), EncodeError> {
+        self.append(|writer, at| Ok(writer.close_dict(at)))
     }
 }
 

@@ -2,8 +2,9 @@
 //!
 //! Decoders write the tape instead of building a tree of owned values: a node is 16 bytes and
 //! pushing it is all a value costs, strings and binary values are ranges of the message's own
-//! buffer, and the whole message is two allocations (the nodes and, when a decoder has to
-//! rewrite something, the side buffer). Readers ([`crate::ValueRef`]) walk the tape; turning
+//! buffer, and the whole message is at most two allocations (the nodes, none when the vector of
+//! a tape dropped before on the same thread is reused, and, when a decoder has to rewrite
+//! something, the side buffer). Readers ([`crate::ValueRef`]) walk the tape; turning
 //! a node into an owned [`Value`] is [`Tape::to_value`].
 //!
 //! Everything on a tape was validated by the decoder that wrote it: texts are UTF-8, counts
@@ -11,6 +12,8 @@
 //! represent (a MessagePack extension, a CBOR tag, a string that is not UTF-8) is a null on the
 //! tape, and the first of them is kept beside it as [`Unreadable`]: what it costs is decided
 //! by where it sits (`Message::from_tape`).
+
+use std::cell::Cell;
 
 use bytes::Bytes;
 use compact_str::CompactString;
@@ -125,10 +128,15 @@ impl TapeBuilder {
     /// A builder for a source of `source_len` bytes. No value is shorter than a byte, so that
     /// many nodes never need to grow; but a tape lives as long as its payload, so a long
     /// message, which mostly is long strings or binary values, starts with a bounded guess.
+    ///
+    /// The nodes go into the vector of the last tape dropped on this thread, if there is one
+    /// (see [`SPARE_NODES`]).
     pub(crate) fn new(source_len: usize) -> TapeBuilder {
         const MAX_RESERVED: usize = 4096;
+        let mut nodes = SPARE_NODES.try_with(Cell::take).unwrap_or_default();
+        nodes.reserve(source_len.min(MAX_RESERVED));
         TapeBuilder {
-            nodes: Vec::with_capacity(source_len.min(MAX_RESERVED)),
+            nodes,
             side: Vec::new(),
             unreadable: None,
         }
@@ -288,6 +296,36 @@ impl TapeBuilder {
             side,
             nodes: self.nodes,
         }
+    }
+}
+
+thread_local! {
+    /// The emptied vector of nodes of the last tape dropped on this thread, for the next tape to
+    /// reuse: a decoded message is most often handled and dropped before the next one is decoded,
+    /// so that decoding costs no allocation of its own. Kept only up to [`MAX_SPARE_NODES`], so
+    /// that one large message does not keep its memory for good.
+    static SPARE_NODES: Cell<Vec<Node>> = const { Cell::new(Vec::new()) };
+}
+
+/// The most nodes a spare vector has room for: 64 KiB.
+const MAX_SPARE_NODES: usize = 4096;
+
+impl Drop for Tape {
+    fn drop(&mut self) {
+        let mut nodes = std::mem::take(&mut self.nodes);
+        if nodes.capacity() == 0 || nodes.capacity() > MAX_SPARE_NODES {
+            return;
+        }
+        nodes.clear();
+        // During the thread's own teardown there is no spare to keep: the vector is freed.
+        let _ = SPARE_NODES.try_with(|spare| {
+            let kept = spare.take();
+            spare.set(if kept.capacity() >= nodes.capacity() {
+                kept
+            } else {
+                nodes
+            });
+        });
     }
 }
 

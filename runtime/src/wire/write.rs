@@ -1,0 +1,314 @@
+//! Writing values straight to the wire: the writer every serializer implements, to which
+//! generated types write themselves ([`crate::IntoValue::write_value`],
+//! [`crate::payload::WritePayload`]) without building a tree of [`Value`]s first.
+//!
+//! A payload of such a type travels inside a [`crate::Payload`] as the type itself, behind
+//! [`Typed`], and is written when its message is encoded: with the serializer known only then,
+//! [`ErasedPayload`] has one method per serializer, each an instance of the type's generic
+//! writing code, so that the only dynamic call is the one per payload part.
+
+use std::sync::{Arc, OnceLock};
+
+use compact_str::CompactString;
+
+use crate::payload::{IntoValue, WritePayload};
+use crate::value::{Dict, List, Value};
+use crate::wire::EncodeError;
+use crate::wire::{bjdata, cbor, json, msgpack};
+
+/// What a serializer writes values with, in the order they travel: containers are opened with
+/// the number of their elements (entries, for a dict), then each element written, then closed;
+/// a dict's entries are each a [`key`](ValueWriter::key) and a value.
+///
+/// The provided methods write a field of a table or struct, and the arguments of a payload, as
+/// the derives of [`IntoValue`] and [`WritePayload`] call them.
+pub trait ValueWriter {
+    fn null(&mut self) -> Result<(), EncodeError>;
+
+    fn bool(&mut self, value: bool) -> Result<(), EncodeError>;
+
+    fn unsigned(&mut self, value: u64) -> Result<(), EncodeError>;
+
+    fn signed(&mut self, value: i64) -> Result<(), EncodeError>;
+
+    fn float(&mut self, value: f64) -> Result<(), EncodeError>;
+
+    fn str(&mut self, text: &str) -> Result<(), EncodeError>;
+
+    /// A binary value, copied into the encoding.
+    fn bytes(&mut self, bytes: &[u8]) -> Result<(), EncodeError>;
+
+    /// A value of the value model; the binary serializers splice its long binary values into a
+    /// frame instead of copying them.
+    fn value(&mut self, value: &Value) -> Result<(), EncodeError>;
+
+    fn begin_list(&mut self, len: usize) -> Result<(), EncodeError>;
+
+    fn end_list(&mut self) -> Result<(), EncodeError>;
+
+    fn begin_dict(&mut self, len: usize) -> Result<(), EncodeError>;
+
+    /// The key of the next dict entry, whose value is written next.
+    fn key(&mut self, key: &str) -> Result<(), EncodeError>;
+
+    fn end_dict(&mut self) -> Result<(), EncodeError>;
+
+    /// A value of any type that writes itself.
+    #[inline]
+    fn element<T: IntoValue>(&mut self, value: &T) -> Result<(), EncodeError>
+    where
+        Self: Sized,
+    {
+        value.write_value(self)
+    }
+
+    /// A value that may be absent, written as `null` then.
+    #[inline]
+    fn nullable<T: IntoValue>(&mut self, value: &Option<T>) -> Result<(), EncodeError>
+    where
+        Self: Sized,
+    {
+        match value {
+            Some(value) => value.write_value(self),
+            None => self.null(),
+        }
+    }
+
+    /// A dict entry.
+    #[inline]
+    fn field<T: IntoValue>(&mut self, key: &str, value: &T) -> Result<(), EncodeError>
+    where
+        Self: Sized,
+    {
+        self.key(key)?;
+        value.write_value(self)
+    }
+
+    /// A dict entry if the value is there; an absent one is left out.
+    #[inline]
+    fn optional_field<T: IntoValue>(&mut self, key: &str, value: &Option<T>) -> Result<(), EncodeError>
+    where
+        Self: Sized,
+    {
+        match value {
+            Some(value) => self.field(key, value),
+            None => Ok(()),
+        }
+    }
+
+    /// A union's value: a dict whose one key is the member's name.
+    #[inline]
+    fn union_member<T: IntoValue>(&mut self, member: &str, value: &T) -> Result<(), EncodeError>
+    where
+        Self: Sized,
+    {
+        self.begin_dict(1)?;
+        self.field(member, value)?;
+        self.end_dict()
+    }
+}
+
+/// Which part of a payload to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Part {
+    Args,
+    Kwargs,
+}
+
+/// A [`WritePayload`] whose type is forgotten: one method per writer, each the type's own
+/// generic code for that writer.
+pub(super) trait ErasedPayload: Send + Sync {
+    /// How many args and kwargs are sent.
+    fn lens(&self) -> (usize, usize);
+    fn write_json(&self, writer: &mut json::Writer<'_>, part: Part) -> Result<(), EncodeError>;
+    fn write_msgpack(&self, writer: &mut msgpack::Writer<'_>, part: Part) -> Result<(), EncodeError>;
+    fn write_cbor(&self, writer: &mut cbor::Writer<'_>, part: Part) -> Result<(), EncodeError>;
+    fn write_bjdata(&self, writer: &mut bjdata::Writer<'_>, part: Part) -> Result<(), EncodeError>;
+    fn write_tree(&self, writer: &mut TreeWriter, part: Part) -> Result<(), EncodeError>;
+}
+
+fn write_part<T: WritePayload, W: ValueWriter>(
+    payload: &T,
+    writer: &mut W,
+    part: Part,
+) -> Result<(), EncodeError> {
+    match part {
+        Part::Args => payload.write_args(writer),
+        Part::Kwargs => payload.write_kwargs(writer),
+    }
+}
+
+impl<T: WritePayload + Send + Sync> ErasedPayload for T {
+    fn lens(&self) -> (usize, usize) {
+        self.payload_len()
+    }
+
+    fn write_json(&self, writer: &mut json::Writer<'_>, part: Part) -> Result<(), EncodeError> {
+        write_part(self, writer, part)
+    }
+
+    fn write_msgpack(&self, writer: &mut msgpack::Writer<'_>, part: Part) -> Result<(), EncodeError> {
+        write_part(self, writer, part)
+    }
+
+    fn write_cbor(&self, writer: &mut cbor::Writer<'_>, part: Part) -> Result<(), EncodeError> {
+        write_part(self, writer, part)
+    }
+
+    fn write_bjdata(&self, writer: &mut bjdata::Writer<'_>, part: Part) -> Result<(), EncodeError> {
+        write_part(self, writer, part)
+    }
+
+    fn write_tree(&self, writer: &mut TreeWriter, part: Part) -> Result<(), EncodeError> {
+        write_part(self, writer, part)
+    }
+}
+
+/// A payload kept as the typed value it was made from, written when its message is encoded;
+/// read as values, it is turned into them once, on first reading. One pointer, so that it
+/// keeps a message small enough to move cheaply, and one allocation.
+#[derive(Clone)]
+pub(crate) struct Typed(Arc<Shared<dyn ErasedPayload>>);
+
+struct Shared<T: ?Sized> {
+    values: OnceLock<(List, Dict)>,
+    value: T,
+}
+
+impl Typed {
+    pub(crate) fn new<T: WritePayload + Send + Sync + 'static>(value: T) -> Typed {
+        Typed(Arc::new(Shared {
+            values: OnceLock::new(),
+            value,
+        }))
+    }
+
+    pub(super) fn erased(&self) -> &dyn ErasedPayload {
+        &self.0.value
+    }
+
+    /// The args and kwargs as values.
+    pub(crate) fn values(&self) -> &(List, Dict) {
+        self.0.values.get_or_init(|| to_values(&self.0.value))
+    }
+
+    pub(crate) fn into_values(self) -> (List, Dict) {
+        self.values().clone()
+    }
+}
+
+fn to_values(payload: &dyn ErasedPayload) -> (List, Dict) {
+    let (args, kwargs) = payload.lens();
+    let part = |part, len| {
+        if len == 0 {
+            return None;
+        }
+        let mut writer = TreeWriter::default();
+        // Writing to a tree has no error of its own.
+        payload.write_tree(&mut writer, part).ok()?;
+        writer.done
+    };
+    let args = match part(Part::Args, args) {
+        Some(Value::List(args)) => args,
+        _ => List::new(),
+    };
+    let kwargs = match part(Part::Kwargs, kwargs) {
+        Some(Value::Dict(kwargs)) => kwargs,
+        _ => Dict::new(),
+    };
+    (args, kwargs)
+}
+
+/// Writes values into a tree of owned [`Value`]s, as a received payload is read into one.
+#[derive(Default)]
+pub(crate) struct TreeWriter {
+    open: Vec<Open>,
+    /// The outermost value, once written.
+    done: Option<Value>,
+}
+
+enum Open {
+    List(List),
+    /// The entries so far, and the key of the entry whose value comes next.
+    Dict(Vec<(CompactString, Value)>, CompactString),
+}
+
+impl TreeWriter {
+    fn put(&mut self, value: Value) -> Result<(), EncodeError> {
+        match self.open.last_mut() {
+            Some(Open::List(items)) => items.push(value),
+            Some(Open::Dict(entries, key)) => entries.push((std::mem::take(key), value)),
+            None => self.done = Some(value),
+        }
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<(), EncodeError> {
+        let value = match self.open.pop() {
+            Some(Open::List(items)) => Value::List(items),
+            Some(Open::Dict(entries, _)) => Value::Dict(Dict::from_entries(entries)),
+            None => return Err(EncodeError::new("a container was closed that was not open")),
+        };
+        self.put(value)
+    }
+}
+
+impl ValueWriter for TreeWriter {
+    fn null(&mut self) -> Result<(), EncodeError> {
+        self.put(Value::Null)
+    }
+
+    fn bool(&mut self, value: bool) -> Result<(), EncodeError> {
+        self.put(Value::Bool(value))
+    }
+
+    fn unsigned(&mut self, value: u64) -> Result<(), EncodeError> {
+        self.put(Value::Integer(i128::from(value)))
+    }
+
+    fn signed(&mut self, value: i64) -> Result<(), EncodeError> {
+        self.put(Value::Integer(i128::from(value)))
+    }
+
+    fn float(&mut self, value: f64) -> Result<(), EncodeError> {
+        self.put(Value::Float(value))
+    }
+
+    fn str(&mut self, text: &str) -> Result<(), EncodeError> {
+        self.put(Value::String(text.into()))
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
+        self.put(Value::Bytes(bytes::Bytes::copy_from_slice(bytes)))
+    }
+
+    fn value(&mut self, value: &Value) -> Result<(), EncodeError> {
+        self.put(value.clone())
+    }
+
+    fn begin_list(&mut self, len: usize) -> Result<(), EncodeError> {
+        self.open.push(Open::List(List::with_capacity(len)));
+        Ok(())
+    }
+
+    fn end_list(&mut self) -> Result<(), EncodeError> {
+        self.close()
+    }
+
+    fn begin_dict(&mut self, len: usize) -> Result<(), EncodeError> {
+        self.open
+            .push(Open::Dict(Vec::with_capacity(len), CompactString::default()));
+        Ok(())
+    }
+
+    fn key(&mut self, key: &str) -> Result<(), EncodeError> {
+        if let Some(Open::Dict(_, next)) = self.open.last_mut() {
+            *next = key.into();
+        }
+        Ok(())
+    }
+
+    fn end_dict(&mut self) -> Result<(), EncodeError> {
+        self.close()
+    }
+}
