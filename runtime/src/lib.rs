@@ -12,6 +12,8 @@ mod include;
 pub mod memory;
 pub mod meta;
 pub mod payload;
+#[cfg(feature = "serde")]
+mod serde_support;
 pub mod session;
 pub mod stub;
 pub mod uri;
@@ -32,6 +34,18 @@ pub use uuid::Uuid;
 pub use value::{Bytes, CompactString, Dict, List, Value};
 pub use view::{DictIter, DictRef, ListIter, ListRef, ValueRef};
 pub use wamp_idl_derive::{FromPayload, FromValue, IntoPayload, IntoValue};
+
+/// The serde crate, for the derives of generated types with serde support
+/// (`#[serde(crate = "::wamp_idl_runtime::__serde")]`), so that their crate needs no serde
+/// dependency of its own. Not public API.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+pub use serde as __serde;
+
+/// The helpers those derives name in `#[serde(with = "...")]`. Not public API.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+pub use serde_support::fields as __serde_fields;
 
 /// The result of a session operation or of a generated `Caller` method.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
