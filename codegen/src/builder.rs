@@ -123,6 +123,18 @@ impl Builder {
         self
     }
 
+    /// Whether generated types implement serde's `Serialize` and `Deserialize` (default: no),
+    /// so that they can be logged as JSON or stored. They keep the schema's names: fields,
+    /// enum values (an enum is its value's name) and union members (a one-key map) as the
+    /// schema spells them; an absent optional field is left out, a `[ubyte]` is bytes and a
+    /// `bit_flags` enum its integer. The crate must then enable the feature `serde` of
+    /// wamp-idl-runtime, through which the derives reach serde, so it needs no serde
+    /// dependency of its own.
+    pub fn serde(mut self, enable: bool) -> Builder {
+        self.options.serde = enable;
+        self
+    }
+
     /// Treats the schemas' warnings as errors (default: warnings are only reported).
     pub fn deny_warnings(mut self, deny: bool) -> Builder {
         self.deny_warnings = deny;

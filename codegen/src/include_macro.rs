@@ -3,6 +3,7 @@
 //! ```text
 //! wamp_idl_runtime::include_wamp_idl!("schemas/clock.fbs");
 //! wamp_idl_runtime::include_wamp_idl!("schemas/clock.bfbs", includes = ["schemas"], callee = false);
+//! wamp_idl_runtime::include_wamp_idl!("schemas/clock.fbs", serde = true);  // needs the runtime's feature `serde`
 //! ```
 //!
 //! Paths are relative to the crate root (`CARGO_MANIFEST_DIR`), like every path a
@@ -81,12 +82,13 @@ impl Arguments {
             "default_stubs" => builder.default_stubs(input.parse::<LitBool>()?.value),
             "deny_warnings" => builder.deny_warnings(input.parse::<LitBool>()?.value),
             "runtime_path" => builder.runtime_path(input.parse::<LitStr>()?.value()),
+            "serde" => builder.serde(input.parse::<LitBool>()?.value),
             _ => {
                 return Err(syn::Error::new(
                     key.span(),
                     format!(
                         "unknown option `{key}`; expected `includes`, `caller`, `callee`, \
-                         `default_stubs`, `deny_warnings` or `runtime_path`"
+                         `default_stubs`, `deny_warnings`, `runtime_path` or `serde`"
                     ),
                 ));
             }

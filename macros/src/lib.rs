@@ -28,9 +28,10 @@ use proc_macro::TokenStream;
 /// The path is relative to the crate root (`CARGO_MANIFEST_DIR`), or `catalog:<file>`
 /// for a schema bundled with wamp-idl (`catalog:wamp-meta.fbs`). Options:
 /// `includes = ["dir", ...]` (include directories, relative to the crate root),
-/// `caller = bool`, `callee = bool`, `deny_warnings = bool` and
-/// `runtime_path = "path::to::runtime"`. The crate is rebuilt when the schema or any
-/// file it includes changes. Schema errors are compile errors at the path. Schema
+/// `caller = bool`, `callee = bool`, `deny_warnings = bool`,
+/// `runtime_path = "path::to::runtime"` and `serde = bool` (serde's derives on every type,
+/// with the schema's names; needs the runtime's feature `serde`). The crate is rebuilt when
+/// the schema or any file it includes changes. Schema errors are compile errors at the path. Schema
 /// warnings are not shown, as stable proc macros cannot emit warnings: see them with
 /// `wamp-idl check`, or make them errors with `deny_warnings = true`.
 #[proc_macro]

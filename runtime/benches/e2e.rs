@@ -1,8 +1,17 @@
-//! End-to-end benchmark through Crossbar.io: the Rust caller and an Autobahn|Python caller
-//! call the same Rust callee on the same router, side by side, in every serializer.
+//! End-to-end benchmark through Crossbar.io: the Rust caller, a floor caller and an
+//! Autobahn|Python caller call the same Rust callee on the same router, side by side, in every
+//! serializer.
+//!
+//! The floor is the least a caller can do: a blocking loop that writes CALL frames encoded
+//! before the measurement (WebSocket, same serializer) to its socket and reads one frame back
+//! per call, checking only the first and last answers. Its CPU per call is what the kernel,
+//! the socket and the wake-ups cost; the Rust caller's over it is what the client adds. The
+//! floor and the two Rust callers run in turn, `WAMP_IDL_BENCH_ROUNDS` times (default 3), so
+//! that each meets the conditions of the others.
 //!
 //! `cargo bench -p wamp-idl-runtime --bench e2e` (needs `scripts/setup-peers`). Set
-//! `WAMP_IDL_BENCH_CALLS` to change the number of calls per measurement (default 2000), and
+//! `WAMP_IDL_BENCH_CALLS` to change the number of calls per measurement (default 2000),
+//! `WAMP_IDL_BENCH_ROUNDS` the number of rounds of the floor and Rust callers (default 3), and
 //! `WAMP_IDL_BENCH_RUST_WRAPPER` to a program to run the Rust caller under (say, a script
 //! around `strace -c -f`, which then counts the caller's system calls).
 //! Sequential calls give the latency percentiles; calls with 32 in flight give throughput.
@@ -24,7 +33,7 @@ use std::time::{Duration, Instant};
 
 use rustix::time::{ClockId, clock_gettime};
 use wamp_idl_runtime::client::{Client, ClientConfig};
-use wamp_idl_runtime::wire::Serializer;
+use wamp_idl_runtime::wire::{Message, Serializer};
 use wamp_idl_runtime::{CallOptions, Dict, Invocation, Payload, RegisterOptions, SessionBackend as _, Value};
 
 use support::{Router, Transport};
@@ -32,8 +41,11 @@ use support::{Router, Transport};
 const PROCEDURE: &str = "bench.echo";
 const CONCURRENCY: usize = 32;
 const WARMUP_CALLS: usize = 100;
-/// Set in the environment of the Rust caller process, to the name of its [`Flavor`].
+/// Set in the environment of the Rust caller process, to the name of its [`Flavor`], or to
+/// [`FLOOR`] for the floor caller.
 const CALLER_VARIABLE: &str = "WAMP_IDL_BENCH_RUST_CALLER";
+/// The value of [`CALLER_VARIABLE`] that makes the process the floor caller.
+const FLOOR: &str = "floor";
 /// When set, a program the Rust caller process is run under, given the caller's command line
 /// (for instance a script around `strace -c -f`, to count the caller's system calls).
 const WRAPPER_VARIABLE: &str = "WAMP_IDL_BENCH_RUST_WRAPPER";
@@ -77,7 +89,7 @@ impl Flavor {
 }
 
 /// What one caller achieved, as it prints it in one JSON line.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Figures {
     sequential_calls_per_s: f64,
     p50_us: f64,
@@ -99,6 +111,39 @@ impl Figures {
             "sequential_cpu_us_per_call": self.sequential_cpu_us_per_call,
             "concurrent_cpu_us_per_call": self.concurrent_cpu_us_per_call,
         })
+    }
+
+    /// The figures of `calls` sequential calls with their latencies, and as many with many in
+    /// flight, from the wall and CPU time of each phase.
+    fn measured(
+        calls: usize,
+        mut latencies: Vec<Duration>,
+        [sequential, sequential_cpu]: [Duration; 2],
+        [concurrent, concurrent_cpu]: [Duration; 2],
+    ) -> Figures {
+        latencies.sort();
+        let per_call = |cpu: Duration| cpu.as_secs_f64() * 1e6 / calls as f64;
+        Figures {
+            sequential_calls_per_s: calls as f64 / sequential.as_secs_f64(),
+            p50_us: percentile(&latencies, 0.50),
+            p99_us: percentile(&latencies, 0.99),
+            concurrent_calls_per_s: calls as f64 / concurrent.as_secs_f64(),
+            sequential_cpu_us_per_call: per_call(sequential_cpu),
+            concurrent_cpu_us_per_call: per_call(concurrent_cpu),
+        }
+    }
+
+    /// The mean of several measurements of the same caller.
+    fn mean(all: &[Figures]) -> Figures {
+        let mean = |figure: fn(&Figures) -> f64| all.iter().map(figure).sum::<f64>() / all.len() as f64;
+        Figures {
+            sequential_calls_per_s: mean(|figures| figures.sequential_calls_per_s),
+            p50_us: mean(|figures| figures.p50_us),
+            p99_us: mean(|figures| figures.p99_us),
+            concurrent_calls_per_s: mean(|figures| figures.concurrent_calls_per_s),
+            sequential_cpu_us_per_call: mean(|figures| figures.sequential_cpu_us_per_call),
+            concurrent_cpu_us_per_call: mean(|figures| figures.concurrent_cpu_us_per_call),
+        }
     }
 
     /// The CPU time per call over all measured calls (as many sequential as concurrent).
@@ -200,15 +245,12 @@ async fn measure_rust(
     }
     let concurrent = started.elapsed();
     let concurrent_cpu = process_cpu_time().saturating_sub(cpu_started);
-    latencies.sort();
-    Ok(Figures {
-        sequential_calls_per_s: calls as f64 / sequential.as_secs_f64(),
-        p50_us: percentile(&latencies, 0.50),
-        p99_us: percentile(&latencies, 0.99),
-        concurrent_calls_per_s: calls as f64 / concurrent.as_secs_f64(),
-        sequential_cpu_us_per_call: sequential_cpu.as_secs_f64() * 1e6 / calls as f64,
-        concurrent_cpu_us_per_call: concurrent_cpu.as_secs_f64() * 1e6 / calls as f64,
-    })
+    Ok(Figures::measured(
+        calls,
+        latencies,
+        [sequential, sequential_cpu],
+        [concurrent, concurrent_cpu],
+    ))
 }
 
 /// The arguments both caller processes take: URL REALM SERIALIZER PROCEDURE CALLS CONCURRENCY.
@@ -229,25 +271,14 @@ fn rust_caller(flavor: &str) -> Result<(), String> {
         .into_iter()
         .find(|known| known.name() == flavor)
         .ok_or_else(|| format!("{CALLER_VARIABLE}={flavor}: not a tokio runtime flavor"))?;
-    let arguments: Vec<String> = std::env::args().skip(1).collect();
-    let [url, realm, serializer, procedure, calls, concurrency] = arguments.as_slice() else {
-        return Err(format!(
-            "the Rust caller takes URL REALM SERIALIZER PROCEDURE CALLS CONCURRENCY, not {arguments:?}"
-        ));
-    };
-    let serializer = Serializer::ALL
-        .into_iter()
-        .find(|known| known.name() == serializer)
-        .ok_or_else(|| format!("{serializer}: not a serializer"))?;
-    let count = |name: &str, value: &str| {
-        value
-            .parse::<usize>()
-            .ok()
-            .filter(|count| *count > 0)
-            .ok_or_else(|| format!("{name} {value}: not a positive number"))
-    };
-    let calls = count("CALLS", calls)?;
-    let concurrency = count("CONCURRENCY", concurrency)?;
+    let CallerArguments {
+        url,
+        realm,
+        serializer,
+        procedure,
+        calls,
+        concurrency,
+    } = CallerArguments::from_command_line("Rust")?;
     let config = ClientConfig::new(url.as_str(), realm.as_str())
         .serializer(serializer)
         .call_timeout(Some(Duration::from_secs(20)));
@@ -268,6 +299,261 @@ fn rust_caller(flavor: &str) -> Result<(), String> {
         println!("{}", figures.to_json());
         Ok(())
     })
+}
+
+/// A WebSocket connection as the floor caller uses it: blocking, one frame at a time.
+struct FloorSocket {
+    stream: std::net::TcpStream,
+    /// The opcode of the frames it writes: text for JSON, binary otherwise.
+    opcode: u8,
+}
+
+impl FloorSocket {
+    /// Connects to `ws://HOST:PORT/PATH` and upgrades to WebSocket with `serializer`'s subprotocol.
+    fn connect(url: &str, serializer: Serializer) -> Result<FloorSocket, String> {
+        use std::io::{Read, Write};
+        let rest = url
+            .strip_prefix("ws://")
+            .ok_or_else(|| format!("the floor caller speaks ws:// only, not {url}"))?;
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let mut stream = std::net::TcpStream::connect(authority)
+            .map_err(|error| format!("cannot connect to {url}: {error}"))?;
+        stream
+            .set_nodelay(true)
+            .map_err(|error| format!("TCP_NODELAY: {error}"))?;
+        let request = format!(
+            "GET /{path} HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+             Sec-WebSocket-Protocol: {}\r\n\r\n",
+            serializer.subprotocol()
+        );
+        stream
+            .write_all(request.as_bytes())
+            .map_err(|error| format!("cannot write the upgrade: {error}"))?;
+        let mut answer = Vec::new();
+        let mut byte = [0u8];
+        while !answer.ends_with(b"\r\n\r\n") {
+            stream
+                .read_exact(&mut byte)
+                .map_err(|error| format!("no upgrade answer: {error}"))?;
+            answer.extend_from_slice(&byte);
+        }
+        if !answer.starts_with(b"HTTP/1.1 101") {
+            return Err(format!("upgrade refused: {}", String::from_utf8_lossy(&answer)));
+        }
+        let opcode = if serializer == Serializer::Json { 0x1 } else { 0x2 };
+        Ok(FloorSocket { stream, opcode })
+    }
+
+    /// A client frame of `payload`, masked with the zero key, which leaves the payload as it is.
+    fn frame(&self, payload: &[u8]) -> Vec<u8> {
+        let mut frame = vec![0x80 | self.opcode];
+        match payload.len() {
+            len @ 0..=125 => frame.push(0x80 | len as u8),
+            len @ 126..=0xffff => {
+                frame.push(0x80 | 126);
+                frame.extend_from_slice(&(len as u16).to_be_bytes());
+            }
+            len => {
+                frame.push(0x80 | 127);
+                frame.extend_from_slice(&(len as u64).to_be_bytes());
+            }
+        }
+        frame.extend_from_slice(&[0; 4]);
+        frame.extend_from_slice(payload);
+        frame
+    }
+
+    fn write(&mut self, frame: &[u8]) -> Result<(), String> {
+        use std::io::Write;
+        self.stream
+            .write_all(frame)
+            .map_err(|error| format!("cannot write a frame: {error}"))
+    }
+
+    /// Reads the next data frame's payload into `payload`, skipping control frames.
+    fn read(&mut self, payload: &mut Vec<u8>) -> Result<(), String> {
+        use std::io::Read;
+        let mut read = |buffer: &mut [u8]| {
+            self.stream
+                .read_exact(buffer)
+                .map_err(|error| format!("cannot read a frame: {error}"))
+        };
+        loop {
+            let mut header = [0u8; 2];
+            read(&mut header)?;
+            let len = match header[1] & 0x7f {
+                126 => {
+                    let mut len = [0u8; 2];
+                    read(&mut len)?;
+                    u64::from(u16::from_be_bytes(len))
+                }
+                127 => {
+                    let mut len = [0u8; 8];
+                    read(&mut len)?;
+                    u64::from_be_bytes(len)
+                }
+                len => u64::from(len),
+            };
+            let len = usize::try_from(len).map_err(|_| format!("a frame of {len} bytes"))?;
+            payload.resize(len, 0);
+            read(payload)?;
+            if header[0] & 0x08 == 0 {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Reads the next message and checks it is one of `expected`.
+fn floor_expect(
+    socket: &mut FloorSocket,
+    serializer: Serializer,
+    payload: &mut Vec<u8>,
+    expected: &str,
+) -> Result<Message, String> {
+    socket.read(payload)?;
+    let message = serializer
+        .decode(payload)
+        .map_err(|error| format!("the router sent what {serializer} cannot read: {error}"))?;
+    if matches!(
+        (&message, expected),
+        (Message::Welcome { .. }, "WELCOME") | (Message::Result { .. }, "RESULT")
+    ) {
+        Ok(message)
+    } else {
+        Err(format!("expected {expected}, got {message:?}"))
+    }
+}
+
+/// The main of the floor caller process: joins, measures, prints the figures, as the Rust
+/// caller does, with nothing but a socket and frames encoded beforehand.
+fn floor_caller() -> Result<(), String> {
+    let CallerArguments {
+        url,
+        realm,
+        serializer,
+        procedure,
+        calls,
+        concurrency,
+    } = CallerArguments::from_command_line("floor")?;
+    let encode = |message: &Message| {
+        serializer
+            .encode(message)
+            .map_err(|error| format!("cannot encode {message:?}: {error}"))
+    };
+    let mut socket = FloorSocket::connect(&url, serializer)?;
+    let roles = Dict::from([("caller".to_owned(), Value::Dict(Dict::new()))]);
+    let hello = Message::Hello {
+        realm: realm.clone(),
+        details: Dict::from([("roles".to_owned(), Value::Dict(roles))]),
+    };
+    let mut payload = Vec::new();
+    socket.write(&socket.frame(&encode(&hello)?))?;
+    floor_expect(&mut socket, serializer, &mut payload, "WELCOME")?;
+    let total = WARMUP_CALLS + 2 * calls;
+    let frames = (1..=total as u64)
+        .map(|request| {
+            let call = Message::Call {
+                request,
+                options: Dict::new(),
+                procedure: procedure.clone(),
+                payload: bench_payload(),
+            };
+            encode(&call).map(|call| socket.frame(&call))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let mut frames = frames.iter();
+    let mut next_frame = || frames.next().ok_or_else(|| "out of frames".to_owned());
+    for _ in 0..WARMUP_CALLS {
+        socket.write(next_frame()?)?;
+        floor_expect(&mut socket, serializer, &mut payload, "RESULT")?;
+    }
+
+    let cpu_started = process_cpu_time();
+    let mut latencies = Vec::with_capacity(calls);
+    let started = Instant::now();
+    for _ in 0..calls {
+        let before = Instant::now();
+        socket.write(next_frame()?)?;
+        socket.read(&mut payload)?;
+        latencies.push(before.elapsed());
+    }
+    let sequential = started.elapsed();
+    let sequential_cpu = process_cpu_time().saturating_sub(cpu_started);
+    // The last answer is checked after the measurement, which it does not need.
+    match serializer.decode(&payload) {
+        Ok(Message::Result { .. }) => {}
+        other => return Err(format!("expected RESULT, got {other:?}")),
+    }
+
+    let cpu_started = process_cpu_time();
+    let started = Instant::now();
+    let in_flight = concurrency.min(calls);
+    for _ in 0..in_flight {
+        socket.write(next_frame()?)?;
+    }
+    for answered in 0..calls {
+        socket.read(&mut payload)?;
+        if answered + in_flight < calls {
+            socket.write(next_frame()?)?;
+        }
+    }
+    let concurrent = started.elapsed();
+    let concurrent_cpu = process_cpu_time().saturating_sub(cpu_started);
+    let figures = Figures::measured(
+        calls,
+        latencies,
+        [sequential, sequential_cpu],
+        [concurrent, concurrent_cpu],
+    );
+    println!("{}", figures.to_json());
+    Ok(())
+}
+
+/// What a caller process is given on its command line:
+/// URL REALM SERIALIZER PROCEDURE CALLS CONCURRENCY.
+struct CallerArguments {
+    url: String,
+    realm: String,
+    serializer: Serializer,
+    procedure: String,
+    calls: usize,
+    concurrency: usize,
+}
+
+impl CallerArguments {
+    fn from_command_line(caller: &str) -> Result<CallerArguments, String> {
+        let arguments: Vec<String> = std::env::args().skip(1).collect();
+        let [url, realm, serializer, procedure, calls, concurrency] = arguments.as_slice() else {
+            return Err(format!(
+                "the {caller} caller takes URL REALM SERIALIZER PROCEDURE CALLS CONCURRENCY, not {arguments:?}"
+            ));
+        };
+        Ok(CallerArguments {
+            url: url.clone(),
+            realm: realm.clone(),
+            serializer: find_serializer(serializer)?,
+            procedure: procedure.clone(),
+            calls: positive("CALLS", calls)?,
+            concurrency: positive("CONCURRENCY", concurrency)?,
+        })
+    }
+}
+
+fn find_serializer(name: &str) -> Result<Serializer, String> {
+    Serializer::ALL
+        .into_iter()
+        .find(|known| known.name() == name)
+        .ok_or_else(|| format!("{name}: not a serializer"))
+}
+
+fn positive(name: &str, value: &str) -> Result<usize, String> {
+    value
+        .parse::<usize>()
+        .ok()
+        .filter(|count| *count > 0)
+        .ok_or_else(|| format!("{name} {value}: not a positive number"))
 }
 
 /// Runs a caller process and reads the figures from the last JSON line it prints.
@@ -295,9 +581,10 @@ fn measure_python(router: &Router, serializer: Serializer, calls: usize) -> Resu
     run_caller(command)
 }
 
-fn measure_rust_process(
+/// Runs this benchmark's executable as the caller `caller` (a [`Flavor`]'s name or [`FLOOR`]).
+fn measure_own_process(
     router: &Router,
-    flavor: Flavor,
+    caller: &str,
     serializer: Serializer,
     calls: usize,
 ) -> Result<Figures, String> {
@@ -312,14 +599,24 @@ fn measure_rust_process(
         Err(_) => Command::new(executable),
     };
     command
-        .env(CALLER_VARIABLE, flavor.name())
+        .env(CALLER_VARIABLE, caller)
         .args(caller_arguments(router, serializer, calls));
     run_caller(command)
 }
 
-fn row(caller: &str, serializer: Serializer, figures: &Figures, python: &Figures) {
+/// A row of the table; `rounds` holds the caller's and the floor's figures of each round.
+fn row(caller: &str, serializer: Serializer, rounds: &[(Figures, Figures)], python: &Figures) {
+    let own: Vec<Figures> = rounds.iter().map(|(own, _)| own.clone()).collect();
+    let floors: Vec<Figures> = rounds.iter().map(|(_, floor)| floor.clone()).collect();
+    let (figures, floor) = (Figures::mean(&own), Figures::mean(&floors));
+    let ratios: Vec<f64> = rounds
+        .iter()
+        .map(|(own, floor)| own.sequential_cpu_us_per_call / floor.sequential_cpu_us_per_call)
+        .collect();
+    let lowest = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    let highest = ratios.iter().copied().fold(0.0, f64::max);
     println!(
-        "| {caller:<16} | {:<8} | {:>10.0} | {:>8.0} | {:>8.0} | {:>13.0} | {:>7.1} | {:>7.1} | {:>11.1} | {:>12.3} |",
+        "| {caller:<16} | {:<8} | {:>10.0} | {:>8.0} | {:>8.0} | {:>13.0} | {:>7.1} | {:>7.1} | {:>11.1} | {:>12.3} | {:>5.2} ({lowest:.2} to {highest:.2}) |",
         serializer.name(),
         figures.sequential_calls_per_s,
         figures.p50_us,
@@ -329,18 +626,23 @@ fn row(caller: &str, serializer: Serializer, figures: &Figures, python: &Figures
         figures.concurrent_cpu_us_per_call,
         figures.cpu_us_per_call(),
         figures.cpu_us_per_call() / python.cpu_us_per_call(),
+        figures.sequential_cpu_us_per_call / floor.sequential_cpu_us_per_call,
     );
 }
 
-async fn run(router: &Router, calls: usize) -> Result<(), String> {
+async fn run(router: &Router, calls: usize, rounds: usize) -> Result<(), String> {
     println!("{calls} calls per measurement; callee: Rust over RawSocket/msgpack; callers over WebSocket,");
     println!("each in its own process; CPU: the caller process's user + system time per measured call,");
-    println!("sequential, {CONCURRENCY} in flight, and over both; CPU / Python: the last against Autobahn's");
+    println!(
+        "sequential, {CONCURRENCY} in flight, and over both; CPU / Python: the last against Autobahn's;"
+    );
+    println!("seq / floor: sequential CPU against the floor caller's, measured in turn {rounds} times");
+    println!("(mean of the rounds, and the lowest and highest round)");
     println!(
         "| caller           | serial.  | seq call/s | p50 µs   | p99 µs   | {CONCURRENCY} in flight/s \
-         | CPU seq | CPU {CONCURRENCY}  | CPU µs/call | CPU / Python |"
+         | CPU seq | CPU {CONCURRENCY}  | CPU µs/call | CPU / Python | seq / floor |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let callee = router.join(Transport::RawSocket, Serializer::MsgPack).await;
     let echo = |invocation: Invocation| async move { Ok(invocation.payload) };
     callee
@@ -352,19 +654,40 @@ async fn run(router: &Router, calls: usize) -> Result<(), String> {
         // The callers run one after another, each a blocking child process; the callee answers
         // on this runtime's worker threads meanwhile.
         let python = tokio::task::block_in_place(|| measure_python(router, serializer, calls))?;
-        for flavor in Flavor::ALL {
-            let rust =
-                tokio::task::block_in_place(|| measure_rust_process(router, flavor, serializer, calls))?;
-            row(flavor.caller(), serializer, &rust, &python);
+        let mut measured: Vec<Vec<(Figures, Figures)>> = vec![Vec::new(); Flavor::ALL.len() + 1];
+        for _ in 0..rounds {
+            let measure = |caller: &str| {
+                tokio::task::block_in_place(|| measure_own_process(router, caller, serializer, calls))
+            };
+            let floor = measure(FLOOR)?;
+            for (flavor, rounds) in Flavor::ALL.iter().zip(measured.iter_mut()) {
+                rounds.push((measure(flavor.name())?, floor.clone()));
+            }
+            if let Some(floors) = measured.last_mut() {
+                floors.push((floor.clone(), floor));
+            }
         }
-        row("Autobahn|Python", serializer, &python, &python);
+        for (flavor, rounds) in Flavor::ALL.iter().zip(&measured) {
+            row(flavor.caller(), serializer, rounds, &python);
+        }
+        if let Some(floors) = measured.last() {
+            row("floor", serializer, floors, &python);
+        }
+        row(
+            "Autobahn|Python",
+            serializer,
+            &[(python.clone(), python.clone())],
+            &python,
+        );
     }
     callee.close().await.map_err(|error| error.to_string())
 }
 
 fn main() -> Result<(), String> {
-    if let Ok(flavor) = std::env::var(CALLER_VARIABLE) {
-        return rust_caller(&flavor);
+    match std::env::var(CALLER_VARIABLE) {
+        Ok(caller) if caller == FLOOR => return floor_caller(),
+        Ok(flavor) => return rust_caller(&flavor),
+        Err(_) => {}
     }
     let calls = match std::env::var("WAMP_IDL_BENCH_CALLS") {
         Ok(calls) => calls
@@ -372,8 +695,14 @@ fn main() -> Result<(), String> {
             .map_err(|error| format!("WAMP_IDL_BENCH_CALLS={calls}: {error}"))?,
         Err(_) => 2000,
     };
+    let rounds = match std::env::var("WAMP_IDL_BENCH_ROUNDS") {
+        Ok(rounds) => positive("WAMP_IDL_BENCH_ROUNDS", &rounds)?,
+        Err(_) => 3,
+    };
     let Some(router) = support::router("e2e benchmark") else {
         return Ok(());
     };
-    Flavor::MultiThread.runtime()?.block_on(run(router, calls))
+    Flavor::MultiThread
+        .runtime()?
+        .block_on(run(router, calls, rounds))
 }

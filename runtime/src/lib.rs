@@ -14,6 +14,8 @@ mod include;
 pub mod memory;
 pub mod meta;
 pub mod payload;
+#[cfg(feature = "serde")]
+mod serde_support;
 pub mod session;
 mod stub;
 mod uri;
@@ -45,11 +47,19 @@ pub mod __private {
         DictReader, DictWriter, PayloadReader, PayloadWriter, enum_from_value, struct_reader,
         union_from_value, union_into_value, union_member, unknown_union_member,
     };
+    /// The helpers those derives name in `#[serde(with = "...")]`.
+    #[cfg(feature = "serde")]
+    pub use crate::serde_support::fields as serde_fields;
     pub use crate::stub::{
         CallerCore, Delivery, Handled, InvalidEventHandler, Procedures, Reply, Topics, UriValue, bind,
         ignore_invalid_events, invalid_event_handler, not_implemented,
     };
     pub use crate::uri::Placeholders;
+    /// The serde crate, for the derives of generated types with serde support
+    /// (`#[serde(crate = "::wamp_idl_runtime::__private::serde")]`), so that their crate needs
+    /// no serde dependency of its own.
+    #[cfg(feature = "serde")]
+    pub use serde;
 }
 
 /// The result of a session operation or of a generated `Caller` method.

@@ -10,12 +10,9 @@ use std::alloc::System;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
-use telemetry::{Report, telemetry};
 use wamp_idl_runtime::wire::{DecodeLimits, Frame, Message, Serializer};
 use wamp_idl_runtime::{Bytes, Dict, FromPayload, IntoPayload, IntoValue, Payload, Value};
-
-#[path = "../benches/common/telemetry.rs"]
-mod telemetry;
+use wamp_idl_test_support::telemetry::{Report, telemetry};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;

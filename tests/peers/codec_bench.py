@@ -1,4 +1,4 @@
-"""Autobahn|Python's serializers on the payloads of the codec benchmark (runtime/benches/codec.rs),
+"""Autobahn|Python's serializers on the payloads of the codec benchmark (bench/benches/codec.rs),
 measured on this machine, optionally interleaved with the Rust benchmark cell by cell.
 
 Usage: codec_bench.py [--rust] [--facts FILE] [SERIALIZER,...] [SIZE,...]
@@ -13,7 +13,7 @@ are this process's CPU time (time.process_time(), which is CLOCK_PROCESS_CPUTIME
 of three rounds of about a quarter of a second each.
 
 With --rust, each cell's Rust figures come from running the criterion benchmark for that cell
-(`cargo bench -p wamp-idl-runtime --bench codec -- '^SERIALIZER/event/(encode|decode)/SIZE$'`)
+(`cargo bench -p wamp-idl-bench --bench codec -- '^SERIALIZER/event/(encode|decode)/SIZE$'`)
 just before Autobahn's, so that both meet the same conditions on a shared machine, and every
 Rust figure is printed with its ratio to Autobahn's and, when --facts names a readable
 ../shared/wamp-idl-facts.md (the default), to the figure in its section 6.
@@ -106,7 +106,7 @@ def autobahn_figures(serializer_name, size):
 def rust_figures(serializer, size):
     """The Rust messages per second, encode and decode, from a criterion run of the cell."""
     cell = f"^{serializer}/event/(encode|decode)/{size}$"
-    command = ["cargo", "bench", "-q", "-p", "wamp-idl-runtime", "--bench", "codec", "--", cell,
+    command = ["cargo", "bench", "-q", "-p", "wamp-idl-bench", "--bench", "codec", "--", cell,
                "--warm-up-time", "1", "--measurement-time", "3"]
     ran = subprocess.run(command, cwd=REPOSITORY, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if ran.returncode != 0:

@@ -103,7 +103,7 @@ impl<'a> ExampleBuilder<'a> {
     }
 
     /// A union travels as a dict with one key, the member's name, here its first member.
-    fn union(&mut self, name: &'a QualifiedName) -> Example {
+    pub(crate) fn union(&mut self, name: &'a QualifiedName) -> Example {
         let member = self.schema.enumeration(name).and_then(|union| {
             union
                 .values

@@ -89,6 +89,23 @@ pub struct Options {
     pub title: Option<String>,
 }
 
+/// An example value of the table, struct, enum or union `name`, as the JSON serializer sends
+/// it (the values the docs show: every field present, an enum as its first value's integer, a
+/// union as its first member), or `None` when the schema has no such type.
+pub fn example_json(schema: &Schema, name: &wamp_idl::model::QualifiedName) -> Option<String> {
+    let mut builder = example::ExampleBuilder::new(schema);
+    if schema.object(name).is_some() {
+        return Some(builder.object(name).to_json());
+    }
+    let enumeration = schema.enumeration(name)?;
+    let example = if enumeration.is_union {
+        builder.union(name)
+    } else {
+        example::Example::Integer(enumeration.values.first().map_or(0, |value| value.value))
+    };
+    Some(example.to_json())
+}
+
 /// The docs of a schema: every interface with its methods, payloads and example
 /// messages, an index of all URIs, and every type, all cross-linked.
 pub fn render(schema: &Schema, options: &Options) -> Result<String, Error> {

@@ -44,6 +44,7 @@ mod graph;
 mod interfaces;
 mod names;
 mod payload;
+mod serde_derives;
 mod types;
 
 #[cfg(test)]
@@ -79,6 +80,9 @@ pub struct Options {
     /// Extra attributes on generated types: (qualified schema name, namespace, or `.` for
     /// all; attribute such as `#[derive(Hash)]`).
     pub type_attributes: Vec<(String, String)>,
+    /// Derive serde's `Serialize` and `Deserialize` for every type, with the schema's names;
+    /// the generated code then needs the runtime's feature `serde`.
+    pub serde: bool,
 }
 
 impl Default for Options {
@@ -89,8 +93,32 @@ impl Default for Options {
             default_stubs: false,
             runtime_path: DEFAULT_RUNTIME_PATH.to_owned(),
             type_attributes: Vec::new(),
+            serde: false,
         }
     }
+}
+
+/// The path of the generated type of the table, struct, enum or union `name`, relative to
+/// the root of the generated code (`wamp::meta::SessionInfo`), with the names the generator
+/// settles on for this schema.
+pub fn type_path(schema: &Schema, name: &wamp_idl::model::QualifiedName) -> String {
+    let (names, _) = Names::new(schema);
+    let mut namespace = String::new();
+    let mut path = String::new();
+    // The modules `Module::namespace` makes: one per non-empty component.
+    for component in name
+        .namespace()
+        .split('.')
+        .filter(|component| !component.is_empty())
+    {
+        if !namespace.is_empty() {
+            namespace.push('.');
+        }
+        namespace.push_str(component);
+        path.push_str(&format!("{}::", ident(&names.module(&namespace))));
+    }
+    path.push_str(&names.type_name(name).to_string());
+    path
 }
 
 /// The first line of every generated file.

@@ -80,7 +80,7 @@ pub fn member_attribute(member_name: &str, variant: &Ident) -> TokenStream {
 
 /// Whether the derives find `name` from the identifier alone: they read `r#type` as
 /// "type", but keywords that cannot be raw (`self_`) and case-converted names need it said.
-fn is_derived_name(name: &str, rust: &Ident) -> bool {
+pub fn is_derived_name(name: &str, rust: &Ident) -> bool {
     let rust = rust.to_string();
     rust.strip_prefix("r#").unwrap_or(&rust) == name
 }

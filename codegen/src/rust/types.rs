@@ -9,6 +9,7 @@ use super::context::{Context, FieldMode, Here, enum_default, integer_literal, sc
 use super::docs::{doc_attributes, schema_type};
 use super::names::ident;
 use super::payload;
+use super::serde_derives;
 use crate::Error;
 
 /// The struct of a table or struct, its `Default`, and its value (and payload) conversions.
@@ -36,7 +37,8 @@ pub fn object(context: &Context<'_>, object: &Object, here: &Here<'_>) -> Result
             &[],
         );
         let field_attribute = payload::field_attribute(context, object, field, here)?;
-        fields.push(quote!(#field_docs #field_attribute pub #field_ident: #field_type,));
+        let serde_attribute = serde_derives::field_attribute(context, object, field);
+        fields.push(quote!(#field_docs #field_attribute #serde_attribute pub #field_ident: #field_type,));
         let default = match mode {
             FieldMode::Defaulted => {
                 let (value, trivial) = context.default_value(here, field)?;
@@ -73,13 +75,16 @@ pub fn object(context: &Context<'_>, object: &Object, here: &Here<'_>) -> Result
     let attributes = context.type_attributes(&object.name);
     let conversions = payload::conversion_derives(context, context.payload(&object.name).is_some());
     let wamp = payload::type_attribute(context, Some((kind, object.name.as_str())));
+    let serde = serde_derives::derives(context);
+    let serde_attribute = serde_derives::type_attribute(context, false);
     Ok(quote! {
         #docs
         #[derive(
             ::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq, #eq #derive_default
-            #conversions
+            #conversions #serde
         )]
         #wamp
+        #serde_attribute
         #attributes
         pub struct #name {
             #(#fields)*
@@ -103,6 +108,8 @@ fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, 
     let runtime = &context.runtime;
     let conversions = payload::conversion_derives(context, false);
     let wamp = payload::type_attribute(context, None);
+    let serde = serde_derives::derives(context);
+    let serde_attribute = serde_derives::type_attribute(context, false);
     let name = context.names.type_name(&enumeration.name);
     let schema_name = enumeration.name.as_str();
     let repr = scalar_type(enumeration.underlying);
@@ -121,7 +128,8 @@ fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, 
         let literal = integer_literal(enumeration.underlying, value.value);
         let variant_docs = doc_attributes(&value.docs, &format!("`{}` = {}.", value.name, value.value), &[]);
         let default_attribute = (default == Some(value.name.as_str())).then(|| quote!(#[default]));
-        variants.push(quote!(#variant_docs #default_attribute #variant = #literal,));
+        let serde_attribute = serde_derives::variant_attribute(context, &value.name, &variant);
+        variants.push(quote!(#variant_docs #default_attribute #serde_attribute #variant = #literal,));
         arms.push(quote!(#literal => ::core::result::Result::Ok(Self::#variant),));
         let schema_value_name = &value.name;
         names.push(quote!(Self::#variant => #schema_value_name,));
@@ -134,9 +142,10 @@ fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, 
         #[derive(
             ::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq,
             ::core::cmp::Eq, ::core::hash::Hash, ::core::cmp::PartialOrd, ::core::cmp::Ord,
-            ::core::default::Default, #conversions
+            ::core::default::Default, #conversions #serde
         )]
         #wamp
+        #serde_attribute
         #[allow(clippy::enum_variant_names)]
         #attributes
         #[repr(#repr)]
@@ -188,6 +197,8 @@ fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error
     let runtime = &context.runtime;
     let conversions = payload::conversion_derives(context, false);
     let wamp = payload::type_attribute(context, None);
+    let serde = serde_derives::derives(context);
+    let serde_attribute = serde_derives::type_attribute(context, true);
     let name = context.names.type_name(&enumeration.name);
     let schema_name = enumeration.name.as_str();
     let repr = scalar_type(enumeration.underlying);
@@ -213,9 +224,10 @@ fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error
         #docs
         #[derive(
             ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq, ::core::cmp::Eq,
-            ::core::hash::Hash, ::core::default::Default, #conversions
+            ::core::hash::Hash, ::core::default::Default, #conversions #serde
         )]
         #wamp
+        #serde_attribute
         #attributes
         pub struct #name(#repr);
 
@@ -375,16 +387,20 @@ fn union(context: &Context<'_>, union: &Enum, here: &Here<'_>) -> Result<TokenSt
             &[],
         );
         let member_attribute = payload::member_attribute(member_name, &variant);
-        variants.push(quote!(#member_docs #member_attribute #variant(#rust_type),));
+        let serde_attribute = serde_derives::variant_attribute(context, member_name, &variant);
+        variants.push(quote!(#member_docs #member_attribute #serde_attribute #variant(#rust_type),));
     }
     let eq = (!has_float).then(|| quote!(::core::cmp::Eq,));
     let attributes = context.type_attributes(&union.name);
     let conversions = payload::conversion_derives(context, false);
     let wamp = payload::type_attribute(context, Some(("union", schema_name)));
+    let serde = serde_derives::derives(context);
+    let serde_attribute = serde_derives::type_attribute(context, false);
     Ok(quote! {
         #docs
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, #eq #conversions)]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, #eq #conversions #serde)]
         #wamp
+        #serde_attribute
         #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
         #attributes
         pub enum #name {

@@ -1,5 +1,8 @@
 //! Compile test: the generated code of every fixture and every corpus schema builds with
 //! warnings denied and without the prelude (so it names everything by absolute path).
+//! With serde support (`Builder::serde`), every type of every corpus schema also makes a
+//! round trip through serde_json: its docs example read as the WAMP value it is, then
+//! serialized to JSON with its schema's field names and read back equal.
 //!
 //! Each schema becomes one trybuild case in `$CARGO_TARGET_TMPDIR/compile-test`; all
 //! cases share trybuild's scratch crate, whose dependencies are this crate's, the
@@ -15,6 +18,8 @@ struct Case {
     name: String,
     schema: PathBuf,
     builder: Builder,
+    /// What `main` runs: nothing, or the serde round trips.
+    checks: String,
 }
 
 fn workspace_dir() -> PathBuf {
@@ -77,16 +82,29 @@ fn cases(problems: &mut String) -> Vec<Case> {
                 name: case_name("fixture", &relative),
                 schema,
                 builder: Builder::new(),
+                checks: String::new(),
             });
         }
     }
     let corpus = corpus_dir();
     for schema in schemas_under(&corpus, true) {
         let relative = schema.strip_prefix(&corpus).unwrap_or(&schema).to_path_buf();
+        match serde_round_trips(&schema) {
+            Ok(checks) => cases.push(Case {
+                name: case_name("serde", &relative),
+                schema: schema.clone(),
+                builder: Builder::new().serde(true),
+                checks,
+            }),
+            Err(error) => {
+                let _ = writeln!(problems, "{} did not load:\n{error}\n", schema.display());
+            }
+        }
         cases.push(Case {
             name: case_name("corpus", &relative),
             schema,
             builder: Builder::new(),
+            checks: String::new(),
         });
     }
     let meta = corpus.join("wamp-proto/catalog/src/wamp-meta.fbs");
@@ -98,17 +116,91 @@ fn cases(problems: &mut String) -> Vec<Case> {
             name: format!("{side}__wamp_meta"),
             schema: meta.clone(),
             builder,
+            checks: String::new(),
         });
     }
     cases
 }
 
-/// The case's `main.rs`: the generated code in a module, as `include_generated!` puts it.
+/// The body of `main` for a schema generated with serde support: a round trip of every
+/// table, struct, enum and union, starting from its docs example.
+fn serde_round_trips(schema: &Path) -> Result<String, wamp_idl::Error> {
+    let schema = wamp_idl::Loader::new().load(&[schema]).into_result()?;
+    let names = schema
+        .objects
+        .iter()
+        .map(|object| &object.name)
+        .chain(schema.enums.iter().map(|enumeration| &enumeration.name));
+    let mut checks = String::new();
+    for name in names {
+        let Some(example) = wamp_idl_codegen::docs::example_json(&schema, name) else {
+            continue;
+        };
+        let _ = writeln!(
+            checks,
+            "    serde_check::round_trip::<generated::{}>({:?}, {:?}, &mut failures);",
+            wamp_idl_codegen::rust::type_path(&schema, name),
+            name.as_str(),
+            example
+        );
+    }
+    Ok(checks)
+}
+
+/// What every serde case's `main` calls: reads the example as the type, then checks that
+/// its JSON comes back equal, keyed by the schema's field names.
+const SERDE_CHECK: &str = r#"
+mod serde_check {
+    use ::std::prelude::rust_2024::*;
+
+    pub fn round_trip<T>(name: &str, example: &str, failures: &mut Vec<String>)
+    where
+        T: ::wamp_idl_runtime::FromValue
+            + ::serde::Serialize
+            + ::serde::de::DeserializeOwned
+            + PartialEq
+            + ::std::fmt::Debug,
+    {
+        let limits = ::wamp_idl_runtime::wire::DecodeLimits::default();
+        let value = match ::wamp_idl_runtime::wire::Serializer::Json.decode_value_with(example.as_bytes(), &limits) {
+            Ok(value) => value,
+            Err(error) => return failures.push(format!("{name}: its example {example} does not decode: {error}")),
+        };
+        let typed = match T::from_value(::wamp_idl_runtime::ValueRef::from(&value)) {
+            Ok(typed) => typed,
+            Err(error) => return failures.push(format!("{name}: its example {example} does not read: {error}")),
+        };
+        let json = match ::serde_json::to_string(&typed) {
+            Ok(json) => json,
+            Err(error) => return failures.push(format!("{name}: {typed:?} does not serialize: {error}")),
+        };
+        match ::serde_json::from_str::<T>(&json) {
+            Ok(back) if back == typed => {}
+            Ok(back) => return failures.push(format!("{name}: {json} came back as {back:?}, not {typed:?}")),
+            Err(error) => return failures.push(format!("{name}: {json} does not deserialize: {error}")),
+        }
+        // A table or struct keeps the wire's field names: every key it writes is one of the example's.
+        if let (Ok(::serde_json::Value::Object(written)), Ok(::serde_json::Value::Object(wire))) = (
+            ::serde_json::from_str::<::serde_json::Value>(&json),
+            ::serde_json::from_str::<::serde_json::Value>(example),
+        ) {
+            for key in written.keys() {
+                if !wire.contains_key(key) {
+                    failures.push(format!("{name}: {json} has the key {key:?}, which the wire has not: {example}"));
+                }
+            }
+        }
+    }
+}
+"#;
+
+/// The case's `main.rs`: the generated code in a module, as `include_generated!` puts it,
+/// and `main` running `checks`.
 ///
 /// `dead_code` is allowed because `main` uses none of the generated API; every other
 /// warning (unused imports and variables, missing qualifications...) fails the case.
-fn case_source(name: &str) -> String {
-    format!(
+fn case_source(name: &str, checks: &str) -> String {
+    let mut source = format!(
         "#![deny(warnings)]\n\
          #![no_implicit_prelude]\n\
          \n\
@@ -116,9 +208,22 @@ fn case_source(name: &str) -> String {
          mod generated {{\n    \
              ::core::include!(\"{name}.generated.rs\");\n\
          }}\n\
-         \n\
-         fn main() {{}}\n"
-    )
+         \n"
+    );
+    if checks.is_empty() {
+        source.push_str("fn main() {}\n");
+    } else {
+        let _ = write!(
+            source,
+            "{SERDE_CHECK}\n\
+             fn main() {{\n    \
+                 let mut failures = ::std::vec::Vec::new();\n\
+             {checks}    \
+                 ::std::assert!(failures.is_empty(), \"{{}}\", failures.join(\"\\n\"));\n\
+             }}\n"
+        );
+    }
+    source
 }
 
 #[test]
@@ -133,7 +238,10 @@ fn generated_code_compiles_without_warnings() -> Result<(), Box<dyn std::error::
                 let code_path = out_dir.join(format!("{}.generated.rs", case.name));
                 let case_path = out_dir.join(format!("{}.rs", case.name));
                 wamp_idl_codegen::output::write_if_changed(&code_path, &code)?;
-                wamp_idl_codegen::output::write_if_changed(&case_path, &case_source(&case.name))?;
+                wamp_idl_codegen::output::write_if_changed(
+                    &case_path,
+                    &case_source(&case.name, &case.checks),
+                )?;
                 case_files.push(case_path);
             }
             Err(error) => {

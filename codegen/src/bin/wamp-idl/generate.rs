@@ -31,6 +31,10 @@ pub struct Args {
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
+    /// Derive serde's Serialize and Deserialize for every type, with the schema's names
+    /// (the code then needs wamp-idl-runtime's feature `serde`).
+    #[arg(long)]
+    serde: bool,
 }
 
 /// Runs `generate`: diagnostics on stderr, failure when the schemas have errors.
@@ -41,7 +45,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .callee(!args.caller_only)
             .default_stubs(args.default_stubs)
             .runtime_path(args.runtime_path)
-            .deny_warnings(args.deny_warnings),
+            .deny_warnings(args.deny_warnings)
+            .serde(args.serde),
         |builder, dir| builder.include_dir(dir),
     );
     let generated = match builder.generate(&args.inputs.files) {

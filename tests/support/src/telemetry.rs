@@ -1,5 +1,6 @@
 //! The telemetry of Autobahn's serialization benchmark as a generated type would hold it, for
-//! the codec benchmark and the tests of typed payloads (`tests/typed_wire.rs`).
+//! the codec benchmark (`bench/benches/codec.rs`) and the tests of typed payloads
+//! (`runtime/tests/typed_wire.rs`).
 
 use wamp_idl_runtime::{FromPayload, FromValue, IntoPayload, IntoValue};
 

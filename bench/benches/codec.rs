@@ -2,7 +2,7 @@
 //! serialization benchmark (`examples/benchmarks/serialization`): EVENT, PUBLISH, CALL and
 //! RESULT messages whose single positional arg is a vehicle-telemetry dict.
 //!
-//! Run with `cargo bench -p wamp-idl-runtime --bench codec`; filter with e.g. `-- json/event/encode/small`.
+//! Run with `cargo bench -p wamp-idl-bench --bench codec`; filter with e.g. `-- json/event/encode/small`.
 //! Throughput is in elements: one element is one message. Times are the CPU time of the
 //! benchmark thread, not wall time, so that other work on a shared machine does not count.
 //! Encoding is what the client does, `Serializer::encode_frame_into` (into a reused frame), for
@@ -14,75 +14,36 @@
 //! owned `Value`s, the closest match to Autobahn|Python's figure, which is for Python objects.
 //!
 //! The `typed` rows (EVENT, sizes `small` and `xl`) carry the telemetry as a generated type would
-//! (`common/telemetry.rs`), on the same bytes as the EVENT rows: `typed_encode` writes it
+//! (`wamp_idl_test_support::telemetry`), on the same bytes as the EVENT rows: `typed_encode` writes it
 //! straight into the frame, `typed_into_payload_encode` first clones it into a new payload, as
 //! a stub sends a value it is given, and `typed_via_values_encode` clones it into a tree of
 //! `Value`s instead, as stubs sent before they wrote to the wire (side by side with the one
 //! before); `typed_decode` decodes and reads the typed value (`FromPayload`).
 
 use std::hint::black_box;
-use std::time::Duration;
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use rustix::time::{ClockId, clock_gettime};
+use wamp_idl_bench::{ThreadCpuTime, frame_len, json_value, payload_files, pseudo_random_bytes};
 use wamp_idl_runtime::wire::{DecodeLimits, EncodeError, Frame, Message, Serializer};
 use wamp_idl_runtime::{Bytes, Dict, FromPayload, IntoPayload, IntoValue, List, Payload, Value};
-
-#[path = "common/telemetry.rs"]
-mod telemetry;
-
-/// The telemetry of Autobahn's `VehicleEvent.marshal()` for the first row of its `dataset1.csv`.
-/// The payload files are shared with the Autobahn|Python side, `tests/peers/codec_bench.py`.
-const SMALL: &str = include_str!("../../tests/data/serialization/small.json");
-
-/// Autobahn's `JSON_DATA1`, added for the medium and large sizes.
-const DATA1: &str = include_str!("../../tests/data/serialization/data1.json");
-
-/// Autobahn's `JSON_DATA2` and `JSON_DATA3`, added for the large size.
-const DATA23: &str = include_str!("../../tests/data/serialization/data23.json");
+use wamp_idl_test_support::telemetry;
 
 const SIZES: [&str; 6] = ["empty", "small", "medium", "large", "xl", "xxl"];
-
-fn json_dict(text: &str) -> Dict {
-    match Serializer::Json.decode_value_with(text.as_bytes(), &DecodeLimits::default()) {
-        Ok(Value::Dict(dict)) => dict,
-        other => panic!("benchmark payload is not a JSON object: {other:?}"),
-    }
-}
-
-/// Deterministic stand-in for `os.urandom`: a xorshift stream.
-fn pseudo_random_bytes(len: usize) -> Vec<u8> {
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 32) as u8
-        })
-        .collect()
-}
 
 /// The positional args of a benchmark message: `[null]` or `[telemetry]`.
 fn payload(size: &str) -> List {
     if size == "empty" {
         return vec![Value::Null];
     }
-    let mut telemetry = json_dict(SMALL);
-    match size {
-        "medium" => telemetry.extend(json_dict(DATA1)),
-        "large" => {
-            telemetry.extend(json_dict(DATA1));
-            telemetry.extend(json_dict(DATA23));
+    let mut telemetry = Dict::new();
+    for file in payload_files(size) {
+        match json_value(file) {
+            Value::Dict(entries) => telemetry.extend(entries),
+            other => panic!("benchmark payload is not a JSON object: {other:?}"),
         }
-        "xl" => {
-            telemetry.insert("frame", Value::Bytes(pseudo_random_bytes(16 * 1024).into()));
-        }
-        "xxl" => {
-            telemetry.insert("frame", Value::Bytes(pseudo_random_bytes(128 * 1024).into()));
-        }
-        _ => {}
+    }
+    if let Some(len) = frame_len(size) {
+        telemetry.insert("frame", Value::Bytes(pseudo_random_bytes(len).into()));
     }
     vec![Value::Dict(telemetry)]
 }
@@ -126,48 +87,6 @@ fn messages(args: List) -> [(&'static str, Message); 4] {
             },
         ),
     ]
-}
-
-/// Measures the CPU time the benchmark thread spends, in place of wall time.
-struct ThreadCpuTime {
-    /// Formats durations as wall time does.
-    wall_time: WallTime,
-}
-
-impl ThreadCpuTime {
-    fn now() -> Duration {
-        let time = clock_gettime(ClockId::ThreadCPUTime);
-        Duration::new(time.tv_sec.unsigned_abs(), time.tv_nsec.unsigned_abs() as u32)
-    }
-}
-
-impl Measurement for ThreadCpuTime {
-    type Intermediate = Duration;
-    type Value = Duration;
-
-    fn start(&self) -> Duration {
-        ThreadCpuTime::now()
-    }
-
-    fn end(&self, started: Duration) -> Duration {
-        ThreadCpuTime::now().saturating_sub(started)
-    }
-
-    fn add(&self, first: &Duration, second: &Duration) -> Duration {
-        *first + *second
-    }
-
-    fn zero(&self) -> Duration {
-        Duration::ZERO
-    }
-
-    fn to_f64(&self, value: &Duration) -> f64 {
-        value.as_nanos() as f64
-    }
-
-    fn formatter(&self) -> &dyn ValueFormatter {
-        self.wall_time.formatter()
-    }
 }
 
 /// What the client does to send a message: encodes it into its reused frame.
@@ -269,7 +188,7 @@ fn typed(c: &mut Criterion<ThreadCpuTime>) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().with_measurement(ThreadCpuTime { wall_time: WallTime });
+    config = Criterion::default().with_measurement(ThreadCpuTime::default());
     targets = codec, typed
 }
 criterion_main!(benches);
