@@ -20,6 +20,7 @@ use wamp_idl::model::{Field, Interface, Method, MethodKind, Object, Payload, Pla
 use super::context::{Context, Here};
 use super::docs::{doc_attributes, payload_layout};
 use super::names::{Renamed, Scope, const_name, ident, value_name};
+use super::print::{Container, Frame, Piece};
 use crate::Error;
 
 /// A method's request or response as it appears in signatures.
@@ -169,45 +170,63 @@ fn uri_item(owner: Item) -> Item {
 }
 
 /// The items of one part of the interface's module.
-pub fn interface_part(
-    context: &Context<'_>,
-    interface: &Interface,
-    signatures: &[MethodSignature<'_>],
-    here: &Here<'_>,
+pub fn interface_part<'a>(
+    context: &'a Context<'_>,
+    interface: &'a Interface,
+    signatures: &'a [MethodSignature<'_>],
+    here: &Here<'a>,
     part: Part,
-) -> Result<TokenStream, Error> {
+) -> Result<Vec<Piece<'a>>, Error> {
     match part {
-        Part::Constants => Ok(constants(interface, signatures)),
+        Part::Constants => Ok(vec![Piece::Container(constants(interface, signatures))]),
         Part::Caller if context.options.caller && !signatures.is_empty() => {
             caller(context, interface, signatures, here)
         }
         Part::Callee if context.options.callee => callee(context, interface, signatures, here),
         Part::Subscriber if context.options.callee => subscriber(context, interface, signatures, here),
-        Part::Caller | Part::Callee | Part::Subscriber => Ok(TokenStream::new()),
+        Part::Caller | Part::Callee | Part::Subscriber => Ok(Vec::new()),
     }
 }
 
-fn constants(interface: &Interface, signatures: &[MethodSignature<'_>]) -> TokenStream {
-    let prefix_text = &interface.prefix.text;
-    let uuid = interface.uuid.iter();
-    let uri_constants = signatures.iter().map(|signature| {
-        let uri_const = ident(&signature.uri_const);
-        let uri = &signature.method.uri.text;
-        let what = kind_name(signature.method.kind);
-        let docs = format!(" The URI of {what} `{}`.", signature.method.name);
-        quote! {
-            #[doc = #docs]
-            pub const #uri_const: &str = #uri;
-        }
-    });
-    quote! {
-        #(
-            /// The interface UUID.
-            pub const UUID: &str = #uuid;
-        )*
-        /// The URI prefix of every method, placeholders as written in the schema.
-        pub const PREFIX: &str = #prefix_text;
-        #(#uri_constants)*
+/// The signature at an index.
+fn nth<'s, 'a>(
+    signatures: &'s [MethodSignature<'a>],
+    index: usize,
+) -> Result<&'s MethodSignature<'a>, Error> {
+    signatures
+        .get(index)
+        .ok_or_else(|| super::context::invalid_model(format!("no method {index}")))
+}
+
+fn constants<'a>(interface: &'a Interface, signatures: &'a [MethodSignature<'_>]) -> Container<'a> {
+    Container {
+        frames: &[],
+        count: signatures.len(),
+        weight: 1,
+        member: Box::new(move |index| {
+            let signature = nth(signatures, index)?;
+            let uri_const = ident(&signature.uri_const);
+            let uri = &signature.method.uri.text;
+            let what = kind_name(signature.method.kind);
+            let docs = format!(" The URI of {what} `{}`.", signature.method.name);
+            Ok(quote! {
+                #[doc = #docs]
+                pub const #uri_const: &str = #uri;
+            })
+        }),
+        shell: Box::new(move |uri_constants| {
+            let prefix_text = &interface.prefix.text;
+            let uuid = interface.uuid.iter();
+            quote! {
+                #(
+                    /// The interface UUID.
+                    pub const UUID: &str = #uuid;
+                )*
+                /// The URI prefix of every method, placeholders as written in the schema.
+                pub const PREFIX: &str = #prefix_text;
+                #uri_constants
+            }
+        }),
     }
 }
 
@@ -433,13 +452,66 @@ fn request_value(context: &Context<'_>, signature: &MethodSignature<'_>, here: &
     }
 }
 
-fn caller(
+/// The `Caller` method of a procedure or topic.
+fn caller_method(
     context: &Context<'_>,
-    interface: &Interface,
-    signatures: &[MethodSignature<'_>],
+    signature: &MethodSignature<'_>,
     here: &Here<'_>,
 ) -> Result<TokenStream, Error> {
     let runtime = &context.runtime;
+    let method = signature.method;
+    let method_ident = ident(&signature.caller_name);
+    let own = signature.prefix_placeholders..;
+    let own_placeholders = signature.placeholders.get(own.clone()).unwrap_or_default();
+    let own_names = signature.placeholder_names.get(own).unwrap_or_default();
+    let mut parameters = own_placeholders
+        .iter()
+        .zip(own_names)
+        .map(|(placeholder, name)| placeholder_parameter(context, placeholder, name, true))
+        .collect::<Vec<_>>();
+    if !matches!(signature.request, Shape::Void) {
+        let request_name = ident(&signature.request_name);
+        let ty = shape_type(context, &method.request, &signature.request, here);
+        parameters.push(quote!(#request_name: #ty));
+    }
+    let suffix = &method.suffix.text;
+    let values = placeholder_values(own_names);
+    let request = request_value(context, signature, here);
+    let docs = method_docs(context, signature)?;
+    Ok(match method.kind {
+        MethodKind::Procedure => {
+            let response_type = shape_type(context, &method.response, &signature.response, here);
+            let flatten = match &signature.response {
+                Shape::Flattened(object, field) => {
+                    let table = context.type_path(here, &method.response.table);
+                    let field = ident(&context.names.field(&object.name, &field.name));
+                    quote!(.map(|response: #table| response.#field))
+                }
+                Shape::Void | Shape::Table => TokenStream::new(),
+            };
+            quote! {
+                #docs
+                pub async fn #method_ident(&self, #(#parameters),*) -> #runtime::Result<#response_type> {
+                    self.core.call(#suffix, #values, #request).await #flatten
+                }
+            }
+        }
+        MethodKind::Topic => quote! {
+            #docs
+            pub async fn #method_ident(&self, #(#parameters),*) -> #runtime::Result<()> {
+                self.core.publish(#suffix, #values, #request).await
+            }
+        },
+    })
+}
+
+fn caller<'a>(
+    context: &'a Context<'_>,
+    interface: &'a Interface,
+    signatures: &'a [MethodSignature<'_>],
+    here: &Here<'a>,
+) -> Result<Vec<Piece<'a>>, Error> {
+    let runtime = context.runtime.clone();
     let prefix_placeholders = interface.prefix.placeholders().collect::<Vec<_>>();
     // Every signature names the prefix's placeholders alike (`Caller` exists only when
     // the interface has a method).
@@ -450,55 +522,9 @@ fn caller(
     let new_parameters = prefix_placeholders
         .iter()
         .zip(prefix_names)
-        .map(|(placeholder, name)| placeholder_parameter(context, placeholder, name, true));
+        .map(|(placeholder, name)| placeholder_parameter(context, placeholder, name, true))
+        .collect::<Vec<_>>();
     let prefix_values = placeholder_values(prefix_names);
-    let mut methods = Vec::new();
-    for signature in signatures {
-        let method = signature.method;
-        let method_ident = ident(&signature.caller_name);
-        let own = signature.prefix_placeholders..;
-        let own_placeholders = signature.placeholders.get(own.clone()).unwrap_or_default();
-        let own_names = signature.placeholder_names.get(own).unwrap_or_default();
-        let mut parameters = own_placeholders
-            .iter()
-            .zip(own_names)
-            .map(|(placeholder, name)| placeholder_parameter(context, placeholder, name, true))
-            .collect::<Vec<_>>();
-        if !matches!(signature.request, Shape::Void) {
-            let request_name = ident(&signature.request_name);
-            let ty = shape_type(context, &method.request, &signature.request, here);
-            parameters.push(quote!(#request_name: #ty));
-        }
-        let suffix = &method.suffix.text;
-        let values = placeholder_values(own_names);
-        let request = request_value(context, signature, here);
-        let docs = method_docs(context, signature)?;
-        methods.push(match method.kind {
-            MethodKind::Procedure => {
-                let response_type = shape_type(context, &method.response, &signature.response, here);
-                let flatten = match &signature.response {
-                    Shape::Flattened(object, field) => {
-                        let table = context.type_path(here, &method.response.table);
-                        let field = ident(&context.names.field(&object.name, &field.name));
-                        quote!(.map(|response: #table| response.#field))
-                    }
-                    Shape::Void | Shape::Table => TokenStream::new(),
-                };
-                quote! {
-                    #docs
-                    pub async fn #method_ident(&self, #(#parameters),*) -> #runtime::Result<#response_type> {
-                        self.core.call(#suffix, #values, #request).await #flatten
-                    }
-                }
-            }
-            MethodKind::Topic => quote! {
-                #docs
-                pub async fn #method_ident(&self, #(#parameters),*) -> #runtime::Result<()> {
-                    self.core.publish(#suffix, #values, #request).await
-                }
-            },
-        });
-    }
     let new_docs = format!(
         " A caller on `session` under the schema's prefix `{}`{}.",
         interface.prefix.text,
@@ -508,44 +534,53 @@ fn caller(
             ", its placeholders filled with the parameters"
         }
     );
-    Ok(quote! {
-        /// Calls the procedures and publishes the topics of this interface on a session.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
-        pub struct Caller {
-            core: #runtime::__private::CallerCore,
-        }
+    Ok(vec![Piece::Container(per_method(
+        context,
+        here,
+        &[Frame::Impl],
+        (signatures.len(), move |index| nth(signatures, index)),
+        caller_method,
+        move |methods| {
+            quote! {
+                /// Calls the procedures and publishes the topics of this interface on a session.
+                #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+                pub struct Caller {
+                    core: #runtime::__private::CallerCore,
+                }
 
-        impl Caller {
-            #[doc = #new_docs]
-            pub fn new(session: impl ::core::convert::Into<#runtime::Session>, #(#new_parameters),*) -> Self {
-                Self { core: #runtime::__private::CallerCore::new(session.into(), PREFIX, #prefix_values) }
+                impl Caller {
+                    #[doc = #new_docs]
+                    pub fn new(session: impl ::core::convert::Into<#runtime::Session>, #(#new_parameters),*) -> Self {
+                        Self { core: #runtime::__private::CallerCore::new(session.into(), PREFIX, #prefix_values) }
+                    }
+
+                    /// Uses the prefix template `prefix` instead of the schema's (a deployment may
+                    /// mount the interface elsewhere). It must have the schema prefix's
+                    /// placeholders, which keep the values given to [`Caller::new`].
+                    pub fn with_prefix(self, prefix: &str) -> #runtime::Result<Self> {
+                        ::core::result::Result::Ok(Self { core: self.core.with_prefix(prefix, PREFIX)? })
+                    }
+
+                    /// Sends every call with `options`.
+                    pub fn with_call_options(self, options: #runtime::CallOptions) -> Self {
+                        Self { core: self.core.with_call_options(options) }
+                    }
+
+                    /// Publishes every event with `options`.
+                    pub fn with_publish_options(self, options: #runtime::PublishOptions) -> Self {
+                        Self { core: self.core.with_publish_options(options) }
+                    }
+
+                    /// The prefix template in use.
+                    pub fn prefix(&self) -> &str {
+                        self.core.prefix()
+                    }
+
+                    #methods
+                }
             }
-
-            /// Uses the prefix template `prefix` instead of the schema's (a deployment may
-            /// mount the interface elsewhere). It must have the schema prefix's
-            /// placeholders, which keep the values given to [`Caller::new`].
-            pub fn with_prefix(self, prefix: &str) -> #runtime::Result<Self> {
-                ::core::result::Result::Ok(Self { core: self.core.with_prefix(prefix, PREFIX)? })
-            }
-
-            /// Sends every call with `options`.
-            pub fn with_call_options(self, options: #runtime::CallOptions) -> Self {
-                Self { core: self.core.with_call_options(options) }
-            }
-
-            /// Publishes every event with `options`.
-            pub fn with_publish_options(self, options: #runtime::PublishOptions) -> Self {
-                Self { core: self.core.with_publish_options(options) }
-            }
-
-            /// The prefix template in use.
-            pub fn prefix(&self) -> &str {
-                self.core.prefix()
-            }
-
-            #(#methods)*
-        }
-    })
+        },
+    ))])
 }
 
 /// The handler-side types of a method: every placeholder, then the request.
@@ -671,80 +706,185 @@ fn topic_delivery(signature: &MethodSignature<'_>, call: TokenStream) -> TokenSt
     }
 }
 
-fn callee(
+/// How many methods of a kind there are, and the one at an index among them.
+fn of_kind<'s, 'a>(
+    signatures: &'s [MethodSignature<'a>],
+    kind: MethodKind,
+) -> (
+    usize,
+    impl Fn(usize) -> Result<&'s MethodSignature<'a>, Error> + Clone,
+) {
+    let chosen = signatures
+        .iter()
+        .filter(|signature| signature.method.kind == kind)
+        .collect::<Vec<_>>();
+    let count = chosen.len();
+    let nth = move |index: usize| {
+        chosen
+            .get(index)
+            .copied()
+            .ok_or_else(|| super::context::invalid_model(format!("no {} {index}", kind_name(kind))))
+    };
+    (count, nth)
+}
+
+/// A container of one member per method, `member` of the method `method(index)`.
+fn per_method<'a, 'b: 'a>(
+    context: &'a Context<'_>,
+    here: &Here<'a>,
+    frames: &'static [Frame],
+    (count, method): (
+        usize,
+        impl Fn(usize) -> Result<&'a MethodSignature<'b>, Error> + 'a,
+    ),
+    member: fn(&Context<'_>, &MethodSignature<'_>, &Here<'_>) -> Result<TokenStream, Error>,
+    shell: impl Fn(TokenStream) -> TokenStream + 'a,
+) -> Container<'a> {
+    let here = here.clone();
+    Container {
+        frames,
+        count,
+        weight: 1,
+        member: Box::new(move |index| member(context, method(index)?, &here)),
+        shell: Box::new(shell),
+    }
+}
+
+/// The trait method of a procedure (`Callee`) or a topic (`Subscriber`).
+fn handler_method(
     context: &Context<'_>,
-    interface: &Interface,
-    signatures: &[MethodSignature<'_>],
+    signature: &MethodSignature<'_>,
     here: &Here<'_>,
 ) -> Result<TokenStream, Error> {
     let runtime = &context.runtime;
-    let procedures = signatures
-        .iter()
-        .filter(|signature| signature.method.kind == MethodKind::Procedure)
-        .collect::<Vec<_>>();
-    if procedures.is_empty() {
-        return Ok(TokenStream::new());
-    }
     let ctx = ident(CONTEXT_PARAMETER);
-    let mut trait_methods = Vec::new();
-    let mut registrations = Vec::new();
-    let mut builder_methods = Vec::new();
-    for signature in procedures {
-        let method = signature.method;
-        let method_ident = ident(&signature.name);
-        let names = handler_names(signature);
-        let types = handler_types(context, signature, here);
-        let response_type = shape_type(context, &method.response, &signature.response, here);
-        let docs = method_docs(context, signature)?;
-        let body = if context.options.default_stubs {
-            quote!({
-                let _ = (#(#names),*);
-                #runtime::__private::not_implemented(#ctx.procedure())
-            })
-        } else {
-            quote!(;)
-        };
-        trait_methods.push(quote! {
-            #docs
-            fn #method_ident(&self, #ctx: #runtime::CallContext, #(#names: #types),*) -> impl #runtime::__private::Reply<#response_type> #body
-        });
-        let suffix = &method.suffix.text;
-        let (parameters, call) = handler_closure(context, signature, here, &quote!(target.#method_ident));
-        let answer = procedure_answer(context, signature, here, call);
-        registrations.push(
-            quote!(.add(#suffix, #runtime::__private::bind(&callee, #parameters async move { #answer }))),
-        );
-        let (parameters, call) = handler_closure(context, signature, here, &quote!(target));
-        let answer = procedure_answer(context, signature, here, call);
-        let builder_docs = format!(
-            " Serves the procedure `{}` with `handler`, which receives the context, then the \
-             parameters of [`Callee::{}`].",
-            method.uri.text, signature.name
-        );
-        builder_methods.push(quote! {
-            #[doc = #builder_docs]
-            pub fn #method_ident<F, Fut>(self, handler: F) -> Self
-            where
-                F: ::core::ops::Fn(#runtime::CallContext, #(#types),*) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
-                Fut: ::core::future::Future<Output = ::core::result::Result<#response_type, #runtime::WampError>> + ::core::marker::Send + 'static,
-            {
-                let handler = ::std::sync::Arc::new(handler);
-                Self {
-                    procedures: self.procedures.add(#suffix, #runtime::__private::bind(&handler, #parameters async move { #answer })),
-                }
+    let method = signature.method;
+    let method_ident = ident(&signature.name);
+    let names = handler_names(signature);
+    let types = handler_types(context, signature, here);
+    let docs = method_docs(context, signature)?;
+    Ok(match method.kind {
+        MethodKind::Procedure => {
+            let response_type = shape_type(context, &method.response, &signature.response, here);
+            let body = if context.options.default_stubs {
+                quote!({
+                    let _ = (#(#names),*);
+                    #runtime::__private::not_implemented(#ctx.procedure())
+                })
+            } else {
+                quote!(;)
+            };
+            quote! {
+                #docs
+                fn #method_ident(&self, #ctx: #runtime::CallContext, #(#names: #types),*) -> impl #runtime::__private::Reply<#response_type> #body
             }
-        });
+        }
+        MethodKind::Topic => quote! {
+            #docs
+            fn #method_ident(&self, #ctx: #runtime::EventContext, #(#names: #types),*) -> impl #runtime::__private::Handled;
+        },
+    })
+}
+
+/// The body of a handler closure around `call`: a procedure's answer, a topic's delivery.
+fn handler_body(
+    context: &Context<'_>,
+    signature: &MethodSignature<'_>,
+    here: &Here<'_>,
+    call: TokenStream,
+) -> TokenStream {
+    match signature.method.kind {
+        MethodKind::Procedure => procedure_answer(context, signature, here, call),
+        MethodKind::Topic => topic_delivery(signature, call),
     }
-    let register_body = chained_calls(
-        &quote!(procedures),
-        quote!(#runtime::__private::Procedures::new(prefix, PREFIX)),
-        &registrations,
-        &quote!(.register(&session.into()).await),
-    );
-    let register_docs = format!(
-        " Registers every procedure of `{}` on `session` under the schema's prefix `{}`.",
-        interface.name, interface.prefix.text
-    );
+}
+
+/// A method's call in the chain of `register_with_prefix` or `subscribe_with_prefix`: its
+/// closure around the trait method of `callee` or `subscriber`.
+fn trait_handler(
+    context: &Context<'_>,
+    signature: &MethodSignature<'_>,
+    here: &Here<'_>,
+) -> Result<TokenStream, Error> {
+    let runtime = &context.runtime;
+    let method_ident = ident(&signature.name);
+    let target = match signature.method.kind {
+        MethodKind::Procedure => quote!(callee),
+        MethodKind::Topic => quote!(subscriber),
+    };
+    let suffix = &signature.method.suffix.text;
+    let (parameters, call) = handler_closure(context, signature, here, &quote!(target.#method_ident));
+    let body = handler_body(context, signature, here, call);
+    Ok(quote!(.add(#suffix, #runtime::__private::bind(&#target, #parameters async move { #body }))))
+}
+
+/// The `CalleeBuilder` method of a procedure, or the `SubscriberBuilder` method of a topic.
+fn builder_method(
+    context: &Context<'_>,
+    signature: &MethodSignature<'_>,
+    here: &Here<'_>,
+) -> Result<TokenStream, Error> {
+    let runtime = &context.runtime;
+    let method = signature.method;
+    let method_ident = ident(&signature.name);
+    let types = handler_types(context, signature, here);
+    let suffix = &method.suffix.text;
+    let (parameters, call) = handler_closure(context, signature, here, &quote!(target));
+    let body = handler_body(context, signature, here, call);
+    let (docs, context_type, output, field, rest) = match method.kind {
+        MethodKind::Procedure => {
+            let response_type = shape_type(context, &method.response, &signature.response, here);
+            (
+                format!(
+                    " Serves the procedure `{}` with `handler`, which receives the context, then \
+                     the parameters of [`Callee::{}`].",
+                    method.uri.text, signature.name
+                ),
+                quote!(#runtime::CallContext),
+                quote!(::core::result::Result<#response_type, #runtime::WampError>),
+                quote!(procedures),
+                TokenStream::new(),
+            )
+        }
+        MethodKind::Topic => (
+            format!(
+                " Receives the events of the topic `{}` with `handler`, which gets the context, \
+                 then the parameters of [`Subscriber::{}`].",
+                method.uri.text, signature.name
+            ),
+            quote!(#runtime::EventContext),
+            quote!(()),
+            quote!(topics),
+            quote!(..self),
+        ),
+    };
+    Ok(quote! {
+        #[doc = #docs]
+        pub fn #method_ident<F, Fut>(self, handler: F) -> Self
+        where
+            F: ::core::ops::Fn(#context_type, #(#types),*) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+            Fut: ::core::future::Future<Output = #output> + ::core::marker::Send + 'static,
+        {
+            let handler = ::std::sync::Arc::new(handler);
+            Self {
+                #field: self.#field.add(#suffix, #runtime::__private::bind(&handler, #parameters async move { #body })),
+                #rest
+            }
+        }
+    })
+}
+
+fn callee<'a>(
+    context: &'a Context<'_>,
+    interface: &'a Interface,
+    signatures: &'a [MethodSignature<'_>],
+    here: &Here<'a>,
+) -> Result<Vec<Piece<'a>>, Error> {
+    let runtime = context.runtime.clone();
+    let (count, procedure) = of_kind(signatures, MethodKind::Procedure);
+    if count == 0 {
+        return Ok(Vec::new());
+    }
     let trait_docs = if context.options.default_stubs {
         quote! {
             /// Every method has a default that answers `wamp.error.no_such_procedure`:
@@ -754,19 +894,33 @@ fn callee(
     } else {
         TokenStream::new()
     };
-    Ok(quote! {
-        /// The procedures of this interface, as a callee implements them.
-        ///
-        /// Each method receives the invocation's context first (the caller when disclosed,
-        /// the concrete URI, cancellation, progressive results), then the placeholders of the
-        /// URI and the request. A handler's `Err` is answered as that WAMP error; a request
-        /// that does not fit the schema is answered with `wamp.error.invalid_argument`
-        /// before any handler runs.
-        #trait_docs
-        pub trait Callee: ::core::marker::Send + ::core::marker::Sync + 'static {
-            #(#trait_methods)*
-        }
-
+    let trait_methods = per_method(
+        context,
+        here,
+        &[Frame::Trait],
+        (count, procedure.clone()),
+        handler_method,
+        move |methods| {
+            quote! {
+                /// The procedures of this interface, as a callee implements them.
+                ///
+                /// Each method receives the invocation's context first (the caller when disclosed,
+                /// the concrete URI, cancellation, progressive results), then the placeholders of the
+                /// URI and the request. A handler's `Err` is answered as that WAMP error; a request
+                /// that does not fit the schema is answered with `wamp.error.invalid_argument`
+                /// before any handler runs.
+                #trait_docs
+                pub trait Callee: ::core::marker::Send + ::core::marker::Sync + 'static {
+                    #methods
+                }
+            }
+        },
+    );
+    let register_docs = format!(
+        " Registers every procedure of `{}` on `session` under the schema's prefix `{}`.",
+        interface.name, interface.prefix.text
+    );
+    let register = quote! {
         #[doc = #register_docs]
         ///
         /// Placeholders are registered as wildcards. All or nothing: on an error, no
@@ -777,17 +931,35 @@ fn callee(
         ) -> #runtime::Result<#runtime::Registrations> {
             register_with_prefix(session, PREFIX, callee).await
         }
-
-        /// Like [`register`], under the prefix template `prefix`, which must have the
-        /// placeholders of [`PREFIX`].
-        pub async fn register_with_prefix<C: Callee>(
-            session: impl ::core::convert::Into<#runtime::Session>,
-            prefix: &str,
-            callee: ::std::sync::Arc<C>,
-        ) -> #runtime::Result<#runtime::Registrations> {
-            #register_body
-        }
-
+    };
+    let register_with_prefix = chained_calls(
+        quote!(procedures),
+        quote!(#runtime::__private::Procedures::new(prefix, PREFIX)),
+        count,
+        {
+            let procedure = procedure.clone();
+            let here = here.clone();
+            move |index| trait_handler(context, procedure(index)?, &here)
+        },
+        quote!(.register(&session.into()).await),
+        {
+            let runtime = runtime.clone();
+            move |body| {
+                quote! {
+                    /// Like [`register`], under the prefix template `prefix`, which must have the
+                    /// placeholders of [`PREFIX`].
+                    pub async fn register_with_prefix<C: Callee>(
+                        session: impl ::core::convert::Into<#runtime::Session>,
+                        prefix: &str,
+                        callee: ::std::sync::Arc<C>,
+                    ) -> #runtime::Result<#runtime::Registrations> {
+                        #body
+                    }
+                }
+            }
+        },
+    )?;
+    let builder = quote! {
         /// Some procedures of this interface, each served by a closure: only those given are
         /// registered.
         ///
@@ -807,115 +979,94 @@ fn callee(
                 Self::new()
             }
         }
+    };
+    let builder_methods = per_method(
+        context,
+        here,
+        &[Frame::Impl],
+        (count, procedure),
+        builder_method,
+        move |methods| {
+            quote! {
+                impl CalleeBuilder {
+                    /// No procedure yet, under the schema's prefix.
+                    pub fn new() -> Self {
+                        Self { procedures: #runtime::__private::Procedures::new(PREFIX, PREFIX) }
+                    }
 
-        impl CalleeBuilder {
-            /// No procedure yet, under the schema's prefix.
-            pub fn new() -> Self {
-                Self { procedures: #runtime::__private::Procedures::new(PREFIX, PREFIX) }
-            }
+                    /// Registers under the prefix template `prefix` instead of the schema's; it must
+                    /// have the placeholders of [`PREFIX`].
+                    pub fn with_prefix(self, prefix: &str) -> Self {
+                        Self { procedures: self.procedures.with_prefix(prefix) }
+                    }
 
-            /// Registers under the prefix template `prefix` instead of the schema's; it must
-            /// have the placeholders of [`PREFIX`].
-            pub fn with_prefix(self, prefix: &str) -> Self {
-                Self { procedures: self.procedures.with_prefix(prefix) }
-            }
+                    #methods
 
-            #(#builder_methods)*
-
-            /// Registers the procedures given, all or nothing, as [`register`] does.
-            pub async fn register(self, session: impl ::core::convert::Into<#runtime::Session>) -> #runtime::Result<#runtime::Registrations> {
-                self.procedures.register(&session.into()).await
-            }
-        }
-    })
-}
-
-fn subscriber(
-    context: &Context<'_>,
-    interface: &Interface,
-    signatures: &[MethodSignature<'_>],
-    here: &Here<'_>,
-) -> Result<TokenStream, Error> {
-    let runtime = &context.runtime;
-    let topics = signatures
-        .iter()
-        .filter(|signature| signature.method.kind == MethodKind::Topic)
-        .collect::<Vec<_>>();
-    if topics.is_empty() {
-        return Ok(TokenStream::new());
-    }
-    let ctx = ident(CONTEXT_PARAMETER);
-    let mut trait_methods = Vec::new();
-    let mut subscriptions = Vec::new();
-    let mut builder_methods = Vec::new();
-    for signature in topics {
-        let method = signature.method;
-        let method_ident = ident(&signature.name);
-        let names = handler_names(signature);
-        let types = handler_types(context, signature, here);
-        let docs = method_docs(context, signature)?;
-        trait_methods.push(quote! {
-            #docs
-            fn #method_ident(&self, #ctx: #runtime::EventContext, #(#names: #types),*) -> impl #runtime::__private::Handled;
-        });
-        let suffix = &method.suffix.text;
-        let (parameters, call) = handler_closure(context, signature, here, &quote!(target.#method_ident));
-        let body = topic_delivery(signature, call);
-        subscriptions.push(
-            quote!(.add(#suffix, #runtime::__private::bind(&subscriber, #parameters async move { #body }))),
-        );
-        let (parameters, call) = handler_closure(context, signature, here, &quote!(target));
-        let body = topic_delivery(signature, call);
-        let builder_docs = format!(
-            " Receives the events of the topic `{}` with `handler`, which gets the context, then \
-             the parameters of [`Subscriber::{}`].",
-            method.uri.text, signature.name
-        );
-        builder_methods.push(quote! {
-            #[doc = #builder_docs]
-            pub fn #method_ident<F, Fut>(self, handler: F) -> Self
-            where
-                F: ::core::ops::Fn(#runtime::EventContext, #(#types),*) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
-                Fut: ::core::future::Future<Output = ()> + ::core::marker::Send + 'static,
-            {
-                let handler = ::std::sync::Arc::new(handler);
-                Self {
-                    topics: self.topics.add(#suffix, #runtime::__private::bind(&handler, #parameters async move { #body })),
-                    ..self
+                    /// Registers the procedures given, all or nothing, as [`register`] does.
+                    pub async fn register(self, session: impl ::core::convert::Into<#runtime::Session>) -> #runtime::Result<#runtime::Registrations> {
+                        self.procedures.register(&session.into()).await
+                    }
                 }
             }
-        });
+        },
+    );
+    Ok(vec![
+        Piece::Container(trait_methods),
+        Piece::Items(register),
+        Piece::Container(register_with_prefix),
+        Piece::Items(builder),
+        Piece::Container(builder_methods),
+    ])
+}
+
+fn subscriber<'a>(
+    context: &'a Context<'_>,
+    interface: &'a Interface,
+    signatures: &'a [MethodSignature<'_>],
+    here: &Here<'a>,
+) -> Result<Vec<Piece<'a>>, Error> {
+    let runtime = context.runtime.clone();
+    let (count, topic) = of_kind(signatures, MethodKind::Topic);
+    if count == 0 {
+        return Ok(Vec::new());
     }
-    let subscribe_body = chained_calls(
-        &quote!(topics),
-        quote!(#runtime::__private::Topics::new(prefix, PREFIX)),
-        &subscriptions,
-        &quote!(.subscribe(&session.into(), on_invalid).await),
+    let trait_methods = per_method(
+        context,
+        here,
+        &[Frame::Trait],
+        (count, topic.clone()),
+        handler_method,
+        {
+            let runtime = runtime.clone();
+            move |methods| {
+                quote! {
+                    /// The topics of this interface, as a subscriber receives them.
+                    ///
+                    /// Each method receives the event's context first (the publisher when disclosed, the
+                    /// concrete topic), then the placeholders of the URI and the event. [`subscribe`]
+                    /// subscribes every topic; [`SubscriberBuilder`] only the topics given to it.
+                    pub trait Subscriber: ::core::marker::Send + ::core::marker::Sync + 'static {
+                        #methods
+
+                        /// An event whose topic or payload does not fit the schema; ignored unless
+                        /// overridden.
+                        fn on_invalid_event(
+                            &self,
+                            _topic: ::std::string::String,
+                            _error: #runtime::PayloadError,
+                        ) -> impl #runtime::__private::Handled {
+                            ::core::future::ready(())
+                        }
+                    }
+                }
+            }
+        },
     );
     let subscribe_docs = format!(
         " Subscribes every topic of `{}` on `session` under the schema's prefix `{}`.",
         interface.name, interface.prefix.text
     );
-    Ok(quote! {
-        /// The topics of this interface, as a subscriber receives them.
-        ///
-        /// Each method receives the event's context first (the publisher when disclosed, the
-        /// concrete topic), then the placeholders of the URI and the event. [`subscribe`]
-        /// subscribes every topic; [`SubscriberBuilder`] only the topics given to it.
-        pub trait Subscriber: ::core::marker::Send + ::core::marker::Sync + 'static {
-            #(#trait_methods)*
-
-            /// An event whose topic or payload does not fit the schema; ignored unless
-            /// overridden.
-            fn on_invalid_event(
-                &self,
-                _topic: ::std::string::String,
-                _error: #runtime::PayloadError,
-            ) -> impl #runtime::__private::Handled {
-                ::core::future::ready(())
-            }
-        }
-
+    let subscribe = quote! {
         #[doc = #subscribe_docs]
         ///
         /// Placeholders are subscribed as wildcards. All or nothing: on an error, no
@@ -926,22 +1077,40 @@ fn subscriber(
         ) -> #runtime::Result<#runtime::Subscriptions> {
             subscribe_with_prefix(session, PREFIX, subscriber).await
         }
-
-        /// Like [`subscribe`], under the prefix template `prefix`, which must have the
-        /// placeholders of [`PREFIX`].
-        pub async fn subscribe_with_prefix<S: Subscriber>(
-            session: impl ::core::convert::Into<#runtime::Session>,
-            prefix: &str,
-            subscriber: ::std::sync::Arc<S>,
-        ) -> #runtime::Result<#runtime::Subscriptions> {
-            let target = ::core::clone::Clone::clone(&subscriber);
-            let on_invalid = #runtime::__private::invalid_event_handler(move |topic, error| {
-                let target = ::core::clone::Clone::clone(&target);
-                async move { target.on_invalid_event(topic, error).await }
-            });
-            #subscribe_body
-        }
-
+    };
+    let subscribe_with_prefix = chained_calls(
+        quote!(topics),
+        quote!(#runtime::__private::Topics::new(prefix, PREFIX)),
+        count,
+        {
+            let topic = topic.clone();
+            let here = here.clone();
+            move |index| trait_handler(context, topic(index)?, &here)
+        },
+        quote!(.subscribe(&session.into(), on_invalid).await),
+        {
+            let runtime = runtime.clone();
+            move |body| {
+                quote! {
+                    /// Like [`subscribe`], under the prefix template `prefix`, which must have the
+                    /// placeholders of [`PREFIX`].
+                    pub async fn subscribe_with_prefix<S: Subscriber>(
+                        session: impl ::core::convert::Into<#runtime::Session>,
+                        prefix: &str,
+                        subscriber: ::std::sync::Arc<S>,
+                    ) -> #runtime::Result<#runtime::Subscriptions> {
+                        let target = ::core::clone::Clone::clone(&subscriber);
+                        let on_invalid = #runtime::__private::invalid_event_handler(move |topic, error| {
+                            let target = ::core::clone::Clone::clone(&target);
+                            async move { target.on_invalid_event(topic, error).await }
+                        });
+                        #body
+                    }
+                }
+            }
+        },
+    )?;
+    let builder = quote! {
         /// Some topics of this interface, each received by a closure: only those given are
         /// subscribed.
         ///
@@ -967,40 +1136,57 @@ fn subscriber(
                 Self::new()
             }
         }
+    };
+    let builder_methods = per_method(
+        context,
+        here,
+        &[Frame::Impl],
+        (count, topic),
+        builder_method,
+        move |methods| {
+            quote! {
+                impl SubscriberBuilder {
+                    /// No topic yet, under the schema's prefix; events that do not fit are ignored.
+                    pub fn new() -> Self {
+                        Self {
+                            topics: #runtime::__private::Topics::new(PREFIX, PREFIX),
+                            on_invalid: #runtime::__private::ignore_invalid_events(),
+                        }
+                    }
 
-        impl SubscriberBuilder {
-            /// No topic yet, under the schema's prefix; events that do not fit are ignored.
-            pub fn new() -> Self {
-                Self {
-                    topics: #runtime::__private::Topics::new(PREFIX, PREFIX),
-                    on_invalid: #runtime::__private::ignore_invalid_events(),
+                    /// Subscribes under the prefix template `prefix` instead of the schema's; it must
+                    /// have the placeholders of [`PREFIX`].
+                    pub fn with_prefix(self, prefix: &str) -> Self {
+                        Self { topics: self.topics.with_prefix(prefix), ..self }
+                    }
+
+                    #methods
+
+                    /// Hands the events whose topic or payload does not fit the schema to `handler`,
+                    /// with the topic and what is wrong.
+                    pub fn on_invalid_event<F, Fut>(self, handler: F) -> Self
+                    where
+                        F: ::core::ops::Fn(::std::string::String, #runtime::PayloadError) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
+                        Fut: ::core::future::Future<Output = ()> + ::core::marker::Send + 'static,
+                    {
+                        Self { on_invalid: #runtime::__private::invalid_event_handler(handler), ..self }
+                    }
+
+                    /// Subscribes the topics given, all or nothing, as [`subscribe`] does.
+                    pub async fn subscribe(self, session: impl ::core::convert::Into<#runtime::Session>) -> #runtime::Result<#runtime::Subscriptions> {
+                        self.topics.subscribe(&session.into(), self.on_invalid).await
+                    }
                 }
             }
-
-            /// Subscribes under the prefix template `prefix` instead of the schema's; it must
-            /// have the placeholders of [`PREFIX`].
-            pub fn with_prefix(self, prefix: &str) -> Self {
-                Self { topics: self.topics.with_prefix(prefix), ..self }
-            }
-
-            #(#builder_methods)*
-
-            /// Hands the events whose topic or payload does not fit the schema to `handler`,
-            /// with the topic and what is wrong.
-            pub fn on_invalid_event<F, Fut>(self, handler: F) -> Self
-            where
-                F: ::core::ops::Fn(::std::string::String, #runtime::PayloadError) -> Fut + ::core::marker::Send + ::core::marker::Sync + 'static,
-                Fut: ::core::future::Future<Output = ()> + ::core::marker::Send + 'static,
-            {
-                Self { on_invalid: #runtime::__private::invalid_event_handler(handler), ..self }
-            }
-
-            /// Subscribes the topics given, all or nothing, as [`subscribe`] does.
-            pub async fn subscribe(self, session: impl ::core::convert::Into<#runtime::Session>) -> #runtime::Result<#runtime::Subscriptions> {
-                self.topics.subscribe(&session.into(), self.on_invalid).await
-            }
-        }
-    })
+        },
+    );
+    Ok(vec![
+        Piece::Container(trait_methods),
+        Piece::Items(subscribe),
+        Piece::Container(subscribe_with_prefix),
+        Piece::Items(builder),
+        Piece::Container(builder_methods),
+    ])
 }
 
 /// How many calls one chained expression holds at most.
@@ -1010,26 +1196,46 @@ fn subscriber(
 /// of methods would overflow their stack. Longer chains are cut into `let` statements.
 const CHAIN_LIMIT: usize = 64;
 
-/// `start` followed by every call of `calls` and then `end`, as one chained expression when
-/// the calls fit in [`CHAIN_LIMIT`], else as statements binding `name` to each part of the
-/// chain in turn, ending with the expression `name…end`. The syntax tree is then never
-/// deeper than [`CHAIN_LIMIT`] calls, however many methods the interface has.
-fn chained_calls(
-    name: &TokenStream,
+/// A function whose body is `start` followed by the `count` calls `call(0)`, `call(1)`…
+/// and then `end`: one chained expression when the calls fit in [`CHAIN_LIMIT`], else
+/// statements binding `name` to each part of the chain in turn, ending with the expression
+/// `name…end`. The syntax tree is then never deeper than [`CHAIN_LIMIT`] calls, however many
+/// methods the interface has, and the statements are the members of a [`Container`]; `item`
+/// makes the function around its body.
+fn chained_calls<'a>(
+    name: TokenStream,
     start: TokenStream,
-    calls: &[TokenStream],
-    end: &TokenStream,
-) -> TokenStream {
-    let mut chunks = calls.chunks(CHAIN_LIMIT);
-    let last = chunks.next_back().unwrap_or_default();
-    let mut receiver = start;
-    let mut statements = Vec::new();
-    for chunk in chunks {
-        statements.push(quote!(let #name = #receiver #(#chunk)*;));
-        receiver = name.clone();
-    }
-    quote! {
-        #(#statements)*
-        #receiver #(#last)* #end
-    }
+    count: usize,
+    call: impl Fn(usize) -> Result<TokenStream, Error> + 'a,
+    end: TokenStream,
+    item: impl Fn(TokenStream) -> TokenStream + 'a,
+) -> Result<Container<'a>, Error> {
+    // Every statement holds `CHAIN_LIMIT` calls; the last expression the rest, at least one.
+    let statements = count.saturating_sub(1) / CHAIN_LIMIT;
+    let binding = name.clone();
+    let receiver = move |statement: usize| {
+        if statement == 0 {
+            start.clone()
+        } else {
+            name.clone()
+        }
+    };
+    let calls = move |statement: usize| -> Result<TokenStream, Error> {
+        let first = statement * CHAIN_LIMIT;
+        (first..count.min(first + CHAIN_LIMIT)).map(&call).collect()
+    };
+    let tail_receiver = receiver(statements);
+    let tail_calls = calls(statements)?;
+    let tail = quote!(#tail_receiver #tail_calls #end);
+    Ok(Container {
+        frames: &[Frame::Fn],
+        count: statements,
+        weight: CHAIN_LIMIT,
+        member: Box::new(move |statement| {
+            let receiver = receiver(statement);
+            let calls = calls(statement)?;
+            Ok(quote!(let #binding = #receiver #calls;))
+        }),
+        shell: Box::new(move |statements| item(quote!(#statements #tail))),
+    })
 }

@@ -1,7 +1,7 @@
 //! The generator's own rules: names, collisions, options, boxing and determinism. What the
 //! generated code does at run time is tested by `tests/behaviour`.
 
-use super::{HEADER, Options, generate};
+use super::{HEADER, Options, generate, generate_chunked};
 
 const ATTRIBUTES: &str = "attribute arg; attribute kwarg; attribute type; attribute wampuri;\n";
 
@@ -286,4 +286,95 @@ fn a_long_chain_of_tables_generates() {
         "every table reaches the float"
     );
     assert_eq!(code.matches("::core::default::Default,").count(), count);
+}
+
+/// A schema of `count` procedures and topics (with placeholders, docs and flattened
+/// payloads), fields (with defaults, so that `Default` is written out) and enum values.
+fn long_items_schema(count: usize) -> String {
+    let mut fbs = String::from(
+        "namespace long.items;\ntable Void {}\ntable Request { a: int (arg); }\n\
+         table Answer { value: string (arg); }\ntable Event { b: string (kwarg); }\n",
+    );
+    fbs.push_str("table Wide {\n");
+    for index in 0..count {
+        fbs.push_str(&format!(
+            "  /// Field number {index}.\n  field{index}: int = {index};\n"
+        ));
+    }
+    fbs.push_str("}\nenum Many: int {\n");
+    for index in 0..count {
+        fbs.push_str(&format!(
+            "  /// Value number {index}.\n  Value{index} = {},\n",
+            index * 2
+        ));
+    }
+    fbs.push_str("}\nrpc_service ILong (type: \"interface\", wampuri: \"com.long.<str:node>\") {\n");
+    fbs.push_str("  wide (Wide): Void (type: \"procedure\");\n");
+    for index in 0..count {
+        fbs.push_str(&format!(
+            "  /// Call number {index}.\n  call{index} (Request): Answer (type: \"procedure\");\n\
+             \x20 event{index} (Event): Void (type: \"topic\", wampuri: \"event{index}.<int:n>\");\n"
+        ));
+    }
+    fbs.push_str("}\n");
+    fbs
+}
+
+/// Items of many members (an interface's constants, `Caller`, traits and registration
+/// chains, a table's fields, an enum's variants and matches) are printed a chunk of members
+/// at a time, spliced into the item printed with its first chunk: the text is the one
+/// printing each item whole gives, whatever the size of the chunks.
+#[test]
+fn long_items_print_a_chunk_at_a_time_as_they_print_whole() {
+    let loaded =
+        wamp_idl::Loader::new().load_fbs_text("long.fbs", format!("{ATTRIBUTES}{}", long_items_schema(600)));
+    let Some(schema) = loaded.schema else {
+        panic!("the schema does not load:\n{}", loaded.render_diagnostics());
+    };
+    // Trait methods with and without default bodies.
+    for default_stubs in [false, true] {
+        let options = Options {
+            default_stubs,
+            ..Options::default()
+        };
+        let print = |chunk| match generate_chunked(&schema, &options, chunk) {
+            Ok((code, _)) => code,
+            Err(error) => panic!("chunks of {chunk}: {error}"),
+        };
+        let whole = print(usize::MAX);
+        for snippet in [
+            "pub field599: i32,",
+            "Value599 = 1198,",
+            "Self::Value599 => \"Value599\",",
+            "1198 => ::core::result::Result::Ok(Self::Value599),",
+            "pub async fn call599(",
+            "ctx: ::wamp_idl_runtime::CallContext,",
+            "pub fn call599<F, Fut>(",
+            "fn event599(",
+            "ctx: ::wamp_idl_runtime::EventContext,",
+            "pub fn event599<F, Fut>(",
+            "pub const URI_EVENT599: &str",
+        ] {
+            assert!(whole.contains(snippet), "missing {snippet:?}");
+        }
+        for chunk in [1, 7, super::print::CHUNK] {
+            let chunked = print(chunk);
+            if let Some((line, (chunked, whole))) = chunked
+                .lines()
+                .zip(whole.lines())
+                .enumerate()
+                .find(|(_, (chunked, whole))| chunked != whole)
+            {
+                panic!(
+                    "chunks of {chunk}, default stubs {default_stubs}: line {} is {chunked:?}, not {whole:?}",
+                    line + 1
+                );
+            }
+            assert_eq!(
+                chunked.len(),
+                whole.len(),
+                "chunks of {chunk}, default stubs {default_stubs}"
+            );
+        }
+    }
 }

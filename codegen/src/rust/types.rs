@@ -5,15 +5,23 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use wamp_idl::model::{Enum, Object, Type};
 
-use super::context::{Context, FieldMode, Here, enum_default, integer_literal, scalar_type};
+use super::context::{Context, FieldMode, Here, enum_default, integer_literal, invalid_model, scalar_type};
 use super::docs::{doc_attributes, schema_type};
 use super::names::ident;
 use super::payload;
 use super::serde_derives;
+use super::print::{Container, Frame, Piece};
 use crate::Error;
 
 /// The struct of a table or struct, its `Default`, and its value (and payload) conversions.
-pub fn object(context: &Context<'_>, object: &Object, here: &Here<'_>) -> Result<TokenStream, Error> {
+///
+/// The struct's fields are a [`Container`]: a table of many fields is printed a chunk of
+/// them at a time.
+pub fn object<'a>(
+    context: &'a Context<'_>,
+    object: &'a Object,
+    here: &Here<'a>,
+) -> Result<Vec<Piece<'a>>, Error> {
     let name = context.names.type_name(&object.name);
     let kind = if object.is_struct { "struct" } else { "table" };
     let mut extra = Vec::new();
@@ -24,88 +32,113 @@ pub fn object(context: &Context<'_>, object: &Object, here: &Here<'_>) -> Result
         ));
     }
     let docs = doc_attributes(&object.docs, &format!("The {kind} `{}`.", object.name), &extra);
-    let mut fields = Vec::new();
-    let mut defaults = Vec::new();
+    let fields = Context::fields(object).collect::<Vec<_>>();
+    // `Default` is derived when it gives the schema's defaults; arrays longer than 32
+    // have no `Default` to derive from.
     let mut derivable_default = true;
-    for field in Context::fields(object) {
-        let field_ident = ident(&context.names.field(&object.name, &field.name));
-        let field_type = context.field_type(here, object, field);
-        let mode = context.field_mode(object, field);
-        let field_docs = doc_attributes(
-            &field.docs,
-            &format!("Field `{}: {}`.", field.name, schema_type(&field.ty)),
-            &[],
-        );
-        let field_attribute = payload::field_attribute(context, object, field, here)?;
-        let serde_attribute = serde_derives::field_attribute(context, object, field);
-        fields.push(quote!(#field_docs #field_attribute #serde_attribute pub #field_ident: #field_type,));
-        let default = match mode {
-            FieldMode::Defaulted => {
-                let (value, trivial) = context.default_value(here, field)?;
-                derivable_default &= trivial;
-                value
-            }
-            FieldMode::Optional => quote!(::core::option::Option::None),
-            FieldMode::Mandatory => match field.ty {
-                Type::Array { length, .. } if length > 32 => {
-                    derivable_default = false;
-                    quote!(::core::array::from_fn(|_| ::core::default::Default::default()))
-                }
-                _ => quote!(::core::default::Default::default()),
-            },
+    for field in &fields {
+        derivable_default &= match context.field_mode(object, field) {
+            FieldMode::Defaulted => context.default_value(here, field)?.1,
+            FieldMode::Optional => true,
+            FieldMode::Mandatory => !matches!(field.ty, Type::Array { length, .. } if length > 32),
         };
-        defaults.push(quote!(#field_ident: #default,));
     }
     let has_default = context.has_default(object);
     let eq = (!context.has_float(&object.name)).then(|| quote!(::core::cmp::Eq,));
     let copy = object.is_struct.then(|| quote!(::core::marker::Copy,));
-    // `Default` is derived when it gives the schema's defaults; arrays longer than 32
-    // have no `Default` to derive from.
     let derive = has_default && derivable_default;
     let derive_default = derive.then(|| quote!(::core::default::Default,));
-    let default_impl = (has_default && !derive).then(|| {
-        quote! {
-            impl ::core::default::Default for #name {
-                fn default() -> Self {
-                    Self { #(#defaults)* }
-                }
-            }
-        }
-    });
     let attributes = context.type_attributes(&object.name);
     let conversions = payload::conversion_derives(context, context.payload(&object.name).is_some());
     let wamp = payload::type_attribute(context, Some((kind, object.name.as_str())));
     let serde = serde_derives::derives(context);
     let serde_attribute = serde_derives::type_attribute(context, false);
-    Ok(quote! {
-        #docs
-        #[derive(
-            ::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq, #eq #derive_default
-            #conversions #serde
-        )]
-        #wamp
-        #serde_attribute
-        #attributes
-        pub struct #name {
-            #(#fields)*
+    let shell_name = name.clone();
+    let mut pieces = vec![Piece::Container(Container {
+        frames: &[Frame::Struct],
+        count: fields.len(),
+        weight: 1,
+        member: Box::new({
+            let fields = fields.clone();
+            let here = here.clone();
+            move |index| {
+                let field = fields
+                    .get(index)
+                    .ok_or_else(|| invalid_model(format!("no field {index}")))?;
+                let field_ident = ident(&context.names.field(&object.name, &field.name));
+                let field_type = context.field_type(&here, object, field);
+                let field_docs = doc_attributes(
+                    &field.docs,
+                    &format!("Field `{}: {}`.", field.name, schema_type(&field.ty)),
+                    &[],
+                );
+                let field_attribute = payload::field_attribute(context, object, field, &here)?;
+                let serde_attribute = serde_derives::field_attribute(context, object, field);
+                Ok(quote!(#field_docs #field_attribute #serde_attribute pub #field_ident: #field_type,))
+            }
+        }),
+        shell: Box::new(move |fields| {
+            quote! {
+                #docs
+                #[derive(
+                    ::core::fmt::Debug, ::core::clone::Clone, #copy ::core::cmp::PartialEq, #eq #derive_default
+                    #conversions #serde
+                )]
+                #wamp
+                #serde_attribute
+                #attributes
+                pub struct #shell_name {
+                    #fields
+                }
+            }
+        }),
+    })];
+    if has_default && !derive {
+        let mut defaults = Vec::new();
+        for field in &fields {
+            let field_ident = ident(&context.names.field(&object.name, &field.name));
+            let default = match context.field_mode(object, field) {
+                FieldMode::Defaulted => context.default_value(here, field)?.0,
+                FieldMode::Optional => quote!(::core::option::Option::None),
+                FieldMode::Mandatory => match field.ty {
+                    Type::Array { length, .. } if length > 32 => {
+                        quote!(::core::array::from_fn(|_| ::core::default::Default::default()))
+                    }
+                    _ => quote!(::core::default::Default::default()),
+                },
+            };
+            defaults.push(quote!(#field_ident: #default,));
         }
-        #default_impl
-    })
+        pieces.push(Piece::Items(quote! {
+            impl ::core::default::Default for #name {
+                fn default() -> Self {
+                    Self { #(#defaults)* }
+                }
+            }
+        }));
+    }
+    Ok(pieces)
 }
 
 /// An enum, flags type or union with its conversions.
-pub fn enumeration(context: &Context<'_>, enumeration: &Enum, here: &Here<'_>) -> Result<TokenStream, Error> {
+pub fn enumeration<'a>(
+    context: &'a Context<'_>,
+    enumeration: &'a Enum,
+    here: &Here<'_>,
+) -> Result<Vec<Piece<'a>>, Error> {
     if enumeration.is_union {
-        union(context, enumeration, here)
+        Ok(vec![Piece::Items(union(context, enumeration, here)?)])
     } else if enumeration.is_bit_flags() {
-        flags(context, enumeration)
+        Ok(vec![Piece::Items(flags(context, enumeration)?)])
     } else {
         plain_enum(context, enumeration)
     }
 }
 
-fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error> {
-    let runtime = &context.runtime;
+/// A `#[repr]` enum; its variants and the arms of its matches are [`Container`]s, so that an
+/// enum of many values is printed a chunk of them at a time.
+fn plain_enum<'a>(context: &'a Context<'_>, enumeration: &'a Enum) -> Result<Vec<Piece<'a>>, Error> {
+    let runtime = context.runtime.clone();
     let conversions = payload::conversion_derives(context, false);
     let wamp = payload::type_attribute(context, None);
     let serde = serde_derives::derives(context);
@@ -119,78 +152,134 @@ fn plain_enum(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, 
         &["Travels as its integer value.".to_owned()],
     );
     let default = enum_default(enumeration).map(|value| value.name.as_str());
-    let mut variants = Vec::new();
-    let mut arms = Vec::new();
-    let mut names = Vec::new();
-    let mut all = Vec::new();
-    for value in &enumeration.values {
-        let variant = context.names.value(&enumeration.name, &value.name);
-        let literal = integer_literal(enumeration.underlying, value.value);
-        let variant_docs = doc_attributes(&value.docs, &format!("`{}` = {}.", value.name, value.value), &[]);
-        let default_attribute = (default == Some(value.name.as_str())).then(|| quote!(#[default]));
-        let serde_attribute = serde_derives::variant_attribute(context, &value.name, &variant);
-        variants.push(quote!(#variant_docs #default_attribute #serde_attribute #variant = #literal,));
-        arms.push(quote!(#literal => ::core::result::Result::Ok(Self::#variant),));
-        let schema_value_name = &value.name;
-        names.push(quote!(Self::#variant => #schema_value_name,));
-        all.push(quote!(Self::#variant));
-    }
-    let count = proc_macro2::Literal::usize_unsuffixed(all.len());
+    let values = &enumeration.values;
+    let count = values.len();
+    let value = move |index: usize| {
+        values
+            .get(index)
+            .ok_or_else(|| invalid_model(format!("no value {index} in `{schema_name}`")))
+    };
+    let variant =
+        move |index: usize| value(index).map(|value| context.names.value(&enumeration.name, &value.name));
     let attributes = context.type_attributes(&enumeration.name);
-    Ok(quote! {
-        #docs
-        #[derive(
-            ::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq,
-            ::core::cmp::Eq, ::core::hash::Hash, ::core::cmp::PartialOrd, ::core::cmp::Ord,
-            ::core::default::Default, #conversions #serde
-        )]
-        #wamp
-        #serde_attribute
-        #[allow(clippy::enum_variant_names)]
-        #attributes
-        #[repr(#repr)]
-        pub enum #name {
-            #(#variants)*
-        }
-
-        impl #name {
-            /// Every value, in declaration order.
-            pub const ALL: [Self; #count] = [#(#all),*];
-
-            /// The integer value.
-            pub const fn value(self) -> #repr {
-                self as #repr
-            }
-
-            /// The value's name as written in the schema.
-            pub const fn name(self) -> &'static str {
-                match self {
-                    #(#names)*
+    let variants = Container {
+        frames: &[Frame::Enum],
+        count,
+        weight: 1,
+        member: Box::new(move |index| {
+            let value = value(index)?;
+            let variant = variant(index)?;
+            let literal = integer_literal(enumeration.underlying, value.value);
+            let variant_docs =
+                doc_attributes(&value.docs, &format!("`{}` = {}.", value.name, value.value), &[]);
+            let default_attribute = (default == Some(value.name.as_str())).then(|| quote!(#[default]));
+            let serde_attribute = serde_derives::variant_attribute(context, &value.name, &variant);
+            Ok(quote!(#variant_docs #default_attribute #serde_attribute #variant = #literal,))
+        }),
+        shell: Box::new({
+            let name = name.clone();
+            let repr = repr.clone();
+            move |variants| {
+                quote! {
+                    #docs
+                    #[derive(
+                        ::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq,
+                        ::core::cmp::Eq, ::core::hash::Hash, ::core::cmp::PartialOrd, ::core::cmp::Ord,
+                        ::core::default::Default, #conversions #serde
+                    )]
+                    #wamp
+                    #serde_attribute
+                    #[allow(clippy::enum_variant_names)]
+                    #attributes
+                    #[repr(#repr)]
+                    pub enum #name {
+                        #variants
+                    }
                 }
             }
-        }
+        }),
+    };
+    let names = Container {
+        frames: &[Frame::Impl, Frame::Fn, Frame::Match],
+        count,
+        weight: 1,
+        member: Box::new(move |index| {
+            let variant = variant(index)?;
+            let schema_value_name = &value(index)?.name;
+            Ok(quote!(Self::#variant => #schema_value_name,))
+        }),
+        shell: Box::new({
+            let name = name.clone();
+            let repr = repr.clone();
+            move |arms| {
+                let all = (0..count).filter_map(|index| variant(index).ok());
+                let count = proc_macro2::Literal::usize_unsuffixed(count);
+                quote! {
+                    impl #name {
+                        /// Every value, in declaration order.
+                        pub const ALL: [Self; #count] = [#(Self::#all),*];
 
-        impl ::core::convert::TryFrom<#repr> for #name {
-            type Error = #runtime::UnknownEnumValue;
+                        /// The integer value.
+                        pub const fn value(self) -> #repr {
+                            self as #repr
+                        }
 
-            fn try_from(value: #repr) -> ::core::result::Result<Self, #runtime::UnknownEnumValue> {
-                match value {
-                    #(#arms)*
-                    _ => ::core::result::Result::Err(#runtime::UnknownEnumValue {
-                        enum_name: #schema_name,
-                        value: ::core::convert::From::from(value),
-                        flags: false,
-                    }),
+                        /// The value's name as written in the schema.
+                        pub const fn name(self) -> &'static str {
+                            match self {
+                                #arms
+                            }
+                        }
+                    }
                 }
             }
-        }
+        }),
+    };
+    let try_from = Container {
+        frames: &[Frame::Impl, Frame::Fn, Frame::Match],
+        count,
+        weight: 1,
+        member: Box::new(move |index| {
+            let variant = variant(index)?;
+            let literal = integer_literal(enumeration.underlying, value(index)?.value);
+            Ok(quote!(#literal => ::core::result::Result::Ok(Self::#variant),))
+        }),
+        shell: Box::new({
+            let name = name.clone();
+            let repr = repr.clone();
+            move |arms| {
+                quote! {
+                    impl ::core::convert::TryFrom<#repr> for #name {
+                        type Error = #runtime::UnknownEnumValue;
 
+                        fn try_from(value: #repr) -> ::core::result::Result<Self, #runtime::UnknownEnumValue> {
+                            match value {
+                                #arms
+                                _ => ::core::result::Result::Err(#runtime::UnknownEnumValue {
+                                    enum_name: #schema_name,
+                                    value: ::core::convert::From::from(value),
+                                    flags: false,
+                                }),
+                            }
+                        }
+                    }
+                }
+            }
+        }),
+    };
+    let from = quote! {
         impl ::core::convert::From<#name> for #repr {
             fn from(value: #name) -> #repr {
                 value as #repr
             }
         }
-    })
+    };
+    Ok(vec![
+        Piece::Container(variants),
+        Piece::Container(names),
+        Piece::Container(try_from),
+        Piece::Items(from),
+    ])
 }
 
 fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error> {

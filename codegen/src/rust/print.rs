@@ -1,0 +1,198 @@
+//! Generated tokens → text, as prettyplease prints the whole file, a bounded piece at a time.
+//!
+//! Tokens and syntax trees take some twenty times the bytes of the text they print to, so
+//! an item of many members (an interface of 100,000 procedures, a table of 100,000 fields)
+//! is never made whole: its members are generated, parsed and printed a [`CHUNK`] at a
+//! time. The item itself is printed with its first chunk and a *splice* member after it
+//! (one line, whatever the item), and the line of the splice is replaced by the other
+//! chunks, each printed inside empty items of the same kinds (`impl`, `fn`, `match`…) as
+//! deep as the real ones. prettyplease puts every member of those items on lines of its own
+//! and indents them by their depth only, so the text is the one printing the whole item
+//! would give.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::context::invalid_model;
+use super::names::ident;
+use crate::Error;
+
+/// How many members of an item are generated and printed at once.
+pub const CHUNK: usize = 256;
+
+/// An item whose members are on lines of their own, enclosing the members of a container.
+#[derive(Debug, Clone, Copy)]
+pub enum Frame {
+    /// `impl … { items }`.
+    Impl,
+    /// `trait … { items }`.
+    Trait,
+    /// `struct … { fields }`.
+    Struct,
+    /// `enum … { variants }`.
+    Enum,
+    /// `fn …() { statements }`.
+    Fn,
+    /// `match … { arms }`, the last expression of a `fn`.
+    Match,
+}
+
+impl Frame {
+    /// `members` inside an empty item of this kind.
+    fn wrap(self, members: TokenStream) -> TokenStream {
+        match self {
+            Frame::Impl => quote!(impl Wrapper { #members }),
+            Frame::Trait => quote!(trait Wrapper { #members }),
+            Frame::Struct => quote!(struct Wrapper { #members }),
+            Frame::Enum => quote!(enum Wrapper { #members }),
+            Frame::Fn => quote!(fn wrapper() { #members }),
+            Frame::Match => quote!(match wrapper { #members }),
+        }
+    }
+
+    /// A member that prints on one line of its own, where the other chunks go.
+    fn splice(frame: Option<Frame>) -> TokenStream {
+        let name = ident("__wamp_idl_splice");
+        match frame {
+            None | Some(Frame::Impl) => quote!(fn #name() {}),
+            Some(Frame::Trait) => quote!(fn #name();),
+            Some(Frame::Struct) => quote!(#name: (),),
+            Some(Frame::Enum) => quote!(#name,),
+            Some(Frame::Fn) => quote!(#name;),
+            Some(Frame::Match) => quote!(#name => {}),
+        }
+    }
+}
+
+/// What a unit prints, in order.
+pub enum Piece<'a> {
+    /// Items printed as they are.
+    Items(TokenStream),
+    /// An item of many members.
+    Container(Container<'a>),
+}
+
+/// An item whose members are made on demand.
+pub struct Container<'a> {
+    /// The items enclosing the members, outermost first (`[Impl, Fn, Match]` for the arms of
+    /// a `match` in a method); empty for items of the module itself.
+    pub frames: &'static [Frame],
+    /// How many members there are.
+    pub count: usize,
+    /// How many members of other items one member weighs (a statement of many calls
+    /// weighs their number), so that a chunk prints about as much text whatever the item.
+    pub weight: usize,
+    /// The member at an index.
+    pub member: Box<dyn Fn(usize) -> Result<TokenStream, Error> + 'a>,
+    /// The item with the given members in place of its own.
+    pub shell: Box<dyn Fn(TokenStream) -> TokenStream + 'a>,
+}
+
+impl Container<'_> {
+    /// The members `start..end`.
+    fn members(&self, start: usize, end: usize) -> Result<TokenStream, Error> {
+        let mut members = TokenStream::new();
+        for index in start..end {
+            members.extend((self.member)(index)?);
+        }
+        Ok(members)
+    }
+
+    /// Appends the item, printed inside `depth` modules `chunk` members at a time, to `out`.
+    fn print(&self, depth: usize, chunk: usize, out: &mut String) -> Result<(), Error> {
+        let chunk = (chunk / self.weight.max(1)).max(1);
+        let first = self.members(0, self.count.min(chunk))?;
+        if self.count <= chunk {
+            out.push_str(&print_items((self.shell)(first), depth)?);
+            return Ok(());
+        }
+        let splice = Frame::splice(self.frames.last().copied());
+        let mut members = first;
+        members.extend(splice.clone());
+        let whole = print_items((self.shell)(members), depth)?;
+        let splice = print_members(splice, self.frames, depth)?;
+        let at = whole
+            .rfind(&splice)
+            .filter(|&at| at == 0 || whole.get(..at).is_some_and(|before| before.ends_with('\n')))
+            .ok_or_else(|| {
+                invalid_model("the splice of a long item was not printed on its own line".to_owned())
+            })?;
+        out.push_str(whole.get(..at).unwrap_or_default());
+        let mut start = chunk;
+        while start < self.count {
+            let end = self.count.min(start.saturating_add(chunk));
+            out.push_str(&print_members(self.members(start, end)?, self.frames, depth)?);
+            start = end;
+        }
+        out.push_str(whole.get(at + splice.len()..).unwrap_or_default());
+        Ok(())
+    }
+}
+
+/// The text of a unit's pieces, inside `depth` modules, long items `chunk` members at a
+/// time ([`CHUNK`] but in tests, which compare the text with that of whole items).
+pub fn print_pieces(pieces: Vec<Piece<'_>>, depth: usize, chunk: usize) -> Result<String, Error> {
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Items(tokens) => out.push_str(&print_items(tokens, depth)?),
+            Piece::Container(container) => container.print(depth, chunk.max(1), &mut out)?,
+        }
+    }
+    Ok(out)
+}
+
+/// Members printed inside `frames` inside `depth` modules, without the lines of the frames.
+fn print_members(members: TokenStream, frames: &[Frame], depth: usize) -> Result<String, Error> {
+    let wrapped = frames
+        .iter()
+        .rev()
+        .fold(members, |inner, frame| frame.wrap(inner));
+    let printed = print_items(wrapped, depth)?;
+    let lines = printed.split_inclusive('\n').collect::<Vec<_>>();
+    let inner = lines
+        .get(frames.len()..lines.len().saturating_sub(frames.len()))
+        .unwrap_or_default();
+    Ok(inner.concat())
+}
+
+/// Items printed as prettyplease would inside `depth` nested modules.
+fn print_items(tokens: TokenStream, depth: usize) -> Result<String, Error> {
+    let items = syn::parse2::<syn::File>(tokens)
+        .map(|file| file.items)
+        .map_err(|error| invalid_model(format!("the generated code does not parse: {error}")))?;
+    Ok(print_at_depth(items, depth))
+}
+
+/// Prints items as prettyplease would inside `depth` nested modules: wrapped in that many
+/// placeholder modules, whose opening and closing lines are then dropped.
+fn print_at_depth(items: Vec<syn::Item>, depth: usize) -> String {
+    let mut wrapped = items;
+    for _ in 0..depth {
+        wrapped = vec![syn::Item::Mod(syn::ItemMod {
+            attrs: Vec::new(),
+            vis: syn::Visibility::Inherited,
+            unsafety: None,
+            mod_token: Default::default(),
+            ident: ident("wrapper"),
+            content: Some((syn::token::Brace::default(), wrapped)),
+            semi: None,
+        })];
+    }
+    let printed = prettyplease::unparse(&syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items: wrapped,
+    });
+    let lines: Vec<&str> = printed.lines().collect();
+    let inner = lines
+        .get(depth..lines.len().saturating_sub(depth))
+        .unwrap_or_default();
+    let mut text = String::with_capacity(printed.len());
+    for line in inner {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
