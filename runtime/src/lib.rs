@@ -31,8 +31,8 @@ pub use memory::MemorySession;
 pub use payload::{FromPayload, FromValue, IntoPayload, IntoValue, UnknownEnumValue};
 pub use session::{
     BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
-    Invocation, InvocationHandler, InvokePolicy, MatchPolicy, Payload, PendingCall, PublishOptions,
-    RegisterOptions, SessionBackend, SubscribeOptions,
+    Invocation, InvocationHandler, InvokePolicy, MatchPolicy, Payload, PayloadStream, PendingCall,
+    PublishOptions, RegisterOptions, SessionBackend, SubscribeOptions,
 };
 pub use uuid::Uuid;
 pub use value::{Bytes, CompactString, Dict, List, Value};
