@@ -18,6 +18,8 @@ mod interop_autobahn;
 mod interop_js;
 mod interop_misbehaving_router;
 mod interop_routers;
+mod progressive;
+mod progressive_calls;
 mod scripted;
 mod shop;
 mod websocket_framing;
