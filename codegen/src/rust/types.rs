@@ -9,8 +9,8 @@ use super::context::{Context, FieldMode, Here, enum_default, integer_literal, in
 use super::docs::{doc_attributes, schema_type};
 use super::names::ident;
 use super::payload;
-use super::serde_derives;
 use super::print::{Container, Frame, Piece};
+use super::serde_derives;
 use crate::Error;
 
 /// The struct of a table or struct, its `Default`, and its value (and payload) conversions.
