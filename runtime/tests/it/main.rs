@@ -22,4 +22,5 @@ mod progressive;
 mod progressive_calls;
 mod scripted;
 mod shop;
+mod typed_streams;
 mod websocket_framing;
