@@ -107,12 +107,27 @@ fn describe_method(out: &mut Out, schema: &Schema, method: &Method) {
     }
     out.docs(2, &method.docs);
     let (request, response) = match method.kind {
-        MethodKind::Procedure => ("call", "result"),
+        MethodKind::Procedure => (
+            progressive("call", method.stream.streams_in()),
+            progressive("result", method.stream.streams_out()),
+        ),
         MethodKind::Topic => ("event", "acknowledgement"),
     };
     describe_payload(out, schema, request, &method.request);
     if method.kind == MethodKind::Procedure || !method.response.is_void() {
         describe_payload(out, schema, response, &method.response);
+    }
+    for error in &method.raises {
+        describe_payload(out, schema, &format!("error {}", error.uri), &error.payload);
+    }
+}
+
+/// The role of a payload that may be a stream: every message of it carries one item.
+fn progressive(role: &'static str, streams: bool) -> &'static str {
+    match (role, streams) {
+        ("call", true) => "call (progressive, one item per CALL)",
+        ("result", true) => "result (progressive, one item per RESULT)",
+        _ => role,
     }
 }
 
@@ -366,6 +381,8 @@ mod tests {
                         suffix: uri(&["get_time"]),
                         request: payload("wamp.Void", &[], &[]),
                         response: payload("demo.Tick", &["at"], &["tags"]),
+                        raises: Vec::new(),
+                        stream: wamp_idl::model::Stream::None,
                         docs: vec!["   Now.  ".to_owned()],
                     },
                     Method {
@@ -375,6 +392,8 @@ mod tests {
                         suffix: uri(&["on_tick"]),
                         request: payload("demo.Tick", &["at"], &["tags"]),
                         response: payload("wamp.Void", &[], &[]),
+                        raises: Vec::new(),
+                        stream: wamp_idl::model::Stream::None,
                         docs: Vec::new(),
                     },
                 ],

@@ -419,8 +419,60 @@ pub struct Method {
     pub request: Payload,
     /// Procedure: RESULT/YIELD payload. Topic: the acknowledgement (normally `Void`).
     pub response: Payload,
+    /// The errors a procedure declares it may raise (`raises`), in the order written;
+    /// empty for topics.
+    pub raises: Vec<RaisedError>,
+    /// Which messages of a procedure's call are progressive (`stream`); `None` for topics.
+    pub stream: Stream,
     /// The doc comment of the call.
     pub docs: Docs,
+}
+
+/// An error a procedure declares: the ERROR's URI and the table its args and kwargs carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RaisedError {
+    /// The error URI (the raised table's `wampuri`): absolute, without placeholders.
+    pub uri: String,
+    /// The ERROR payload.
+    pub payload: Payload,
+}
+
+/// Which messages of a call carry a stream of items (`stream`, docs/wamp-idl.md §7).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stream {
+    /// One CALL, one RESULT.
+    #[default]
+    None,
+    /// Progressive call invocations: every CALL carries an item of the request table.
+    In,
+    /// Progressive results: every RESULT carries an item of the response table.
+    Out,
+    /// Both: items of the request table in, items of the response table out.
+    #[serde(rename = "inout")]
+    InOut,
+}
+
+impl Stream {
+    /// The `stream` attribute value that declares it (`""` for none).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stream::None => "",
+            Stream::In => "in",
+            Stream::Out => "out",
+            Stream::InOut => "inout",
+        }
+    }
+
+    /// Whether the caller sends progressive call invocations.
+    pub fn streams_in(self) -> bool {
+        matches!(self, Stream::In | Stream::InOut)
+    }
+
+    /// Whether the callee sends progressive results.
+    pub fn streams_out(self) -> bool {
+        matches!(self, Stream::Out | Stream::InOut)
+    }
 }
 
 /// Whether a method is a procedure or a topic.

@@ -7,12 +7,12 @@
 //! own: progressive results can be sent, and cancellation learnt of, from there.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::watch;
 
 use crate::error::{Error, ErrorKind};
-use crate::session::Payload;
+use crate::session::{Payload, PayloadStream};
 use crate::value::{Dict, Value};
 
 /// Sends one progressive result of an invocation; see [`CallContext::with_progress`].
@@ -31,6 +31,8 @@ pub struct CallContext {
     shared: Arc<Shared>,
     placeholders: PlaceholderValues,
     progress: Option<ProgressSink>,
+    /// The further items of a progressive call invocation, until a handler takes them.
+    items: Option<Arc<Mutex<Option<PayloadStream>>>>,
     cancelled: watch::Receiver<bool>,
 }
 
@@ -53,6 +55,7 @@ impl CallContext {
             }),
             placeholders: Arc::new([]),
             progress: None,
+            items: None,
             cancelled,
         };
         (context, Interrupt(Arc::new(interrupt)))
@@ -65,6 +68,21 @@ impl CallContext {
             progress: Some(sink),
             ..self
         }
+    }
+
+    /// Hands `items` to the handler as the further items of a progressive call invocation,
+    /// after the payload of its first INVOCATION; see [`Invocation::items`](crate::Invocation::items).
+    pub fn with_further_items(self, items: PayloadStream) -> CallContext {
+        CallContext {
+            items: Some(Arc::new(Mutex::new(Some(items)))),
+            ..self
+        }
+    }
+
+    /// The further items, the first time they are asked for.
+    pub(crate) fn take_further_items(&self) -> Option<PayloadStream> {
+        let items = self.items.as_ref()?;
+        items.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 
     /// The context with the placeholder values of the URI, as generated callees read them.

@@ -7,6 +7,8 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
+use futures_util::Stream;
+
 use crate::error::{Error, WampError};
 use crate::memory::MemorySession;
 use crate::session::{
@@ -65,6 +67,22 @@ impl Session {
         options: CallOptions,
     ) -> Result<PendingCall, Error> {
         self.backend.call_progressive(procedure, payload, options).await
+    }
+
+    /// Starts a progressive call invocation: each of `items` goes in a CALL of its own as the
+    /// stream yields it, and the [`PendingCall`] reads the progressive results and the final
+    /// one, which may come before the items end (docs/wamp-idl.md §7.2). The callee reads the
+    /// items with [`Invocation::items`]. The router must route progressive call invocations
+    /// (docs/compatibility.md).
+    pub async fn call_streaming(
+        &self,
+        procedure: &str,
+        items: impl Stream<Item = Payload> + Send + 'static,
+        options: CallOptions,
+    ) -> Result<PendingCall, Error> {
+        self.backend
+            .call_streaming(procedure, Box::pin(items), options)
+            .await
     }
 
     /// Publishes an event.

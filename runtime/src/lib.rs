@@ -31,9 +31,10 @@ pub use memory::MemorySession;
 pub use payload::{FromPayload, FromValue, IntoPayload, IntoValue, UnknownEnumValue};
 pub use session::{
     BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
-    Invocation, InvocationHandler, InvokePolicy, MatchPolicy, Payload, PendingCall, PublishOptions,
-    RegisterOptions, SessionBackend, SubscribeOptions,
+    Invocation, InvocationHandler, InvokePolicy, MatchPolicy, Payload, PayloadStream, PendingCall,
+    PublishOptions, RegisterOptions, SessionBackend, SubscribeOptions,
 };
+pub use stub::{ItemSink, Items};
 pub use uuid::Uuid;
 pub use value::{Bytes, CompactString, Dict, List, Value};
 pub use view::{DictIter, DictRef, ListIter, ListRef, ValueRef};
@@ -52,9 +53,12 @@ pub mod __private {
     pub use crate::serde_support::fields as serde_fields;
     pub use crate::stub::{
         CallerCore, Delivery, Handled, InvalidEventHandler, Procedures, Reply, Topics, UriValue, bind,
-        ignore_invalid_events, invalid_event_handler, not_implemented,
+        declared_error, error_payload, ignore_invalid_events, invalid_event_handler, item_sink,
+        not_implemented, not_implemented_error,
     };
     pub use crate::uri::Placeholders;
+    /// The trait of the item streams generated callers take.
+    pub use futures_util::Stream;
     /// The serde crate, for the derives of generated types with serde support
     /// (`#[serde(crate = "::wamp_idl_runtime::__private::serde")]`), so that their crate needs
     /// no serde dependency of its own.

@@ -36,6 +36,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use futures_util::StreamExt as _;
 use tokio::sync::mpsc;
 
 use crate::context::{CallContext, EventContext, Interrupt, ProgressSink};
@@ -43,8 +44,8 @@ use crate::error::{Error, ErrorKind, WampError};
 use crate::handle::Session;
 use crate::session::{
     BoxFuture, CANCELED, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
-    Invocation, InvocationHandler, MatchPolicy, Payload, PendingCall, PublishOptions, RegisterOptions,
-    SessionBackend, SubscribeOptions,
+    Invocation, InvocationHandler, MatchPolicy, Payload, PayloadStream, PendingCall, PublishOptions,
+    RegisterOptions, SessionBackend, SubscribeOptions,
 };
 use crate::value::{Dict, Value};
 
@@ -156,6 +157,43 @@ impl MemorySession {
     }
 }
 
+impl MemorySession {
+    /// Starts a call that asks for progressive results, with `further` items after `payload`
+    /// for a progressive call invocation.
+    fn start_progressive(
+        &self,
+        procedure: &str,
+        payload: Payload,
+        further: Option<PayloadStream>,
+    ) -> Result<PendingCall, Error> {
+        let mut details = Dict::from([("receive_progress".to_owned(), Value::Bool(true))]);
+        if further.is_some() {
+            details.insert("progress".to_owned(), Value::Bool(true));
+        }
+        let (handler, context, interrupt) = self.invocation(procedure, details)?;
+        let (sender, updates) = mpsc::unbounded_channel();
+        let sink: ProgressSink = Arc::new(move |payload| {
+            let result = CallResult {
+                payload,
+                details: Dict::from([("progress".to_owned(), Value::Bool(true))]),
+            };
+            sender
+                .send(CallUpdate::Progress(result))
+                .map_err(|_| Error::new(ErrorKind::Canceled))
+        });
+        let mut context = context.with_progress(sink);
+        if let Some(further) = further {
+            context = context.with_further_items(further);
+        }
+        Ok(PendingCall::new(MemoryCall {
+            running: Some(handler(Invocation { payload, context })),
+            updates,
+            outcome: None,
+            interrupt,
+        }))
+    }
+}
+
 impl SessionBackend for MemorySession {
     fn call<'a>(
         &'a self,
@@ -179,26 +217,23 @@ impl SessionBackend for MemorySession {
         payload: Payload,
         _options: CallOptions,
     ) -> BoxFuture<'a, Result<PendingCall, Error>> {
+        Box::pin(async move { self.start_progressive(procedure, payload, None) })
+    }
+
+    /// The first item is the first INVOCATION's payload; the others reach the handler as it
+    /// reads them, pulled from the caller's stream in the task that reads the call.
+    fn call_streaming<'a>(
+        &'a self,
+        procedure: &'a str,
+        mut items: PayloadStream,
+        _options: CallOptions,
+    ) -> BoxFuture<'a, Result<PendingCall, Error>> {
         Box::pin(async move {
-            let details = Dict::from([("receive_progress".to_owned(), Value::Bool(true))]);
-            let (handler, context, interrupt) = self.invocation(procedure, details)?;
-            let (sender, updates) = mpsc::unbounded_channel();
-            let sink: ProgressSink = Arc::new(move |payload| {
-                let result = CallResult {
-                    payload,
-                    details: Dict::from([("progress".to_owned(), Value::Bool(true))]),
-                };
-                sender
-                    .send(CallUpdate::Progress(result))
-                    .map_err(|_| Error::new(ErrorKind::Canceled))
-            });
-            let context = context.with_progress(sink);
-            Ok(PendingCall::new(MemoryCall {
-                running: Some(handler(Invocation { payload, context })),
-                updates,
-                outcome: None,
-                interrupt,
-            }))
+            match items.next().await {
+                Some(first) => self.start_progressive(procedure, first, Some(items)),
+                // No item at all: one CALL whose empty payload ends the items at once.
+                None => self.start_progressive(procedure, Payload::default(), None),
+            }
         })
     }
 

@@ -10,6 +10,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::Stream;
+use futures_util::stream::{self, StreamExt as _};
+
 use crate::context::{CallContext, EventContext};
 use crate::error::{Error, ErrorKind, PayloadError, WampError};
 use crate::payload::WritePayload;
@@ -241,6 +244,35 @@ pub struct Invocation {
     pub context: CallContext,
 }
 
+impl Invocation {
+    /// The call's items, for a procedure that takes them one by one (`stream: "in"` or
+    /// `"inout"`; docs/wamp-idl.md §7.2): this invocation's payload, then those of the further
+    /// INVOCATIONs of a progressive call invocation, in order. A final INVOCATION with an empty
+    /// payload only ends them, and so does the payload of a call of one INVOCATION that is
+    /// empty: a caller with no items sends that. The further items can be taken once; later,
+    /// only this payload is left.
+    pub fn items(&self) -> PayloadStream {
+        let further = self.context.take_further_items();
+        let first_is_item = further.is_some() || !ends_stream(&self.payload);
+        let first = stream::iter(first_is_item.then(|| self.payload.clone()));
+        match further {
+            Some(further) => Box::pin(first.chain(further)),
+            None => Box::pin(first),
+        }
+    }
+}
+
+/// Payloads one after the other: the items of a progressive call invocation.
+pub type PayloadStream = Pin<Box<dyn Stream<Item = Payload> + Send>>;
+
+/// Whether the payload of a final message ends a stream without being an item: no args and no
+/// kwargs, or the args `[null]` (docs/wamp-idl.md §7.2).
+pub(crate) fn ends_stream(payload: &Payload) -> bool {
+    let args = payload.args();
+    let no_args = args.is_empty() || (args.len() == 1 && args.get(0).is_some_and(|value| value.is_null()));
+    no_args && payload.kwargs().is_empty()
+}
+
 /// A callee's implementation of one registration. An `Err` is sent as a WAMP ERROR.
 ///
 /// The client answers an invocation whose payload cannot be read whole (see
@@ -448,6 +480,28 @@ pub trait SessionBackend: Send + Sync {
         payload: Payload,
         options: CallOptions,
     ) -> BoxFuture<'a, Result<PendingCall, Error>>;
+
+    /// Starts a progressive call invocation (docs/wamp-idl.md §7.2): each of `items` goes in a
+    /// CALL with `progress: true` as the caller's stream yields it, then a final CALL with an
+    /// empty payload ends them; progressive results are asked for, as by
+    /// [`call_progressive`](Self::call_progressive). The callee reads the items with
+    /// [`Invocation::items`]. A backend that cannot send them fails with
+    /// `wamp.error.feature_not_supported`, which is what this default does.
+    fn call_streaming<'a>(
+        &'a self,
+        procedure: &'a str,
+        items: PayloadStream,
+        options: CallOptions,
+    ) -> BoxFuture<'a, Result<PendingCall, Error>> {
+        let _ = (procedure, items, options);
+        Box::pin(async {
+            Err(WampError::with_message(
+                "wamp.error.feature_not_supported",
+                "this session sends no progressive call invocations",
+            )
+            .into())
+        })
+    }
 
     /// Registers a procedure (or a pattern of procedures); the registration's id.
     fn register<'a>(

@@ -19,6 +19,10 @@ use crate::session::{
 };
 use crate::uri::{Placeholders, Prefix, Template};
 
+mod progressive;
+
+pub use progressive::{ItemSink, Items, declared_error, error_payload, item_sink};
+
 /// A placeholder value a caller fills into a URI.
 pub type UriValue<'a> = &'a (dyn fmt::Display + Sync);
 
@@ -30,11 +34,15 @@ pub type UriValue<'a> = &'a (dyn fmt::Display + Sync);
 /// procedure it does not serve (`wamp.error.unavailable` asks the router to reroute the call
 /// to another callee, which Crossbar.io does not do).
 pub fn not_implemented<T: Send>(procedure: &str) -> impl Reply<T> + use<T> {
-    let error = WampError::with_message(
+    std::future::ready(Err(not_implemented_error(procedure)))
+}
+
+/// The error of [`not_implemented`], for a method that fails with an error enum of its own.
+pub fn not_implemented_error(procedure: &str) -> WampError {
+    WampError::with_message(
         NO_SUCH_PROCEDURE,
         format!("`{procedure}` is not implemented by this callee"),
-    );
-    std::future::ready(Err(error))
+    )
 }
 
 /// The error URI of a call to a procedure nobody serves.
@@ -242,22 +250,54 @@ impl Procedures {
     /// (which shows the placeholder values too) and the placeholder values of the concrete
     /// URI; its `Err` is sent back as the WAMP ERROR. A payload or URI that does not fit is
     /// answered with `wamp.error.invalid_argument` without calling `handle`.
-    pub fn add<Q, R, F, Fut>(mut self, suffix: &str, handle: F) -> Procedures
+    pub fn add<Q, R, F, Fut>(self, suffix: &str, handle: F) -> Procedures
     where
-        Q: FromPayload,
+        Q: FromPayload + 'static,
+        R: IntoPayload,
+        F: Fn(CallContext, Placeholders, Q) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, WampError>> + Send + 'static,
+    {
+        self.add_reading(suffix, |invocation| Q::from_payload(&invocation.payload), handle)
+    }
+
+    /// Adds the procedure `suffix` that takes its call as items (`stream: "in"` or
+    /// `"inout"`): `handle` gets them read as `Q` ([`Invocation::items`]), each failing alone
+    /// when it does not fit.
+    pub fn add_items<Q, R, F, Fut>(self, suffix: &str, handle: F) -> Procedures
+    where
+        Q: FromPayload + Send + 'static,
+        R: IntoPayload,
+        F: Fn(CallContext, Placeholders, Items<Q>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, WampError>> + Send + 'static,
+    {
+        self.add_reading(
+            suffix,
+            |invocation| Ok(progressive::typed_items(invocation.items())),
+            handle,
+        )
+    }
+
+    /// Adds the procedure `suffix` whose request `read` takes from the invocation.
+    fn add_reading<Q, R, F, Fut>(
+        mut self,
+        suffix: &str,
+        read: fn(&Invocation) -> Result<Q, PayloadError>,
+        handle: F,
+    ) -> Procedures
+    where
+        Q: 'static,
         R: IntoPayload,
         F: Fn(CallContext, Placeholders, Q) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<R, WampError>> + Send + 'static,
     {
         let make: MakeHandler<InvocationHandler> = Box::new(move |uri: Template| {
             Arc::new(move |invocation: Invocation| {
-                let context = invocation.context;
-                let placeholders = uri.placeholders_of(Some(context.procedure()));
+                let placeholders = uri.placeholders_of(Some(invocation.context.procedure()));
                 let answer = placeholders
                     .matched()
-                    .and_then(|()| Q::from_payload(&invocation.payload))
+                    .and_then(|()| read(&invocation))
                     .map(|request| {
-                        let context = context.with_placeholders(placeholders.named());
+                        let context = invocation.context.with_placeholders(placeholders.named());
                         handle(context, placeholders, request)
                     });
                 Box::pin(async move { Ok(answer?.await?.into_payload()) })

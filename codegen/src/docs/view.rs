@@ -71,6 +71,19 @@ pub(crate) struct MethodView {
     pub request: PayloadView,
     /// Procedure: the RESULT payload. Topic: the acknowledgement, normally void.
     pub response: PayloadView,
+    /// Every CALL carries one item of the request (progressive call invocations).
+    pub streams_in: bool,
+    /// Every RESULT carries one item of the response (progressive results).
+    pub streams_out: bool,
+    /// The errors the procedure declares, in the order written.
+    pub errors: Vec<ErrorView>,
+}
+
+/// A declared error: its URI and the payload of its ERROR message.
+#[derive(Debug, Serialize)]
+pub(crate) struct ErrorView {
+    pub uri: String,
+    pub payload: PayloadView,
 }
 
 #[derive(Debug, Serialize)]
@@ -379,7 +392,10 @@ fn method_view(
     };
     let uri = example::concrete_uri(&method.uri);
     let (request_message, response_message) = match method.kind {
-        MethodKind::Procedure => (Some(Message::Call(&uri)), Some(Message::Result)),
+        MethodKind::Procedure => (
+            Some(Message::Call(&uri, method.stream.streams_in())),
+            Some(Message::Result(method.stream.streams_out())),
+        ),
         MethodKind::Topic => (Some(Message::Publish(&uri)), None),
     };
     Ok(MethodView {
@@ -395,6 +411,23 @@ fn method_view(
         docs: docs_view(&method.docs),
         request: payload_view(schema, &method.request, request_message, &place("request"))?,
         response: payload_view(schema, &method.response, response_message, &place("response"))?,
+        streams_in: method.stream.streams_in(),
+        streams_out: method.stream.streams_out(),
+        errors: method
+            .raises
+            .iter()
+            .map(|error| {
+                Ok(ErrorView {
+                    uri: error.uri.clone(),
+                    payload: payload_view(
+                        schema,
+                        &error.payload,
+                        Some(Message::Error(&error.uri)),
+                        &place(&format!("error `{}`", error.uri)),
+                    )?,
+                })
+            })
+            .collect::<Result<_, Error>>()?,
     })
 }
 
@@ -413,20 +446,25 @@ fn placeholders(uri: &UriTemplate) -> Vec<PlaceholderView> {
 
 /// The WAMP message an example payload is shown in.
 enum Message<'u> {
-    /// `[CALL, Request, Options, Procedure, Arguments, ArgumentsKw]`.
-    Call(&'u str),
-    /// `[RESULT, CALL.Request, Details, YIELD.Arguments, YIELD.ArgumentsKw]`.
-    Result,
+    /// `[CALL, Request, Options, Procedure, Arguments, ArgumentsKw]`, with `progress: true`
+    /// in the options when the call is progressive.
+    Call(&'u str, bool),
+    /// `[RESULT, CALL.Request, Details, YIELD.Arguments, YIELD.ArgumentsKw]`, with
+    /// `progress: true` in the details when the result is progressive.
+    Result(bool),
     /// `[PUBLISH, Request, Options, Topic, Arguments, ArgumentsKw]`.
     Publish(&'u str),
+    /// `[ERROR, CALL, CALL.Request, Details, Error, Arguments, ArgumentsKw]`.
+    Error(&'u str),
 }
 
 impl Message<'_> {
     fn name(&self) -> &'static str {
         match self {
-            Message::Call(_) => "CALL",
-            Message::Result => "RESULT",
+            Message::Call(..) => "CALL",
+            Message::Result(_) => "RESULT",
             Message::Publish(_) => "PUBLISH",
+            Message::Error(_) => "ERROR",
         }
     }
 
@@ -434,19 +472,33 @@ impl Message<'_> {
     /// WAMP peers send them.
     fn example(&self, args: &Example, kwargs: &Example) -> String {
         let request_id = Example::Integer(1);
-        let options = Example::Dict(Vec::new());
+        let options = |progress: bool| {
+            let entries = if progress {
+                vec![("progress".to_owned(), Example::Bool(true))]
+            } else {
+                Vec::new()
+            };
+            Example::Dict(entries)
+        };
         let header = match self {
-            Message::Call(uri) => vec![
+            Message::Call(uri, progress) => vec![
                 Example::Integer(48),
                 request_id,
-                options,
+                options(*progress),
                 Example::String((*uri).to_owned()),
             ],
-            Message::Result => vec![Example::Integer(50), request_id, options],
+            Message::Result(progress) => vec![Example::Integer(50), request_id, options(*progress)],
             Message::Publish(uri) => vec![
                 Example::Integer(16),
                 request_id,
-                options,
+                options(false),
+                Example::String((*uri).to_owned()),
+            ],
+            Message::Error(uri) => vec![
+                Example::Integer(8),
+                Example::Integer(48),
+                request_id,
+                options(false),
                 Example::String((*uri).to_owned()),
             ],
         };

@@ -72,7 +72,7 @@ pub struct Context<'a> {
     pub names: &'a Names<'a>,
     /// The path of the runtime crate, such as `::wamp_idl_runtime`.
     pub runtime: TokenStream,
-    /// The tables used as a request or response, with their payload layout.
+    /// The tables used as a request, a response or a declared error, with their payload layout.
     payloads: BTreeMap<&'a QualifiedName, &'a Payload>,
     /// The (table, field) pairs of positional fields of those tables, looked up once per
     /// field: a scan of the payload's args would make a table of many fields quadratic.
@@ -107,7 +107,8 @@ impl<'a> Context<'a> {
             .collect::<Result<_, Error>>()?;
         let mut payloads = BTreeMap::new();
         for method in schema.interfaces.iter().flat_map(|interface| &interface.methods) {
-            for payload in [&method.request, &method.response] {
+            let errors = method.raises.iter().map(|error| &error.payload);
+            for payload in [&method.request, &method.response].into_iter().chain(errors) {
                 payloads.entry(&payload.table).or_insert(payload);
             }
         }
@@ -150,7 +151,7 @@ impl<'a> Context<'a> {
             .ok_or_else(|| invalid_model(format!("`{name}` is not an enum or union of the schema")))
     }
 
-    /// The payload layout of a table used as a request or response.
+    /// The payload layout of a table used as a request, a response or a declared error.
     pub fn payload(&self, table: &QualifiedName) -> Option<&'a Payload> {
         self.payloads.get(table).copied()
     }

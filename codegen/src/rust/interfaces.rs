@@ -11,14 +11,22 @@
 //! A trait registers or subscribes every method; a builder only those given to it, so that
 //! the router routes to a service only what it serves, without guessing at run time which
 //! trait methods were overridden.
+//!
+//! A procedure that declares errors (`raises`) fails with its error enum on both sides; one
+//! that streams (`stream`) takes or gives its items as typed streams: a caller passes any
+//! `Stream` of request tables and gets `Items` of response tables, a callee reads `Items` and
+//! sends through an `ItemSink` (items are always their table, never flattened).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use wamp_idl::locations::Item;
-use wamp_idl::model::{Field, Interface, Method, MethodKind, Object, Payload, Placeholder, PlaceholderType};
+use wamp_idl::model::{
+    Field, Interface, Method, MethodKind, Object, Payload, Placeholder, PlaceholderType, Stream,
+};
 
 use super::context::{Context, Here};
 use super::docs::{doc_attributes, payload_layout};
+use super::errors::{self, ErrorEnum};
 use super::names::{Renamed, Scope, const_name, ident, value_name};
 use super::print::{Container, Frame, Piece};
 use crate::Error;
@@ -53,6 +61,8 @@ pub struct MethodSignature<'a> {
     response: Shape<'a>,
     /// The parameter name of the request (`request`, `event` or the flattened field's).
     request_name: String,
+    /// The enum of the errors a procedure declares, if it declares any.
+    errors: Option<ErrorEnum<'a>>,
 }
 
 /// The parts of an interface's module, each generated on its own.
@@ -60,6 +70,8 @@ pub struct MethodSignature<'a> {
 pub enum Part {
     /// `UUID`, `PREFIX` and a `URI_*` per method.
     Constants,
+    /// The enum of the errors of each procedure that declares some (both sides use them).
+    Errors,
     /// The `Caller`, when the options ask for the caller side.
     Caller,
     /// The `Callee` trait and its `register` functions, when the options ask for the callee side.
@@ -70,7 +82,13 @@ pub enum Part {
 
 impl Part {
     /// Every part, in the order of the module.
-    pub const ALL: [Part; 4] = [Part::Constants, Part::Caller, Part::Callee, Part::Subscriber];
+    pub const ALL: [Part; 5] = [
+        Part::Constants,
+        Part::Errors,
+        Part::Caller,
+        Part::Callee,
+        Part::Subscriber,
+    ];
 }
 
 /// The interface's module, empty: its documentation and `pub mod` line.
@@ -108,6 +126,13 @@ pub fn signatures<'a>(
         caller: Scope::with_reserved(&CALLER_METHODS),
         subscriber: Scope::with_reserved(&["on_invalid_event"]),
         constants: Scope::with_reserved(&["UUID", "PREFIX"]),
+        types: Scope::with_reserved(&[
+            "Caller",
+            "Callee",
+            "Subscriber",
+            "CalleeBuilder",
+            "SubscriberBuilder",
+        ]),
         prefix: prefix_placeholder_names(interface, renamed),
     };
     interface
@@ -142,6 +167,8 @@ struct MethodScopes {
     subscriber: Scope,
     /// The module's constants.
     constants: Scope,
+    /// The module's types besides `Caller`, the traits and the builders: error enums.
+    types: Scope,
     /// The parameter names of the prefix's placeholders, beside `session` in
     /// `Caller::new`.
     prefix: Vec<String>,
@@ -179,6 +206,7 @@ pub fn interface_part<'a>(
 ) -> Result<Vec<Piece<'a>>, Error> {
     match part {
         Part::Constants => Ok(vec![Piece::Container(constants(interface, signatures))]),
+        Part::Errors => Ok(vec![Piece::Container(error_enums(context, signatures, here))]),
         Part::Caller if context.options.caller && !signatures.is_empty() => {
             caller(context, interface, signatures, here)
         }
@@ -196,6 +224,35 @@ fn nth<'s, 'a>(
     signatures
         .get(index)
         .ok_or_else(|| super::context::invalid_model(format!("no method {index}")))
+}
+
+/// The error enums of the procedures that declare errors, one member each.
+fn error_enums<'a>(
+    context: &'a Context<'_>,
+    signatures: &'a [MethodSignature<'_>],
+    here: &Here<'a>,
+) -> Container<'a> {
+    let raising = signatures
+        .iter()
+        .filter(|signature| signature.errors.is_some())
+        .collect::<Vec<_>>();
+    let here = here.clone();
+    Container {
+        frames: &[],
+        count: raising.len(),
+        weight: 1,
+        member: Box::new(move |index| {
+            let signature = raising
+                .get(index)
+                .ok_or_else(|| super::context::invalid_model(format!("no error enum {index}")))?;
+            Ok(signature
+                .errors
+                .as_ref()
+                .map(|errors| errors::error_items(context, signature.method, errors, &here))
+                .unwrap_or_default())
+        }),
+        shell: Box::new(|enums| enums),
+    }
 }
 
 fn constants<'a>(interface: &'a Interface, signatures: &'a [MethodSignature<'_>]) -> Container<'a> {
@@ -311,6 +368,10 @@ fn signature<'a>(
             renamed,
         )
     };
+    let errors = match method.kind {
+        MethodKind::Procedure => errors::error_enum(interface, method, &mut scopes.types, renamed),
+        MethodKind::Topic => None,
+    };
     Ok(MethodSignature {
         method,
         name,
@@ -322,7 +383,41 @@ fn signature<'a>(
         request,
         response,
         request_name,
+        errors,
     })
+}
+
+/// Whether a procedure takes its call as items (`stream: "in"` or `"inout"`).
+fn reads_items(method: &Method) -> bool {
+    matches!(method.stream, Stream::In | Stream::InOut)
+}
+
+/// Whether a procedure sends its results as items (`stream: "out"` or `"inout"`).
+fn sends_items(method: &Method) -> bool {
+    matches!(method.stream, Stream::Out | Stream::InOut)
+}
+
+/// The error a callee's handler of a procedure fails with: its error enum, or a WAMP error.
+fn callee_error(context: &Context<'_>, signature: &MethodSignature<'_>) -> TokenStream {
+    let runtime = &context.runtime;
+    match &signature.errors {
+        Some(errors) => {
+            let name = ident(&errors.name);
+            quote!(#name)
+        }
+        None => quote!(#runtime::WampError),
+    }
+}
+
+/// What a callee's handler of a procedure answers: nothing beyond its items when it sends
+/// them, else its response.
+fn callee_output(context: &Context<'_>, signature: &MethodSignature<'_>, here: &Here<'_>) -> TokenStream {
+    let method = signature.method;
+    if sends_items(method) {
+        quote!(())
+    } else {
+        shape_type(context, &method.response, &signature.response, here)
+    }
 }
 
 fn shape<'a>(context: &Context<'a>, payload: &'a Payload) -> Result<Shape<'a>, Error> {
@@ -364,12 +459,25 @@ pub fn api_text(context: &Context<'_>, signature: &MethodSignature<'_>, here: &H
         .collect::<Vec<_>>();
     let request = shape_type(context, &method.request, &signature.request, here);
     let response = shape_type(context, &method.response, &signature.response, here);
-    let text = format!(
+    let mut text = format!(
         "{} ( {} ) {} : {request} -> {response}",
         kind_name(method.kind),
         placeholders.join(" , "),
         signature.request_name
     );
+    if method.stream != Stream::None {
+        text.push_str(&format!(" stream {}", method.stream.as_str()));
+    }
+    if let Some(errors) = &signature.errors {
+        let variants = errors
+            .variants
+            .iter()
+            .map(|(variant, error)| {
+                format!("{variant} ( {} )", context.type_path(here, &error.payload.table))
+            })
+            .collect::<Vec<_>>();
+        text.push_str(&format!(" raises {} {{ {} }}", errors.name, variants.join(" , ")));
+    }
     (signature.name.clone(), text)
 }
 
@@ -469,7 +577,12 @@ fn caller_method(
         .zip(own_names)
         .map(|(placeholder, name)| placeholder_parameter(context, placeholder, name, true))
         .collect::<Vec<_>>();
-    if !matches!(signature.request, Shape::Void) {
+    if reads_items(method) {
+        let request_table = context.type_path(here, &method.request.table);
+        parameters.push(quote! {
+            items: impl #runtime::__private::Stream<Item = #request_table> + ::core::marker::Send + 'static
+        });
+    } else if !matches!(signature.request, Shape::Void) {
         let request_name = ident(&signature.request_name);
         let ty = shape_type(context, &method.request, &signature.request, here);
         parameters.push(quote!(#request_name: #ty));
@@ -481,19 +594,61 @@ fn caller_method(
     Ok(match method.kind {
         MethodKind::Procedure => {
             let response_type = shape_type(context, &method.response, &signature.response, here);
+            let response_table = context.type_path(here, &method.response.table);
             let flatten = match &signature.response {
                 Shape::Flattened(object, field) => {
-                    let table = context.type_path(here, &method.response.table);
                     let field = ident(&context.names.field(&object.name, &field.name));
-                    quote!(.map(|response: #table| response.#field))
+                    quote!(.map(|response: #response_table| response.#field))
                 }
                 Shape::Void | Shape::Table => TokenStream::new(),
             };
-            quote! {
-                #docs
-                pub async fn #method_ident(&self, #(#parameters),*) -> #runtime::Result<#response_type> {
-                    self.core.call(#suffix, #values, #request).await #flatten
+            let (error, into_error, result_type) = match &signature.errors {
+                Some(errors) => {
+                    let name = ident(&errors.name);
+                    (
+                        quote!(#name),
+                        quote!(.map_err(::core::convert::Into::into)),
+                        quote!(::core::result::Result<#response_type, #name>),
+                    )
                 }
+                None => (
+                    quote!(#runtime::Error),
+                    TokenStream::new(),
+                    quote!(#runtime::Result<#response_type>),
+                ),
+            };
+            match method.stream {
+                Stream::None => quote! {
+                    #docs
+                    pub async fn #method_ident(&self, #(#parameters),*) -> #result_type {
+                        self.core.call(#suffix, #values, #request).await #flatten #into_error
+                    }
+                },
+                Stream::Out => quote! {
+                    #docs
+                    ///
+                    /// The results come as a stream of items, the call's progressive results.
+                    pub fn #method_ident(&self, #(#parameters),*) -> #runtime::Items<#response_table, #error> {
+                        self.core.call_results(#suffix, #values, #request)
+                    }
+                },
+                Stream::In => quote! {
+                    #docs
+                    ///
+                    /// The call's items go one CALL each (progressive call invocations).
+                    pub async fn #method_ident(&self, #(#parameters),*) -> #result_type {
+                        self.core.call_items(#suffix, #values, items).await #flatten #into_error
+                    }
+                },
+                Stream::InOut => quote! {
+                    #docs
+                    ///
+                    /// The call's items go one CALL each (progressive call invocations); the results
+                    /// come as a stream of items, the call's progressive results.
+                    pub fn #method_ident(&self, #(#parameters),*) -> #runtime::Items<#response_table, #error> {
+                        self.core.call_items_results(#suffix, #values, items)
+                    }
+                },
             }
         }
         MethodKind::Topic => quote! {
@@ -594,13 +749,17 @@ fn handler_types(
         .iter()
         .map(|placeholder| placeholder_type(context, placeholder))
         .collect::<Vec<_>>();
-    if !matches!(signature.request, Shape::Void) {
-        types.push(shape_type(
-            context,
-            &signature.method.request,
-            &signature.request,
-            here,
-        ));
+    let runtime = &context.runtime;
+    let method = signature.method;
+    if reads_items(method) {
+        let request_table = context.type_path(here, &method.request.table);
+        types.push(quote!(#runtime::Items<#request_table>));
+    } else if !matches!(signature.request, Shape::Void) {
+        types.push(shape_type(context, &method.request, &signature.request, here));
+    }
+    if sends_items(method) {
+        let response_table = context.type_path(here, &method.response.table);
+        types.push(quote!(#runtime::ItemSink<#response_table>));
     }
     types
 }
@@ -615,9 +774,14 @@ fn handler_names(signature: &MethodSignature<'_>) -> Vec<TokenStream> {
             quote!(#name)
         })
         .collect::<Vec<_>>();
-    if !matches!(signature.request, Shape::Void) {
+    if reads_items(signature.method) {
+        names.push(quote!(items));
+    } else if !matches!(signature.request, Shape::Void) {
         let name = ident(&signature.request_name);
         names.push(quote!(#name));
+    }
+    if sends_items(signature.method) {
+        names.push(quote!(results));
     }
     names
 }
@@ -634,14 +798,18 @@ fn placeholder_type(context: &Context<'_>, placeholder: &Placeholder) -> TokenSt
 
 /// The closure a callee or subscriber stub adds for a method: `|target, ctx, uri, request|`
 /// around the call of the handler `call(ctx, placeholders…, request)`, where `call` is a trait
-/// method of `target` or `target` itself, a builder's closure.
+/// method of `target` or `target` itself, a builder's closure; the statements that come before
+/// the call (a procedure that sends items makes its sink), then the call. A procedure that
+/// reads items gets `items` instead of its request, one that sends them `results` last.
 fn handler_closure(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
     here: &Here<'_>,
     call: &TokenStream,
-) -> (TokenStream, TokenStream) {
+) -> (TokenStream, TokenStream, TokenStream) {
+    let runtime = &context.runtime;
     let ctx = ident(CONTEXT_PARAMETER);
+    let method = signature.method;
     let uri = if signature.placeholders.is_empty() {
         quote!(_)
     } else {
@@ -652,25 +820,37 @@ fn handler_closure(
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         quote!(uri.get(#index)?)
     }));
-    let request_table = context.type_path(here, &signature.method.request.table);
-    let request = match signature.method.kind {
+    let request_table = context.type_path(here, &method.request.table);
+    let request = match method.kind {
         MethodKind::Procedure => quote!(request),
         MethodKind::Topic => quote!(event),
     };
-    let request = match &signature.request {
-        Shape::Void => quote!(_: ()),
-        Shape::Flattened(object, field) => {
-            let field = ident(&context.names.field(&object.name, &field.name));
-            arguments.push(quote!(#request.#field));
-            quote!(#request: #request_table)
+    let request = if reads_items(method) {
+        arguments.push(quote!(items));
+        quote!(items)
+    } else {
+        match &signature.request {
+            Shape::Void => quote!(_: ()),
+            Shape::Flattened(object, field) => {
+                let field = ident(&context.names.field(&object.name, &field.name));
+                arguments.push(quote!(#request.#field));
+                quote!(#request: #request_table)
+            }
+            Shape::Table => {
+                arguments.push(request.clone());
+                quote!(#request: #request_table)
+            }
         }
-        Shape::Table => {
-            arguments.push(request.clone());
-            quote!(#request: #request_table)
-        }
+    };
+    let prelude = if sends_items(method) {
+        arguments.push(quote!(results));
+        quote!(let results = #runtime::__private::item_sink(&#ctx)?;)
+    } else {
+        TokenStream::new()
     };
     (
         quote!(|target, #ctx, #uri, #request|),
+        prelude,
         quote!(#call(#(#arguments),*).await),
     )
 }
@@ -683,13 +863,18 @@ fn procedure_answer(
     here: &Here<'_>,
     call: TokenStream,
 ) -> TokenStream {
+    let runtime = &context.runtime;
+    let call = match &signature.errors {
+        Some(_) => quote!(#call.map_err(::core::convert::Into::<#runtime::WampError>::into)),
+        None => call,
+    };
     match &signature.response {
-        Shape::Flattened(object, field) => {
+        Shape::Flattened(object, field) if !sends_items(signature.method) => {
             let table = context.type_path(here, &signature.method.response.table);
             let field = ident(&context.names.field(&object.name, &field.name));
             quote!(#call.map(|#field| #table { #field }))
         }
-        Shape::Void | Shape::Table => call,
+        Shape::Flattened(..) | Shape::Void | Shape::Table => call,
     }
 }
 
@@ -765,18 +950,29 @@ fn handler_method(
     let docs = method_docs(context, signature)?;
     Ok(match method.kind {
         MethodKind::Procedure => {
-            let response_type = shape_type(context, &method.response, &signature.response, here);
-            let body = if context.options.default_stubs {
-                quote!({
+            let output = callee_output(context, signature, here);
+            let error = callee_error(context, signature);
+            let body = match (context.options.default_stubs, &signature.errors) {
+                (false, _) => quote!(;),
+                (true, None) => quote!({
                     let _ = (#(#names),*);
                     #runtime::__private::not_implemented(#ctx.procedure())
-                })
-            } else {
-                quote!(;)
+                }),
+                (true, Some(_)) => quote!({
+                    let _ = (#(#names),*);
+                    let error = #runtime::__private::not_implemented_error(#ctx.procedure());
+                    async move { ::core::result::Result::Err(::core::convert::From::from(error)) }
+                }),
+            };
+            let returned = match &signature.errors {
+                Some(_) => quote! {
+                    impl ::core::future::Future<Output = ::core::result::Result<#output, #error>> + ::core::marker::Send
+                },
+                None => quote!(impl #runtime::__private::Reply<#output>),
             };
             quote! {
                 #docs
-                fn #method_ident(&self, #ctx: #runtime::CallContext, #(#names: #types),*) -> impl #runtime::__private::Reply<#response_type> #body
+                fn #method_ident(&self, #ctx: #runtime::CallContext, #(#names: #types),*) -> #returned #body
             }
         }
         MethodKind::Topic => quote! {
@@ -813,9 +1009,21 @@ fn trait_handler(
         MethodKind::Topic => quote!(subscriber),
     };
     let suffix = &signature.method.suffix.text;
-    let (parameters, call) = handler_closure(context, signature, here, &quote!(target.#method_ident));
+    let (parameters, prelude, call) =
+        handler_closure(context, signature, here, &quote!(target.#method_ident));
     let body = handler_body(context, signature, here, call);
-    Ok(quote!(.add(#suffix, #runtime::__private::bind(&#target, #parameters async move { #body }))))
+    let add = adder(signature);
+    Ok(quote!(.#add(#suffix, #runtime::__private::bind(&#target, #parameters async move { #prelude #body }))))
+}
+
+/// The method of `Procedures` or `Topics` that adds a method: `add_items` for a procedure that
+/// reads items, else `add`.
+fn adder(signature: &MethodSignature<'_>) -> TokenStream {
+    if reads_items(signature.method) {
+        quote!(add_items)
+    } else {
+        quote!(add)
+    }
 }
 
 /// The `CalleeBuilder` method of a procedure, or the `SubscriberBuilder` method of a topic.
@@ -829,11 +1037,13 @@ fn builder_method(
     let method_ident = ident(&signature.name);
     let types = handler_types(context, signature, here);
     let suffix = &method.suffix.text;
-    let (parameters, call) = handler_closure(context, signature, here, &quote!(target));
+    let (parameters, prelude, call) = handler_closure(context, signature, here, &quote!(target));
     let body = handler_body(context, signature, here, call);
+    let add = adder(signature);
     let (docs, context_type, output, field, rest) = match method.kind {
         MethodKind::Procedure => {
-            let response_type = shape_type(context, &method.response, &signature.response, here);
+            let response_type = callee_output(context, signature, here);
+            let error = callee_error(context, signature);
             (
                 format!(
                     " Serves the procedure `{}` with `handler`, which receives the context, then \
@@ -841,7 +1051,7 @@ fn builder_method(
                     method.uri.text, signature.name
                 ),
                 quote!(#runtime::CallContext),
-                quote!(::core::result::Result<#response_type, #runtime::WampError>),
+                quote!(::core::result::Result<#response_type, #error>),
                 quote!(procedures),
                 TokenStream::new(),
             )
@@ -867,7 +1077,7 @@ fn builder_method(
         {
             let handler = ::std::sync::Arc::new(handler);
             Self {
-                #field: self.#field.add(#suffix, #runtime::__private::bind(&handler, #parameters async move { #body })),
+                #field: self.#field.#add(#suffix, #runtime::__private::bind(&handler, #parameters async move { #prelude #body })),
                 #rest
             }
         }

@@ -40,6 +40,7 @@ extern crate proc_macro;
 pub(crate) mod breaking;
 mod context;
 mod docs;
+mod errors;
 mod graph;
 mod interfaces;
 mod names;
@@ -280,7 +281,10 @@ enum Entry {
     /// The items of a unit.
     Unit(usize),
     /// An interface's module: its header unit (an empty `pub mod`), then its parts' units.
-    Interface { header: usize, parts: [usize; 4] },
+    Interface {
+        header: usize,
+        parts: [usize; interfaces::Part::ALL.len()],
+    },
 }
 
 /// Renders every unit, on as many threads as there are cores (and units), and returns

@@ -378,3 +378,36 @@ fn long_items_print_a_chunk_at_a_time_as_they_print_whole() {
         }
     }
 }
+
+#[test]
+fn declared_errors_and_streams_shape_the_methods_and_error_variants_never_collide() {
+    let fbs = "attribute raises; attribute stream;
+        namespace a; table Closed (wampuri: \"a.closed\") { m: string; }
+        namespace b; table Closed (wampuri: \"b.closed\") { m: string; }
+        table Other (wampuri: \"b.other\") { }
+        table Line { sku: string; }
+        rpc_service I (type: \"interface\", wampuri: \"b\") {
+            get (Line): Line (type: \"procedure\", raises: \"a.Closed, b.Closed, Other\");
+            watch (Line): Line (type: \"procedure\", stream: \"out\");
+            send (Line): Line (type: \"procedure\", stream: \"in\", raises: \"Other\");
+            relay (Line): Line (type: \"procedure\", stream: \"inout\");
+        }";
+    let snippets: &[&str] = &[
+        "pub enum GetError {",
+        "Closed(super::super::a::Closed),",
+        "Closed2(super::Closed),",
+        "Other2(super::Other),",
+        "Other(::wamp_idl_runtime::Error),",
+        ".map(Self::Closed2)",
+        "pub enum SendError {",
+        "items: impl ::wamp_idl_runtime::__private::Stream<",
+        "::wamp_idl_runtime::ItemSink<super::Line>",
+        "::wamp_idl_runtime::Items<super::Line>",
+        "self.core.call_results(\"watch\"",
+        ".call_items(\"send\"",
+        "self.core.call_items_results(\"relay\"",
+        ".add_items(",
+        "::wamp_idl_runtime::__private::item_sink(",
+    ];
+    check(fbs, &Options::default(), Ok(snippets));
+}

@@ -341,6 +341,8 @@ fn an_inconsistent_model_is_an_error_naming_method_and_field() {
                     args: Vec::new(),
                     kwargs: Vec::new(),
                 },
+                raises: Vec::new(),
+                stream: wamp_idl::model::Stream::None,
                 docs: Vec::new(),
             }],
         }],

@@ -4,6 +4,7 @@
 //! diagnostics table. Diagnostics point at the attribute value at fault, narrowed to
 //! the offending URI component when the front end recorded the value's span.
 
+mod raises;
 mod tables;
 mod uri;
 
@@ -19,20 +20,10 @@ use crate::model::{
 use uri::{Finding, ParsedUri};
 
 /// Method attributes of older dialects that this version reads but does not act on.
-const IGNORED_METHOD_ATTRIBUTES: [(&str, &str); 3] = [
-    (
-        "raises",
-        "`raises` (2020 dialect) is not supported yet: error payloads are ignored",
-    ),
-    (
-        "stream",
-        "`stream` (2020 dialect) is not supported yet: progressive calls and results are ignored",
-    ),
-    (
-        "streaming",
-        "`streaming` (2018 dialect) is not supported yet: progressive calls and results are ignored",
-    ),
-];
+const IGNORED_METHOD_ATTRIBUTES: [(&str, &str); 1] = [(
+    "streaming",
+    "`streaming` (2018 dialect) is not supported: write `stream: \"in\"`, `\"out\"` or `\"inout\"`",
+)];
 
 /// Derives every WAMP interface of a schema, checking the WAMP rules.
 pub fn analyze(schema: &Schema, locations: &Locations, diagnostics: &mut Diagnostics) -> Vec<Interface> {
@@ -44,6 +35,9 @@ pub fn analyze(schema: &Schema, locations: &Locations, diagnostics: &mut Diagnos
         locations,
         diagnostics,
     };
+    for object in &schema.objects {
+        analysis.check_error_uri(object);
+    }
     schema
         .services
         .iter()
@@ -226,7 +220,9 @@ impl Analysis<'_> {
         };
         let request = self.payload(service, call, &call.request, "request", Item::CallRequest);
         let response = self.payload(service, call, &call.response, "response", Item::CallResponse);
-        let (kind, resolved, request, response) = (kind?, resolved?, request?, response?);
+        let raises = self.raises(service, call, kind);
+        let stream = self.stream(service, call, kind);
+        let (kind, resolved, request, response, stream) = (kind?, resolved?, request?, response?, stream?);
         if kind == MethodKind::Topic && !response.is_void() {
             self.diagnostics.warning(
                 self.locations
@@ -246,6 +242,8 @@ impl Analysis<'_> {
             suffix: resolved.suffix,
             request,
             response,
+            raises,
+            stream,
             docs: call.docs.clone(),
         })
     }

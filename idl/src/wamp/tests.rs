@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostics, SourceMap, Span};
 use crate::locations::{Item, Locations};
 use crate::model::{
     Attributes, Field, Interface, MethodKind, Object, Presence, QualifiedName, RpcCall, Scalar, Schema,
-    Service, Type,
+    Service, Stream, Type,
 };
 
 fn name(text: &str) -> QualifiedName {
@@ -58,6 +58,14 @@ fn table(table_name: &str, fields: &[&str]) -> Object {
     }
 }
 
+/// A table raised under `uri`.
+fn error_table(table_name: &str, uri: &str, fields: &[&str]) -> Object {
+    Object {
+        attributes: attributes(&[&format!("wampuri={uri}")]),
+        ..table(table_name, fields)
+    }
+}
+
 /// A call `name(Request): Response` with attributes.
 fn call(call_name: &str, request: &str, response: &str, call_attributes: &[&str]) -> RpcCall {
     RpcCall {
@@ -85,6 +93,8 @@ fn schema(services: Vec<Service>) -> Schema {
         table("t.Id", &["value:arg"]),
         table("t.Mixed", &["a", "b:kwarg"]),
         table("t.Event", &["when:kwarg"]),
+        error_table("t.Failed", "t.error.failed", &["reason", "code:kwarg"]),
+        error_table("Denied", "denied", &[]),
     ];
     objects.sort_by(|a, b| a.name.cmp(&b.name));
     let mut services = services;
@@ -108,7 +118,7 @@ fn summary(interfaces: &[Interface]) -> String {
                 MethodKind::Topic => "topic",
             };
             out.push_str(&format!(
-                "  {kind} {} {} | {} ({} | {}) -> ({} | {})\n",
+                "  {kind} {} {} | {} ({} | {}) -> ({} | {})",
                 method.name,
                 method.uri.text,
                 method.suffix.text,
@@ -117,6 +127,19 @@ fn summary(interfaces: &[Interface]) -> String {
                 method.response.args.join(" "),
                 method.response.kwargs.join(" "),
             ));
+            if method.stream != Stream::None {
+                out.push_str(&format!(" stream={}", method.stream.as_str()));
+            }
+            for error in &method.raises {
+                out.push_str(&format!(
+                    " raises {} {} ({} | {})",
+                    error.uri,
+                    error.payload.table,
+                    error.payload.args.join(" "),
+                    error.payload.kwargs.join(" ")
+                ));
+            }
+            out.push('\n');
         }
     }
     out
@@ -408,15 +431,59 @@ fn older_dialects_load_with_warnings() {
         )],
         "t.I - wamp\n\
          \x20 procedure list wamp.session.list | session.list ( | ) -> (value | )\n\
-         \x20 procedure store wamp.store | store (value | ) -> ( | )\n\
+         \x20 procedure store wamp.store | store (value | ) -> ( | ) stream=in\n\
          \x20 procedure retrieve wamp.retrieve | retrieve ( | ) -> (value | )\n",
         &[
             "warning: `wrn` is the 2022 spelling of `wampuri` (used on interface `t.I` and 1 method); \
              write `wampuri`",
-            "warning: `raises` (2020 dialect) is not supported yet: error payloads are ignored",
-            "warning: `stream` (2020 dialect) is not supported yet: progressive calls and results are ignored",
-            "warning: `streaming` (2018 dialect) is not supported yet: progressive calls and results are ignored",
+            "warning: table `t.Id` raised by method `store` of interface `t.I` has no `wampuri`, \
+             so it has no error URI and is left out of the method's errors",
+            "warning: `streaming` (2018 dialect) is not supported: write `stream: \"in\"`, `\"out\"` or `\"inout\"`",
         ],
+    );
+}
+
+#[test]
+fn raised_tables_are_found_like_types_and_travel_under_their_uri() {
+    check(
+        vec![service(
+            "t.sub.I",
+            &["type=interface", "wampuri=t.sub"],
+            vec![
+                call(
+                    "fetch",
+                    "t.Void",
+                    "t.Id",
+                    &["type=procedure", "stream=out", "raises= Failed ,Denied"],
+                ),
+                call(
+                    "put",
+                    "t.Id",
+                    "t.Void",
+                    &["type=procedure", "stream=inout", "raises=t.Failed"],
+                ),
+            ],
+        )],
+        "t.sub.I - t.sub\n\
+         \x20 procedure fetch t.sub.fetch | fetch ( | ) -> (value | ) stream=out \
+         raises t.error.failed t.Failed (reason | code) raises denied Denied ( | )\n\
+         \x20 procedure put t.sub.put | put (value | ) -> ( | ) stream=inout \
+         raises t.error.failed t.Failed (reason | code)\n",
+        &[],
+    );
+    check(
+        vec![service(
+            "t.I",
+            &["type=interface", "wampuri=t"],
+            vec![call(
+                "get",
+                "t.Void",
+                "t.Id",
+                &["type=procedure", "raises=Failed2"],
+            )],
+        )],
+        "",
+        &["error: method `get` of interface `t.I` raises `Failed2`, which is not a table of the schema"],
     );
 }
 

@@ -131,12 +131,17 @@ fn hello(config: &ClientConfig, authextra: Option<Dict>) -> Message {
     let roles = dict([
         (
             "caller",
-            features(&["progressive_call_results", "call_canceling"]),
+            features(&[
+                "progressive_call_results",
+                "progressive_call_invocations",
+                "call_canceling",
+            ]),
         ),
         (
             "callee",
             features(&[
                 "progressive_call_results",
+                "progressive_call_invocations",
                 "call_canceling",
                 "pattern_based_registration",
                 "shared_registration",

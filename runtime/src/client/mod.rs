@@ -27,6 +27,7 @@ mod auth;
 mod join;
 mod link;
 mod outbox;
+mod progress;
 mod reconnect;
 mod scram;
 mod session;

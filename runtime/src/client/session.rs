@@ -17,8 +17,8 @@ use crate::error::{Error, ErrorKind};
 use crate::handle::{Registration, Session, Subscription};
 use crate::session::{
     BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, EventHandler,
-    InvocationHandler, InvokePolicy, MatchPolicy, Payload, PendingCall, PublishOptions, RegisterOptions,
-    SessionBackend, SubscribeOptions,
+    InvocationHandler, InvokePolicy, MatchPolicy, Payload, PayloadStream, PendingCall, PublishOptions,
+    RegisterOptions, SessionBackend, SubscribeOptions,
 };
 use crate::value::{Dict, Value};
 use crate::wire::{Message, Serializer};
@@ -160,13 +160,15 @@ impl Client {
         Ok(())
     }
 
-    async fn start_call(
+    /// Sends a CALL; the session it went on and its request id, where further CALLs of a
+    /// progressive call invocation go, beside the call in flight.
+    pub(super) async fn start_call(
         &self,
         procedure: &str,
         payload: Payload,
         options: CallOptions,
         receive_progress: bool,
-    ) -> Result<PendingCall, Error> {
+    ) -> Result<(Arc<Shared>, u64, PendingCall), Error> {
         let request = self.link.next_request_id();
         let mut wire_options = options.extra;
         if receive_progress {
@@ -186,12 +188,13 @@ impl Client {
                 Ok((Arc::clone(shared), updates))
             })
             .await?;
-        Ok(PendingCall::new(ClientCall {
-            shared,
+        let call = PendingCall::new(ClientCall {
+            shared: Arc::clone(&shared),
             request,
             updates,
             finished: false,
-        }))
+        });
+        Ok((shared, request, call))
     }
 
     /// When an operation with this timeout of its own (else the configured one) times out.
@@ -273,10 +276,8 @@ impl SessionBackend for Client {
         options: CallOptions,
     ) -> BoxFuture<'a, Result<CallResult, Error>> {
         Box::pin(async move {
-            self.start_call(procedure, payload, options, false)
-                .await?
-                .result()
-                .await
+            let (_, _, call) = self.start_call(procedure, payload, options, false).await?;
+            call.result().await
         })
     }
 
@@ -286,7 +287,19 @@ impl SessionBackend for Client {
         payload: Payload,
         options: CallOptions,
     ) -> BoxFuture<'a, Result<PendingCall, Error>> {
-        Box::pin(self.start_call(procedure, payload, options, true))
+        Box::pin(async move {
+            let (_, _, call) = self.start_call(procedure, payload, options, true).await?;
+            Ok(call)
+        })
+    }
+
+    fn call_streaming<'a>(
+        &'a self,
+        procedure: &'a str,
+        items: PayloadStream,
+        options: CallOptions,
+    ) -> BoxFuture<'a, Result<PendingCall, Error>> {
+        Box::pin(self.start_streaming_call(procedure, items, options))
     }
 
     fn register<'a>(

@@ -13,6 +13,7 @@ use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
 use crate::client::outbox::{Flush, Outbox};
+use crate::client::progress::{Item, ItemSender, further_invocations};
 use crate::client::transport::{ByteWriter, Frame, FrameReader, Framing};
 use crate::context::{CallContext, EventContext, Interrupt, ProgressSink};
 use crate::error::{Error, ErrorKind, PayloadError, WampError};
@@ -184,6 +185,9 @@ struct State {
     subscriptions: HashMap<u64, Topic>,
     /// Running invocations, by INVOCATION request id, to abort and interrupt on INTERRUPT.
     invocations: HashMap<u64, (AbortHandle, Interrupt)>,
+    /// Where the further INVOCATIONs of progressive call invocations go, by request id, until
+    /// the final one (its handler may be done before).
+    streams: HashMap<u64, ItemSender>,
     /// The router's ids of the registrations and subscriptions it revoked (UNREGISTERED or
     /// UNSUBSCRIBED with details): kept past the session's end, so that they are not made again
     /// on the next.
@@ -387,6 +391,20 @@ impl Shared {
         self.queue(&self.lock(), &frame)
     }
 
+    /// Sends a further CALL of a call in flight (progressive call invocations); fails once the
+    /// call is over, as the router would take it for a new call.
+    pub(crate) fn send_further_call(&self, request: u64, message: &Message) -> Result<(), Error> {
+        let frame = self.encode(message)?;
+        let state = self.lock();
+        if let Some(reason) = &state.ended {
+            return Err(Shared::closed_error(reason));
+        }
+        if !state.calls.contains_key(&request) {
+            return Err(Error::new(ErrorKind::Canceled));
+        }
+        self.queue(&state, &frame)
+    }
+
     /// Sends a CALL and returns where its results arrive (progressive ones only when
     /// `progressive`); the call fails with [`ErrorKind::Timeout`] once `deadline` passes.
     pub(crate) fn start_call(
@@ -569,6 +587,7 @@ impl Shared {
             invocation.abort();
             interrupt.interrupt();
         }
+        state.streams.clear();
         state.registrations.clear();
         state.subscriptions.clear();
         state.ended = Some(reason);
@@ -861,8 +880,21 @@ impl Shared {
         payload: Payload,
         slot: Option<OwnedSemaphorePermit>,
     ) -> bool {
+        let progressive = matches!(details.get("progress"), Some(Value::Bool(true)));
         let handler = {
-            let state = self.lock();
+            let mut state = self.lock();
+            if let Some(items) = state.streams.get(&request) {
+                // A handler done with its items has dropped their receiver: the rest is not read.
+                let _ = items.send(Item {
+                    payload,
+                    last: !progressive,
+                    _slot: slot,
+                });
+                if !progressive {
+                    state.streams.remove(&request);
+                }
+                return true;
+            }
             if state.invocations.contains_key(&request) {
                 drop(state);
                 // Listing it would orphan the running task, which INTERRUPT and the session's end
@@ -902,10 +934,14 @@ impl Shared {
         let (context, interrupt) = CallContext::new(uri, details);
         let progress = Arc::clone(self);
         let sink: ProgressSink = Arc::new(move |payload| progress.send_progress(request, payload));
-        let invocation = Invocation {
-            payload,
-            context: context.with_progress(sink),
-        };
+        let mut context = context.with_progress(sink);
+        let mut items = None;
+        if progressive {
+            let (sender, further) = further_invocations();
+            context = context.with_further_items(further);
+            items = Some(sender);
+        }
+        let invocation = Invocation { payload, context };
         // The handler is called without the lock: it may use the session before it returns its
         // future, and may panic there, which must fail the invocation, not the reader.
         let running = std::panic::catch_unwind(AssertUnwindSafe(|| (handler.handler)(invocation)))
@@ -928,6 +964,9 @@ impl Shared {
         state
             .invocations
             .insert(request, (task.abort_handle(), interrupt));
+        if let Some(items) = items {
+            state.streams.insert(request, items);
+        }
         true
     }
 
@@ -976,6 +1015,8 @@ impl Shared {
     /// when any answer would be discarded.
     fn handle_interrupt(&self, request: u64, options: &Dict) {
         let mut state = self.lock();
+        // The call is over: the router sends no further INVOCATION of it.
+        state.streams.remove(&request);
         let Some((invocation, interrupt)) = state.invocations.remove(&request) else {
             return;
         };

@@ -6,7 +6,8 @@
 //! its timeout by not answering, growing the write queue with pings, keeping a closed
 //! session's connection open by not reading, or posing as the router of a WAMP-SCRAM user.
 //! And what a router does on purpose: interrupting an invocation, revoking a registration,
-//! shutting down while registrations are undone.
+//! shutting down while registrations are undone. And, played by hand as no router installable
+//! here routes them, progressive call invocations.
 
 use crate::scripted;
 
@@ -1440,4 +1441,176 @@ async fn an_interrupted_invocation_is_dropped_its_context_told_and_answered_as_i
         );
         assert!(!client.is_closed(), "{mode}: the session goes on");
     }
+}
+
+fn number(value: i128) -> Payload {
+    Payload::new(vec![Value::Integer(value)], Dict::new())
+}
+
+/// Lets the client register, sends it the INVOCATIONs of one progressive call invocation (the
+/// final one with `final_payload`), and returns what the client answered, up to its last YIELD.
+async fn invoke_progressively(listener: TcpListener, final_payload: Payload) -> Result<Vec<Message>, String> {
+    let mut stream = accept_registration(listener).await?;
+    let details = |progress: bool| {
+        let mut details = Dict::from([("receive_progress".to_owned(), Value::Bool(true))]);
+        if progress {
+            details.insert("progress".to_owned(), Value::Bool(true));
+        }
+        details
+    };
+    for (payload, progress) in [(number(1), true), (number(2), true), (final_payload, false)] {
+        let invocation = Message::Invocation {
+            request: 5,
+            registration: REGISTRATION,
+            details: details(progress),
+            payload,
+        };
+        send(&mut stream, &invocation).await?;
+    }
+    let mut answers = Vec::new();
+    loop {
+        let answer = receive(&mut stream).await?;
+        let last = !matches!(&answer, Message::Yield { options, .. } if options.get("progress") == Some(&Value::Bool(true)));
+        answers.push(answer);
+        if last {
+            return Ok(answers);
+        }
+    }
+}
+
+/// Answers each item with the number of items so far, then with every item.
+fn counting_callee() -> InvocationHandler {
+    use futures_util::StreamExt as _;
+    Arc::new(|invocation: Invocation| {
+        Box::pin(async move {
+            let mut items = invocation.items();
+            let mut got = Vec::new();
+            while let Some(item) = items.next().await {
+                got.push(Value::List(item.args().to_list()));
+                let count = i128::try_from(got.len()).unwrap_or(i128::MAX);
+                invocation
+                    .context
+                    .progress(number(count))
+                    .map_err(|error| WampError::with_message("wamp.error.canceled", error.to_string()))?;
+            }
+            Ok(Payload::new(got, Dict::new()))
+        })
+    })
+}
+
+/// The YIELDs of the client, as (progress, args).
+fn yields(answers: Result<Vec<Message>, String>) -> Result<Vec<(bool, Vec<Value>)>, String> {
+    answers?
+        .into_iter()
+        .map(|answer| match answer {
+            Message::Yield {
+                request: 5,
+                options,
+                payload,
+            } => Ok((
+                options.get("progress") == Some(&Value::Bool(true)),
+                payload.args().to_list(),
+            )),
+            other => Err(format!("expected YIELD 5, got {other:?}")),
+        })
+        .collect()
+}
+
+/// No router installable here routes progressive call invocations as WAMP says (docs/
+/// compatibility.md), so this one plays them: the further INVOCATIONs of a call reach its
+/// running handler as items, a final one that carries a payload as the last item, an empty
+/// final one as only the end.
+#[tokio::test]
+async fn further_invocations_of_a_progressive_call_reach_the_running_handler_as_items() {
+    for (final_payload, items) in [(number(3), vec![1, 2, 3]), (Payload::default(), vec![1, 2])] {
+        let (url, router) = scripted_router(|listener| invoke_progressively(listener, final_payload)).await;
+        let client = joined(url).await;
+        let registered = client
+            .register(
+                "com.example.procedure",
+                RegisterOptions::default(),
+                counting_callee(),
+            )
+            .await;
+        assert!(registered.is_ok(), "REGISTER: {registered:?}");
+        let answers = tokio::time::timeout(Duration::from_secs(5), router)
+            .await
+            .unwrap_or_else(|_| panic!("the client never answered every item"))
+            .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+        let counts = (1..=items.len()).map(|count| (true, vec![Value::Integer(count as i128)]));
+        let all = items
+            .iter()
+            .map(|item| Value::List(vec![Value::Integer(*item)]))
+            .collect();
+        let expected: Vec<(bool, Vec<Value>)> = counts.chain([(false, all)]).collect();
+        assert_eq!(yields(answers), Ok(expected));
+    }
+}
+
+/// The client's side of a progressive call invocation: a CALL with `progress: true` per item,
+/// the same request id, then a final empty CALL; the router's RESULT ends the call.
+#[tokio::test]
+async fn a_progressive_call_sends_each_item_in_a_call_and_ends_with_an_empty_final_one() {
+    let (url, router) = scripted_router(|listener| async move {
+        let mut stream = accept_join(&listener).await?;
+        let mut calls = Vec::new();
+        loop {
+            match receive(&mut stream).await? {
+                Message::Call {
+                    request,
+                    options,
+                    procedure,
+                    payload,
+                } => {
+                    let progress = options.get("progress") == Some(&Value::Bool(true));
+                    calls.push((request, procedure, progress, payload.args().to_list()));
+                    if !progress {
+                        let result = Message::Result {
+                            request,
+                            details: Dict::new(),
+                            payload: number(42),
+                        };
+                        send(&mut stream, &result).await?;
+                        return Ok(calls);
+                    }
+                }
+                other => return Err(format!("expected CALL, got {other:?}")),
+            }
+        }
+    })
+    .await;
+    let client = joined(url).await;
+    let items = futures_util::stream::iter([number(1), number(2)]);
+    let result = client
+        .session()
+        .call_streaming("com.example.sum", items, CallOptions::default())
+        .await
+        .unwrap_or_else(|error| panic!("calling: {error}"))
+        .result()
+        .await
+        .map(|result| result.payload.args().to_list())
+        .map_err(|error| error.to_string());
+    assert_eq!(result, Ok(vec![Value::Integer(42)]));
+    let calls = tokio::time::timeout(Duration::from_secs(5), router)
+        .await
+        .unwrap_or_else(|_| panic!("the client never ended its CALLs"))
+        .unwrap_or_else(|error| panic!("the fake router failed: {error}"));
+    let request = calls
+        .as_ref()
+        .ok()
+        .and_then(|calls| calls.first())
+        .map(|call| call.0);
+    let procedure = "com.example.sum".to_owned();
+    assert_eq!(
+        calls,
+        Ok(request
+            .map(|request| {
+                vec![
+                    (request, procedure.clone(), true, vec![Value::Integer(1)]),
+                    (request, procedure.clone(), true, vec![Value::Integer(2)]),
+                    (request, procedure.clone(), false, Vec::new()),
+                ]
+            })
+            .unwrap_or_default())
+    );
 }

@@ -6,6 +6,7 @@
 //! routing something fails here. docs/compatibility.md's table of these routers is made from
 //! the same rows, and kept so by `compatibility_table_is_current`.
 
+use crate::progressive;
 use crate::shop;
 use wamp_idl_test_support::router as support;
 
@@ -119,6 +120,18 @@ enum LargeIntegers {
     Rounded,
 }
 
+/// What a router makes of progressive call invocations (a CALL with `progress: true`, further
+/// CALLs of the same request id, then a final one without it; docs/wamp-idl.md §7.2), as
+/// [`progressive::observe`] sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProgressiveCalls {
+    /// The progressive CALLs reach one invocation, but the final CALL becomes an invocation of
+    /// its own: the first one's items never end, and the caller gets the other one's answer.
+    FinalCallApart,
+    /// `progress` is ignored: every CALL is a call of its own.
+    EachCallApart,
+}
+
 /// A router the tests start, and what it does.
 struct RouterSpec {
     name: &'static str,
@@ -135,6 +148,7 @@ struct RouterSpec {
     callee_errors: CalleeErrors,
     single_list_arg: SingleListArg,
     large_integers: LargeIntegers,
+    progressive_calls: ProgressiveCalls,
     /// What else the docs say of the router, each backed by an assertion of [`check`].
     notes: &'static [&'static str],
 }
@@ -159,6 +173,7 @@ const XCONN: RouterSpec = RouterSpec {
     callee_errors: CalleeErrors::Kept,
     single_list_arg: SingleListArg::Kept,
     large_integers: LargeIntegers::Exact,
+    progressive_calls: ProgressiveCalls::FinalCallApart,
     notes: &[
         "serves WebSocket only, at `/ws` on TCP and at `/` on a unix socket, with json, msgpack and \
          cbor (`xconn/server.py`): it offers no `wamp.2.ubjson`, and its port answers a RawSocket \
@@ -184,6 +199,7 @@ const FOX_WAMP: RouterSpec = RouterSpec {
     callee_errors: CalleeErrors::Replaced("wamp.error.callee_failure"),
     single_list_arg: SingleListArg::Spread,
     large_integers: LargeIntegers::Rounded,
+    progressive_calls: ProgressiveCalls::EachCallApart,
     notes: &[
         "serves WebSocket with json only (`lib/wamp/transport.js` accepts no other subprotocol), \
          and its port answers a RawSocket handshake with HTTP",
@@ -412,6 +428,7 @@ async fn check(spec: &RouterSpec) {
         return;
     }
     let router = RunningRouter::start(spec).unwrap_or_else(|problem| panic!("{problem}"));
+    check_progressive_calls(spec, &router).await;
     for &(link, serializer, outcome) in spec.joins {
         let context = format!("{} over {} with {serializer}", spec.name, link.describe());
         let joined = router.config(link, serializer).connect().await;
@@ -444,6 +461,31 @@ async fn check(spec: &RouterSpec) {
             ),
         }
     }
+}
+
+/// Holds the router to what it makes of progressive call invocations: none routes them as WAMP
+/// says.
+async fn check_progressive_calls(spec: &RouterSpec, router: &RunningRouter) {
+    let callee = router.join(Link::WebSocket, Serializer::Json).await.session();
+    let caller = router.join(Link::WebSocket, Serializer::Json).await.session();
+    let observed = progressive::observe(&callee, &caller, "com.example.progressive.count", QUIET).await;
+    let expected = match spec.progressive_calls {
+        ProgressiveCalls::FinalCallApart => vec![(Vec::new(), true), (vec![1, 2, 3], false)],
+        ProgressiveCalls::EachCallApart => progressive::each_call_apart(),
+    };
+    assert_eq!(
+        observed.invocations,
+        expected,
+        "{}: progressive call invocations\n{}",
+        spec.name,
+        router.output()
+    );
+    assert_ne!(
+        observed.results,
+        progressive::as_wamp_says().results,
+        "{}",
+        spec.name
+    );
 }
 
 /// Registrations, calls, errors and subscriptions of each match policy through the Session API.
@@ -914,6 +956,21 @@ fn router_notes(spec: &RouterSpec) -> Vec<String> {
                 .to_owned(),
         );
     }
+    notes.push(
+        match spec.progressive_calls {
+            ProgressiveCalls::FinalCallApart => {
+                "progressive call invocations: the CALLs with `progress: true` reach one invocation, but \
+                 the final CALL becomes an invocation of its own (`wampproto` 0.4.0's dealer gives a CALL \
+                 without `progress` a new invocation id), so the items never end and the caller gets the \
+                 other invocation's answer: procedures with `stream: \"in\"` cannot be used through it"
+            }
+            ProgressiveCalls::EachCallApart => {
+                "progressive call invocations are not routed: `progress` on a CALL is ignored and every \
+                 CALL is a call of its own, so procedures with `stream: \"in\"` cannot be used through it"
+            }
+        }
+        .to_owned(),
+    );
     if spec.large_integers == LargeIntegers::Rounded {
         notes.push(
             "integers beyond 2^53 in magnitude arrive rounded to the nearest float64, as JavaScript's \

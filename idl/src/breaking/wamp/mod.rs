@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use super::{Category, Finding, Rule};
 use crate::locations::Item;
 use crate::model::{
-    Interface, Method, MethodKind, Payload, QualifiedName, Schema, Type, UriComponent, UriTemplate,
+    Interface, Method, MethodKind, Payload, QualifiedName, Schema, Stream, Type, UriComponent, UriTemplate,
 };
 use crate::wamp::{attribute, counted, uri_attribute};
 use payload::PayloadPair;
@@ -60,6 +60,8 @@ pub const KWARG_RETYPED: Rule = rule("kwarg-retyped");
 pub const RESULT_SHAPE_CHANGED: Rule = rule("result-shape-changed");
 /// A value of an enum that travels in a payload was removed.
 pub const ENUM_VALUE_REMOVED: Rule = rule("enum-value-removed");
+/// A procedure's progressive calls or results (`stream`) were added or removed.
+pub const STREAM_CHANGED: Rule = rule("stream-changed");
 
 /// Every rule of the category, in the order of docs/breaking.md.
 pub const RULES: &[Rule] = &[
@@ -81,6 +83,7 @@ pub const RULES: &[Rule] = &[
     KWARG_RETYPED,
     RESULT_SHAPE_CHANGED,
     ENUM_VALUE_REMOVED,
+    STREAM_CHANGED,
 ];
 
 pub(super) fn compare(old: &Schema, new: &Schema) -> Vec<Finding> {
@@ -311,6 +314,28 @@ impl Comparison<'_> {
             }
             None => {}
         }
+        if old_method.stream != new_method.stream {
+            let stream_item = |call: &Item, method: &Method| {
+                if method.stream == Stream::None {
+                    call.clone()
+                } else {
+                    attribute(call, "stream")
+                }
+            };
+            self.findings.push(Finding {
+                rule: STREAM_CHANGED,
+                path: path.clone(),
+                message: format!(
+                    "procedure `{}` streams {}, streamed {}: peers on the old schema send and expect other messages",
+                    new_method.name,
+                    streamed(new_method.stream),
+                    streamed(old_method.stream)
+                ),
+                new: Some(stream_item(&new_call, new_method)),
+                old: Some(stream_item(&old_call, old_method)),
+                note: format!("{} here", streamed(old_method.stream)),
+            });
+        }
         let (request_word, response_word) = match old_method.kind {
             MethodKind::Procedure => ("the call of", "the result of"),
             MethodKind::Topic => ("the event of", "the acknowledgement of"),
@@ -332,7 +357,7 @@ impl Comparison<'_> {
             let shape = |payload: &Payload| if payload.is_void() { "void" } else { "not void" };
             self.findings.push(Finding {
                 rule: RESULT_SHAPE_CHANGED,
-                path,
+                path: path.clone(),
                 message: format!(
                     "{} is {} (`{}`), was {} (`{}`)",
                     describe(response_word),
@@ -353,8 +378,27 @@ impl Comparison<'_> {
                     old: &old_method.response,
                     new: &new_method.response,
                     what: describe(response_word),
-                    path,
+                    path: path.clone(),
                     received_by_old: old_method.kind == MethodKind::Procedure,
+                }
+                .compare(),
+            );
+        }
+        // A declared error is the same error while its URI stays: callers on the old
+        // schema read its payload as they read a result.
+        for old_error in &old_method.raises {
+            let Some(new_error) = new_method.raises.iter().find(|error| error.uri == old_error.uri) else {
+                continue;
+            };
+            self.findings.extend(
+                PayloadPair {
+                    old_schema: self.old,
+                    new_schema: self.new,
+                    old: &old_error.payload,
+                    new: &new_error.payload,
+                    what: describe(&format!("the error `{}` of", old_error.uri)),
+                    path: path.clone(),
+                    received_by_old: true,
                 }
                 .compare(),
             );
@@ -397,7 +441,12 @@ fn payload_enums(schema: &Schema) -> BTreeSet<QualifiedName> {
         .interfaces
         .iter()
         .flat_map(|interface| &interface.methods)
-        .flat_map(|method| [&method.request.table, &method.response.table])
+        .flat_map(|method| {
+            let errors = method.raises.iter().map(|error| &error.payload.table);
+            [&method.request.table, &method.response.table]
+                .into_iter()
+                .chain(errors)
+        })
         .collect();
     let mut seen = BTreeSet::new();
     let mut enums = BTreeSet::new();
@@ -436,6 +485,16 @@ fn quoted_uri(uri: &UriTemplate) -> String {
         "empty".to_owned()
     } else {
         format!("`{}`", uri.text)
+    }
+}
+
+/// What of a call is progressive, for messages.
+fn streamed(stream: Stream) -> &'static str {
+    match stream {
+        Stream::None => "nothing (no `stream`)",
+        Stream::In => "its calls (`stream: \"in\"`)",
+        Stream::Out => "its results (`stream: \"out\"`)",
+        Stream::InOut => "its calls and results (`stream: \"inout\"`)",
     }
 }
 

@@ -82,3 +82,32 @@ fn a_renamed_method_with_its_uri_kept_is_the_same_method() {
         &[("wamp/method-removed", "demo.IClock.get_time")],
     );
 }
+
+#[test]
+fn a_declared_error_is_compared_by_its_uri_and_adding_or_removing_one_breaks_no_peer() {
+    let schema = |error_tables: &str, raises: &str| {
+        format!(
+            "table Query {{ zone: string; }}\ntable Time {{ now: ulong; }}\n{error_tables}\n\
+             rpc_service IClock (type: \"interface\", wampuri: \"com.example\")\n\
+             {{ get_time (Query): Time (type: \"procedure\", raises: \"{raises}\"); }}"
+        )
+    };
+    let unknown_zone = "table UnknownZone (wampuri: \"com.example.error.unknown_zone\") { zone: string; }";
+    let renamed = "table NoSuchZone (wampuri: \"com.example.error.unknown_zone\") { zone: ulong; }";
+    let closed = "table Closed (wampuri: \"com.example.error.closed\") { }";
+    check_schemas(
+        &schema(unknown_zone, "UnknownZone"),
+        &schema(renamed, "NoSuchZone"),
+        &[("wamp/arg-retyped", "demo.IClock.get_time.zone")],
+    );
+    check_schemas(
+        &schema(unknown_zone, "UnknownZone"),
+        &schema(&format!("{unknown_zone}\n{closed}"), "Closed"),
+        &[],
+    );
+    check_schemas(
+        &schema(closed, "Closed"),
+        &schema(&format!("{unknown_zone}\n{closed}"), "Closed, UnknownZone"),
+        &[],
+    );
+}
