@@ -12,7 +12,7 @@ async fn read_clock() -> u64 {
 }
 
 impl clock::example::clock::i_clock::Callee for Clock {
-    async fn now(&self, timezone: String) -> Result<u64, wamp_idl_runtime::WampError> {
+    async fn now(&self, _ctx: wamp_idl_runtime::CallContext, timezone: String) -> Result<u64, wamp_idl_runtime::WampError> {
         let zone = std::rc::Rc::new(timezone);
         let unix_ms = read_clock().await;
         Ok(unix_ms + zone.len() as u64)
