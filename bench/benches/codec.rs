@@ -14,7 +14,7 @@
 //! owned `Value`s, the closest match to Autobahn|Python's figure, which is for Python objects.
 //!
 //! The `typed` rows (EVENT, sizes `small` and `xl`) carry the telemetry as a generated type would
-//! (`wamp_idl_test_support::telemetry`), on the same bytes as the EVENT rows: `typed_encode` writes it
+//! (`wamp_idl_bench::telemetry`), on the same bytes as the EVENT rows: `typed_encode` writes it
 //! straight into the frame, `typed_into_payload_encode` first clones it into a new payload, as
 //! a stub sends a value it is given, and `typed_via_values_encode` clones it into a tree of
 //! `Value`s instead, as stubs sent before they wrote to the wire (side by side with the one
@@ -23,10 +23,10 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use wamp_idl_bench::telemetry::{VehicleEvent, telemetry};
 use wamp_idl_bench::{ThreadCpuTime, frame_len, json_value, payload_files, pseudo_random_bytes};
 use wamp_idl_runtime::wire::{DecodeLimits, EncodeError, Frame, Message, Serializer};
 use wamp_idl_runtime::{Bytes, Dict, FromPayload, IntoPayload, IntoValue, List, Payload, Value};
-use wamp_idl_test_support::telemetry;
 
 const SIZES: [&str; 6] = ["empty", "small", "medium", "large", "xl", "xxl"];
 
@@ -141,9 +141,9 @@ fn typed(c: &mut Criterion<ThreadCpuTime>) {
         payload,
     };
     for serializer in Serializer::ALL {
-        for (size, frame_len) in [("small", None), ("xl", Some(16 * 1024))] {
-            let report = telemetry::Report {
-                telemetry: telemetry::telemetry(frame_len),
+        for size in ["small", "xl"] {
+            let report = VehicleEvent {
+                telemetry: telemetry(size),
             };
             let message = event(report.clone().into_payload());
             let encoded = Bytes::from(serializer.encode(&message).expect("benchmark messages encode"));
@@ -176,7 +176,7 @@ fn typed(c: &mut Criterion<ThreadCpuTime>) {
             group.bench_with_input(BenchmarkId::new("typed_decode", size), &encoded, |b, encoded| {
                 b.iter(
                     || match serializer.decode_shared_with(black_box(encoded), &limits) {
-                        Ok(Message::Event { payload, .. }) => telemetry::Report::from_payload(&payload).ok(),
+                        Ok(Message::Event { payload, .. }) => VehicleEvent::from_payload(&payload).ok(),
                         _ => None,
                     },
                 )

@@ -1,6 +1,6 @@
-//! The telemetry of Autobahn's serialization benchmark as a generated type would hold it, for
-//! the codec benchmark (`bench/benches/codec.rs`) and the tests of typed payloads
-//! (`runtime/tests/typed_wire.rs`).
+//! The small telemetry of Autobahn's serialization benchmark as a generated type would hold it,
+//! for the tests of typed payloads (`runtime/tests/typed_wire.rs`), which cannot use the
+//! benchmark crate's (`bench/src/telemetry.rs`): it depends on the runtime they test.
 
 use wamp_idl_runtime::{FromPayload, FromValue, IntoPayload, IntoValue};
 
