@@ -410,10 +410,16 @@ impl Module {
                 }
             }
         }
+        // A root module carries the lint allowance that the printer gives root items.
+        let lints = if self.depth == 0 {
+            "#[allow(dead_code)]\n"
+        } else {
+            ""
+        };
         for (name, child) in &self.children {
             let name = ident(name);
             out.push_str(&format!(
-                "{indent}/// The namespace `{}`.\n{indent}pub mod {name} {{\n",
+                "{indent}/// The namespace `{}`.\n{indent}{lints}pub mod {name} {{\n",
                 child.namespace
             ));
             child.write(texts, out);

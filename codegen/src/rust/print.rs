@@ -148,7 +148,7 @@ fn print_members(members: TokenStream, frames: &[Frame], depth: usize) -> Result
         .iter()
         .rev()
         .fold(members, |inner, frame| frame.wrap(inner));
-    let printed = print_items(wrapped, depth)?;
+    let printed = print_parsed(wrapped, depth, frames.is_empty())?;
     let lines = printed.split_inclusive('\n').collect::<Vec<_>>();
     let inner = lines
         .get(frames.len()..lines.len().saturating_sub(frames.len()))
@@ -156,12 +156,42 @@ fn print_members(members: TokenStream, frames: &[Frame], depth: usize) -> Result
     Ok(inner.concat())
 }
 
-/// Items printed as prettyplease would inside `depth` nested modules.
+/// Items of a module printed as prettyplease would inside `depth` nested modules.
 fn print_items(tokens: TokenStream, depth: usize) -> Result<String, Error> {
-    let items = syn::parse2::<syn::File>(tokens)
+    print_parsed(tokens, depth, true)
+}
+
+/// Items printed as prettyplease would inside `depth` nested modules; `module_items` when
+/// they are items of the module itself, not the placeholder items around members.
+fn print_parsed(tokens: TokenStream, depth: usize, module_items: bool) -> Result<String, Error> {
+    let mut items = syn::parse2::<syn::File>(tokens)
         .map(|file| file.items)
         .map_err(|error| invalid_model(format!("the generated code does not parse: {error}")))?;
+    if module_items && depth == 0 {
+        items.iter_mut().for_each(allow_dead_code);
+    }
     Ok(print_at_depth(items, depth))
+}
+
+/// Marks an item at the root of a generated file `#[allow(dead_code)]`, as tonic marks its
+/// modules: a binary that includes the file into a private module uses part of what the
+/// schema declares, and the rest must not warn. Items below a namespace inherit it from
+/// their root module.
+fn allow_dead_code(item: &mut syn::Item) {
+    let attrs = match item {
+        syn::Item::Const(item) => &mut item.attrs,
+        syn::Item::Enum(item) => &mut item.attrs,
+        syn::Item::Fn(item) => &mut item.attrs,
+        syn::Item::Impl(item) => &mut item.attrs,
+        syn::Item::Mod(item) => &mut item.attrs,
+        syn::Item::Static(item) => &mut item.attrs,
+        syn::Item::Struct(item) => &mut item.attrs,
+        syn::Item::Trait(item) => &mut item.attrs,
+        syn::Item::Type(item) => &mut item.attrs,
+        syn::Item::Union(item) => &mut item.attrs,
+        _ => return,
+    };
+    attrs.push(syn::parse_quote!(#[allow(dead_code)]));
 }
 
 /// Prints items as prettyplease would inside `depth` nested modules: wrapped in that many

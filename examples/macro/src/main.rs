@@ -8,8 +8,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::mpsc;
 use wamp_idl_runtime::{CallContext, PublishOptions, Session, WampError};
 
-// The example uses only part of the generated API.
-#[allow(dead_code)]
 mod generated {
     wamp_idl_runtime::include_wamp_idl!("schemas/chat.fbs");
 }
