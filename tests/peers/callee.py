@@ -8,15 +8,12 @@ progressive results, then a final one). Prints READY once registered, and exits 
 reaches end of file.
 """
 
-import asyncio
-import os
 import sys
 
-from autobahn.asyncio.component import Component, run
 from autobahn.wamp.exception import ApplicationError
 from autobahn.wamp.types import CallResult, RegisterOptions
 
-from interop_data import transport
+from interop_data import run_peer, serve_until_stdin_ends
 
 url, realm, serializer, prefix = sys.argv[1:5]
 
@@ -44,16 +41,8 @@ async def main(reactor, session):
     await session.register(types, f"{prefix}.types")
     await session.register(fail, f"{prefix}.fail")
     await session.register(count, f"{prefix}.count", options=RegisterOptions(details=True))
-    print("READY", flush=True)
-
-    # Serve until the test closes our stdin. Exit at once: after leaving over RawSocket,
-    # Autobahn's Component reconnects instead of finishing.
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
-    os._exit(0)
-
-
-component = Component(transports=[transport(url, serializer)], realm=realm, main=main)
+    await serve_until_stdin_ends()
 
 
 if __name__ == "__main__":
-    run([component], log_level="warn")
+    run_peer(url, realm, serializer, main)

@@ -6,25 +6,16 @@ Calls PREFIX.echo, PREFIX.fail and PREFIX.count (see runtime/tests/it/interop_au
 one line per check (`ok <what>` or `FAILED <what>: <why>`) and exits with 0 when all passed.
 """
 
-import os
 import sys
 
-from autobahn.asyncio.component import Component, run
 from autobahn.wamp.exception import ApplicationError
 from autobahn.wamp.types import CallOptions
 
-from interop_data import ARGS, KWARGS, transport
+from interop_data import ARGS, KWARGS, Checks, run_peer
 
 url, realm, serializer, prefix = sys.argv[1:5]
-failures = []
-
-
-def check(what, actual, expected):
-    if actual == expected:
-        print(f"ok {what}", flush=True)
-    else:
-        failures.append(what)
-        print(f"FAILED {what}: got {actual!r}, expected {expected!r}", flush=True)
+checks = Checks()
+check = checks.check
 
 
 async def main(reactor, session):
@@ -51,14 +42,9 @@ async def main(reactor, session):
         check("progressive results", progress, [(1,), (2,), (3,)])
         check("final result after progress", final, "done")
     except Exception as error:
-        failures.append(repr(error))
-        print(f"FAILED unexpected error: {error!r}", flush=True)
-    # Exit at once: after leaving over RawSocket, Autobahn's Component reconnects instead of finishing.
-    os._exit(1 if failures else 0)
-
-
-component = Component(transports=[transport(url, serializer)], realm=realm, main=main)
+        checks.unexpected(error)
+    checks.exit()
 
 
 if __name__ == "__main__":
-    run([component], log_level="warn")
+    run_peer(url, realm, serializer, main)

@@ -1,5 +1,9 @@
-"""What the Autobahn|Python interop peers send and expect; runtime/tests/it/interop_autobahn.rs
-holds the same values on the Rust side."""
+"""What the Autobahn|Python interop peers send and expect (runtime/tests/it/interop_autobahn.rs
+holds the same values on the Rust side), and how a peer joins, serves and reports its checks."""
+
+import asyncio
+import os
+import sys
 
 ARGS = [
     None,
@@ -36,6 +40,44 @@ def transport(url: str, serializer: str) -> dict:
     if url.startswith("rs://"):
         return {"type": "rawsocket", "url": url, "serializer": serializer, "max_retries": 0}
     return {"type": "websocket", "url": url, "serializers": [serializer], "max_retries": 0}
+
+
+def run_peer(url: str, realm: str, serializer: str, main) -> None:
+    """Joins `realm` at `url` with `serializer` and runs `main(reactor, session)`."""
+    from autobahn.asyncio.component import Component, run
+
+    run([Component(transports=[transport(url, serializer)], realm=realm, main=main)], log_level="warn")
+
+
+async def serve_until_stdin_ends() -> None:
+    """Prints READY, serves until the test closes stdin, then exits at once: after leaving over
+    RawSocket, Autobahn's Component reconnects instead of finishing."""
+    print("READY", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    os._exit(0)
+
+
+class Checks:
+    """A caller's checks, printed one line each: `ok <what>` or `FAILED <what>: <why>`."""
+
+    def __init__(self):
+        self.failures = []
+
+    def check(self, what, actual, expected):
+        if actual == expected:
+            print(f"ok {what}", flush=True)
+        else:
+            self.failures.append(what)
+            print(f"FAILED {what}: got {actual!r}, expected {expected!r}", flush=True)
+
+    def unexpected(self, error):
+        self.failures.append(repr(error))
+        print(f"FAILED unexpected error: {error!r}", flush=True)
+
+    def exit(self):
+        """Exits at once, with 0 when every check passed: after leaving over RawSocket,
+        Autobahn's Component reconnects instead of finishing."""
+        os._exit(1 if self.failures else 0)
 
 
 async def print_answers(session, prefix: str, calls: list) -> int:

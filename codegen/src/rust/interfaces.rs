@@ -149,6 +149,14 @@ const BUILDER_METHODS: [&str; 5] = ["new", "with_prefix", "register", "subscribe
 /// closures, which no placeholder or request parameter takes.
 const CONTEXT_PARAMETER: &str = "ctx";
 
+/// The name of the items a procedure with `stream: "in"` or `"inout"` takes in place of its
+/// request (caller and handler side), which no placeholder takes.
+const ITEMS_PARAMETER: &str = "items";
+
+/// The name of the sink a handler of a procedure with `stream: "out"` or `"inout"` sends its
+/// results through, which no placeholder or request parameter takes.
+const RESULTS_PARAMETER: &str = "results";
+
 /// The methods `Caller` has besides one per procedure and topic.
 const CALLER_METHODS: [&str; 5] = [
     "new",
@@ -332,8 +340,16 @@ fn signature<'a>(
         renamed,
     );
     // A method's own parameters never meet `session` (method bodies reach it through
-    // `self.core`), but they meet the prefix's placeholders in handlers.
-    let mut parameters = Scope::with_reserved(&[CONTEXT_PARAMETER]);
+    // `self.core`), but they meet the prefix's placeholders in handlers, and the items and sink
+    // of a procedure that streams.
+    let mut reserved = vec![CONTEXT_PARAMETER];
+    if reads_items(method) {
+        reserved.push(ITEMS_PARAMETER);
+    }
+    if sends_items(method) {
+        reserved.push(RESULTS_PARAMETER);
+    }
+    let mut parameters = Scope::with_reserved(&reserved);
     let mut placeholder_names = Vec::with_capacity(placeholders.len());
     for (position, placeholder) in placeholders.iter().enumerate() {
         let wanted = scopes
@@ -358,7 +374,10 @@ fn signature<'a>(
         (_, MethodKind::Procedure) => "request".to_owned(),
         (_, MethodKind::Topic) => "event".to_owned(),
     };
-    let request_name = if matches!(request, Shape::Void) {
+    let request_name = if reads_items(method) {
+        // The items stand in for the request, whose own name is then no parameter's.
+        ITEMS_PARAMETER.to_owned()
+    } else if matches!(request, Shape::Void) {
         request_name
     } else {
         parameters.claim(
@@ -577,10 +596,11 @@ fn caller_method(
         .zip(own_names)
         .map(|(placeholder, name)| placeholder_parameter(context, placeholder, name, true))
         .collect::<Vec<_>>();
+    let items = ident(ITEMS_PARAMETER);
     if reads_items(method) {
         let request_table = context.type_path(here, &method.request.table);
         parameters.push(quote! {
-            items: impl #runtime::__private::Stream<Item = #request_table> + ::core::marker::Send + 'static
+            #items: impl #runtime::__private::Stream<Item = #request_table> + ::core::marker::Send + 'static
         });
     } else if !matches!(signature.request, Shape::Void) {
         let request_name = ident(&signature.request_name);
@@ -637,7 +657,7 @@ fn caller_method(
                     ///
                     /// The call's items go one CALL each (progressive call invocations).
                     pub async fn #method_ident(&self, #(#parameters),*) -> #result_type {
-                        self.core.call_items(#suffix, #values, items).await #flatten #into_error
+                        self.core.call_items(#suffix, #values, #items).await #flatten #into_error
                     }
                 },
                 Stream::InOut => quote! {
@@ -646,7 +666,7 @@ fn caller_method(
                     /// The call's items go one CALL each (progressive call invocations); the results
                     /// come as a stream of items, the call's progressive results.
                     pub fn #method_ident(&self, #(#parameters),*) -> #runtime::Items<#response_table, #error> {
-                        self.core.call_items_results(#suffix, #values, items)
+                        self.core.call_items_results(#suffix, #values, #items)
                     }
                 },
             }
@@ -774,14 +794,13 @@ fn handler_names(signature: &MethodSignature<'_>) -> Vec<TokenStream> {
             quote!(#name)
         })
         .collect::<Vec<_>>();
-    if reads_items(signature.method) {
-        names.push(quote!(items));
-    } else if !matches!(signature.request, Shape::Void) {
+    if reads_items(signature.method) || !matches!(signature.request, Shape::Void) {
         let name = ident(&signature.request_name);
         names.push(quote!(#name));
     }
     if sends_items(signature.method) {
-        names.push(quote!(results));
+        let results = ident(RESULTS_PARAMETER);
+        names.push(quote!(#results));
     }
     names
 }
@@ -826,8 +845,9 @@ fn handler_closure(
         MethodKind::Topic => quote!(event),
     };
     let request = if reads_items(method) {
-        arguments.push(quote!(items));
-        quote!(items)
+        let items = ident(ITEMS_PARAMETER);
+        arguments.push(quote!(#items));
+        quote!(#items)
     } else {
         match &signature.request {
             Shape::Void => quote!(_: ()),
@@ -843,8 +863,9 @@ fn handler_closure(
         }
     };
     let prelude = if sends_items(method) {
-        arguments.push(quote!(results));
-        quote!(let results = #runtime::__private::item_sink(&#ctx)?;)
+        let results = ident(RESULTS_PARAMETER);
+        arguments.push(quote!(#results));
+        quote!(let #results = #runtime::__private::item_sink(&#ctx)?;)
     } else {
         TokenStream::new()
     };

@@ -411,3 +411,54 @@ fn declared_errors_and_streams_shape_the_methods_and_error_variants_never_collid
     ];
     check(fbs, &Options::default(), Ok(snippets));
 }
+
+/// The parameters a procedure that streams takes besides the schema's (`items`, the sink
+/// `results`) are taken first: a placeholder or a flattened request field of that name is
+/// numbered, with a warning, instead of making two parameters of one name.
+#[test]
+fn the_parameters_of_streams_are_reserved() {
+    let fbs = "attribute stream;
+        namespace n; table Count { results: uint (arg); } table Line { sku: string (arg); at: uint (arg); }
+        rpc_service I (type: \"interface\", wampuri: \"n.<str:items>\") {
+            fetch (Count): Line (type: \"procedure\", stream: \"out\");
+            upload (Line): Count (type: \"procedure\", stream: \"in\");
+            relay (Count): Count (type: \"procedure\", stream: \"inout\");
+        }";
+    let loaded = wamp_idl::Loader::new().load_fbs_text("test.fbs", format!("{ATTRIBUTES}{fbs}"));
+    let Some(schema) = loaded.schema else {
+        panic!("the test schema does not load:\n{}", loaded.render_diagnostics());
+    };
+    for default_stubs in [false, true] {
+        let options = Options {
+            default_stubs,
+            ..Options::default()
+        };
+        let generated = super::generate_reporting(&schema, &options);
+        let Ok((code, renamed)) = generated else {
+            panic!("generation failed: {generated:?}");
+        };
+        let missing = [
+            // The caller's and the handler's request, and the handler's sink.
+            "results_2: u32,",
+            "super::Count { results: results_2 }",
+            "results: ::wamp_idl_runtime::ItemSink<super::Line>,",
+            // The handler's placeholder, and its items.
+            "items_2: ::std::string::String,",
+            "items: ::wamp_idl_runtime::Items<super::Line>,",
+        ]
+        .into_iter()
+        .filter(|snippet| !code.contains(snippet))
+        .collect::<Vec<_>>();
+        assert!(missing.is_empty(), "missing {missing:?} in:\n{code}");
+        let messages: Vec<&str> = renamed.iter().map(|renaming| renaming.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "the request of `n.I.fetch` is generated as `results_2` in Rust, since the generated `results` is `results` there",
+                "placeholder `items` of `n.I.upload` is generated as `items_2` in Rust, since the generated `items` is `items` there",
+                "placeholder `items` of `n.I.relay` is generated as `items_2` in Rust, since the generated `items` is `items` there",
+            ],
+            "default stubs {default_stubs}"
+        );
+    }
+}

@@ -2,24 +2,29 @@
 //! `tests/data/e2e/stubs.fbs` talk through Crossbar.io on real `Client` sessions, in every
 //! serializer over WebSocket and RawSocket, and an Autobahn|Python caller's payloads that
 //! break the schema, or hold what foreign peers send, are rejected by the generated callee,
-//! naming the field, without costing its session.
+//! naming the field, without costing its session. A declared error reaches a generated caller
+//! as its variant and a stream of results as typed items, from a generated callee and from an
+//! Autobahn|Python one; an Autobahn|Python caller reads a generated callee's stream with
+//! `on_progress` and its declared error; dropping a stream interrupts the callee's handler.
 
 use crate::shop;
 use wamp_idl_test_support::router as support;
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::process::Command;
+use futures_util::StreamExt as _;
 use tokio::sync::mpsc;
 use wamp_idl_runtime::wire::Serializer;
-use wamp_idl_runtime::{Dict, Payload, PayloadError, PublishOptions, SessionBackend, Value};
+use wamp_idl_runtime::{CallContext, Dict, Payload, PayloadError, PublishOptions, SessionBackend, Value};
 
 use support::{Router, Transport};
 
 use shop::stubs::e2e::{Contents, Letter, Line, Priority, Receipt, Search, Shipment, StockChange, i_shop};
-use shop::{Delivered, Shelves, Shop, closed_error, order};
+use shop::{
+    Delivered, SHOP_PROCEDURES, Shelves, Shop, check_declared_errors_and_streams, closed_error, lines, order,
+    order_of,
+};
 
 /// How long an event may take from publisher to subscriber.
 const EVENT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -53,7 +58,7 @@ async fn check_round_trips(router: &Router, serializer: Serializer, callee_trans
         Ok(registrations) => registrations,
         Err(error) => panic!("{context}: register: {error}\n{}", router.log_tail()),
     };
-    assert_eq!(registrations.len(), 4, "{context}: register");
+    assert_eq!(registrations.len(), SHOP_PROCEDURES, "{context}: register");
     let (delivered, mut deliveries) = mpsc::unbounded_channel();
     let subscribed = i_shop::subscribe(&callee, Arc::new(Shelves { delivered })).await;
     assert_eq!(
@@ -138,6 +143,8 @@ async fn check_round_trips(router: &Router, serializer: Serializer, callee_trans
     let failed = caller.close().await.map_err(|error| error.as_wamp().cloned());
     assert_eq!(failed, Err(Some(closed_error(&node))), "{context}: close");
 
+    check_declared_errors_and_streams(&caller, &context).await;
+
     let published = caller.publish_on_stock(-7, stock_change()).await;
     assert_eq!(published, Ok(()), "{context}: publish");
     let event = tokio::time::timeout(EVENT_TIMEOUT, deliveries.recv()).await;
@@ -186,32 +193,15 @@ async fn generated_stubs_round_trip_in_every_serializer_and_transport() {
 
 /// Runs the Autobahn|Python peer `script` with `args` to its end; its output.
 async fn run_peer(router: &Router, script: &str, args: &[&str]) -> String {
-    let python = support::python().unwrap_or_else(|problem| panic!("{problem}"));
-    let script = support::peer_script(script);
-    let peer = Command::new(&python)
-        .arg(&script)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|error| {
-            panic!(
-                "cannot start {} with {}: {error}",
-                script.display(),
-                python.display()
-            )
-        });
+    let peer = support::spawn_python_peer(script, args).unwrap_or_else(|problem| panic!("{problem}"));
     let output = tokio::time::timeout(PEER_TIMEOUT, peer.wait_with_output())
         .await
-        .unwrap_or_else(|_| panic!("{} did not finish within {PEER_TIMEOUT:?}", script.display()))
-        .unwrap_or_else(|error| panic!("{}: {error}", script.display()));
+        .unwrap_or_else(|_| panic!("{script} did not finish within {PEER_TIMEOUT:?}"))
+        .unwrap_or_else(|error| panic!("{script}: {error}"));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
-        "{} failed ({}):\n{stdout}\n{}\n{}",
-        script.display(),
+        "{script} failed ({}):\n{stdout}\n{}\n{}",
         output.status,
         String::from_utf8_lossy(&output.stderr),
         router.log_tail()
@@ -228,7 +218,10 @@ async fn payloads_breaking_the_schema_are_rejected_naming_the_field() {
     // Mounted elsewhere: the round-trip test registers the schema's wildcard URIs on the same router.
     let registered =
         i_shop::register_with_prefix(&callee, "org.example.strict.<str:node>.shop", Arc::new(Shop)).await;
-    assert_eq!(registered.map(|registrations| registrations.len()), Ok(4));
+    assert_eq!(
+        registered.map(|registrations| registrations.len()),
+        Ok(SHOP_PROCEDURES)
+    );
 
     let url = router.url(Transport::RawSocket);
     let args = [
@@ -270,6 +263,81 @@ async fn payloads_breaking_the_schema_are_rejected_naming_the_field() {
         ),
     ];
     assert_eq!(answers, expected, "the Python caller's answers");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_shop_streams_and_raises_to_a_generated_caller() {
+    let Some(router) = support::router("a_python_shop_streams_and_raises_to_a_generated_caller") else {
+        return;
+    };
+    for (serializer, callee_transport) in [
+        (Serializer::Json, Transport::WebSocket),
+        (Serializer::Cbor, Transport::RawSocket),
+    ] {
+        let context = format!("Python shop on {callee_transport:?}, {serializer}");
+        let url = router.url(callee_transport);
+        let registered = format!("org.example.python_shop_{serializer}.tea.shop");
+        let args = [url.as_str(), support::REALM, serializer.name(), &registered];
+        let mut callee = support::start_python_peer("shop_callee.py", &args, PEER_TIMEOUT)
+            .await
+            .unwrap_or_else(|problem| panic!("{context}: {problem}\n{}", router.log_tail()));
+
+        let caller_session = router.join(other(callee_transport), serializer).await;
+        let caller = i_shop::Caller::new(&caller_session, "tea")
+            .with_prefix(&format!("org.example.python_shop_{serializer}.<str:node>.shop"))
+            .unwrap_or_else(|error| panic!("{context}: {error}"));
+        check_declared_errors_and_streams(&caller, &context).await;
+
+        if let Err(error) = caller_session.close().await {
+            panic!("{context}: leaving: {error}\n{}", router.log_tail());
+        }
+        drop(callee.stdin.take());
+        let status = tokio::time::timeout(PEER_TIMEOUT, callee.wait()).await;
+        assert!(
+            matches!(status, Ok(Ok(status)) if status.success()),
+            "{context}: the Python shop ended with {status:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_caller_reads_a_generated_callees_stream_and_declared_error() {
+    let Some(router) = support::router("a_python_caller_reads_a_generated_callees_stream_and_declared_error")
+    else {
+        return;
+    };
+    for serializer in [Serializer::MsgPack, Serializer::UbJson] {
+        let context = format!("Python caller, {serializer}");
+        let callee = router.join(Transport::RawSocket, serializer).await;
+        let prefix = format!("org.example.python_caller_{serializer}.<str:node>.shop");
+        let registered = i_shop::register_with_prefix(&callee, &prefix, Arc::new(Shop)).await;
+        let registrations = registered.unwrap_or_else(|error| panic!("{context}: register: {error}"));
+
+        let url = router.url(Transport::WebSocket);
+        let called = format!("org.example.python_caller_{serializer}.tea.shop");
+        let args = [url.as_str(), support::REALM, serializer.name(), &called];
+        let stdout = run_peer(router, "shop_caller.py", &args).await;
+        let checks = support::python_checks(&stdout);
+        assert_eq!(
+            checks,
+            [
+                "ok every line a progressive result, in order",
+                "ok an empty final result",
+                "ok the lines before the one out of stock",
+                "ok the declared error",
+                "ok reserve",
+                "ok reserve more than the shelf holds",
+            ],
+            "{context}: the Python caller's checks"
+        );
+
+        for registration in registrations {
+            assert_eq!(registration.unregister().await, Ok(()), "{context}: unregister");
+        }
+        if let Err(error) = callee.close().await {
+            panic!("{context}: leaving: {error}\n{}", router.log_tail());
+        }
+    }
 }
 
 /// How many times the foreign caller sends each of its calls.
@@ -375,5 +443,76 @@ async fn a_foreign_caller_costs_its_calls_never_the_callee_session() {
     };
     for serializer in [Serializer::Json, Serializer::MsgPack, Serializer::Cbor] {
         check_foreign_caller(router, serializer).await;
+    }
+}
+
+/// How long the slow picker of the cancel test takes per line.
+const PICK_PAUSE: Duration = Duration::from_millis(50);
+
+/// Tells, when dropped with the handler's future (which the client drops when the router
+/// interrupts its invocation), whether the handler's context learnt of the cancellation.
+struct ToldOnDrop {
+    context: CallContext,
+    told: mpsc::UnboundedSender<bool>,
+}
+
+impl Drop for ToldOnDrop {
+    fn drop(&mut self) {
+        let _ = self.told.send(self.context.is_cancelled());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_a_stream_of_results_interrupts_the_generated_callee() {
+    let Some(router) = support::router("dropping_a_stream_of_results_interrupts_the_generated_callee") else {
+        return;
+    };
+    let callee = router.join(Transport::RawSocket, Serializer::MsgPack).await;
+    let (told, mut tellings) = mpsc::unbounded_channel();
+    let prefix = "org.example.cancel.<str:node>.shop";
+    let registered = i_shop::CalleeBuilder::new()
+        .with_prefix(prefix)
+        .pick(move |ctx, _node, request, results| {
+            let report = ToldOnDrop {
+                context: ctx,
+                told: told.clone(),
+            };
+            async move {
+                for line in request.lines {
+                    results.send(line)?;
+                    tokio::time::sleep(PICK_PAUSE).await;
+                }
+                // Run to its end, the handler was not interrupted: the test is told so.
+                drop(report);
+                Ok(())
+            }
+        })
+        .register(&callee)
+        .await;
+    assert_eq!(registered.map(|registrations| registrations.len()), Ok(1));
+
+    let caller_session = router.join(Transport::WebSocket, Serializer::Json).await;
+    let caller = i_shop::Caller::new(&caller_session, "slow")
+        .with_prefix(prefix)
+        .unwrap_or_else(|error| panic!("{error}"));
+    let wanted = lines(&[("tea", 1); 1000]);
+    let mut picked = caller.pick(order_of(wanted.clone()));
+    for (index, expected) in wanted.iter().take(3).enumerate() {
+        let item = tokio::time::timeout(EVENT_TIMEOUT, picked.next()).await;
+        assert_eq!(item, Ok(Some(Ok(expected.clone()))), "item {index}");
+    }
+    drop(picked);
+    let told = tokio::time::timeout(EVENT_TIMEOUT, tellings.recv()).await;
+    assert_eq!(
+        told,
+        Ok(Some(true)),
+        "the callee's handler was dropped, its context cancelled, before its last line\n{}",
+        router.log_tail()
+    );
+    assert!(!callee.is_closed(), "the callee's session survived");
+    for client in [caller_session, callee] {
+        if let Err(error) = client.close().await {
+            panic!("leaving: {error}\n{}", router.log_tail());
+        }
     }
 }

@@ -4,11 +4,9 @@
 
 use wamp_idl_test_support::router as support;
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
 use wamp_idl_runtime::client::Client;
 use wamp_idl_runtime::wire::Serializer;
@@ -87,54 +85,15 @@ fn interop_payload() -> Payload {
     Payload::new(args, kwargs)
 }
 
-/// Starts a Python peer script of tests/peers with the venv's Python.
-fn spawn_peer(script: &str, url: &str, serializer: Serializer, prefix: &str) -> Child {
-    let python = support::python().unwrap_or_else(|problem| panic!("{problem}"));
-    Command::new(&python)
-        .arg(support::peer_script(script))
-        .args([url, support::REALM, serializer.name(), prefix])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|error| panic!("cannot start {script} with {}: {error}", python.display()))
-}
-
-/// The peer's error output; only once the peer ended or was killed, or this waits for it.
-async fn stderr_of(child: &mut Child) -> String {
-    let mut stderr = String::new();
-    if let Some(pipe) = child.stderr.as_mut() {
-        let _ = tokio::io::AsyncReadExt::read_to_string(pipe, &mut stderr).await;
-    }
-    stderr
-}
-
 /// Runs the Python callee and checks what a Rust caller gets from it.
 async fn check_rust_caller(router: &Router, serializer: Serializer) {
     let prefix = format!("interop.{serializer}.python_callee");
     let context = format!("Rust caller (WebSocket) -> Python callee (RawSocket), {serializer}");
-    let mut callee = spawn_peer(
-        "callee.py",
-        &router.url(Transport::RawSocket),
-        serializer,
-        &prefix,
-    );
-    let stdout = callee
-        .stdout
-        .take()
-        .unwrap_or_else(|| panic!("{context}: no stdout"));
-    let ready = tokio::time::timeout(PEER_TIMEOUT, support::wait_for_ready(stdout))
+    let url = router.url(Transport::RawSocket);
+    let args = [url.as_str(), support::REALM, serializer.name(), &prefix];
+    let mut callee = support::start_python_peer("callee.py", &args, PEER_TIMEOUT)
         .await
-        .unwrap_or_else(|_| Err(format!("no READY within {PEER_TIMEOUT:?}")));
-    if let Err(problem) = ready {
-        let _ = callee.kill().await;
-        panic!(
-            "{context}: the Python callee did not get ready: {problem}\n{}\n{}",
-            stderr_of(&mut callee).await,
-            router.log_tail()
-        );
-    }
+        .unwrap_or_else(|problem| panic!("{context}: {problem}\n{}", router.log_tail()));
     let caller = router.join(Transport::WebSocket, serializer).await;
     let call = |name: &str, payload: Payload| {
         let procedure = format!("{prefix}.{name}");
@@ -231,7 +190,7 @@ async fn check_rust_caller(router: &Router, serializer: Serializer) {
         let _ = callee.kill().await;
         panic!(
             "{context}: the Python callee ended with {status:?}:\n{}",
-            stderr_of(&mut callee).await
+            support::stderr_of(&mut callee).await
         );
     }
 }
@@ -284,12 +243,9 @@ async fn check_python_caller(router: &Router, serializer: Serializer) {
     let context = format!("Python caller (WebSocket) -> Rust callee (RawSocket), {serializer}");
     let callee = router.join(Transport::RawSocket, serializer).await;
     let mut received = register_rust_callee(&callee, &prefix).await;
-    let caller = spawn_peer(
-        "caller.py",
-        &router.url(Transport::WebSocket),
-        serializer,
-        &prefix,
-    );
+    let url = router.url(Transport::WebSocket);
+    let args = [url.as_str(), support::REALM, serializer.name(), &prefix];
+    let caller = support::spawn_python_peer("caller.py", &args).unwrap_or_else(|problem| panic!("{problem}"));
     let output = tokio::time::timeout(PEER_TIMEOUT, caller.wait_with_output())
         .await
         .unwrap_or_else(|_| panic!("{context}: the Python caller did not finish within {PEER_TIMEOUT:?}"))
@@ -302,11 +258,7 @@ async fn check_python_caller(router: &Router, serializer: Serializer) {
         String::from_utf8_lossy(&output.stderr),
         router.log_tail()
     );
-    // Autobahn logs to stdout too; the checks are the lines `ok ...` and `FAILED ...`.
-    let checks: Vec<&str> = stdout
-        .lines()
-        .filter(|line| line.starts_with("ok ") || line.starts_with("FAILED "))
-        .collect();
+    let checks = support::python_checks(&stdout);
     assert_eq!(
         checks,
         [

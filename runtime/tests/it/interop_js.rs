@@ -2,8 +2,9 @@
 //! transport each supports (Autobahn|JS: JSON, MessagePack and CBOR over WebSocket, JSON over
 //! RawSocket; wampy.js: JSON, MessagePack and CBOR over WebSocket), with stubs generated from
 //! `tests/data/e2e/stubs.fbs`: JS callers calling a Rust callee with payloads that fit the schema
-//! and payloads that break it, a Rust caller calling a JS callee, and a JS publisher publishing to
-//! a Rust subscriber. Each test runs all JS peers at once; their scripts are in `tests/peers/js`.
+//! and payloads that break it, and reading its stream of results and declared error, a Rust caller
+//! calling a JS callee, its stream of results and declared error included, and a JS publisher
+//! publishing to a Rust subscriber. Each test runs all JS peers at once; their scripts are in `tests/peers/js`.
 
 use crate::shop;
 use wamp_idl_test_support::router as support;
@@ -25,7 +26,10 @@ use support::{Router, Transport};
 use shop::stubs::e2e::{
     Contents, Letter, Line, Parcel, Priority, Receipt, Search, Shipment, StockChange, i_shop,
 };
-use shop::{Delivered, SLOW_CARRIER, Shelves, Shop, closed_error, order};
+use shop::{
+    Delivered, SHOP_PROCEDURES, SLOW_CARRIER, Shelves, Shop, check_declared_errors_and_streams, closed_error,
+    order,
+};
 
 /// How long a JS peer may take, Node's start included.
 const PEER_TIMEOUT: Duration = Duration::from_secs(60);
@@ -113,6 +117,8 @@ struct Case {
     kwargs: Json,
     /// Not awaited before the next case starts.
     background: bool,
+    /// Asks for progressive results, which the answer lists under `progress`.
+    progress: bool,
     /// `{"result": {"args", "kwargs"}}` or `{"error": {"uri", "args", "kwargs"}}`, values as
     /// `tests/peers/js/peer.cjs` writes them (`{"$bytes": "<hex>"}`, `{"$undefined": null}`).
     answer: Json,
@@ -126,6 +132,7 @@ impl Case {
             args,
             kwargs,
             background: false,
+            progress: false,
             answer,
         }
     }
@@ -133,6 +140,13 @@ impl Case {
     fn in_background(self) -> Self {
         Self {
             background: true,
+            ..self
+        }
+    }
+
+    fn with_progress(self) -> Self {
+        Self {
+            progress: true,
             ..self
         }
     }
@@ -218,7 +232,7 @@ async fn check(router: &Router, peer: JsPeer, mount: &str, cases: &[Case]) {
         i_shop::register_with_prefix(&callee, &format!("{prefix}.<str:node>.shop"), Arc::new(Shop)).await;
     assert_eq!(
         registered.map(|registrations| registrations.len()),
-        Ok(4),
+        Ok(SHOP_PROCEDURES),
         "{name}: register the Rust shop"
     );
     let steps: Vec<Json> = cases
@@ -230,6 +244,7 @@ async fn check(router: &Router, peer: JsPeer, mount: &str, cases: &[Case]) {
                 "args": case.args,
                 "kwargs": case.kwargs,
                 "background": case.background,
+                "progress": case.progress,
             })
         })
         .collect();
@@ -526,6 +541,58 @@ fn undefined_during_a_slow_call(peer: JsPeer) -> Vec<Case> {
     ]
 }
 
+/// A line of goods as a generated callee answers it: positional args `[sku, quantity]`.
+fn line(sku: &str, quantity: u32) -> Json {
+    json!({ "args": [sku, quantity], "kwargs": {} })
+}
+
+/// The declared error `OutOfStock` of the shop's `reserve` and `pick`, as it travels.
+fn out_of_stock(sku: &str, available: u32) -> Json {
+    json!({ "error": { "uri": "com.example.e2e.error.out_of_stock", "args": [sku], "kwargs": { "available": available } } })
+}
+
+/// The stream of results of `pick` and the declared error of `pick` and `reserve`: a JS caller
+/// gets each line as a progressive result (Autobahn|JS as progress notifications of its call's
+/// promise, wampy.js through `progress_callback`), then the empty final result, or the lines up
+/// to the one out of stock, then the error with its args and kwargs.
+fn streams_and_declared_errors(_peer: JsPeer) -> Vec<Case> {
+    let order = |lines: Json| json!(["Ada", 2, lines, bytes(""), 0]);
+    let mut picked_up_to_the_error = out_of_stock("tea", 5);
+    picked_up_to_the_error["progress"] = json!([line("tea", 2)]);
+    vec![
+        Case::new(
+            "pick, every line",
+            "pick",
+            order(json!([{ "sku": "tea", "quantity": 1 }, { "sku": "scone", "quantity": 12 }, { "sku": "tea", "quantity": 5 }])),
+            json!({}),
+            json!({ "progress": [line("tea", 1), line("scone", 12), line("tea", 5)], "result": { "args": [], "kwargs": {} } }),
+        )
+        .with_progress(),
+        Case::new(
+            "pick up to a line out of stock",
+            "pick",
+            order(json!([{ "sku": "tea", "quantity": 2 }, { "sku": "tea", "quantity": 9 }, { "sku": "scone" }])),
+            json!({}),
+            picked_up_to_the_error,
+        )
+        .with_progress(),
+        Case::new(
+            "pick without asking for progressive results",
+            "pick",
+            order(json!([{ "sku": "tea" }])),
+            json!({}),
+            invalid_argument("this procedure streams its results: call it with receive_progress"),
+        ),
+        Case::new(
+            "reserve more than the shelf holds",
+            "reserve",
+            json!(["tea", 6]),
+            json!({}),
+            out_of_stock("tea", 5),
+        ),
+    ]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn js_callers_call_a_rust_callee() {
     check_every_peer("js_callers_call_a_rust_callee", "fitting", fitting_calls).await;
@@ -547,6 +614,16 @@ async fn js_undefined_during_a_slow_call_leaves_the_rust_callee_serving() {
         "js_undefined_during_a_slow_call_leaves_the_rust_callee_serving",
         "slow",
         undefined_during_a_slow_call,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn js_callers_read_a_rust_callees_stream_and_declared_error() {
+    check_every_peer(
+        "js_callers_read_a_rust_callees_stream_and_declared_error",
+        "streams",
+        streams_and_declared_errors,
     )
     .await;
 }
@@ -652,6 +729,7 @@ async fn check_rust_caller(router: &Router, peer: JsPeer) {
 
     let failed = caller.close().await.map_err(|error| error.as_wamp().cloned());
     differences.check("close", failed, Err(Some(closed_error(&name))));
+    check_declared_errors_and_streams(&caller, &name).await;
 
     differences.check(
         "the Rust caller's session id after the calls",

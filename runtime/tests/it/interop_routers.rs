@@ -27,7 +27,7 @@ use wamp_idl_runtime::{
 };
 
 use shop::stubs::e2e::{Contents, Letter, Receipt, Search, Shipment, StockChange, i_shop};
-use shop::{Delivered, Shelves, Shop, order};
+use shop::{Delivered, SHOP_PROCEDURES, Shelves, Shop, order};
 
 /// How long a router may take to start.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
@@ -752,7 +752,7 @@ async fn check_stubs(
         registrations
             .map(|registrations| registrations.len())
             .map_err(drop),
-        accepted(spec.registrations.wildcard, 4),
+        accepted(spec.registrations.wildcard, SHOP_PROCEDURES),
         "{context}: the generated callee registers"
     );
     assert_eq!(

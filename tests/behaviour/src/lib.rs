@@ -17,3 +17,8 @@ pub mod recursion_schema {
 pub mod payload_rules_schema {
     ::core::include!(::core::concat!(::core::env!("OUT_DIR"), "/payload_rules.rs"));
 }
+
+/// Generated from `collisions.fbs`.
+pub mod collisions_schema {
+    ::core::include!(::core::concat!(::core::env!("OUT_DIR"), "/collisions.rs"));
+}

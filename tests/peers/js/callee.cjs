@@ -3,12 +3,27 @@
 //
 // Usage: node callee.cjs LIBRARY SERIALIZER URL REALM NODE
 //
-// Registers `com.example.e2e.NODE.shop.{place,search,ship,close}`, prints READY, and leaves
-// when its stdin ends.
+// Registers `com.example.e2e.NODE.shop.{place,search,ship,reserve,pick,close}`, prints READY, and
+// leaves when its stdin ends. `reserve` and `pick` keep the shelves of the Rust shop (`on_shelf`
+// in runtime/tests/it/shop.rs): a line they cannot fill fails with the declared error URI, its
+// table as args and kwargs, a product not sold with an undeclared one.
 
 'use strict';
 
 const { WampFailure, join } = require('./peer.cjs');
+
+const ON_SHELF = { tea: 5, scone: 12 };
+
+/** A line's positional args `[sku, quantity]`, once the shelf is found to hold it. */
+function fill(sku, quantity = 1) {
+    if (!(sku in ON_SHELF)) {
+        throw new WampFailure('com.example.e2e.error.no_such_product', [`no product ${sku}`]);
+    }
+    if (quantity > ON_SHELF[sku]) {
+        throw new WampFailure('com.example.e2e.error.out_of_stock', [sku], { available: ON_SHELF[sku] });
+    }
+    return [sku, quantity];
+}
 
 async function main() {
     const [library, serializer, url, realm, node] = process.argv.slice(2);
@@ -27,6 +42,17 @@ async function main() {
         }),
         // The shipment as it arrived.
         ship: (args) => ({ args, kwargs: {} }),
+        reserve: ([sku, quantity]) => ({ args: fill(sku, quantity), kwargs: {} }),
+        // Each line picked is a progressive result; the final result is empty.
+        pick: ([, , lines], _kwargs, progress) => {
+            if (!progress) {
+                throw new WampFailure('wamp.error.invalid_argument', ['pick streams its results: ask for progress']);
+            }
+            for (const { sku, quantity } of lines) {
+                progress(fill(sku, quantity), {});
+            }
+            return { args: [], kwargs: {} };
+        },
         close: () => {
             throw new WampFailure('com.example.e2e.error.closed', [`shop ${node} is closed`]);
         },

@@ -3,11 +3,12 @@
 //
 // Usage: node caller.cjs LIBRARY SERIALIZER URL REALM < steps.json
 //
-// A step is `{"case", "call" or "publish": URI, "args", "kwargs", "background"}` (values as
-// peer.cjs writes them). A step is awaited before the next one starts unless it is in the
-// background; answers are printed in step order once every step has ended: `{"case", "result":
-// {"args", "kwargs"}}`, `{"case", "error": {"uri", "args", "kwargs"}}` or `{"case",
-// "published": true}`.
+// A step is `{"case", "call" or "publish": URI, "args", "kwargs", "background", "progress"}`
+// (values as peer.cjs writes them). A step is awaited before the next one starts unless it is in
+// the background; answers are printed in step order once every step has ended: `{"case",
+// "result": {"args", "kwargs"}}`, `{"case", "error": {"uri", "args", "kwargs"}}` or `{"case",
+// "published": true}`. A call with `"progress": true` asks for progressive results, and its answer
+// has them as `"progress": [{"args", "kwargs"}, ...]`.
 
 'use strict';
 
@@ -16,17 +17,20 @@ const { WampFailure, join, fromTestJson, stringify } = require('./peer.cjs');
 async function run(peer, step) {
     const args = fromTestJson(step.args ?? []);
     const kwargs = fromTestJson(step.kwargs ?? {});
+    // A step that asks for progressive results answers them too, in the order they came.
+    const progress = step.progress ? { progress: [] } : {};
+    const onProgress = step.progress ? (result) => progress.progress.push(result) : undefined;
     try {
         if ('publish' in step) {
             await peer.publish(step.publish, args, kwargs);
             return { case: step.case, published: true };
         }
-        return { case: step.case, result: await peer.call(step.call, args, kwargs) };
+        return { case: step.case, ...progress, result: await peer.call(step.call, args, kwargs, onProgress) };
     } catch (error) {
         if (error instanceof WampFailure) {
-            return { case: step.case, error: { uri: error.uri, args: error.args, kwargs: error.kwargs } };
+            return { case: step.case, ...progress, error: { uri: error.uri, args: error.args, kwargs: error.kwargs } };
         }
-        return { case: step.case, failed: String(error) };
+        return { case: step.case, ...progress, failed: String(error) };
     }
 }
 

@@ -104,25 +104,31 @@ class Peer {
         return this.json ? bytesFromJsonConvention(value) : value;
     }
 
-    async call(procedure, args, kwargs) {
-        const { args: resultArgs, kwargs: resultKwargs } = await this.session.call(
-            procedure,
-            this.outgoing(args),
-            this.outgoing(kwargs),
-        );
-        return { args: this.incoming(resultArgs), kwargs: this.incoming(resultKwargs) };
+    /** With `onProgress`, asks for progressive results and gives each to it as `{args, kwargs}`. */
+    async call(procedure, args, kwargs, onProgress) {
+        const incoming = ({ args: resultArgs, kwargs: resultKwargs }) => ({
+            args: this.incoming(resultArgs),
+            kwargs: this.incoming(resultKwargs),
+        });
+        const progress = onProgress && ((result) => onProgress(incoming(result)));
+        return incoming(await this.session.call(procedure, this.outgoing(args), this.outgoing(kwargs), progress));
     }
 
     publish(topic, args, kwargs) {
         return this.session.publish(topic, this.outgoing(args), this.outgoing(kwargs));
     }
 
-    /** `handler(args, kwargs)` answers `{args, kwargs}` or throws a `WampFailure`. */
+    /**
+     * `handler(args, kwargs, progress)` answers `{args, kwargs}` or throws a `WampFailure`;
+     * `progress(args, kwargs)` sends a progressive result, and is `undefined` when the caller did
+     * not ask for them.
+     */
     register(procedure, handler) {
-        return this.session.register(procedure, async (args, kwargs) => {
+        return this.session.register(procedure, async (args, kwargs, progress) => {
             const { args: resultArgs, kwargs: resultKwargs } = await handler(
                 this.incoming(args),
                 this.incoming(kwargs),
+                progress && ((itemArgs, itemKwargs) => progress(this.outgoing(itemArgs), this.outgoing(itemKwargs))),
             );
             return { args: this.outgoing(resultArgs), kwargs: this.outgoing(resultKwargs) };
         });
@@ -161,23 +167,28 @@ function autobahnSession(url, realm, serializer) {
         connection.onclose = (reason, details) => {
             reject(new Error(`Autobahn|JS could not join ${url}: ${reason} ${JSON.stringify(details)}`));
         };
+        // Autobahn|JS gives a lone positional result as itself, anything else as a Result.
+        const payload = (result) =>
+            result instanceof autobahn.Result
+                ? { args: result.args, kwargs: result.kwargs }
+                : { args: result === null ? [] : [result], kwargs: {} };
         connection.onopen = (session) => {
             resolve({
-                // Autobahn|JS gives a lone positional result as itself, anything else as a Result.
-                call: (procedure, args, kwargs) =>
-                    session.call(procedure, args, kwargs).then(
-                        (result) =>
-                            result instanceof autobahn.Result
-                                ? { args: result.args, kwargs: result.kwargs }
-                                : { args: result === null ? [] : [result], kwargs: {} },
+                // Progressive results are progress notifications of the call's when.js promise.
+                call: (procedure, args, kwargs, onProgress) =>
+                    session.call(procedure, args, kwargs, onProgress ? { receive_progress: true } : {}).then(
+                        payload,
                         (error) => Promise.reject(fail(error)),
+                        onProgress && ((result) => onProgress(payload(result))),
                     ),
                 publish: (topic, args, kwargs) =>
                     session.publish(topic, args, kwargs, { acknowledge: true }).catch((error) => Promise.reject(fail(error))),
                 register: (procedure, handler) =>
-                    session.register(procedure, async (args, kwargs) => {
+                    session.register(procedure, async (args, kwargs, details) => {
                         try {
-                            const result = await handler(args ?? [], kwargs ?? {});
+                            // Set when the caller asked for progressive results.
+                            const progress = details.progress ?? undefined;
+                            const result = await handler(args ?? [], kwargs ?? {}, progress);
                             return new autobahn.Result(result.args, result.kwargs);
                         } catch (error) {
                             throw error instanceof WampFailure
@@ -210,18 +221,27 @@ async function wampySession(url, realm, serializer) {
     });
     await wampy.connect();
     const fail = (error) => (error.errorUri ? new WampFailure(error.errorUri, error.argsList, error.argsDict) : error);
+    const payload = (result) => ({ args: result.argsList ?? [], kwargs: result.argsDict ?? {} });
     return {
-        call: (procedure, argsList, argsDict) =>
-            wampy.call(procedure, { argsList, argsDict }).then(
-                (result) => ({ args: result.argsList ?? [], kwargs: result.argsDict ?? {} }),
-                (error) => Promise.reject(fail(error)),
-            ),
+        call: (procedure, argsList, argsDict, onProgress) =>
+            wampy
+                .call(
+                    procedure,
+                    { argsList, argsDict },
+                    onProgress ? { progress_callback: (result) => onProgress(payload(result)) } : undefined,
+                )
+                .then(payload, (error) => Promise.reject(fail(error))),
         publish: (topic, argsList, argsDict) =>
             wampy.publish(topic, { argsList, argsDict }).catch((error) => Promise.reject(fail(error))),
         register: (procedure, handler) =>
-            wampy.register(procedure, async ({ argsList, argsDict }) => {
+            wampy.register(procedure, async ({ argsList, argsDict, details, result_handler }) => {
+                // A YIELD with `progress` is a progressive result; wampy.js sends what it is given.
+                const progress = details.receive_progress
+                    ? (itemArgs, itemKwargs) =>
+                          result_handler({ argsList: itemArgs, argsDict: itemKwargs, options: { progress: true } })
+                    : undefined;
                 try {
-                    const result = await handler(argsList ?? [], argsDict ?? {});
+                    const result = await handler(argsList ?? [], argsDict ?? {}, progress);
                     return { argsList: result.args, argsDict: result.kwargs };
                 } catch (error) {
                     throw error instanceof WampFailure

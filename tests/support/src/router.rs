@@ -248,6 +248,63 @@ pub fn node_script(name: &str) -> Result<Command, String> {
     Ok(command)
 }
 
+/// Starts the Autobahn|Python peer `script` of `tests/peers` with `args`, its stdin, stdout and
+/// stderr piped; it is killed when dropped.
+pub fn spawn_python_peer(script: &str, args: &[&str]) -> Result<tokio::process::Child, String> {
+    let python = python()?;
+    tokio::process::Command::new(&python)
+        .arg(peer_script(script))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|error| format!("cannot start {script} with {}: {error}", python.display()))
+}
+
+/// Starts a Python peer that serves until its stdin ends (`callee.py`, `shop_callee.py`) and
+/// waits, up to `timeout`, for its READY; if it does not come, kills it and says why, with the
+/// peer's error output.
+pub async fn start_python_peer(
+    script: &str,
+    args: &[&str],
+    timeout: Duration,
+) -> Result<tokio::process::Child, String> {
+    let mut peer = spawn_python_peer(script, args)?;
+    let stdout = peer.stdout.take().ok_or_else(|| format!("{script}: no stdout"))?;
+    let ready = tokio::time::timeout(timeout, wait_for_ready(stdout))
+        .await
+        .unwrap_or_else(|_| Err(format!("no READY within {timeout:?}")));
+    if let Err(problem) = ready {
+        // Killed first: its error output ends only when it does.
+        let _ = peer.kill().await;
+        return Err(format!(
+            "{script} did not get ready: {problem}\n{}",
+            stderr_of(&mut peer).await
+        ));
+    }
+    Ok(peer)
+}
+
+/// The lines of a Python caller's checks in its output, `ok <what>` and `FAILED <what>: <why>`
+/// (`Checks` of `tests/peers/interop_data.py`): Autobahn logs to stdout too.
+pub fn python_checks(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .filter(|line| line.starts_with("ok ") || line.starts_with("FAILED "))
+        .collect()
+}
+
+/// A peer's error output; only once the peer ended or was killed, or this waits for it.
+pub async fn stderr_of(peer: &mut tokio::process::Child) -> String {
+    let mut stderr = String::new();
+    if let Some(pipe) = peer.stderr.as_mut() {
+        let _ = tokio::io::AsyncReadExt::read_to_string(pipe, &mut stderr).await;
+    }
+    stderr
+}
+
 /// Reads a peer's output up to its READY line.
 pub async fn wait_for_ready(stdout: impl tokio::io::AsyncRead + Unpin) -> Result<(), String> {
     use tokio::io::AsyncBufReadExt as _;
