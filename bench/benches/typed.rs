@@ -10,11 +10,12 @@
 //! short defaults.
 //!
 //! - wamp-idl: a user's message goes through the public typed API, as a generated stub's does.
-//!   Encoding turns the typed value into its payload (`IntoPayload`, which takes the value: a
-//!   fresh one is cloned for each message outside the measurement) and writes the message into
-//!   a reused `Frame` (`Serializer::encode_frame_into`, which splices binary values of 512 bytes
-//!   and more instead of copying them); decoding reads the `Message` from a shared buffer
-//!   (`Serializer::decode_shared_with`) and the typed value from its payload (`FromPayload`).
+//!   Encoding writes a message whose payload is the typed value (`IntoPayload`, done once, before
+//!   the measurement, as serde's side builds its tuple once) into a reused `Frame`
+//!   (`Serializer::encode_frame_into`, which splices binary values of 512 bytes and more instead
+//!   of copying them), by reference as serde serializes; decoding reads the `Message` from a
+//!   shared buffer (`Serializer::decode_shared_with`) and the typed value from its payload
+//!   (`FromPayload`).
 //! - serde: the same struct's `Serialize` and `Deserialize` (derived beside our derives), the
 //!   message as a tuple (`(36, subscription, publication, {}, (telemetry,))`), written by
 //!   reference into a reused `Vec<u8>`: serde_json and simd-json (decode only: it parses a
@@ -31,7 +32,7 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-use criterion::{BatchSize, BenchmarkGroup, Criterion};
+use criterion::{BenchmarkGroup, Criterion};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -273,28 +274,18 @@ fn cells<T>(
     let decode = (serializer, kind, size, Operation::Decode);
 
     let mut frame = Frame::new();
-    let encode_typed = |(event, procedure): (VehicleEvent, String), frame: &mut Frame| {
+    let message = kind.message(event.clone(), PROCEDURE.to_owned());
+    let mut encode_typed = || {
         frame.clear();
-        serializer.encode_frame_into(&kind.message(event, procedure), frame)
+        let encoded = serializer.encode_frame_into(black_box(&message), &mut frame);
+        black_box(&frame);
+        encoded
     };
     measure(&mut group, results, encode, "wamp-idl", |b| {
-        b.iter_batched(
-            || (event.clone(), PROCEDURE.to_owned()),
-            |input| {
-                let encoded = encode_typed(input, &mut frame);
-                black_box(&frame);
-                encoded
-            },
-            BatchSize::SmallInput,
-        )
+        b.iter(&mut encode_typed)
     });
-    let mut inputs: Vec<_> = (0..COUNTED)
-        .map(|_| Some((event.clone(), PROCEDURE.to_owned())))
-        .collect();
-    let counted = allocations_per_message(|index| {
-        if let Some(input) = inputs.get_mut(index).and_then(Option::take) {
-            let _ = black_box(encode_typed(input, &mut frame));
-        }
+    let counted = allocations_per_message(|_| {
+        let _ = black_box(encode_typed());
     });
     results.allocations.insert((encode, "wamp-idl"), counted);
 

@@ -15,7 +15,7 @@ use std::fmt;
 use crate::error::PayloadError;
 use crate::session::Payload;
 use crate::value::{Dict, List, Value};
-use crate::view::{DictRef, ListIter, ListRef, ValueRef};
+use crate::view::{FieldLookup, ListIter, ListRef, ValueRef};
 pub use crate::wire::{EncodeError, ValueWriter};
 
 /// The result of reading a value or payload.
@@ -470,7 +470,7 @@ pub struct DictReader<'a> {
 
 #[derive(Debug)]
 enum Fields<'a> {
-    Keyed(DictRef<'a>),
+    Keyed(FieldLookup<'a>),
     /// A struct's values in the order of its field names.
     Positional(ListRef<'a>, &'a [&'a str]),
 }
@@ -485,13 +485,14 @@ impl<'a> DictReader<'a> {
             .as_dict()
             .ok_or_else(|| unexpected(&format!("{type_name} (a dict)"), value))?;
         Ok(DictReader {
-            fields: Fields::Keyed(dict),
+            fields: Fields::Keyed(FieldLookup::new(dict)),
         })
     }
 
-    fn get(&self, name: &str) -> Option<ValueRef<'a>> {
-        match self.fields {
-            Fields::Keyed(dict) => dict.get(name),
+    #[inline]
+    fn get(&mut self, name: &str) -> Option<ValueRef<'a>> {
+        match &mut self.fields {
+            Fields::Keyed(fields) => fields.get(name),
             Fields::Positional(items, names) => {
                 let position = names.iter().position(|field| *field == name)?;
                 items.get(position)
@@ -541,7 +542,8 @@ pub fn struct_reader<'a>(
         });
     }
     let reader = DictReader::new(value, type_name)?;
-    if let Fields::Keyed(dict) = reader.fields {
+    if let Fields::Keyed(lookup) = &reader.fields {
+        let dict = lookup.dict();
         if let Some(unknown) = dict.keys().find(|key| !fields.contains(key)) {
             return Err(PayloadError::new("", format!("unknown field of {type_name}")).in_field(unknown));
         }
@@ -592,7 +594,7 @@ pub struct PayloadReader<'a> {
     args: std::iter::Enumerate<ListIter<'a>>,
     /// The schema's names of the positional fields, for errors: `args[0] (route_id)`.
     arg_names: &'a [&'a str],
-    kwargs: DictRef<'a>,
+    kwargs: FieldLookup<'a>,
 }
 
 impl<'a> PayloadReader<'a> {
@@ -640,7 +642,7 @@ impl<'a> PayloadReader<'a> {
         Ok(PayloadReader {
             args: values.iter().enumerate(),
             arg_names: args,
-            kwargs: keywords,
+            kwargs: FieldLookup::new(keywords),
         })
     }
 

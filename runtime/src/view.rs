@@ -5,12 +5,15 @@
 //! so that generated types are read straight from the received bytes, without an owned tree
 //! in between, and an in-memory session still needs no serializer.
 
+mod fields;
+
 use std::fmt;
 
 use bytes::Bytes;
 
 use crate::value::{Dict, List, Value};
 use crate::wire::tape::{Node, Siblings, Tag, Tape};
+pub(crate) use fields::FieldLookup;
 
 /// A value of a payload, to read.
 #[derive(Clone, Copy)]
@@ -296,6 +299,14 @@ impl<'a> DictRef<'a> {
         self.len() == 0
     }
 
+    /// The tape and node of a received dict.
+    pub(crate) fn tape_node(self) -> Option<(&'a Tape, usize)> {
+        match self.0 {
+            Entries::Tree(_) => None,
+            Entries::Tape(tape, index) => Some((tape, index)),
+        }
+    }
+
     /// The value of a key. Of a key sent twice, the last value counts, as in [`Dict`].
     pub fn get(self, key: &str) -> Option<ValueRef<'a>> {
         match self.0 {
@@ -391,7 +402,7 @@ mod tests {
     use crate::wire::{Message, Serializer};
 
     /// The payload of a RESULT received as JSON, args `args` and kwargs `kwargs`.
-    fn received(args: &str, kwargs: &str) -> Payload {
+    pub(super) fn received(args: &str, kwargs: &str) -> Payload {
         let text = format!("[50, 1, {{}}, {args}, {kwargs}]");
         match Serializer::Json.decode(text.as_bytes()) {
             Ok(Message::Result { payload, .. }) => payload,

@@ -208,6 +208,7 @@ impl<'a> WriteAt<'a> for Writer<'a> {
         Ok(self.out.push(at, OBJECT_END))
     }
 
+    #[inline(always)]
     fn string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError> {
         Ok(self.text(at, text))
     }
@@ -229,6 +230,7 @@ impl<'a> WriteAt<'a> for Writer<'a> {
         Ok(self.out.push(at, OBJECT_START))
     }
 
+    #[inline(always)]
     fn key(&mut self, at: usize, key: &str) -> Result<usize, EncodeError> {
         Ok(Writer::key(self, at, key))
     }

@@ -179,6 +179,7 @@ impl<'a> WriteAt<'a> for Writer<'a> {
         Ok(at)
     }
 
+    #[inline(always)]
     fn string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError> {
         Ok(self.text(at, text))
     }

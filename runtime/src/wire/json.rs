@@ -254,7 +254,7 @@ impl ValueWriter for Writer<'_> {
         Ok(())
     }
 
-    #[inline]
+    #[inline(always)]
     fn key(&mut self, key: &str) -> Result<(), EncodeError> {
         self.element(|writer, at| {
             let at = write_string(&mut writer.out, at, key);

@@ -173,7 +173,9 @@ pub(super) trait WriteAt<'a>: Sized {
     /// Opens a dict of `len` entries.
     fn open_dict(&mut self, at: usize, len: usize) -> Result<usize, EncodeError>;
 
-    /// Writes a dict key.
+    /// Writes a dict key. Inlined, as the writing of a key into the field that has it, so that
+    /// the length of a generated type's literal key folds into the moves that copy it.
+    #[inline(always)]
     fn key(&mut self, at: usize, key: &str) -> Result<usize, EncodeError> {
         self.string(at, key)
     }
@@ -293,7 +295,7 @@ impl<'a, W: WriteAt<'a>> ValueWriter for W {
         self.append(|writer, at| writer.open_dict(at, len))
     }
 
-    #[inline]
+    #[inline(always)]
     fn key(&mut self, key: &str) -> Result<(), EncodeError> {
         self.append(|writer, at| WriteAt::key(writer, at, key))
     }

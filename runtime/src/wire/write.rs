@@ -74,8 +74,8 @@ pub trait ValueWriter {
         }
     }
 
-    /// A dict entry.
-    #[inline]
+    /// A dict entry. Inlined into the generated type's writing, so that its key is a constant.
+    #[inline(always)]
     fn field<T: IntoValue>(&mut self, key: &str, value: &T) -> Result<(), EncodeError>
     where
         Self: Sized,
@@ -85,7 +85,7 @@ pub trait ValueWriter {
     }
 
     /// A dict entry if the value is there; an absent one is left out.
-    #[inline]
+    #[inline(always)]
     fn optional_field<T: IntoValue>(&mut self, key: &str, value: &Option<T>) -> Result<(), EncodeError>
     where
         Self: Sized,
