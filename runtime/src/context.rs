@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::watch;
 
+use crate::data::payload::{Payload, PayloadStream};
+use crate::data::value::{Dict, Value};
 use crate::error::{Error, ErrorKind};
-use crate::session::{Payload, PayloadStream};
-use crate::value::{Dict, Value};
 
 /// Sends one progressive result of an invocation; see [`CallContext::with_progress`].
 pub type ProgressSink = Arc<dyn Fn(Payload) -> Result<(), Error> + Send + Sync>;

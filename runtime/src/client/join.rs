@@ -6,8 +6,8 @@ use std::sync::atomic::AtomicU64;
 use crate::client::ClientConfig;
 use crate::client::state::{Joined, Shared};
 use crate::client::transport::{self, Connection, Frame, FrameKind, TransportConfig, write_error};
+use crate::data::value::{Dict, List, Value};
 use crate::error::{Error, ErrorKind, WampError};
-use crate::value::{Dict, List, Value};
 use crate::wire::{self, Message};
 
 /// Joins at the configured routers in turn, each within the connect timeout, until one

@@ -15,8 +15,8 @@ use crate::client::state::{
     self, EventQueue, GOODBYE_TIMEOUT, Procedure, RequestKind, Shared, SubscriptionLeft,
 };
 use crate::client::{ClientConfig, join};
+use crate::data::value::Dict;
 use crate::error::{Error, ErrorKind};
-use crate::value::Dict;
 use crate::wire::Message;
 
 /// Where a client's session stands; watch it with [`Client::state`](crate::Client::state).

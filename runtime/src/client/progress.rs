@@ -16,9 +16,10 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use crate::client::session::Client;
 use crate::client::state::Shared;
+use crate::data::payload::{Payload, PayloadStream};
+use crate::data::value::{Dict, Value};
 use crate::error::Error;
-use crate::session::{CallOptions, Payload, PayloadStream, PendingCall, ends_stream};
-use crate::value::{Dict, Value};
+use crate::session::{CallOptions, PendingCall, ends_stream};
 use crate::wire::Message;
 
 /// A further INVOCATION's payload on its way to the handler, holding its place among the

@@ -13,14 +13,15 @@ use crate::client::link::{Link, SessionState, say_goodbye};
 use crate::client::state::{
     CallReceiver, Delivery, GOODBYE_TIMEOUT, Procedure, RequestKind, Shared, SubscriptionLeft,
 };
+use crate::data::payload::{Payload, PayloadStream};
+use crate::data::value::{Dict, Value};
 use crate::error::{Error, ErrorKind};
 use crate::handle::{Registration, Session, Subscription};
 use crate::session::{
     BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, EventHandler,
-    InvocationHandler, InvokePolicy, MatchPolicy, Payload, PayloadStream, PendingCall, PublishOptions,
-    RegisterOptions, SessionBackend, SubscribeOptions,
+    InvocationHandler, InvokePolicy, MatchPolicy, PendingCall, PublishOptions, RegisterOptions,
+    SessionBackend, SubscribeOptions,
 };
-use crate::value::{Dict, Value};
 use crate::wire::{Message, Serializer};
 
 /// A WAMP session with a router: cheap to clone, usable from any task.

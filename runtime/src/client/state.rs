@@ -16,9 +16,10 @@ use crate::client::outbox::{Flush, Outbox};
 use crate::client::progress::{Item, ItemSender, further_invocations};
 use crate::client::transport::{ByteWriter, Frame, FrameReader, Framing};
 use crate::context::{CallContext, EventContext, Interrupt, ProgressSink};
+use crate::data::payload::Payload;
+use crate::data::value::{Dict, Value};
 use crate::error::{Error, ErrorKind, PayloadError, WampError};
-use crate::session::{CANCELED, CallResult, CallUpdate, Event, Invocation, InvocationHandler, Payload};
-use crate::value::{Dict, Value};
+use crate::session::{CANCELED, CallResult, CallUpdate, Event, Invocation, InvocationHandler};
 use crate::wire::{self, DecodeLimits, Message, MessageType, Serializer};
 
 /// A registration's handler with the URI it was registered for, which an invocation's context

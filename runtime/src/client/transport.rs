@@ -886,7 +886,7 @@ pub(crate) fn transport_error(message: String) -> Error {
 mod tests {
     use super::*;
     use crate::Payload;
-    use crate::value::{Dict, Value};
+    use crate::data::value::{Dict, Value};
     use crate::wire::Message;
 
     fn describe(frame: Result<Option<(RawFrame, usize)>, Error>) -> Result<Option<RawFrame>, String> {

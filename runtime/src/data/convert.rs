@@ -12,11 +12,12 @@
 
 use std::fmt;
 
+use crate::data::payload::Payload;
+use crate::data::value::{Dict, List, Value};
+use crate::data::view::{DictRef, ListIter, ListRef, ValueRef};
+use crate::data::write::ValueWriter;
+use crate::error::EncodeError;
 use crate::error::PayloadError;
-use crate::session::Payload;
-use crate::value::{Dict, List, Value};
-use crate::view::{DictRef, ListIter, ListRef, ValueRef};
-pub use crate::wire::{EncodeError, ValueWriter};
 
 /// The result of reading a value or payload.
 pub type Result<T, E = PayloadError> = std::result::Result<T, E>;
