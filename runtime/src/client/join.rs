@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use crate::client::ClientConfig;
-use crate::client::state::{Joined, Shared};
+use crate::client::joined::{Joined, Shared};
 use crate::client::transport::{self, Connection, Frame, FrameKind, TransportConfig, write_error};
 use crate::data::value::{Dict, List, Value};
 use crate::error::{Error, ErrorKind, WampError};

@@ -10,10 +10,10 @@ use futures_util::future::try_join_all;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::client::reconnect::WhileDown;
-use crate::client::state::{
+use crate::client::joined::{
     self, EventQueue, GOODBYE_TIMEOUT, Procedure, RequestKind, Shared, SubscriptionLeft,
 };
+use crate::client::reconnect::WhileDown;
 use crate::client::{ClientConfig, join};
 use crate::data::value::Dict;
 use crate::error::{Error, ErrorKind};
@@ -133,7 +133,7 @@ impl Link {
 
     /// A new request id, unique across the client's sessions.
     pub(crate) fn next_request_id(&self) -> u64 {
-        state::next_request_id(&self.requests)
+        joined::next_request_id(&self.requests)
     }
 
     pub(crate) fn watch_state(&self) -> watch::Receiver<SessionState> {

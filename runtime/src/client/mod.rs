@@ -25,13 +25,13 @@
 
 mod auth;
 mod join;
+mod joined;
 mod link;
 mod outbox;
 mod progress;
 mod reconnect;
 mod scram;
 mod session;
-mod state;
 mod transport;
 
 use std::sync::Arc;

@@ -14,8 +14,8 @@ use futures_util::Stream;
 use futures_util::stream::StreamExt as _;
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
+use crate::client::joined::Shared;
 use crate::client::session::Client;
-use crate::client::state::Shared;
 use crate::data::payload::{Payload, PayloadStream};
 use crate::data::value::{Dict, Value};
 use crate::error::Error;

@@ -9,10 +9,10 @@ use futures_util::FutureExt as _;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use crate::client::link::{Link, SessionState, say_goodbye};
-use crate::client::state::{
+use crate::client::joined::{
     CallReceiver, Delivery, GOODBYE_TIMEOUT, Procedure, RequestKind, Shared, SubscriptionLeft,
 };
+use crate::client::link::{Link, SessionState, say_goodbye};
 use crate::data::payload::{Payload, PayloadStream};
 use crate::data::value::{Dict, Value};
 use crate::error::{Error, ErrorKind};
