@@ -9,12 +9,12 @@ use std::sync::Arc;
 
 use futures_util::Stream;
 
-use crate::data::payload::Payload;
-use crate::error::{Error, WampError};
-use crate::session::{
+use crate::backend::{
     CallOptions, CallResult, Event, EventHandler, Invocation, InvocationHandler, PendingCall, PublishOptions,
     RegisterOptions, SessionBackend, SubscribeOptions,
 };
+use crate::data::payload::Payload;
+use crate::error::{Error, WampError};
 
 /// A joined WAMP session: what generated `Caller`s, `register` and `subscribe` take.
 ///

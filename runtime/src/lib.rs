@@ -6,6 +6,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)
 )]
 
+mod backend;
 pub mod client;
 mod context;
 mod data;
@@ -16,11 +17,15 @@ pub mod memory;
 pub mod meta;
 #[cfg(feature = "serde")]
 mod serde_support;
-pub mod session;
 mod stub;
 mod uri;
 pub mod wire;
 
+pub use backend::{
+    BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
+    Invocation, InvocationHandler, InvokePolicy, MatchPolicy, PendingCall, PublishOptions, RegisterOptions,
+    SessionBackend, SubscribeOptions,
+};
 pub use client::{Client, ClientConfig};
 pub use context::{CallContext, EventContext, Interrupt, ProgressSink};
 pub use data::convert::{FromPayload, FromValue, IntoPayload, IntoValue, UnknownEnumValue, WritePayload};
@@ -31,11 +36,6 @@ pub use data::view::{DictIter, DictRef, ListIter, ListRef, ValueRef};
 pub use error::{Error, ErrorKind, PayloadError, WampError};
 pub use handle::{DropGuard, Registration, Registrations, Session, Subscription, Subscriptions};
 pub use memory::MemorySession;
-pub use session::{
-    BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
-    Invocation, InvocationHandler, InvokePolicy, MatchPolicy, PendingCall, PublishOptions, RegisterOptions,
-    SessionBackend, SubscribeOptions,
-};
 pub use stub::{ItemSink, Items};
 pub use uuid::Uuid;
 pub use wamp_idl_derive::{FromPayload, FromValue, IntoPayload, IntoValue};

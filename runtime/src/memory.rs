@@ -39,16 +39,16 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use futures_util::StreamExt as _;
 use tokio::sync::mpsc;
 
+use crate::backend::{
+    BoxFuture, CANCELED, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
+    Invocation, InvocationHandler, MatchPolicy, PendingCall, PublishOptions, RegisterOptions, SessionBackend,
+    SubscribeOptions,
+};
 use crate::context::{CallContext, EventContext, Interrupt, ProgressSink};
 use crate::data::payload::{Payload, PayloadStream};
 use crate::data::value::{Dict, Value};
 use crate::error::{Error, ErrorKind, WampError};
 use crate::handle::Session;
-use crate::session::{
-    BoxFuture, CANCELED, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
-    Invocation, InvocationHandler, MatchPolicy, PendingCall, PublishOptions, RegisterOptions, SessionBackend,
-    SubscribeOptions,
-};
 
 /// A [`SessionBackend`] that routes calls and events in memory. Clones share the same realm.
 #[derive(Debug, Clone, Default)]

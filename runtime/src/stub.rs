@@ -9,14 +9,14 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
+use crate::backend::{
+    BoxFuture, CallOptions, Event, EventHandler, Invocation, InvocationHandler, PublishOptions,
+    RegisterOptions, SubscribeOptions,
+};
 use crate::context::{CallContext, EventContext};
 use crate::data::convert::{FromPayload, IntoPayload};
 use crate::error::{Error, PayloadError, WampError};
 use crate::handle::{Registrations, Session, Subscriptions};
-use crate::session::{
-    BoxFuture, CallOptions, Event, EventHandler, Invocation, InvocationHandler, PublishOptions,
-    RegisterOptions, SubscribeOptions,
-};
 use crate::uri::{Placeholders, Prefix, Template};
 
 mod progressive;

@@ -27,10 +27,11 @@ use crate::error::PayloadError;
 /// says what and where, and every [`FromPayload`](crate::FromPayload) fails with that error.
 /// The views read such a value as null, and such args or kwargs as empty.
 #[derive(Clone, Default)]
-pub struct Payload(Parts);
+pub struct Payload(Held);
 
+/// How a payload is held: as built, as received, or as the typed value it was made from.
 #[derive(Clone)]
-enum Parts {
+enum Held {
     Built {
         args: List,
         kwargs: Dict,
@@ -43,9 +44,9 @@ enum Parts {
     Typed(Typed),
 }
 
-impl Default for Parts {
-    fn default() -> Parts {
-        Parts::Built {
+impl Default for Held {
+    fn default() -> Held {
+        Held::Built {
             args: List::new(),
             kwargs: Dict::new(),
         }
@@ -55,20 +56,20 @@ impl Default for Parts {
 impl Payload {
     /// A payload of these arguments.
     pub fn new(args: List, kwargs: Dict) -> Payload {
-        Payload(Parts::Built { args, kwargs })
+        Payload(Held::Built { args, kwargs })
     }
 
     /// A payload of a typed value, kept as it is and written straight to the wire when its
     /// message is encoded: [`IntoPayload`](crate::IntoPayload) of generated types makes one.
     /// Reading it as values ([`Payload::args`]) turns it into values once.
     pub fn typed<T: WritePayload + Send + Sync + 'static>(value: T) -> Payload {
-        Payload(Parts::Typed(Typed::new(value)))
+        Payload(Held::Typed(Typed::new(value)))
     }
 
     /// The typed value of a payload made by [`Payload::typed`].
     pub(crate) fn typed_value(&self) -> Option<&Typed> {
         match &self.0 {
-            Parts::Typed(typed) => Some(typed),
+            Held::Typed(typed) => Some(typed),
             _ => None,
         }
     }
@@ -76,15 +77,15 @@ impl Payload {
     /// The payload of a decoded message, on its tape (the decoder checked the kinds of its
     /// args and kwargs).
     pub(crate) fn received(tape: Tape) -> Payload {
-        Payload(Parts::Received(tape))
+        Payload(Held::Received(tape))
     }
 
     /// The positional arguments.
     pub fn args(&self) -> ListRef<'_> {
         match &self.0 {
-            Parts::Built { args, .. } => ListRef::from(args.as_slice()),
-            Parts::Typed(typed) => ListRef::from(typed.values().0.as_slice()),
-            Parts::Received(tape) => match payload_on_tape(tape).0 {
+            Held::Built { args, .. } => ListRef::from(args.as_slice()),
+            Held::Typed(typed) => ListRef::from(typed.values().0.as_slice()),
+            Held::Received(tape) => match payload_on_tape(tape).0 {
                 Some(index) if tape.node(index).tag == Tag::List => ListRef::on_tape(tape, index),
                 _ => ListRef::EMPTY,
             },
@@ -94,9 +95,9 @@ impl Payload {
     /// The keyword arguments.
     pub fn kwargs(&self) -> DictRef<'_> {
         match &self.0 {
-            Parts::Built { kwargs, .. } => DictRef::from(kwargs),
-            Parts::Typed(typed) => DictRef::from(&typed.values().1),
-            Parts::Received(tape) => match payload_on_tape(tape).1 {
+            Held::Built { kwargs, .. } => DictRef::from(kwargs),
+            Held::Typed(typed) => DictRef::from(&typed.values().1),
+            Held::Received(tape) => match payload_on_tape(tape).1 {
                 Some(index) if tape.node(index).tag == Tag::Dict => DictRef::on_tape(tape, index),
                 _ => DictRef::EMPTY,
             },
@@ -108,24 +109,24 @@ impl Payload {
     /// where (`args[2]`, `kwargs.name`, `args[0].tick.mode`). A built payload always can.
     pub fn check(&self) -> Result<(), PayloadError> {
         match &self.0 {
-            Parts::Built { .. } | Parts::Typed(_) => Ok(()),
-            Parts::Received(tape) => payload_problem(tape).map_or(Ok(()), Err),
+            Held::Built { .. } | Held::Typed(_) => Ok(()),
+            Held::Received(tape) => payload_problem(tape).map_or(Ok(()), Err),
         }
     }
 
     /// The args and kwargs of a payload built to send.
     pub(crate) fn built_parts(&self) -> Option<(&List, &Dict)> {
         match &self.0 {
-            Parts::Built { args, kwargs } => Some((args, kwargs)),
-            Parts::Received(_) | Parts::Typed(_) => None,
+            Held::Built { args, kwargs } => Some((args, kwargs)),
+            Held::Received(_) | Held::Typed(_) => None,
         }
     }
 
     /// The args and kwargs as owned values.
     pub fn into_parts(self) -> (List, Dict) {
         match self.0 {
-            Parts::Built { args, kwargs } => (args, kwargs),
-            Parts::Typed(typed) => typed.into_values(),
+            Held::Built { args, kwargs } => (args, kwargs),
+            Held::Typed(typed) => typed.into_values(),
             received => {
                 let payload = Payload(received);
                 (payload.args().to_list(), payload.kwargs().to_dict())

@@ -168,16 +168,17 @@ impl<T: WritePayload + Send + Sync> ErasedPayload for T {
 /// read as values, it is turned into them once, on first reading. One pointer, so that it
 /// keeps a message small enough to move cheaply, and one allocation.
 #[derive(Clone)]
-pub(crate) struct Typed(Arc<Shared<dyn ErasedPayload>>);
+pub(crate) struct Typed(Arc<WithValues<dyn ErasedPayload>>);
 
-struct Shared<T: ?Sized> {
+/// A typed value, and its values once it is read as values.
+struct WithValues<T: ?Sized> {
     values: OnceLock<(List, Dict)>,
     value: T,
 }
 
 impl Typed {
     pub(crate) fn new<T: WritePayload + Send + Sync + 'static>(value: T) -> Typed {
-        Typed(Arc::new(Shared {
+        Typed(Arc::new(WithValues {
             values: OnceLock::new(),
             value,
         }))

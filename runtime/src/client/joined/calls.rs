@@ -6,10 +6,10 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
-use super::{EventQueue, Procedure, Shared, State};
+use super::{EventQueue, JoinedSession, Procedure, State};
+use crate::backend::{CallResult, CallUpdate};
 use crate::data::value::{Dict, Value};
 use crate::error::{Error, ErrorKind};
-use crate::session::{CallResult, CallUpdate};
 use crate::wire::{Message, MessageType};
 
 /// Where the router's answers to a call go: a one-shot slot when its caller wants only the
@@ -85,7 +85,7 @@ pub(crate) struct PendingRequest {
 /// requesting future is dropped, so that abandoned requests do not pile up in the session and a
 /// late answer installs no handler that nobody can remove.
 pub(super) struct ForgetRequest<'a> {
-    shared: &'a Shared,
+    shared: &'a JoinedSession,
     request: u64,
 }
 
@@ -118,14 +118,14 @@ impl RequestKind {
     }
 }
 
-impl Shared {
+impl JoinedSession {
     /// Sends a further CALL of a call in flight (progressive call invocations); fails once the
     /// call is over, as the router would take it for a new call.
     pub(crate) fn send_further_call(&self, request: u64, message: &Message) -> Result<(), Error> {
         let frame = self.encode(message)?;
         let state = self.lock();
         if let Some(reason) = &state.ended {
-            return Err(Shared::closed_error(reason));
+            return Err(JoinedSession::closed_error(reason));
         }
         if !state.calls.contains_key(&request) {
             return Err(Error::new(ErrorKind::Canceled));
@@ -156,7 +156,7 @@ impl Shared {
         let (flush, deadline_moved) = {
             let mut state = self.lock();
             if let Some(reason) = &state.ended {
-                return Err(Shared::closed_error(reason));
+                return Err(JoinedSession::closed_error(reason));
             }
             state.calls.insert(request, WaitingCall { updates, deadline });
             // Calls with the same timeout reach their deadlines in the order they start: of

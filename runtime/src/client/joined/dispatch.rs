@@ -8,16 +8,16 @@ use futures_util::FutureExt as _;
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::calls::RequestKind;
-use super::{Delivery, SYSTEM_SHUTDOWN, Shared, State, Topic};
+use super::{Delivery, JoinedSession, SYSTEM_SHUTDOWN, State, Topic};
+use crate::backend::{CANCELED, CallResult, Event, Invocation};
 use crate::client::progress::{Item, further_invocations};
 use crate::context::{CallContext, EventContext, ProgressSink};
 use crate::data::payload::Payload;
 use crate::data::value::{Dict, Value};
 use crate::error::{Error, ErrorKind, PayloadError, WampError};
-use crate::session::{CANCELED, CallResult, Event, Invocation};
 use crate::wire::{Message, MessageType};
 
-impl Shared {
+impl JoinedSession {
     /// Ends the session because the router broke the protocol, telling it why with ABORT.
     pub(super) fn protocol_violation(&self, problem: String) {
         tracing::warn!(session = self.session_id, %problem, "protocol violation by the router");
@@ -29,7 +29,11 @@ impl Shared {
     }
 
     /// Applies one message from the router; `false` when the session ended.
-    pub(super) fn handle(self: &Arc<Shared>, message: Message, slot: Option<OwnedSemaphorePermit>) -> bool {
+    pub(super) fn handle(
+        self: &Arc<JoinedSession>,
+        message: Message,
+        slot: Option<OwnedSemaphorePermit>,
+    ) -> bool {
         match message {
             Message::Result {
                 request,
@@ -295,7 +299,7 @@ impl Shared {
     }
 
     fn handle_invocation(
-        self: &Arc<Shared>,
+        self: &Arc<JoinedSession>,
         request: u64,
         registration: u64,
         details: Dict,

@@ -11,13 +11,13 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
+use crate::backend::{Event, InvocationHandler};
 use crate::client::outbox::{Flush, Outbox};
 use crate::client::progress::ItemSender;
 use crate::client::transport::{ByteWriter, FrameReader, Framing};
 use crate::context::Interrupt;
 use crate::data::value::Dict;
 use crate::error::{Error, ErrorKind};
-use crate::session::{Event, InvocationHandler};
 use crate::wire::{self, DecodeLimits, Message, Serializer};
 
 mod calls;
@@ -62,7 +62,7 @@ pub(crate) type EventQueue = mpsc::UnboundedSender<Delivery>;
 #[derive(Debug)]
 pub(crate) struct Delivery {
     pub(crate) event: Event,
-    /// Shared by the queues of the local subscriptions that share one router subscription.
+    /// JoinedSession by the queues of the local subscriptions that share one router subscription.
     pub(crate) _slot: Option<Arc<OwnedSemaphorePermit>>,
 }
 
@@ -99,7 +99,7 @@ struct State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SubscriptionLeft {
     /// Other local subscriptions receive its events.
-    Shared,
+    JoinedSession,
     /// Nobody receives its events: it is to be undone.
     Unused,
     /// The session does not hold it (revoked by the router, or the session ended).
@@ -126,7 +126,7 @@ impl State {
 }
 
 /// The state of one joined session.
-pub(crate) struct Shared {
+pub(crate) struct JoinedSession {
     pub(crate) serializer: Serializer,
     pub(crate) session_id: u64,
     pub(crate) welcome_details: Dict,
@@ -151,7 +151,7 @@ pub(crate) struct Shared {
     ended: watch::Sender<bool>,
 }
 
-impl std::fmt::Debug for Shared {
+impl std::fmt::Debug for JoinedSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
             .field("id", &self.session_id)
@@ -161,7 +161,7 @@ impl std::fmt::Debug for Shared {
 }
 
 /// The parts of a joined session its I/O tasks are made of.
-pub(crate) struct Joined {
+pub(crate) struct JoinedParts {
     pub(crate) serializer: Serializer,
     pub(crate) session_id: u64,
     pub(crate) welcome_details: Dict,
@@ -179,10 +179,10 @@ pub(crate) struct Joined {
     pub(crate) framing: Framing,
 }
 
-impl Shared {
+impl JoinedSession {
     /// Starts the I/O tasks of a joined session on the current tokio runtime.
-    pub(crate) fn start(joined: Joined) -> Arc<Shared> {
-        let shared = Arc::new(Shared {
+    pub(crate) fn start(joined: JoinedParts) -> Arc<JoinedSession> {
+        let shared = Arc::new(JoinedSession {
             serializer: joined.serializer,
             session_id: joined.session_id,
             welcome_details: joined.welcome_details,
@@ -281,7 +281,7 @@ impl Shared {
     /// Sends one encoded message, if the session has not ended.
     fn queue(&self, state: &State, frame: &wire::Frame) -> Result<(), Error> {
         if let Some(reason) = &state.ended {
-            return Err(Shared::closed_error(reason));
+            return Err(JoinedSession::closed_error(reason));
         }
         self.outbox.send(frame, state.flush())
     }
@@ -310,7 +310,7 @@ impl Shared {
         if topic.queues.is_empty() {
             SubscriptionLeft::Unused
         } else {
-            SubscriptionLeft::Shared
+            SubscriptionLeft::JoinedSession
         }
     }
 

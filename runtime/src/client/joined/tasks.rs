@@ -7,13 +7,13 @@ use std::time::Duration;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
 
-use super::{GOODBYE_TIMEOUT, Shared};
-use crate::client::transport::{ByteWriter, Frame, FrameReader};
+use super::{GOODBYE_TIMEOUT, JoinedSession};
+use crate::client::transport::{ByteWriter, FrameReader, Incoming};
 use crate::error::{Error, ErrorKind};
 use crate::wire::Message;
 
 /// Reads frames and applies them, until the session ends.
-pub(super) async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
+pub(super) async fn run_reader(shared: Arc<JoinedSession>, mut reader: FrameReader) {
     // One wait for the end, kept across frames, rather than a new one for every frame.
     let ended = shared.wait_ended();
     tokio::pin!(ended);
@@ -37,8 +37,8 @@ pub(super) async fn run_reader(shared: Arc<Shared>, mut reader: FrameReader) {
                 }
                 return;
             }
-            Some(Ok(Frame::Ping(payload))) => shared.outbox.send_pong(payload),
-            Some(Ok(Frame::Message(bytes))) => {
+            Some(Ok(Incoming::Ping(payload))) => shared.outbox.send_pong(payload),
+            Some(Ok(Incoming::Message(bytes))) => {
                 // Long binary values of the message become slices of its buffer, not copies.
                 let bytes = bytes::Bytes::from(bytes);
                 let message = match shared
@@ -84,7 +84,7 @@ pub(super) enum Place {
     Ended,
 }
 
-impl Shared {
+impl JoinedSession {
     /// Waits for a place for an invocation or event, unless the client closes or the session
     /// ends first.
     async fn wait_for_place(&self, ended: &mut (impl Future<Output = ()> + Unpin)) -> Place {
@@ -107,7 +107,7 @@ impl Shared {
 /// Pings a router that has been silent for `interval`, and ends the session as lost when it
 /// stays silent for another `interval`: a router gone without closing the connection (a
 /// half-open TCP connection) is noticed within two intervals.
-pub(super) async fn run_keepalive(shared: Arc<Shared>, reads: Arc<AtomicU64>, interval: Duration) {
+pub(super) async fn run_keepalive(shared: Arc<JoinedSession>, reads: Arc<AtomicU64>, interval: Duration) {
     let ended = shared.wait_ended();
     tokio::pin!(ended);
     let mut ticks = tokio::time::interval_at(Instant::now() + interval, interval);
@@ -139,7 +139,7 @@ pub(super) async fn run_keepalive(shared: Arc<Shared>, reads: Arc<AtomicU64>, in
 /// One timer serves all the session's calls, set to the earliest deadline and moved only
 /// when a call's deadline comes before it: a timer of each call's own would be registered
 /// and removed again on every call.
-pub(super) async fn run_timeouts(shared: Arc<Shared>) {
+pub(super) async fn run_timeouts(shared: Arc<JoinedSession>) {
     let ended = shared.wait_ended();
     tokio::pin!(ended);
     loop {
@@ -165,7 +165,7 @@ pub(super) async fn run_timeouts(shared: Arc<Shared>) {
 ///
 /// A router that stopped reading would otherwise keep the writer blocked, and with it the
 /// task and the connection, after the session is long gone.
-pub(super) async fn run_writer(shared: Arc<Shared>, writer: ByteWriter) {
+pub(super) async fn run_writer(shared: Arc<JoinedSession>, writer: ByteWriter) {
     let mut ended = shared.ended.subscribe();
     let writing = shared.outbox.run_writer(writer);
     tokio::pin!(writing);

@@ -36,7 +36,7 @@ const READ_BUFFER_KEPT: usize = 64 * 1024;
 
 /// A frame received from the router.
 #[derive(Debug)]
-pub(crate) enum Frame {
+pub(crate) enum Incoming {
     /// One serialized WAMP message.
     Message(Vec<u8>),
     /// A ping, to be answered with a pong carrying the same payload.
@@ -425,7 +425,7 @@ impl FrameReader {
     ///
     /// Cancel-safe: a frame partly read stays buffered for the next call. Reads only when the
     /// buffer holds no whole frame, so that frames that arrived together cost one read.
-    pub(crate) async fn next(&mut self) -> Option<Result<Frame, Error>> {
+    pub(crate) async fn next(&mut self) -> Option<Result<Incoming, Error>> {
         loop {
             let unread = self.buffer.get(self.taken..).unwrap_or_default();
             let taken = match &mut self.protocol {
@@ -439,8 +439,8 @@ impl FrameReader {
                 Ok(Some((frame, length))) => {
                     self.taken += length;
                     match frame {
-                        RawFrame::Message(payload) => return Some(Ok(Frame::Message(payload))),
-                        RawFrame::Ping(payload) => return Some(Ok(Frame::Ping(payload))),
+                        RawFrame::Message(payload) => return Some(Ok(Incoming::Message(payload))),
+                        RawFrame::Ping(payload) => return Some(Ok(Incoming::Ping(payload))),
                         RawFrame::Nothing => continue,
                         RawFrame::Close => return None,
                     }
