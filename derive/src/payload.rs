@@ -66,7 +66,7 @@ pub fn into_payload(input: &DeriveInput) -> Result<TokenStream> {
             }
         }
 
-        impl #runtime::WritePayload for #ident {
+        impl #runtime::__private::WritePayload for #ident {
             fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
                 (#args_len, #kwargs_len)
             }
@@ -190,7 +190,7 @@ impl Part<'_> {
         } else {
             let index = syn::Index::from(index);
             quote! {
-                let len = #runtime::WritePayload::payload_len(self).#index;
+                let len = #runtime::__private::WritePayload::payload_len(self).#index;
                 writer.#begin(len)?;
             }
         };

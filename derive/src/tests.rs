@@ -380,7 +380,7 @@ fn table_into_payload_writes_each_field_mode() {
             }
         }
 
-        impl ::wamp_idl_runtime::WritePayload for Request {
+        impl ::wamp_idl_runtime::__private::WritePayload for Request {
             fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
                 (6usize, {
                     let mut len = 2usize;
@@ -407,7 +407,7 @@ fn table_into_payload_writes_each_field_mode() {
                 &self,
                 writer: &mut W,
             ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
-                let len = ::wamp_idl_runtime::WritePayload::payload_len(self).1;
+                let len = ::wamp_idl_runtime::__private::WritePayload::payload_len(self).1;
                 writer.begin_dict(len)?;
                 writer.field("limit", &self.limit)?;
                 writer.optional_field("scope", &self.scope)?;
@@ -487,7 +487,7 @@ fn empty_tables_are_empty_payloads() {
             }
         }
 
-        impl ::wamp_idl_runtime::WritePayload for Empty {
+        impl ::wamp_idl_runtime::__private::WritePayload for Empty {
             fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
                 (0usize, 0usize)
             }
@@ -545,7 +545,7 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
             }
         }
 
-        impl ::wamp_idl_runtime::WritePayload for Ids {
+        impl ::wamp_idl_runtime::__private::WritePayload for Ids {
             fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
                 (
                     {
@@ -565,7 +565,7 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
                 &self,
                 writer: &mut W,
             ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
-                let len = ::wamp_idl_runtime::WritePayload::payload_len(self).0;
+                let len = ::wamp_idl_runtime::__private::WritePayload::payload_len(self).0;
                 writer.begin_list(len)?;
                 writer.nullable(&self.b)?;
                 if len > 1usize { writer.nullable(&self.c)?; }
@@ -576,7 +576,7 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
                 &self,
                 writer: &mut W,
             ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
-                let len = ::wamp_idl_runtime::WritePayload::payload_len(self).1;
+                let len = ::wamp_idl_runtime::__private::WritePayload::payload_len(self).1;
                 writer.begin_dict(len)?;
                 writer.optional_field("a", &self.a)?;
                 writer.end_dict()

@@ -28,7 +28,7 @@ pub use backend::{
 };
 pub use client::{Client, ClientConfig};
 pub use context::{CallContext, EventContext, Interrupt, ProgressSink};
-pub use data::convert::{FromPayload, FromValue, IntoPayload, IntoValue, UnknownEnumValue, WritePayload};
+pub use data::convert::{FromPayload, FromValue, IntoPayload, IntoValue, UnknownEnumValue};
 pub use data::payload::{Payload, PayloadStream};
 pub use data::value;
 pub use data::value::{Bytes, CompactString, Dict, List, Value};
@@ -44,7 +44,8 @@ pub use wamp_idl_derive::{FromPayload, FromValue, IntoPayload, IntoValue};
 /// users.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::data::convert::{
+    pub use crate::data::convert::WritePayload;
+    pub use crate::data::derived::{
         DictReader, DictWriter, PayloadReader, PayloadWriter, enum_from_value, struct_reader,
         union_from_value, union_into_value, union_member, unknown_union_member,
     };

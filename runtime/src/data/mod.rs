@@ -5,6 +5,7 @@
 //! dynamic call per args or kwargs.
 
 pub(crate) mod convert;
+pub(crate) mod derived;
 pub(crate) mod payload;
 pub(crate) mod tape;
 pub mod value;

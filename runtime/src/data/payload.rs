@@ -60,8 +60,10 @@ impl Payload {
     }
 
     /// A payload of a typed value, kept as it is and written straight to the wire when its
-    /// message is encoded: [`IntoPayload`](crate::IntoPayload) of generated types makes one.
-    /// Reading it as values ([`Payload::args`]) turns it into values once.
+    /// message is encoded: `IntoPayload` of generated types makes one.
+    /// Reading it as values ([`Payload::args`]) turns it into values once. Generated code's
+    /// plumbing: users make payloads with `into_payload`.
+    #[doc(hidden)]
     pub fn typed<T: WritePayload + Send + Sync + 'static>(value: T) -> Payload {
         Payload(Held::Typed(Typed::new(value)))
     }
