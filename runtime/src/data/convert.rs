@@ -48,7 +48,7 @@ pub trait IntoValue: Sized {
     }
 
     /// Writes the value as [`IntoValue::into_value`] makes it; dicts in key order, as a
-    /// [`Dict`] keeps them, so that both encode to the same bytes.
+    /// [`Dict`](crate::Dict) keeps them, so that both encode to the same bytes.
     fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError>;
 
     /// Writes a vector of this type as [`IntoValue::vec_into_value`] makes it.
@@ -73,7 +73,7 @@ pub trait IntoPayload {
 }
 
 /// A table written straight to the wire as a payload ([`Payload::typed`]), as
-/// [`PayloadWriter`] would make it.
+/// [`PayloadWriter`](crate::data::derived::PayloadWriter) would make it.
 pub trait WritePayload {
     /// How many positional arguments and keyword arguments are sent (trailing absent optional
     /// arguments and absent keyword arguments are left out).
