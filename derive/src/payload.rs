@@ -45,7 +45,7 @@ pub fn from_payload(input: &DeriveInput) -> Result<TokenStream> {
     let ident = input.ident;
     Ok(quote! {
         impl #runtime::FromPayload for #ident {
-            fn from_payload(payload: &#runtime::Payload) -> #runtime::payload::Result<Self> {
+            fn from_payload(payload: &#runtime::Payload) -> ::core::result::Result<Self, #runtime::PayloadError> {
                 #body
             }
         }
@@ -66,7 +66,7 @@ pub fn into_payload(input: &DeriveInput) -> Result<TokenStream> {
             }
         }
 
-        impl #runtime::payload::WritePayload for #ident {
+        impl #runtime::__private::WritePayload for #ident {
             fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
                 (#args_len, #kwargs_len)
             }
@@ -190,7 +190,7 @@ impl Part<'_> {
         } else {
             let index = syn::Index::from(index);
             quote! {
-                let len = #runtime::payload::WritePayload::payload_len(self).#index;
+                let len = #runtime::__private::WritePayload::payload_len(self).#index;
                 writer.#begin(len)?;
             }
         };

@@ -42,7 +42,7 @@ fn table_from_value_reads_each_field_mode() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Table {
-            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
                 let mut fields = ::wamp_idl_runtime::__private::DictReader::new(value, "demo.Table")?;
                 ::core::result::Result::Ok(Self {
                     a: fields.optional("a")?,
@@ -109,7 +109,7 @@ fn struct_from_value_lists_every_key() {
     };
     let expected = quote! {
         impl crate::FromValue for Pair {
-            fn from_value(value: crate::ValueRef<'_>) -> crate::payload::Result<Self> {
+            fn from_value(value: crate::ValueRef<'_>) -> ::core::result::Result<Self, crate::PayloadError> {
                 let mut fields = crate::__private::struct_reader(value, "demo.Pair", &["x", "second"])?;
                 ::core::result::Result::Ok(Self {
                     x: fields.required("x")?,
@@ -129,7 +129,7 @@ fn objects_without_fields_bind_no_reader() {
     );
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Empty {
-            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
                 ::wamp_idl_runtime::__private::DictReader::new(value, "demo.Empty")?;
                 ::core::result::Result::Ok(Self {})
             }
@@ -142,7 +142,7 @@ fn objects_without_fields_bind_no_reader() {
     );
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Empty {
-            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
                 ::wamp_idl_runtime::__private::struct_reader(value, "demo.Empty", &[])?;
                 ::core::result::Result::Ok(Self {})
             }
@@ -184,7 +184,7 @@ fn unions_match_member_names() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Shape {
-            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
                 let (member, value) = ::wamp_idl_runtime::__private::union_from_value(value, "demo.Shape")?;
                 match member {
                     "Circle" => ::wamp_idl_runtime::__private::union_member(value, "Circle").map(Self::Circle),
@@ -229,7 +229,7 @@ fn unions_without_members_only_reject() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Nothing {
-            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
                 let (member, _) = ::wamp_idl_runtime::__private::union_from_value(value, "demo.Nothing")?;
                 ::core::result::Result::Err(
                     ::wamp_idl_runtime::__private::unknown_union_member(member, "demo.Nothing")
@@ -265,7 +265,7 @@ fn enums_travel_as_their_repr() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Color {
-            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
                 ::wamp_idl_runtime::__private::enum_from_value::<i16, Self>(value)
             }
         }
@@ -296,7 +296,7 @@ fn flags_travel_as_their_bits() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Flags {
-            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
                 ::wamp_idl_runtime::__private::enum_from_value::<u32, Self>(value)
             }
         }
@@ -347,7 +347,7 @@ fn request() -> DeriveInput {
 fn table_from_payload_reads_each_field_mode() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromPayload for Request {
-            fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
                 let mut fields = ::wamp_idl_runtime::__private::PayloadReader::new(
                     payload,
                     &["id", "note", "level", "ratio", "tag", "count"],
@@ -380,7 +380,7 @@ fn table_into_payload_writes_each_field_mode() {
             }
         }
 
-        impl ::wamp_idl_runtime::payload::WritePayload for Request {
+        impl ::wamp_idl_runtime::__private::WritePayload for Request {
             fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
                 (6usize, {
                     let mut len = 2usize;
@@ -407,7 +407,7 @@ fn table_into_payload_writes_each_field_mode() {
                 &self,
                 writer: &mut W,
             ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
-                let len = ::wamp_idl_runtime::payload::WritePayload::payload_len(self).1;
+                let len = ::wamp_idl_runtime::__private::WritePayload::payload_len(self).1;
                 writer.begin_dict(len)?;
                 writer.field("limit", &self.limit)?;
                 writer.optional_field("scope", &self.scope)?;
@@ -473,7 +473,7 @@ fn empty_tables_are_empty_payloads() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromPayload for Empty {
-            fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
                 ::wamp_idl_runtime::__private::PayloadReader::new(payload, &[], 0, &[])?;
                 ::core::result::Result::Ok(Self {})
             }
@@ -487,7 +487,7 @@ fn empty_tables_are_empty_payloads() {
             }
         }
 
-        impl ::wamp_idl_runtime::payload::WritePayload for Empty {
+        impl ::wamp_idl_runtime::__private::WritePayload for Empty {
             fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
                 (0usize, 0usize)
             }
@@ -526,7 +526,7 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
     };
     let expected = quote! {
         impl ::wamp_idl_runtime::FromPayload for Ids {
-            fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::wamp_idl_runtime::payload::Result<Self> {
+            fn from_payload(payload: &::wamp_idl_runtime::Payload) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
                 let mut fields = ::wamp_idl_runtime::__private::PayloadReader::new(payload, &["b", "c"], 1, &["a"])?;
                 ::core::result::Result::Ok(Self {
                     a: fields.kwarg("a")?,
@@ -545,7 +545,7 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
             }
         }
 
-        impl ::wamp_idl_runtime::payload::WritePayload for Ids {
+        impl ::wamp_idl_runtime::__private::WritePayload for Ids {
             fn payload_len(&self) -> (::core::primitive::usize, ::core::primitive::usize) {
                 (
                     {
@@ -565,7 +565,7 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
                 &self,
                 writer: &mut W,
             ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
-                let len = ::wamp_idl_runtime::payload::WritePayload::payload_len(self).0;
+                let len = ::wamp_idl_runtime::__private::WritePayload::payload_len(self).0;
                 writer.begin_list(len)?;
                 writer.nullable(&self.b)?;
                 if len > 1usize { writer.nullable(&self.c)?; }
@@ -576,7 +576,7 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
                 &self,
                 writer: &mut W,
             ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
-                let len = ::wamp_idl_runtime::payload::WritePayload::payload_len(self).1;
+                let len = ::wamp_idl_runtime::__private::WritePayload::payload_len(self).1;
                 writer.begin_dict(len)?;
                 writer.optional_field("a", &self.a)?;
                 writer.end_dict()

@@ -19,7 +19,7 @@ pub fn from_value(input: &DeriveInput) -> Result<TokenStream> {
     let ident = input.ident;
     Ok(quote! {
         impl #runtime::FromValue for #ident {
-            fn from_value(value: #runtime::ValueRef<'_>) -> #runtime::payload::Result<Self> {
+            fn from_value(value: #runtime::ValueRef<'_>) -> ::core::result::Result<Self, #runtime::PayloadError> {
                 #body
             }
         }

@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::watch;
 
+use crate::data::payload::{Payload, PayloadStream};
+use crate::data::value::{Dict, Value};
 use crate::error::{Error, ErrorKind};
-use crate::session::{Payload, PayloadStream};
-use crate::value::{Dict, Value};
 
 /// Sends one progressive result of an invocation; see [`CallContext::with_progress`].
 pub type ProgressSink = Arc<dyn Fn(Payload) -> Result<(), Error> + Send + Sync>;
@@ -28,7 +28,7 @@ type PlaceholderValues = Arc<[(String, String)]>;
 /// when the caller asks (`disclose_me`) or the realm's role is configured to.
 #[derive(Clone)]
 pub struct CallContext {
-    shared: Arc<Shared>,
+    shared: Arc<UriAndDetails>,
     placeholders: PlaceholderValues,
     progress: Option<ProgressSink>,
     /// The further items of a progressive call invocation, until a handler takes them.
@@ -37,7 +37,7 @@ pub struct CallContext {
 }
 
 /// What every clone of a context reads, made once per invocation or event.
-struct Shared {
+struct UriAndDetails {
     uri: String,
     details: Dict,
 }
@@ -49,7 +49,7 @@ impl CallContext {
     pub fn new(procedure: impl Into<String>, details: Dict) -> (CallContext, Interrupt) {
         let (interrupt, cancelled) = watch::channel(false);
         let context = CallContext {
-            shared: Arc::new(Shared {
+            shared: Arc::new(UriAndDetails {
                 uri: procedure.into(),
                 details,
             }),
@@ -192,7 +192,7 @@ impl Interrupt {
 /// publisher asks, `disclose_me`).
 #[derive(Clone)]
 pub struct EventContext {
-    shared: Arc<Shared>,
+    shared: Arc<UriAndDetails>,
     placeholders: PlaceholderValues,
 }
 
@@ -201,7 +201,7 @@ impl EventContext {
     /// `details`. For [`SessionBackend`](crate::SessionBackend)s, mocks among them.
     pub fn new(topic: impl Into<String>, details: Dict) -> EventContext {
         EventContext {
-            shared: Arc::new(Shared {
+            shared: Arc::new(UriAndDetails {
                 uri: topic.into(),
                 details,
             }),

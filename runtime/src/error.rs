@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::value::{Dict, List};
+use crate::data::value::{Dict, List};
 
 /// An error of a WAMP operation.
 ///
@@ -245,6 +245,35 @@ pub(crate) const RUNTIME_ERROR: &str = "wamp.error.runtime_error";
 
 /// The error URI of a payload that does not fit what the procedure takes.
 const INVALID_ARGUMENT: &str = "wamp.error.invalid_argument";
+
+/// A value the serializer cannot represent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodeError {
+    /// A pointer, so that the writers' `Result<usize, EncodeError>` is returned in two registers
+    /// (a `Box<str>` takes two words, and the result then goes through memory).
+    #[expect(
+        clippy::box_collection,
+        reason = "one word instead of three, for the error path only"
+    )]
+    message: Box<String>,
+}
+
+impl EncodeError {
+    #[cold]
+    pub(crate) fn new(message: impl Into<String>) -> EncodeError {
+        EncodeError {
+            message: Box::new(message.into()),
+        }
+    }
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EncodeError {}
 
 #[cfg(test)]
 mod tests {

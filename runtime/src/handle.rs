@@ -9,17 +9,17 @@ use std::sync::Arc;
 
 use futures_util::Stream;
 
-use crate::error::{Error, WampError};
-use crate::memory::MemorySession;
-use crate::session::{
-    CallOptions, CallResult, Event, EventHandler, Invocation, InvocationHandler, Payload, PendingCall,
-    PublishOptions, RegisterOptions, SessionBackend, SubscribeOptions,
+use crate::backend::{
+    CallOptions, CallResult, Event, EventHandler, Invocation, InvocationHandler, PendingCall, PublishOptions,
+    RegisterOptions, SessionBackend, SubscribeOptions,
 };
+use crate::data::payload::Payload;
+use crate::error::{Error, WampError};
 
 /// A joined WAMP session: what generated `Caller`s, `register` and `subscribe` take.
 ///
 /// Cheap to clone (one `Arc`), usable from any task. A [`Client`](crate::Client) gives one
-/// ([`Client::session`](crate::Client::session), or `Session::from(client)`), and so does a [`MemorySession`]; a mock
+/// ([`Client::session`](crate::Client::session), or `Session::from(client)`), and so does a [`MemorySession`](crate::MemorySession); a mock
 /// of your own implements [`SessionBackend`] and goes through [`Session::from_backend`]. A
 /// handle made from a client keeps the client open as any clone of it does.
 #[derive(Clone)]
@@ -149,18 +149,6 @@ impl Session {
             id,
             session: self.clone(),
         })
-    }
-}
-
-impl From<MemorySession> for Session {
-    fn from(session: MemorySession) -> Session {
-        Session::from_backend(session)
-    }
-}
-
-impl From<&MemorySession> for Session {
-    fn from(session: &MemorySession) -> Session {
-        Session::from_backend(session.clone())
     }
 }
 

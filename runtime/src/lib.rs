@@ -6,45 +6,46 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::unreachable)
 )]
 
+mod backend;
 pub mod client;
 mod context;
+mod data;
 pub mod error;
 mod handle;
 mod include;
 pub mod memory;
 pub mod meta;
-pub mod payload;
 #[cfg(feature = "serde")]
 mod serde_support;
-pub mod session;
 mod stub;
 mod uri;
-pub mod value;
-mod view;
 pub mod wire;
 
+pub use backend::{
+    BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
+    Invocation, InvocationHandler, InvokePolicy, MatchPolicy, PendingCall, PublishOptions, RegisterOptions,
+    SessionBackend, SubscribeOptions,
+};
 pub use client::{Client, ClientConfig};
 pub use context::{CallContext, EventContext, Interrupt, ProgressSink};
+pub use data::convert::{FromPayload, FromValue, IntoPayload, IntoValue, UnknownEnumValue};
+pub use data::payload::{Payload, PayloadStream};
+pub use data::value;
+pub use data::value::{Bytes, CompactString, Dict, List, Value};
+pub use data::view::{DictIter, DictRef, ListIter, ListRef, ValueRef};
 pub use error::{Error, ErrorKind, PayloadError, WampError};
 pub use handle::{DropGuard, Registration, Registrations, Session, Subscription, Subscriptions};
 pub use memory::MemorySession;
-pub use payload::{FromPayload, FromValue, IntoPayload, IntoValue, UnknownEnumValue};
-pub use session::{
-    BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
-    Invocation, InvocationHandler, InvokePolicy, MatchPolicy, Payload, PayloadStream, PendingCall,
-    PublishOptions, RegisterOptions, SessionBackend, SubscribeOptions,
-};
 pub use stub::{ItemSink, Items};
 pub use uuid::Uuid;
-pub use value::{Bytes, CompactString, Dict, List, Value};
-pub use view::{DictIter, DictRef, ListIter, ListRef, ValueRef};
 pub use wamp_idl_derive::{FromPayload, FromValue, IntoPayload, IntoValue};
 
 /// What only generated code and the derives' expansions use: their plumbing, not a promise to
 /// users.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::payload::{
+    pub use crate::data::convert::WritePayload;
+    pub use crate::data::derived::{
         DictReader, DictWriter, PayloadReader, PayloadWriter, enum_from_value, struct_reader,
         union_from_value, union_into_value, union_member, unknown_union_member,
     };

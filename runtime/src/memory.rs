@@ -39,15 +39,16 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use futures_util::StreamExt as _;
 use tokio::sync::mpsc;
 
+use crate::backend::{
+    BoxFuture, CANCELED, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
+    Invocation, InvocationHandler, MatchPolicy, PendingCall, PublishOptions, RegisterOptions, SessionBackend,
+    SubscribeOptions,
+};
 use crate::context::{CallContext, EventContext, Interrupt, ProgressSink};
+use crate::data::payload::{Payload, PayloadStream};
+use crate::data::value::{Dict, Value};
 use crate::error::{Error, ErrorKind, WampError};
 use crate::handle::Session;
-use crate::session::{
-    BoxFuture, CANCELED, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, Event, EventHandler,
-    Invocation, InvocationHandler, MatchPolicy, Payload, PayloadStream, PendingCall, PublishOptions,
-    RegisterOptions, SessionBackend, SubscribeOptions,
-};
-use crate::value::{Dict, Value};
 
 /// A [`SessionBackend`] that routes calls and events in memory. Clones share the same realm.
 #[derive(Debug, Clone, Default)]
@@ -120,6 +121,18 @@ impl MemorySession {
     /// An empty session: nothing registered, nothing subscribed.
     pub fn new() -> MemorySession {
         MemorySession::default()
+    }
+}
+
+impl From<MemorySession> for Session {
+    fn from(session: MemorySession) -> Session {
+        Session::from_backend(session)
+    }
+}
+
+impl From<&MemorySession> for Session {
+    fn from(session: &MemorySession) -> Session {
+        Session::from_backend(session.clone())
     }
 }
 
@@ -391,7 +404,7 @@ impl CallProgress for MemoryCall {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Value;
+    use crate::data::value::Value;
 
     /// Answers which registration (`pattern`) served which concrete procedure.
     fn echo_procedure(pattern: &str) -> InvocationHandler {

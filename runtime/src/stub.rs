@@ -9,14 +9,14 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::context::{CallContext, EventContext};
-use crate::error::{Error, PayloadError, WampError};
-use crate::handle::{Registrations, Session, Subscriptions};
-use crate::payload::{FromPayload, IntoPayload};
-use crate::session::{
+use crate::backend::{
     BoxFuture, CallOptions, Event, EventHandler, Invocation, InvocationHandler, PublishOptions,
     RegisterOptions, SubscribeOptions,
 };
+use crate::context::{CallContext, EventContext};
+use crate::data::convert::{FromPayload, IntoPayload};
+use crate::error::{Error, PayloadError, WampError};
+use crate::handle::{Registrations, Session, Subscriptions};
 use crate::uri::{Placeholders, Prefix, Template};
 
 mod progressive;
@@ -475,9 +475,9 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::payload::Payload;
+    use crate::data::value::{Dict, Value};
     use crate::memory::MemorySession;
-    use crate::session::Payload;
-    use crate::value::{Dict, Value};
 
     /// Runs a future that never waits on anything outside the memory session.
     fn block_on<T>(future: impl Future<Output = T>) -> T {

@@ -10,8 +10,8 @@ use std::fmt;
 
 use uuid::Uuid;
 
+use crate::backend::MatchPolicy;
 use crate::error::{Error, ErrorKind, PayloadError};
-use crate::session::MatchPolicy;
 
 /// The value type of a placeholder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use wamp_idl::locations::Item;
 use wamp_idl::model::{Enum, Interface, Object, QualifiedName};
 
 use super::Options;
-use super::context::{Context, Here};
+use super::context::{Context, TargetModule};
 use super::interfaces;
 use super::names::{Names, const_name, type_name, value_name};
 use crate::Error;
@@ -261,7 +261,7 @@ impl<'a> Api<'a> {
         };
         for object in &schema.objects {
             let module = api.namespace(&object.name);
-            let here = Here::namespace(object.name.namespace());
+            let here = TargetModule::namespace(object.name.namespace());
             let fields = Context::fields(object)
                 .map(|field| {
                     let ty = context.field_type(&here, object, field).to_string();
@@ -304,7 +304,7 @@ impl<'a> Api<'a> {
         module.push(value_name(interface.name.name()));
         let path = module.join("::");
         self.modules.insert(path.clone(), interface.name.clone());
-        let here = Here::interface(interface.name.namespace());
+        let here = TargetModule::interface(interface.name.namespace());
         // Renamings are the generator's warnings to give, not this comparison's.
         let methods = interfaces::signatures(context, interface, &mut Vec::new())?
             .iter()

@@ -16,25 +16,25 @@ use crate::{Error, ErrorKind};
 
 /// The module generated code is emitted into: a namespace's, or an interface's below it.
 #[derive(Debug, Clone)]
-pub struct Here<'a> {
+pub struct TargetModule<'a> {
     namespace: Vec<&'a str>,
     in_interface: bool,
 }
 
-impl<'a> Here<'a> {
+impl<'a> TargetModule<'a> {
     /// The module of the namespace `namespace` (`wamp.meta`).
-    pub fn namespace(namespace: &'a str) -> Here<'a> {
-        Here {
+    pub fn namespace(namespace: &'a str) -> TargetModule<'a> {
+        TargetModule {
             namespace: namespace_components(namespace),
             in_interface: false,
         }
     }
 
     /// The module of an interface of the namespace `namespace`.
-    pub fn interface(namespace: &'a str) -> Here<'a> {
-        Here {
+    pub fn interface(namespace: &'a str) -> TargetModule<'a> {
+        TargetModule {
             in_interface: true,
-            ..Here::namespace(namespace)
+            ..TargetModule::namespace(namespace)
         }
     }
 }
@@ -171,7 +171,7 @@ impl<'a> Context<'a> {
 
     /// The shortest path to the type `name` from the module `here`: `super::`s up to the
     /// closest common namespace, then down (no more: `unused_qualifications` would say so).
-    pub fn type_path(&self, here: &Here<'_>, name: &QualifiedName) -> TokenStream {
+    pub fn type_path(&self, here: &TargetModule<'_>, name: &QualifiedName) -> TokenStream {
         let target = namespace_components(name.namespace());
         let common = here
             .namespace
@@ -229,7 +229,7 @@ impl<'a> Context<'a> {
     }
 
     /// The Rust type of a field of `owner`, with the `Option` of an optional field.
-    pub fn field_type(&self, here: &Here<'_>, owner: &Object, field: &Field) -> TokenStream {
+    pub fn field_type(&self, here: &TargetModule<'_>, owner: &Object, field: &Field) -> TokenStream {
         let value_type = self.field_value_type(here, &owner.name, field);
         match self.field_mode(owner, field) {
             FieldMode::Optional => quote!(::core::option::Option<#value_type>),
@@ -238,7 +238,12 @@ impl<'a> Context<'a> {
     }
 
     /// The Rust type of a field's value (without the `Option` of an optional field).
-    pub fn field_value_type(&self, here: &Here<'_>, owner: &QualifiedName, field: &Field) -> TokenStream {
+    pub fn field_value_type(
+        &self,
+        here: &TargetModule<'_>,
+        owner: &QualifiedName,
+        field: &Field,
+    ) -> TokenStream {
         if field.carries_any_value() {
             let runtime = &self.runtime;
             quote!(#runtime::Value)
@@ -248,7 +253,13 @@ impl<'a> Context<'a> {
     }
 
     /// The Rust type of a value of `ty` (without the `Option` of an optional field).
-    pub fn rust_type(&self, here: &Here<'_>, owner: &QualifiedName, member: &str, ty: &Type) -> TokenStream {
+    pub fn rust_type(
+        &self,
+        here: &TargetModule<'_>,
+        owner: &QualifiedName,
+        member: &str,
+        ty: &Type,
+    ) -> TokenStream {
         let plain = self.plain_type(here, ty);
         if self.boxed.contains(&(owner, member)) {
             quote!(::std::boxed::Box<#plain>)
@@ -257,7 +268,7 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn plain_type(&self, here: &Here<'_>, ty: &Type) -> TokenStream {
+    fn plain_type(&self, here: &TargetModule<'_>, ty: &Type) -> TokenStream {
         match ty {
             Type::Scalar(scalar) => scalar_type(*scalar),
             Type::String => quote!(::std::string::String),
@@ -279,7 +290,11 @@ impl<'a> Context<'a> {
     /// The default of a defaulted field, and whether it equals the type's `Default` (then
     /// the containing type can derive `Default`, and the field's attribute says just
     /// `#[wamp(default)]`).
-    pub fn default_value(&self, here: &Here<'_>, field: &Field) -> Result<(TokenStream, bool), Error> {
+    pub fn default_value(
+        &self,
+        here: &TargetModule<'_>,
+        field: &Field,
+    ) -> Result<(TokenStream, bool), Error> {
         let value = field.default.unwrap_or(DefaultValue::Integer(0));
         Ok(match (&field.ty, value) {
             (Type::Scalar(Scalar::Bool), DefaultValue::Integer(integer)) => {

@@ -10,7 +10,7 @@ use quote::quote;
 use wamp_idl::locations::Item;
 use wamp_idl::model::{Interface, Method, RaisedError};
 
-use super::context::{Context, Here};
+use super::context::{Context, TargetModule};
 use super::names::{Renamed, Scope, ident, type_name};
 
 /// The Rust names of a procedure's error enum and its variants.
@@ -66,7 +66,7 @@ pub fn error_items(
     context: &Context<'_>,
     method: &Method,
     errors: &ErrorEnum<'_>,
-    here: &Here<'_>,
+    here: &TargetModule<'_>,
 ) -> TokenStream {
     let runtime = &context.runtime;
     let name = ident(&errors.name);

@@ -24,11 +24,11 @@ use wamp_idl::model::{
     Field, Interface, Method, MethodKind, Object, Payload, Placeholder, PlaceholderType, Stream,
 };
 
-use super::context::{Context, Here};
+use super::context::{Context, TargetModule};
 use super::docs::{doc_attributes, payload_layout};
 use super::errors::{self, ErrorEnum};
 use super::names::{Renamed, Scope, const_name, ident, value_name};
-use super::print::{Container, Frame, Piece};
+use super::print::{Container, Enclosing, Piece};
 use crate::Error;
 
 /// A method's request or response as it appears in signatures.
@@ -209,7 +209,7 @@ pub fn interface_part<'a>(
     context: &'a Context<'_>,
     interface: &'a Interface,
     signatures: &'a [MethodSignature<'_>],
-    here: &Here<'a>,
+    here: &TargetModule<'a>,
     part: Part,
 ) -> Result<Vec<Piece<'a>>, Error> {
     match part {
@@ -238,7 +238,7 @@ fn nth<'s, 'a>(
 fn error_enums<'a>(
     context: &'a Context<'_>,
     signatures: &'a [MethodSignature<'_>],
-    here: &Here<'a>,
+    here: &TargetModule<'a>,
 ) -> Container<'a> {
     let raising = signatures
         .iter()
@@ -246,7 +246,7 @@ fn error_enums<'a>(
         .collect::<Vec<_>>();
     let here = here.clone();
     Container {
-        frames: &[],
+        enclosings: &[],
         count: raising.len(),
         weight: 1,
         member: Box::new(move |index| {
@@ -265,7 +265,7 @@ fn error_enums<'a>(
 
 fn constants<'a>(interface: &'a Interface, signatures: &'a [MethodSignature<'_>]) -> Container<'a> {
     Container {
-        frames: &[],
+        enclosings: &[],
         count: signatures.len(),
         weight: 1,
         member: Box::new(move |index| {
@@ -430,7 +430,11 @@ fn callee_error(context: &Context<'_>, signature: &MethodSignature<'_>) -> Token
 
 /// What a callee's handler of a procedure answers: nothing beyond its items when it sends
 /// them, else its response.
-fn callee_output(context: &Context<'_>, signature: &MethodSignature<'_>, here: &Here<'_>) -> TokenStream {
+fn callee_output(
+    context: &Context<'_>,
+    signature: &MethodSignature<'_>,
+    here: &TargetModule<'_>,
+) -> TokenStream {
     let method = signature.method;
     if sends_items(method) {
         quote!(())
@@ -457,7 +461,12 @@ fn shape<'a>(context: &Context<'a>, payload: &'a Payload) -> Result<Shape<'a>, E
 }
 
 /// The Rust type of a request or response as signatures show it.
-fn shape_type(context: &Context<'_>, payload: &Payload, shape: &Shape<'_>, here: &Here<'_>) -> TokenStream {
+fn shape_type(
+    context: &Context<'_>,
+    payload: &Payload,
+    shape: &Shape<'_>,
+    here: &TargetModule<'_>,
+) -> TokenStream {
     match shape {
         Shape::Void => quote!(()),
         Shape::Flattened(table, field) => context.field_type(here, table, field),
@@ -468,7 +477,11 @@ fn shape_type(context: &Context<'_>, payload: &Payload, shape: &Shape<'_>, here:
 /// What code written against a method depends on, as text: its Rust name, then its
 /// kind, placeholder parameters, request and result types (for the `rust` rules of
 /// `breaking`, which compare them between two versions of a schema).
-pub fn api_text(context: &Context<'_>, signature: &MethodSignature<'_>, here: &Here<'_>) -> (String, String) {
+pub fn api_text(
+    context: &Context<'_>,
+    signature: &MethodSignature<'_>,
+    here: &TargetModule<'_>,
+) -> (String, String) {
     let method = signature.method;
     let placeholders = signature
         .placeholders
@@ -562,7 +575,11 @@ fn capitalized(word: &str) -> String {
 
 /// The request a caller sends, made of its parameters: `()`, the table around the
 /// flattened field, or the table parameter itself.
-fn request_value(context: &Context<'_>, signature: &MethodSignature<'_>, here: &Here<'_>) -> TokenStream {
+fn request_value(
+    context: &Context<'_>,
+    signature: &MethodSignature<'_>,
+    here: &TargetModule<'_>,
+) -> TokenStream {
     let request_name = ident(&signature.request_name);
     match &signature.request {
         Shape::Void => quote!(()),
@@ -583,7 +600,7 @@ fn request_value(context: &Context<'_>, signature: &MethodSignature<'_>, here: &
 fn caller_method(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
-    here: &Here<'_>,
+    here: &TargetModule<'_>,
 ) -> Result<TokenStream, Error> {
     let runtime = &context.runtime;
     let method = signature.method;
@@ -684,7 +701,7 @@ fn caller<'a>(
     context: &'a Context<'_>,
     interface: &'a Interface,
     signatures: &'a [MethodSignature<'_>],
-    here: &Here<'a>,
+    here: &TargetModule<'a>,
 ) -> Result<Vec<Piece<'a>>, Error> {
     let runtime = context.runtime.clone();
     let prefix_placeholders = interface.prefix.placeholders().collect::<Vec<_>>();
@@ -712,7 +729,7 @@ fn caller<'a>(
     Ok(vec![Piece::Container(per_method(
         context,
         here,
-        &[Frame::Impl],
+        &[Enclosing::Impl],
         (signatures.len(), move |index| nth(signatures, index)),
         caller_method,
         move |methods| {
@@ -762,7 +779,7 @@ fn caller<'a>(
 fn handler_types(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
-    here: &Here<'_>,
+    here: &TargetModule<'_>,
 ) -> Vec<TokenStream> {
     let mut types = signature
         .placeholders
@@ -823,7 +840,7 @@ fn placeholder_type(context: &Context<'_>, placeholder: &Placeholder) -> TokenSt
 fn handler_closure(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
-    here: &Here<'_>,
+    here: &TargetModule<'_>,
     call: &TokenStream,
 ) -> (TokenStream, TokenStream, TokenStream) {
     let runtime = &context.runtime;
@@ -881,7 +898,7 @@ fn handler_closure(
 fn procedure_answer(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
-    here: &Here<'_>,
+    here: &TargetModule<'_>,
     call: TokenStream,
 ) -> TokenStream {
     let runtime = &context.runtime;
@@ -937,18 +954,18 @@ fn of_kind<'s, 'a>(
 /// A container of one member per method, `member` of the method `method(index)`.
 fn per_method<'a, 'b: 'a>(
     context: &'a Context<'_>,
-    here: &Here<'a>,
-    frames: &'static [Frame],
+    here: &TargetModule<'a>,
+    enclosings: &'static [Enclosing],
     (count, method): (
         usize,
         impl Fn(usize) -> Result<&'a MethodSignature<'b>, Error> + 'a,
     ),
-    member: fn(&Context<'_>, &MethodSignature<'_>, &Here<'_>) -> Result<TokenStream, Error>,
+    member: fn(&Context<'_>, &MethodSignature<'_>, &TargetModule<'_>) -> Result<TokenStream, Error>,
     shell: impl Fn(TokenStream) -> TokenStream + 'a,
 ) -> Container<'a> {
     let here = here.clone();
     Container {
-        frames,
+        enclosings,
         count,
         weight: 1,
         member: Box::new(move |index| member(context, method(index)?, &here)),
@@ -960,7 +977,7 @@ fn per_method<'a, 'b: 'a>(
 fn handler_method(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
-    here: &Here<'_>,
+    here: &TargetModule<'_>,
 ) -> Result<TokenStream, Error> {
     let runtime = &context.runtime;
     let ctx = ident(CONTEXT_PARAMETER);
@@ -1007,7 +1024,7 @@ fn handler_method(
 fn handler_body(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
-    here: &Here<'_>,
+    here: &TargetModule<'_>,
     call: TokenStream,
 ) -> TokenStream {
     match signature.method.kind {
@@ -1021,7 +1038,7 @@ fn handler_body(
 fn trait_handler(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
-    here: &Here<'_>,
+    here: &TargetModule<'_>,
 ) -> Result<TokenStream, Error> {
     let runtime = &context.runtime;
     let method_ident = ident(&signature.name);
@@ -1051,7 +1068,7 @@ fn adder(signature: &MethodSignature<'_>) -> TokenStream {
 fn builder_method(
     context: &Context<'_>,
     signature: &MethodSignature<'_>,
-    here: &Here<'_>,
+    here: &TargetModule<'_>,
 ) -> Result<TokenStream, Error> {
     let runtime = &context.runtime;
     let method = signature.method;
@@ -1109,7 +1126,7 @@ fn callee<'a>(
     context: &'a Context<'_>,
     interface: &'a Interface,
     signatures: &'a [MethodSignature<'_>],
-    here: &Here<'a>,
+    here: &TargetModule<'a>,
 ) -> Result<Vec<Piece<'a>>, Error> {
     let runtime = context.runtime.clone();
     let (count, procedure) = of_kind(signatures, MethodKind::Procedure);
@@ -1128,7 +1145,7 @@ fn callee<'a>(
     let trait_methods = per_method(
         context,
         here,
-        &[Frame::Trait],
+        &[Enclosing::Trait],
         (count, procedure.clone()),
         handler_method,
         move |methods| {
@@ -1214,7 +1231,7 @@ fn callee<'a>(
     let builder_methods = per_method(
         context,
         here,
-        &[Frame::Impl],
+        &[Enclosing::Impl],
         (count, procedure),
         builder_method,
         move |methods| {
@@ -1254,7 +1271,7 @@ fn subscriber<'a>(
     context: &'a Context<'_>,
     interface: &'a Interface,
     signatures: &'a [MethodSignature<'_>],
-    here: &Here<'a>,
+    here: &TargetModule<'a>,
 ) -> Result<Vec<Piece<'a>>, Error> {
     let runtime = context.runtime.clone();
     let (count, topic) = of_kind(signatures, MethodKind::Topic);
@@ -1264,7 +1281,7 @@ fn subscriber<'a>(
     let trait_methods = per_method(
         context,
         here,
-        &[Frame::Trait],
+        &[Enclosing::Trait],
         (count, topic.clone()),
         handler_method,
         {
@@ -1371,7 +1388,7 @@ fn subscriber<'a>(
     let builder_methods = per_method(
         context,
         here,
-        &[Frame::Impl],
+        &[Enclosing::Impl],
         (count, topic),
         builder_method,
         move |methods| {
@@ -1459,7 +1476,7 @@ fn chained_calls<'a>(
     let tail_calls = calls(statements)?;
     let tail = quote!(#tail_receiver #tail_calls #end);
     Ok(Container {
-        frames: &[Frame::Fn],
+        enclosings: &[Enclosing::Fn],
         count: statements,
         weight: CHAIN_LIMIT,
         member: Box::new(move |statement| {

@@ -57,7 +57,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use wamp_idl::Schema;
 
-use self::context::{Context, Here, invalid_model};
+use self::context::{Context, TargetModule, invalid_model};
 pub use self::names::Renamed;
 use self::names::{Names, ident};
 use self::print::Piece;
@@ -241,14 +241,14 @@ impl Unit {
                 let object = schema.objects.get(index).ok_or_else(missing)?;
                 let namespace = object.name.namespace();
                 Ok((
-                    types::object(context, object, &Here::namespace(namespace))?,
+                    types::object(context, object, &TargetModule::namespace(namespace))?,
                     depth(namespace),
                 ))
             }
             Unit::Enum(index) => {
                 let enumeration = schema.enums.get(index).ok_or_else(missing)?;
                 let namespace = enumeration.name.namespace();
-                let pieces = types::enumeration(context, enumeration, &Here::namespace(namespace))?;
+                let pieces = types::enumeration(context, enumeration, &TargetModule::namespace(namespace))?;
                 Ok((pieces, depth(namespace)))
             }
             Unit::InterfaceModule(index) => {
@@ -262,7 +262,7 @@ impl Unit {
                 let interface = schema.interfaces.get(index).ok_or_else(missing)?;
                 let signatures = plan.signatures.get(index).ok_or_else(missing)?;
                 let namespace = interface.name.namespace();
-                let here = Here::interface(namespace);
+                let here = TargetModule::interface(namespace);
                 let pieces = interfaces::interface_part(context, interface, signatures, &here, part)?;
                 Ok((pieces, depth(namespace) + 1))
             }

@@ -7,7 +7,7 @@ use quote::quote;
 use wamp_idl::model::{Field, Object};
 
 use super::DEFAULT_RUNTIME_PATH;
-use super::context::{Context, FieldMode, Here, Placement, is_optional_arg};
+use super::context::{Context, FieldMode, Placement, TargetModule, is_optional_arg};
 use super::names::ident;
 use crate::Error;
 
@@ -42,7 +42,7 @@ pub fn field_attribute(
     context: &Context<'_>,
     object: &Object,
     field: &Field,
-    here: &Here<'_>,
+    here: &TargetModule<'_>,
 ) -> Result<TokenStream, Error> {
     let mut entries = Vec::new();
     let key = field.name.as_str();

@@ -22,7 +22,7 @@ pub const CHUNK: usize = 256;
 
 /// An item whose members are on lines of their own, enclosing the members of a container.
 #[derive(Debug, Clone, Copy)]
-pub enum Frame {
+pub enum Enclosing {
     /// `impl … { items }`.
     Impl,
     /// `trait … { items }`.
@@ -37,29 +37,29 @@ pub enum Frame {
     Match,
 }
 
-impl Frame {
+impl Enclosing {
     /// `members` inside an empty item of this kind.
     fn wrap(self, members: TokenStream) -> TokenStream {
         match self {
-            Frame::Impl => quote!(impl Wrapper { #members }),
-            Frame::Trait => quote!(trait Wrapper { #members }),
-            Frame::Struct => quote!(struct Wrapper { #members }),
-            Frame::Enum => quote!(enum Wrapper { #members }),
-            Frame::Fn => quote!(fn wrapper() { #members }),
-            Frame::Match => quote!(match wrapper { #members }),
+            Enclosing::Impl => quote!(impl Wrapper { #members }),
+            Enclosing::Trait => quote!(trait Wrapper { #members }),
+            Enclosing::Struct => quote!(struct Wrapper { #members }),
+            Enclosing::Enum => quote!(enum Wrapper { #members }),
+            Enclosing::Fn => quote!(fn wrapper() { #members }),
+            Enclosing::Match => quote!(match wrapper { #members }),
         }
     }
 
     /// A member that prints on one line of its own, where the other chunks go.
-    fn splice(frame: Option<Frame>) -> TokenStream {
+    fn splice(enclosing: Option<Enclosing>) -> TokenStream {
         let name = ident("__wamp_idl_splice");
-        match frame {
-            None | Some(Frame::Impl) => quote!(fn #name() {}),
-            Some(Frame::Trait) => quote!(fn #name();),
-            Some(Frame::Struct) => quote!(#name: (),),
-            Some(Frame::Enum) => quote!(#name,),
-            Some(Frame::Fn) => quote!(#name;),
-            Some(Frame::Match) => quote!(#name => {}),
+        match enclosing {
+            None | Some(Enclosing::Impl) => quote!(fn #name() {}),
+            Some(Enclosing::Trait) => quote!(fn #name();),
+            Some(Enclosing::Struct) => quote!(#name: (),),
+            Some(Enclosing::Enum) => quote!(#name,),
+            Some(Enclosing::Fn) => quote!(#name;),
+            Some(Enclosing::Match) => quote!(#name => {}),
         }
     }
 }
@@ -76,7 +76,7 @@ pub enum Piece<'a> {
 pub struct Container<'a> {
     /// The items enclosing the members, outermost first (`[Impl, Fn, Match]` for the arms of
     /// a `match` in a method); empty for items of the module itself.
-    pub frames: &'static [Frame],
+    pub enclosings: &'static [Enclosing],
     /// How many members there are.
     pub count: usize,
     /// How many members of other items one member weighs (a statement of many calls
@@ -106,11 +106,11 @@ impl Container<'_> {
             out.push_str(&print_items((self.shell)(first), depth)?);
             return Ok(());
         }
-        let splice = Frame::splice(self.frames.last().copied());
+        let splice = Enclosing::splice(self.enclosings.last().copied());
         let mut members = first;
         members.extend(splice.clone());
         let whole = print_items((self.shell)(members), depth)?;
-        let splice = print_members(splice, self.frames, depth)?;
+        let splice = print_members(splice, self.enclosings, depth)?;
         let at = whole
             .rfind(&splice)
             .filter(|&at| at == 0 || whole.get(..at).is_some_and(|before| before.ends_with('\n')))
@@ -121,7 +121,7 @@ impl Container<'_> {
         let mut start = chunk;
         while start < self.count {
             let end = self.count.min(start.saturating_add(chunk));
-            out.push_str(&print_members(self.members(start, end)?, self.frames, depth)?);
+            out.push_str(&print_members(self.members(start, end)?, self.enclosings, depth)?);
             start = end;
         }
         out.push_str(whole.get(at + splice.len()..).unwrap_or_default());
@@ -142,16 +142,16 @@ pub fn print_pieces(pieces: Vec<Piece<'_>>, depth: usize, chunk: usize) -> Resul
     Ok(out)
 }
 
-/// Members printed inside `frames` inside `depth` modules, without the lines of the frames.
-fn print_members(members: TokenStream, frames: &[Frame], depth: usize) -> Result<String, Error> {
-    let wrapped = frames
+/// Members printed inside `enclosings` inside `depth` modules, without the lines of the enclosings.
+fn print_members(members: TokenStream, enclosings: &[Enclosing], depth: usize) -> Result<String, Error> {
+    let wrapped = enclosings
         .iter()
         .rev()
-        .fold(members, |inner, frame| frame.wrap(inner));
-    let printed = print_parsed(wrapped, depth, frames.is_empty())?;
+        .fold(members, |inner, enclosing| enclosing.wrap(inner));
+    let printed = print_parsed(wrapped, depth, enclosings.is_empty())?;
     let lines = printed.split_inclusive('\n').collect::<Vec<_>>();
     let inner = lines
-        .get(frames.len()..lines.len().saturating_sub(frames.len()))
+        .get(enclosings.len()..lines.len().saturating_sub(enclosings.len()))
         .unwrap_or_default();
     Ok(inner.concat())
 }

@@ -5,11 +5,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use wamp_idl::model::{Enum, Object, Type};
 
-use super::context::{Context, FieldMode, Here, enum_default, integer_literal, invalid_model, scalar_type};
+use super::context::{
+    Context, FieldMode, TargetModule, enum_default, integer_literal, invalid_model, scalar_type,
+};
 use super::docs::{doc_attributes, schema_type};
 use super::names::ident;
 use super::payload;
-use super::print::{Container, Frame, Piece};
+use super::print::{Container, Enclosing, Piece};
 use super::serde_derives;
 use crate::Error;
 
@@ -20,7 +22,7 @@ use crate::Error;
 pub fn object<'a>(
     context: &'a Context<'_>,
     object: &'a Object,
-    here: &Here<'a>,
+    here: &TargetModule<'a>,
 ) -> Result<Vec<Piece<'a>>, Error> {
     let name = context.names.type_name(&object.name);
     let kind = if object.is_struct { "struct" } else { "table" };
@@ -55,7 +57,7 @@ pub fn object<'a>(
     let serde_attribute = serde_derives::type_attribute(context, false);
     let shell_name = name.clone();
     let mut pieces = vec![Piece::Container(Container {
-        frames: &[Frame::Struct],
+        enclosings: &[Enclosing::Struct],
         count: fields.len(),
         weight: 1,
         member: Box::new({
@@ -124,7 +126,7 @@ pub fn object<'a>(
 pub fn enumeration<'a>(
     context: &'a Context<'_>,
     enumeration: &'a Enum,
-    here: &Here<'_>,
+    here: &TargetModule<'_>,
 ) -> Result<Vec<Piece<'a>>, Error> {
     if enumeration.is_union {
         Ok(vec![Piece::Items(union(context, enumeration, here)?)])
@@ -163,7 +165,7 @@ fn plain_enum<'a>(context: &'a Context<'_>, enumeration: &'a Enum) -> Result<Vec
         move |index: usize| value(index).map(|value| context.names.value(&enumeration.name, &value.name));
     let attributes = context.type_attributes(&enumeration.name);
     let variants = Container {
-        frames: &[Frame::Enum],
+        enclosings: &[Enclosing::Enum],
         count,
         weight: 1,
         member: Box::new(move |index| {
@@ -200,7 +202,7 @@ fn plain_enum<'a>(context: &'a Context<'_>, enumeration: &'a Enum) -> Result<Vec
         }),
     };
     let names = Container {
-        frames: &[Frame::Impl, Frame::Fn, Frame::Match],
+        enclosings: &[Enclosing::Impl, Enclosing::Fn, Enclosing::Match],
         count,
         weight: 1,
         member: Box::new(move |index| {
@@ -236,7 +238,7 @@ fn plain_enum<'a>(context: &'a Context<'_>, enumeration: &'a Enum) -> Result<Vec
         }),
     };
     let try_from = Container {
-        frames: &[Frame::Impl, Frame::Fn, Frame::Match],
+        enclosings: &[Enclosing::Impl, Enclosing::Fn, Enclosing::Match],
         count,
         weight: 1,
         member: Box::new(move |index| {
@@ -440,7 +442,7 @@ fn flags(context: &Context<'_>, enumeration: &Enum) -> Result<TokenStream, Error
     })
 }
 
-fn union(context: &Context<'_>, union: &Enum, here: &Here<'_>) -> Result<TokenStream, Error> {
+fn union(context: &Context<'_>, union: &Enum, here: &TargetModule<'_>) -> Result<TokenStream, Error> {
     let name = context.names.type_name(&union.name);
     let schema_name = union.name.as_str();
     let docs = doc_attributes(

@@ -9,8 +9,8 @@ use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::Sha256;
 
 use crate::client::scram::{SCRAM_METHOD, ScramExchange};
+use crate::data::value::{Dict, Value};
 use crate::error::{Error, ErrorKind};
-use crate::value::{Dict, Value};
 
 /// How the client authenticates when it joins a realm.
 #[derive(Clone, Default)]

@@ -4,15 +4,18 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use crate::client::ClientConfig;
-use crate::client::state::{Joined, Shared};
-use crate::client::transport::{self, Connection, Frame, FrameKind, TransportConfig, write_error};
+use crate::client::joined::{JoinedParts, JoinedSession};
+use crate::client::transport::{self, Connection, FrameKind, Incoming, TransportConfig, write_error};
+use crate::data::value::{Dict, List, Value};
 use crate::error::{Error, ErrorKind, WampError};
-use crate::value::{Dict, List, Value};
 use crate::wire::{self, Message};
 
 /// Joins at the configured routers in turn, each within the connect timeout, until one
 /// welcomes the client; the error names every router's failure.
-pub(crate) async fn join_any(config: &ClientConfig, requests: &Arc<AtomicU64>) -> Result<Arc<Shared>, Error> {
+pub(crate) async fn join_any(
+    config: &ClientConfig,
+    requests: &Arc<AtomicU64>,
+) -> Result<Arc<JoinedSession>, Error> {
     let mut failures = Vec::new();
     for url in &config.urls {
         let timeout = config.connect_timeout;
@@ -39,7 +42,11 @@ pub(crate) async fn join_any(config: &ClientConfig, requests: &Arc<AtomicU64>) -
 }
 
 /// Connects and joins; the session's I/O tasks start once the router said WELCOME.
-async fn join(config: &ClientConfig, url: &str, requests: &Arc<AtomicU64>) -> Result<Arc<Shared>, Error> {
+async fn join(
+    config: &ClientConfig,
+    url: &str,
+    requests: &Arc<AtomicU64>,
+) -> Result<Arc<JoinedSession>, Error> {
     let transport_config = TransportConfig {
         url: url.to_owned(),
         serializer: config.serializer,
@@ -58,7 +65,7 @@ async fn join(config: &ClientConfig, url: &str, requests: &Arc<AtomicU64>) -> Re
                     return Err(error);
                 }
                 tracing::debug!(session, %url, realm = %config.realm, "joined");
-                return Ok(Shared::start(Joined {
+                return Ok(JoinedSession::start(JoinedParts {
                     serializer: config.serializer,
                     session_id: session,
                     welcome_details: details,
@@ -212,7 +219,7 @@ async fn receive(connection: &mut Connection, config: &ClientConfig) -> Result<M
             )))
         })?;
         match frame {
-            Frame::Message(bytes) => {
+            Incoming::Message(bytes) => {
                 return config
                     .serializer
                     .decode_with(&bytes, &config.decode_limits)
@@ -223,7 +230,7 @@ async fn receive(connection: &mut Connection, config: &ClientConfig) -> Result<M
                         )))
                     });
             }
-            Frame::Ping(payload) => write_frame(connection, FrameKind::Pong, &payload.into()).await?,
+            Incoming::Ping(payload) => write_frame(connection, FrameKind::Pong, &payload.into()).await?,
         }
     }
 }

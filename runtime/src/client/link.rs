@@ -10,13 +10,13 @@ use futures_util::future::try_join_all;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::client::reconnect::WhileDown;
-use crate::client::state::{
-    self, EventQueue, GOODBYE_TIMEOUT, Procedure, RequestKind, Shared, SubscriptionLeft,
+use crate::client::joined::{
+    self, EventQueue, GOODBYE_TIMEOUT, JoinedSession, Procedure, RequestKind, SubscriptionLeft,
 };
+use crate::client::reconnect::WhileDown;
 use crate::client::{ClientConfig, join};
+use crate::data::value::Dict;
 use crate::error::{Error, ErrorKind};
-use crate::value::Dict;
 use crate::wire::Message;
 
 /// Where a client's session stands; watch it with [`Client::state`](crate::Client::state).
@@ -80,7 +80,7 @@ struct Registry {
 pub(crate) struct Link {
     pub(crate) config: ClientConfig,
     /// The latest joined session: live while the state is [`SessionState::Up`].
-    latest: RwLock<Arc<Shared>>,
+    latest: RwLock<Arc<JoinedSession>>,
     state: watch::Sender<SessionState>,
     registry: Mutex<Registry>,
     /// The request ids of all the client's sessions.
@@ -101,7 +101,11 @@ impl std::fmt::Debug for Link {
 impl Link {
     /// The link of a client whose first session is `first`; its supervising task runs on
     /// the current tokio runtime.
-    pub(crate) fn start(config: ClientConfig, first: Arc<Shared>, requests: Arc<AtomicU64>) -> Arc<Link> {
+    pub(crate) fn start(
+        config: ClientConfig,
+        first: Arc<JoinedSession>,
+        requests: Arc<AtomicU64>,
+    ) -> Arc<Link> {
         let link = Arc::new(Link {
             config,
             state: watch::Sender::new(SessionState::Up {
@@ -122,7 +126,7 @@ impl Link {
     }
 
     /// The latest joined session, live or not.
-    pub(crate) fn latest(&self) -> Arc<Shared> {
+    pub(crate) fn latest(&self) -> Arc<JoinedSession> {
         Arc::clone(&self.latest.read().unwrap_or_else(PoisonError::into_inner))
     }
 
@@ -133,7 +137,7 @@ impl Link {
 
     /// A new request id, unique across the client's sessions.
     pub(crate) fn next_request_id(&self) -> u64 {
-        state::next_request_id(&self.requests)
+        joined::next_request_id(&self.requests)
     }
 
     pub(crate) fn watch_state(&self) -> watch::Receiver<SessionState> {
@@ -166,7 +170,7 @@ impl Link {
     }
 
     /// Closes the client for good; the live session, if there is one, is left to say GOODBYE.
-    pub(crate) fn close(&self, reason: Error) -> Option<Arc<Shared>> {
+    pub(crate) fn close(&self, reason: Error) -> Option<Arc<JoinedSession>> {
         let mut was_up = false;
         let closed_now = self.state.send_if_modified(|current| {
             if matches!(current, SessionState::Closed { .. }) {
@@ -190,7 +194,7 @@ impl Link {
 
     /// The live session, waiting for one while down (unless configured to fail at once), up to
     /// `deadline`.
-    pub(crate) async fn joined(&self, deadline: Option<Instant>) -> Result<Arc<Shared>, Error> {
+    pub(crate) async fn joined(&self, deadline: Option<Instant>) -> Result<Arc<JoinedSession>, Error> {
         if matches!(*self.state.borrow(), SessionState::Up { .. }) {
             let latest = self.latest();
             if !latest.has_ended() {
@@ -201,7 +205,7 @@ impl Link {
     }
 
     #[cold]
-    async fn wait_joined(&self, deadline: Option<Instant>) -> Result<Arc<Shared>, Error> {
+    async fn wait_joined(&self, deadline: Option<Instant>) -> Result<Arc<JoinedSession>, Error> {
         let mut state = self.state.subscribe();
         loop {
             let down_reason = match &*state.borrow_and_update() {
@@ -213,7 +217,7 @@ impl Link {
                     // Lost a moment ago: the supervising task is about to say so.
                     latest.end_reason()
                 }
-                SessionState::Closed { reason } => return Err(Shared::closed_error(reason)),
+                SessionState::Closed { reason } => return Err(JoinedSession::closed_error(reason)),
                 SessionState::Down { reason, .. } => Some(reason.clone()),
                 SessionState::Connecting { .. } => None,
             };
@@ -239,7 +243,7 @@ impl Link {
     pub(crate) async fn on_session<T>(
         &self,
         deadline: Option<Instant>,
-        operation: impl Fn(&Arc<Shared>) -> Result<T, Error>,
+        operation: impl Fn(&Arc<JoinedSession>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         loop {
             let shared = self.joined(deadline).await?;
@@ -322,7 +326,7 @@ impl Link {
     }
 
     /// Forgets what the router revoked in the lost session `lost`: it is not made again.
-    fn forget_revoked(&self, lost: &Shared) {
+    fn forget_revoked(&self, lost: &JoinedSession) {
         let revoked = lost.revoked();
         let mut registry = self.registry();
         registry
@@ -334,7 +338,7 @@ impl Link {
     }
 
     /// Makes every remembered registration and subscription on a new session, all at once.
-    async fn restore(&self, shared: &Shared) -> Result<(), Error> {
+    async fn restore(&self, shared: &JoinedSession) -> Result<(), Error> {
         let (registrations, subscriptions) = {
             let registry = self.registry();
             let registrations: Vec<(u64, String, Dict, Arc<Procedure>)> = registry
@@ -478,7 +482,7 @@ impl Link {
 
     /// Joins again and restores, attempt after attempt; `None` when the client closed or gave
     /// up (having said so in its state).
-    async fn join_again(&self, reason: &mut Error) -> Option<Arc<Shared>> {
+    async fn join_again(&self, reason: &mut Error) -> Option<Arc<JoinedSession>> {
         let policy = &self.config.reconnect;
         for attempt in 1.. {
             if !policy.allows(attempt) {
@@ -549,7 +553,7 @@ fn restore_error(action: &str, uri: &str, error: &Error) -> Error {
 }
 
 /// Says GOODBYE on a session nobody uses any more, and ends it should the router not answer.
-pub(crate) fn say_goodbye(shared: Arc<Shared>) {
+pub(crate) fn say_goodbye(shared: Arc<JoinedSession>) {
     if shared.send_goodbye().is_err() {
         return;
     }

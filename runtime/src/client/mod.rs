@@ -23,25 +23,25 @@
 // The client's code handles a router's bytes and a user's ids: none of it indexes unchecked.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+mod api;
 mod auth;
 mod join;
+mod joined;
 mod link;
 mod outbox;
 mod progress;
 mod reconnect;
 mod scram;
-mod session;
-mod state;
 mod transport;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use api::Client;
 pub use auth::{Credentials, CryptosignKey, derive_wampcra_key};
 pub use link::SessionState;
 pub use reconnect::{Reconnect, WhileDown};
 pub use scram::{ScramKdf, ScramKeys};
-pub use session::Client;
 
 use crate::error::{Error, ErrorKind};
 use crate::wire::{DecodeLimits, Serializer};
@@ -80,7 +80,7 @@ impl ClientConfig {
             realm: realm.into(),
             serializer: Serializer::Json,
             credentials: Credentials::Anonymous,
-            call_timeout: Some(session::DEFAULT_CALL_TIMEOUT),
+            call_timeout: Some(api::DEFAULT_CALL_TIMEOUT),
             connect_timeout: Duration::from_secs(10),
             max_message_size: 16 * 1024 * 1024,
             decode_limits: DecodeLimits::default(),

@@ -14,11 +14,12 @@ use futures_util::Stream;
 use futures_util::stream::StreamExt as _;
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
-use crate::client::session::Client;
-use crate::client::state::Shared;
+use crate::backend::{CallOptions, PendingCall, ends_stream};
+use crate::client::api::Client;
+use crate::client::joined::JoinedSession;
+use crate::data::payload::{Payload, PayloadStream};
+use crate::data::value::{Dict, Value};
 use crate::error::Error;
-use crate::session::{CallOptions, Payload, PayloadStream, PendingCall, ends_stream};
-use crate::value::{Dict, Value};
 use crate::wire::Message;
 
 /// A further INVOCATION's payload on its way to the handler, holding its place among the
@@ -62,7 +63,7 @@ pub(crate) fn further_invocations() -> (ItemSender, PayloadStream) {
 /// The sending side of a progressive call invocation: each [`send`](Self::send) is a further
 /// CALL with `progress: true`; [`finish`](Self::finish), or dropping it, sends the final CALL.
 struct CallSender {
-    shared: Arc<Shared>,
+    shared: Arc<JoinedSession>,
     request: u64,
     procedure: String,
     finished: bool,

@@ -10,8 +10,8 @@ use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::{Digest as _, Sha256};
 
 use crate::client::auth::{auth_error, challenge_integer, challenge_text};
+use crate::data::value::{Dict, Value};
 use crate::error::Error;
-use crate::value::{Dict, Value};
 
 /// The `authmethods` entry of HELLO: Crossbar.io's name, where the draft specification has
 /// `wamp-scram`.

@@ -9,10 +9,11 @@ use std::pin::Pin;
 use futures_util::stream::{self, Stream, StreamExt as _};
 
 use super::{CallerCore, UriValue};
+use crate::backend::{PendingCall, ends_stream};
 use crate::context::CallContext;
+use crate::data::convert::{FromPayload, IntoPayload};
+use crate::data::payload::Payload;
 use crate::error::{Error, PayloadError, WampError};
-use crate::payload::{FromPayload, IntoPayload};
-use crate::session::{Payload, PendingCall, ends_stream};
 
 /// Items one after the other, each read as `T` or failing with `E`: a caller's results of a
 /// procedure with `stream: "out"` or `"inout"` (they end after the last one, or after an

@@ -9,12 +9,12 @@
 
 use bytes::Bytes;
 
-use crate::value::{Dict, List, Value};
+use crate::data::tape::{Tape, TapeBuilder};
+use crate::data::value::{Dict, List, Value};
+use crate::data::write::{ErasedPayload, Part};
 use crate::wire::frame::Binaries;
 use crate::wire::input::{Containers, Cursor, Item, Kind, Nesting, Step, decode_whole};
 use crate::wire::output::{Output, SHORT, WriteAt};
-use crate::wire::tape::{Tape, TapeBuilder};
-use crate::wire::write::{ErasedPayload, Part};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
 const NULL: u8 = b'Z';
@@ -48,7 +48,7 @@ const CONTAINER_COUNT: u8 = b'#';
 ///
 /// Its methods take the position to write at and return the position after what they wrote
 /// (see [`Output`]).
-pub(super) struct Writer<'a> {
+pub(crate) struct Writer<'a> {
     out: Output<'a>,
     binaries: Binaries<'a>,
 }
@@ -547,8 +547,8 @@ fn open(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::tape::Tag;
     use crate::wire::input::tests::{decode_hex, root_node};
-    use crate::wire::tape::Tag;
 
     fn decode(hex: &str) -> Result<Value, String> {
         decode_hex(decode_tape, hex, 64)

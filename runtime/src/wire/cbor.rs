@@ -9,14 +9,14 @@
 
 use bytes::Bytes;
 
-use crate::value::{Dict, List, Value};
+use crate::data::tape::{Tag, Tape, TapeBuilder};
+use crate::data::value::{Dict, List, Value};
+use crate::data::write::{ErasedPayload, Part};
 use crate::wire::frame::Binaries;
 use crate::wire::input::{
     Containers, Cursor, Item, Kind, Nesting, Step, decode_apart, decode_whole, read_key_apart,
 };
 use crate::wire::output::{Output, WriteAt};
-use crate::wire::tape::{Tag, Tape, TapeBuilder};
-use crate::wire::write::{ErasedPayload, Part};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
 const UNSIGNED: u8 = 0;
@@ -50,7 +50,7 @@ const BREAK: u8 = 0xff;
 ///
 /// Its methods take the position to write at and return the position after what they wrote
 /// (see [`Output`]).
-pub(super) struct Writer<'a> {
+pub(crate) struct Writer<'a> {
     out: Output<'a>,
     binaries: Binaries<'a>,
 }

@@ -161,7 +161,7 @@ impl Binaries<'_> {
 mod tests {
     use super::*;
     use crate::Payload;
-    use crate::value::{Dict, Value};
+    use crate::data::value::{Dict, Value};
     use crate::wire::{Message, Serializer};
 
     fn bytes(len: usize, seed: u8) -> Value {

@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 
-use crate::wire::tape::{Open, Tag, Tape, TapeBuilder};
+use crate::data::tape::{Open, Tag, Tape, TapeBuilder};
 use crate::wire::{DecodeError, DecodeLimits};
 
 /// The bytes being decoded and the read position.
@@ -513,8 +513,8 @@ pub(super) fn read_key_apart<'a>(
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::value::{Dict, List, Value};
-    use crate::wire::tape::Node;
+    use crate::data::tape::Node;
+    use crate::data::value::{Dict, List, Value};
 
     /// Bytes from hex, spaces ignored.
     pub(in crate::wire) fn unhex(hex: &str) -> Bytes {

@@ -14,12 +14,12 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 
 use bytes::Bytes;
 
-use crate::value::{Dict, List, Value};
+use crate::data::tape::{Tape, TapeBuilder};
+use crate::data::value::{Dict, List, Value};
+use crate::data::write::{ErasedPayload, Part, ValueWriter};
 use crate::wire::input::NOT_UTF8;
 use crate::wire::message::MessageWriter;
 use crate::wire::output::{Output, SHORT, copy_short};
-use crate::wire::tape::{Tape, TapeBuilder};
-use crate::wire::write::{ErasedPayload, Part, ValueWriter};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError};
 
 /// The first character of a string that carries a binary value.
@@ -48,7 +48,7 @@ static ESCAPES: [u8; 256] = {
 ///
 /// Its methods take the position to write at and return the position after what they wrote
 /// (see [`Output`]).
-pub(super) struct Writer<'a> {
+pub(crate) struct Writer<'a> {
     out: Output<'a>,
     /// Whether the next message element is the first, which takes no comma.
     first: bool,
@@ -1140,7 +1140,7 @@ fn describe(byte: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::tape::Tag;
+    use crate::data::tape::Tag;
 
     /// The tape of `json`, or the error's text (an unreadable value's as a decoding error's).
     fn decode_with(json: &[u8], limits: &DecodeLimits) -> Result<Tape, String> {

@@ -1,14 +1,12 @@
 //! The WAMP messages of the basic and advanced profiles, and their mapping to and from wire lists.
 
 use std::fmt;
-use std::fmt::Write as _;
 
-use crate::error::PayloadError;
-use crate::session::Payload;
-use crate::value::{Dict, List};
+use crate::data::payload::{Payload, payload_on_tape};
+use crate::data::tape::{Node, Siblings, Tag, Tape};
+use crate::data::value::{Dict, List};
+use crate::data::write::{ErasedPayload, Part, Typed};
 use crate::wire::DecodeError;
-use crate::wire::tape::{Node, Siblings, Tag, Tape};
-use crate::wire::write::{ErasedPayload, Part, Typed};
 
 /// The type of a WAMP message: the integer that opens it on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -112,18 +110,6 @@ impl MessageType {
             table
         };
         BY_CODE.get(usize::try_from(code).ok()?).copied().flatten()
-    }
-
-    /// How many elements follow the type code before the payload, for messages that carry one.
-    fn fields_before_payload(self) -> Option<usize> {
-        match self {
-            MessageType::Error => Some(4),
-            MessageType::Publish | MessageType::Event | MessageType::Call | MessageType::Invocation => {
-                Some(3)
-            }
-            MessageType::Result | MessageType::Yield => Some(2),
-            _ => None,
-        }
     }
 
     /// The name the spec gives the message type (`"CALL"`).
@@ -606,91 +592,6 @@ impl Message {
             _ => None,
         }
     }
-}
-
-/// Where a decoded message's args and kwargs are on its tape, if it has them: the elements after
-/// its fixed fields.
-pub(crate) fn payload_on_tape(tape: &Tape) -> (Option<usize>, Option<usize>) {
-    let mut elements = tape.children(0);
-    let fixed_fields = elements
-        .next()
-        .and_then(|code| tape.integer_of(tape.node(code)))
-        .and_then(|code| u64::try_from(code).ok())
-        .and_then(MessageType::from_code)
-        .and_then(MessageType::fields_before_payload);
-    let Some(fixed_fields) = fixed_fields else {
-        return (None, None);
-    };
-    let mut payload = elements.skip(fixed_fields);
-    (payload.next(), payload.next())
-}
-
-/// What keeps a received payload from being read whole, if anything: the first value its decoder
-/// could not represent, which reads as null, or args or kwargs of another kind than a list and a
-/// dict, which read as empty. `null` args or kwargs are no problem: they read as empty, as
-/// Autobahn|JS reads them.
-pub(crate) fn payload_problem(tape: &Tape) -> Option<PayloadError> {
-    let (args, kwargs) = payload_on_tape(tape);
-    if let Some(unreadable) = tape.unreadable() {
-        // Inside the payload, or the message would not have decoded.
-        let (name, index) = match (args, kwargs) {
-            (_, Some(kwargs)) if unreadable.node >= kwargs => ("kwargs", kwargs),
-            (Some(args), _) => ("args", args),
-            _ => return None,
-        };
-        let (path, in_key) = path_to(tape, name.to_owned(), index, unreadable.node);
-        let key = if in_key { "a key: " } else { "" };
-        return Some(PayloadError::new(
-            path,
-            format!("{key}{} (at byte {})", unreadable.message, unreadable.offset),
-        ));
-    }
-    let kinds = [
-        (args, "args", Tag::List, "a list"),
-        (kwargs, "kwargs", Tag::Dict, "a dict"),
-    ];
-    kinds.into_iter().find_map(|(index, name, tag, expected)| {
-        let node = tape.node(index?);
-        (node.tag != tag && node.tag != Tag::Null)
-            .then(|| PayloadError::new(name, format!("expected {expected}, got {}", node.kind_name())))
-    })
-}
-
-/// The path of the value at `target` inside the value at `at`, whose path is `path`, written as
-/// payload errors write them (`args[2].name`); a dict key has its dict's path, and is told apart
-/// by the flag.
-fn path_to(tape: &Tape, mut path: String, mut at: usize, target: usize) -> (String, bool) {
-    let contains = |child: usize| child <= target && target < tape.next_sibling(child);
-    while at != target {
-        let node = tape.node(at);
-        let next = match node.tag {
-            Tag::List => tape
-                .children(at)
-                .enumerate()
-                .find(|(_, child)| contains(*child))
-                .map(|(position, child)| {
-                    let _ = write!(path, "[{position}]");
-                    child
-                }),
-            Tag::Dict => match tape
-                .entries(at)
-                .find(|(key, value)| *key == target || contains(*value))
-            {
-                Some((key, _)) if key == target => return (path, true),
-                Some((key, value)) => {
-                    let _ = write!(path, ".{}", tape.text_of(tape.node(key)));
-                    Some(value)
-                }
-                None => None,
-            },
-            _ => None,
-        };
-        match next {
-            Some(child) => at = child,
-            None => break,
-        }
-    }
-    (path, false)
 }
 
 /// How many payload elements an encoder writes: none, args, or args and kwargs.

@@ -12,16 +12,14 @@
 //! bound nesting by [`DecodeLimits`], and check every length prefix against the bytes left
 //! before allocating for it.
 
-mod bjdata;
-mod cbor;
+pub(crate) mod bjdata;
+pub(crate) mod cbor;
 mod frame;
 mod input;
-mod json;
+pub(crate) mod json;
 mod message;
-mod msgpack;
+pub(crate) mod msgpack;
 mod output;
-pub(crate) mod tape;
-mod write;
 
 use std::fmt;
 
@@ -29,13 +27,12 @@ use bytes::Bytes;
 use frame::Binaries;
 pub use frame::{Chunks, Frame};
 pub use message::{Message, MessageType};
-pub(crate) use message::{payload_on_tape, payload_problem};
 use output::WriteAt as _;
-pub(crate) use write::Typed;
-pub use write::ValueWriter;
 
-use crate::value::Value;
-use tape::Tape;
+use crate::data::tape::{self, Tape};
+use crate::data::value::Value;
+pub use crate::data::write::ValueWriter;
+pub use crate::error::EncodeError;
 
 /// A WAMP serializer: how messages become bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -317,35 +314,6 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
-
-/// A value the serializer cannot represent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EncodeError {
-    /// A pointer, so that the writers' `Result<usize, EncodeError>` is returned in two registers
-    /// (a `Box<str>` takes two words, and the result then goes through memory).
-    #[expect(
-        clippy::box_collection,
-        reason = "one word instead of three, for the error path only"
-    )]
-    message: Box<String>,
-}
-
-impl EncodeError {
-    #[cold]
-    pub(crate) fn new(message: impl Into<String>) -> EncodeError {
-        EncodeError {
-            message: Box::new(message.into()),
-        }
-    }
-}
-
-impl fmt::Display for EncodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for EncodeError {}
 
 /// Converts an IEEE 754 half-precision float, exactly.
 fn f16_to_f64(half: u16) -> f64 {

@@ -8,12 +8,12 @@
 
 use bytes::Bytes;
 
-use crate::value::{Dict, List, Value};
+use crate::data::tape::{Tape, TapeBuilder};
+use crate::data::value::{Dict, List, Value};
+use crate::data::write::{ErasedPayload, Part};
 use crate::wire::frame::Binaries;
 use crate::wire::input::{Containers, Cursor, Item, Kind, Nesting, Step, decode_whole, read_key_apart};
 use crate::wire::output::{Output, WriteAt};
-use crate::wire::tape::{Tape, TapeBuilder};
-use crate::wire::write::{ErasedPayload, Part};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError};
 
 /// Appends MessagePack to a buffer, one message or one value; long binary values go where `binaries`
@@ -21,7 +21,7 @@ use crate::wire::{DecodeError, DecodeLimits, EncodeError};
 ///
 /// Its methods take the position to write at and return the position after what they wrote
 /// (see [`Output`]).
-pub(super) struct Writer<'a> {
+pub(crate) struct Writer<'a> {
     out: Output<'a>,
     binaries: Binaries<'a>,
 }
@@ -368,9 +368,9 @@ fn read_extension<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::tape::Tag;
     use crate::wire::Serializer;
     use crate::wire::input::tests::{decode_hex, root_node};
-    use crate::wire::tape::Tag;
 
     fn decode(hex: &str) -> Result<Value, String> {
         decode_hex(decode_tape, hex, 64)

@@ -9,10 +9,10 @@
 //! instead, which costs one pass over them rather than two. Dropping the output cuts the
 //! buffer back to the encoding.
 
-use crate::value::{Dict, List, Value};
+use crate::data::value::{Dict, List, Value};
+use crate::data::write::{ErasedPayload, Part, ValueWriter};
 use crate::wire::EncodeError;
 use crate::wire::message::MessageWriter;
-use crate::wire::write::{ErasedPayload, Part, ValueWriter};
 
 /// The least room the buffer grows by: what an empty message needs, so that it grows once.
 const MIN_GROWTH: usize = 256;

@@ -1,6 +1,6 @@
 //! Borrowed views of WAMP values, decoded or built: what [`crate::FromValue`] reads.
 //!
-//! A received payload stays on the tape its message was decoded into (see `wire::tape`),
+//! A received payload stays on the tape its message was decoded into (see `data::tape`),
 //! and a payload built in memory is a tree of [`Value`]s. The views read either the same way,
 //! so that generated types are read straight from the received bytes, without an owned tree
 //! in between, and an in-memory session still needs no serializer.
@@ -11,8 +11,8 @@ use std::fmt;
 
 use bytes::Bytes;
 
-use crate::value::{Dict, List, Value};
-use crate::wire::tape::{Node, Siblings, Tag, Tape};
+use crate::data::tape::{Node, Siblings, Tag, Tape};
+use crate::data::value::{Dict, List, Value};
 pub(crate) use fields::FieldLookup;
 
 /// A value of a payload, to read.
@@ -363,7 +363,7 @@ pub struct DictIter<'a>(EntriesIter<'a>);
 
 #[derive(Debug, Clone)]
 enum EntriesIter<'a> {
-    Tree(crate::value::Iter<'a>),
+    Tree(crate::data::value::Iter<'a>),
     /// Keys and values alternate.
     Tape(&'a Tape, Siblings<'a>),
 }

@@ -1,5 +1,5 @@
 //! The contract between the session handle and what runs it: [`SessionBackend`], the
-//! payloads, options, invocations and events it passes, and calls in flight.
+//! options, invocations and events it passes, and calls in flight.
 //!
 //! Generated code and users hold a [`Session`](crate::Session) handle; the WAMP client of this
 //! crate is a backend over a real router, and [`crate::memory::MemorySession`] one in memory.
@@ -10,155 +10,15 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::Stream;
 use futures_util::stream::{self, StreamExt as _};
 
 use crate::context::{CallContext, EventContext};
-use crate::error::{Error, ErrorKind, PayloadError, WampError};
-use crate::payload::WritePayload;
-use crate::value::{Dict, List};
-use crate::view::{DictRef, ListRef};
-use crate::wire::tape::{Tag, Tape};
-use crate::wire::{Typed, payload_on_tape, payload_problem};
+use crate::data::payload::{Payload, PayloadStream};
+use crate::data::value::Dict;
+use crate::error::{Error, ErrorKind, WampError};
 
 /// A boxed, sendable future, as returned by the object-safe [`SessionBackend`] methods.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// A WAMP payload: positional args and keyword args.
-///
-/// A payload built to send holds [`Value`](crate::Value)s, or the typed value it was made from
-/// ([`Payload::typed`]), which is written straight to the wire; a received one stays on the tape
-/// its message was decoded into, and [`FromPayload`](crate::FromPayload) reads it from there.
-/// [`Payload::args`] and [`Payload::kwargs`] read either; [`Payload::into_parts`] gives owned
-/// values. A received payload keeps the frame it came in alive.
-///
-/// A received payload may hold what the runtime cannot read (a MessagePack extension, a CBOR
-/// tag, a string that is not UTF-8) or args and kwargs of the wrong kind: [`Payload::check`]
-/// says what and where, and every [`FromPayload`](crate::FromPayload) fails with that error.
-/// The views read such a value as null, and such args or kwargs as empty.
-#[derive(Clone, Default)]
-pub struct Payload(Parts);
-
-#[derive(Clone)]
-enum Parts {
-    Built {
-        args: List,
-        kwargs: Dict,
-    },
-    /// The tape of the message the payload came in: its args and kwargs are the elements after
-    /// the message's fixed fields. (Not keeping their indices keeps messages small enough to
-    /// move cheaply.)
-    Received(Tape),
-    /// A typed value, written when the message is encoded.
-    Typed(Typed),
-}
-
-impl Default for Parts {
-    fn default() -> Parts {
-        Parts::Built {
-            args: List::new(),
-            kwargs: Dict::new(),
-        }
-    }
-}
-
-impl Payload {
-    /// A payload of these arguments.
-    pub fn new(args: List, kwargs: Dict) -> Payload {
-        Payload(Parts::Built { args, kwargs })
-    }
-
-    /// A payload of a typed value, kept as it is and written straight to the wire when its
-    /// message is encoded: [`IntoPayload`](crate::IntoPayload) of generated types makes one.
-    /// Reading it as values ([`Payload::args`]) turns it into values once.
-    pub fn typed<T: WritePayload + Send + Sync + 'static>(value: T) -> Payload {
-        Payload(Parts::Typed(Typed::new(value)))
-    }
-
-    /// The typed value of a payload made by [`Payload::typed`].
-    pub(crate) fn typed_value(&self) -> Option<&Typed> {
-        match &self.0 {
-            Parts::Typed(typed) => Some(typed),
-            _ => None,
-        }
-    }
-
-    /// The payload of a decoded message, on its tape (the decoder checked the kinds of its
-    /// args and kwargs).
-    pub(crate) fn received(tape: Tape) -> Payload {
-        Payload(Parts::Received(tape))
-    }
-
-    /// The positional arguments.
-    pub fn args(&self) -> ListRef<'_> {
-        match &self.0 {
-            Parts::Built { args, .. } => ListRef::from(args.as_slice()),
-            Parts::Typed(typed) => ListRef::from(typed.values().0.as_slice()),
-            Parts::Received(tape) => match payload_on_tape(tape).0 {
-                Some(index) if tape.node(index).tag == Tag::List => ListRef::on_tape(tape, index),
-                _ => ListRef::EMPTY,
-            },
-        }
-    }
-
-    /// The keyword arguments.
-    pub fn kwargs(&self) -> DictRef<'_> {
-        match &self.0 {
-            Parts::Built { kwargs, .. } => DictRef::from(kwargs),
-            Parts::Typed(typed) => DictRef::from(&typed.values().1),
-            Parts::Received(tape) => match payload_on_tape(tape).1 {
-                Some(index) if tape.node(index).tag == Tag::Dict => DictRef::on_tape(tape, index),
-                _ => DictRef::EMPTY,
-            },
-        }
-    }
-
-    /// Whether the payload can be read whole: for a received one, the first value its decoder
-    /// could not represent, or args or kwargs of the wrong kind, as an error whose path says
-    /// where (`args[2]`, `kwargs.name`, `args[0].tick.mode`). A built payload always can.
-    pub fn check(&self) -> Result<(), PayloadError> {
-        match &self.0 {
-            Parts::Built { .. } | Parts::Typed(_) => Ok(()),
-            Parts::Received(tape) => payload_problem(tape).map_or(Ok(()), Err),
-        }
-    }
-
-    /// The args and kwargs of a payload built to send.
-    pub(crate) fn built_parts(&self) -> Option<(&List, &Dict)> {
-        match &self.0 {
-            Parts::Built { args, kwargs } => Some((args, kwargs)),
-            Parts::Received(_) | Parts::Typed(_) => None,
-        }
-    }
-
-    /// The args and kwargs as owned values.
-    pub fn into_parts(self) -> (List, Dict) {
-        match self.0 {
-            Parts::Built { args, kwargs } => (args, kwargs),
-            Parts::Typed(typed) => typed.into_values(),
-            received => {
-                let payload = Payload(received);
-                (payload.args().to_list(), payload.kwargs().to_dict())
-            }
-        }
-    }
-}
-
-/// Payloads are equal when their values are, however they are held.
-impl PartialEq for Payload {
-    fn eq(&self, other: &Payload) -> bool {
-        self.args().to_list() == other.args().to_list() && self.kwargs().to_dict() == other.kwargs().to_dict()
-    }
-}
-
-impl fmt::Debug for Payload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Payload")
-            .field("args", &self.args())
-            .field("kwargs", &self.kwargs())
-            .finish()
-    }
-}
 
 /// How a URI given to `register` or `subscribe` is matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -261,9 +121,6 @@ impl Invocation {
         }
     }
 }
-
-/// Payloads one after the other: the items of a progressive call invocation.
-pub type PayloadStream = Pin<Box<dyn Stream<Item = Payload> + Send>>;
 
 /// Whether the payload of a final message ends a stream without being an item: no args and no
 /// kwargs, or the args `[null]` (docs/wamp-idl.md §7.2).

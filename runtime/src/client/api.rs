@@ -1,5 +1,5 @@
-//! The handle of a joined session: [`Client`], its calls in flight, and its implementation of
-//! the [`SessionBackend`] contract.
+//! The client's handle, [`Client`]: what it does for its users, its calls in flight, and its
+//! implementation of the [`SessionBackend`] contract.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -9,18 +9,19 @@ use futures_util::FutureExt as _;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use crate::client::link::{Link, SessionState, say_goodbye};
-use crate::client::state::{
-    CallReceiver, Delivery, GOODBYE_TIMEOUT, Procedure, RequestKind, Shared, SubscriptionLeft,
+use crate::backend::{
+    BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, EventHandler,
+    InvocationHandler, InvokePolicy, MatchPolicy, PendingCall, PublishOptions, RegisterOptions,
+    SessionBackend, SubscribeOptions,
 };
+use crate::client::joined::{
+    CallReceiver, Delivery, GOODBYE_TIMEOUT, JoinedSession, Procedure, RequestKind, SubscriptionLeft,
+};
+use crate::client::link::{Link, SessionState, say_goodbye};
+use crate::data::payload::{Payload, PayloadStream};
+use crate::data::value::{Dict, Value};
 use crate::error::{Error, ErrorKind};
 use crate::handle::{Registration, Session, Subscription};
-use crate::session::{
-    BoxFuture, CallOptions, CallProgress, CallResult, CallUpdate, CancelMode, EventHandler,
-    InvocationHandler, InvokePolicy, MatchPolicy, Payload, PayloadStream, PendingCall, PublishOptions,
-    RegisterOptions, SessionBackend, SubscribeOptions,
-};
-use crate::value::{Dict, Value};
 use crate::wire::{Message, Serializer};
 
 /// A WAMP session with a router: cheap to clone, usable from any task.
@@ -168,7 +169,7 @@ impl Client {
         payload: Payload,
         options: CallOptions,
         receive_progress: bool,
-    ) -> Result<(Arc<Shared>, u64, PendingCall), Error> {
+    ) -> Result<(Arc<JoinedSession>, u64, PendingCall), Error> {
         let request = self.link.next_request_id();
         let mut wire_options = options.extra;
         if receive_progress {
@@ -240,7 +241,7 @@ impl Client {
     async fn release(
         &self,
         kind: RequestKind,
-        held: impl FnOnce(&Shared) -> bool,
+        held: impl FnOnce(&JoinedSession) -> bool,
         message: impl FnOnce(u64) -> Message,
     ) -> Result<(), Error> {
         if !self.link.is_up() {
@@ -320,7 +321,7 @@ impl SessionBackend for Client {
                 request,
                 registration: id,
             };
-            let held = |shared: &Shared| shared.holds_registration(id);
+            let held = |shared: &JoinedSession| shared.holds_registration(id);
             self.release(RequestKind::Unregister(id), held, message).await
         })
     }
@@ -396,7 +397,7 @@ impl SessionBackend for Client {
                 subscription: id,
             };
             // The router's subscription stays while other local ones receive its events.
-            let held = |shared: &Shared| shared.drop_subscriber(id, local) == SubscriptionLeft::Unused;
+            let held = |shared: &JoinedSession| shared.drop_subscriber(id, local) == SubscriptionLeft::Unused;
             self.release(RequestKind::Unsubscribe(id), held, message).await
         })
     }
@@ -427,7 +428,7 @@ async fn deliver_events(mut events: mpsc::UnboundedReceiver<Delivery>, handler: 
 /// A call in flight on a client's session, behind a [`PendingCall`].
 #[derive(Debug)]
 struct ClientCall {
-    shared: Arc<Shared>,
+    shared: Arc<JoinedSession>,
     request: u64,
     updates: CallReceiver,
     finished: bool,

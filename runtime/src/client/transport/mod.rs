@@ -16,30 +16,27 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _, ReadHalf, WriteHalf};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpStream, UnixStream, unix};
 use tokio_rustls::client::TlsStream;
-use tungstenite::handshake::client::generate_key;
-use tungstenite::handshake::derive_accept_key;
-use tungstenite::http::Uri;
 
 use crate::error::{Error, ErrorKind};
 use crate::wire::{self, Serializer};
 
-/// The largest RawSocket frame length the 3-byte length field can express.
-const RAWSOCKET_MAX_FRAME: usize = (1 << 24) - 1;
+mod rawsocket;
+mod websocket;
+
+use rawsocket::{append_rawsocket_frame, rawsocket_handshake, take_rawsocket_frame};
+use websocket::{
+    CLOSE_NORMAL, append_websocket_frame, take_websocket_frame, upgrade_to_websocket, websocket_url,
+};
+
 /// The least room the read buffer makes for each read.
 const READ_ROOM: usize = 16 * 1024;
 /// The capacity the read buffer keeps after a large message, so that one large message does
 /// not pin its size in memory for the session's lifetime.
 const READ_BUFFER_KEPT: usize = 64 * 1024;
-/// The largest WebSocket upgrade response accepted from the router.
-const MAX_UPGRADE_RESPONSE: usize = 16 * 1024;
-/// The largest payload of a WebSocket control frame (RFC 6455 §5.5).
-const MAX_CONTROL_PAYLOAD: usize = 125;
-/// The WebSocket close status of a normal closure.
-const CLOSE_NORMAL: [u8; 2] = 1000u16.to_be_bytes();
 
 /// A frame received from the router.
 #[derive(Debug)]
-pub(crate) enum Frame {
+pub(crate) enum Incoming {
     /// One serialized WAMP message.
     Message(Vec<u8>),
     /// A ping, to be answered with a pong carrying the same payload.
@@ -109,66 +106,6 @@ impl Framing {
             },
         }
     }
-}
-
-/// Appends one final, masked WebSocket frame (the client masks every frame it sends); a text
-/// frame (opcode 1) must be UTF-8.
-fn append_websocket_frame(
-    buffer: &mut Vec<u8>,
-    opcode: u8,
-    mask: [u8; 4],
-    payload: &wire::Frame,
-) -> Result<(), Error> {
-    let frame_start = buffer.len();
-    let length = payload.len();
-    buffer.reserve(14 + length);
-    buffer.push(0x80 | opcode);
-    match length {
-        0..=125 => buffer.push(0x80 | length as u8),
-        126..=0xFFFF => {
-            buffer.push(0x80 | 126);
-            buffer.extend_from_slice(&(length as u16).to_be_bytes());
-        }
-        _ => {
-            buffer.push(0x80 | 127);
-            buffer.extend_from_slice(&(length as u64).to_be_bytes());
-        }
-    }
-    buffer.extend_from_slice(&mask);
-    let start = buffer.len();
-    payload.chunks().for_each(|chunk| buffer.extend_from_slice(chunk));
-    let copy = buffer.get_mut(start..).unwrap_or_default();
-    // Checked on the contiguous copy, which no chunk boundary splits a character of.
-    if opcode == 0x1 && std::str::from_utf8(copy).is_err() {
-        buffer.truncate(frame_start);
-        return Err(transport_error("a JSON message is not UTF-8".to_owned()));
-    }
-    // Masked as one run, so that the mask's phase carries on from one chunk to the next.
-    let mut words = copy.chunks_exact_mut(4);
-    for word in words.by_ref() {
-        word.iter_mut().zip(mask).for_each(|(byte, mask)| *byte ^= mask);
-    }
-    let rest = words.into_remainder();
-    rest.iter_mut().zip(mask).for_each(|(byte, mask)| *byte ^= mask);
-    Ok(())
-}
-
-/// Appends one RawSocket frame, header and payload.
-fn append_rawsocket_frame(buffer: &mut Vec<u8>, kind: u8, payload: &wire::Frame) -> Result<(), Error> {
-    let length = u32::try_from(payload.len())
-        .ok()
-        .filter(|length| *length as usize <= RAWSOCKET_MAX_FRAME)
-        .ok_or_else(|| {
-            transport_error(format!(
-                "a frame of {} bytes exceeds RawSocket's limit",
-                payload.len()
-            ))
-        })?;
-    let [_, length_high, length_mid, length_low] = length.to_be_bytes();
-    buffer.reserve(4 + payload.len());
-    buffer.extend_from_slice(&[kind, length_high, length_mid, length_low]);
-    payload.chunks().for_each(|chunk| buffer.extend_from_slice(chunk));
-    Ok(())
 }
 
 /// The reading half of a connection's byte stream.
@@ -321,30 +258,6 @@ fn parse_url(url: &str) -> Result<(Endpoint, Protocol), Error> {
     }
 }
 
-/// A `ws://` or `wss://` URL taken apart.
-fn websocket_url(url: &str) -> Result<(Endpoint, Protocol), Error> {
-    let uri: Uri = url
-        .parse()
-        .map_err(|error| transport_error(format!("invalid WebSocket URL `{url}`: {error}")))?;
-    let secure = uri.scheme_str() == Some("wss");
-    let host = uri
-        .host()
-        .ok_or_else(|| transport_error(format!("invalid WebSocket URL `{url}`: no host")))?;
-    let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
-    let bare_host = host.trim_start_matches('[').trim_end_matches(']');
-    let endpoint = Endpoint::Tcp {
-        address: format!("{host}:{port}"),
-        tls_name: secure.then(|| bare_host.to_owned()),
-    };
-    let authority = uri.authority().map_or(host, |authority| authority.as_str());
-    let path = uri.path_and_query().map_or("/", |path| path.as_str());
-    let protocol = Protocol::WebSocket {
-        authority: authority.to_owned(),
-        path: path.to_owned(),
-    };
-    Ok((endpoint, protocol))
-}
-
 /// Connects to the router at `config.url`, negotiating the serializer.
 pub(crate) async fn connect(config: &TransportConfig) -> Result<Connection, Error> {
     let (endpoint, protocol) = parse_url(&config.url)?;
@@ -447,103 +360,6 @@ async fn connect_tcp(address: &str, config: &TransportConfig) -> Result<TcpStrea
     Ok(stream)
 }
 
-async fn upgrade_to_websocket(
-    connection: &mut Connection,
-    authority: &str,
-    path: &str,
-    config: &TransportConfig,
-) -> Result<(), Error> {
-    let url = &config.url;
-    let subprotocol = config.serializer.subprotocol();
-    let key = generate_key();
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-         Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: {subprotocol}\r\n\r\n"
-    );
-    let io_error = |error: io::Error| caused(format!("cannot connect to {url}: {error}"), error);
-    connection
-        .writer
-        .write_all(request.as_bytes())
-        .await
-        .map_err(io_error)?;
-    let buffer = &mut connection.reader.buffer;
-    let header_length = loop {
-        let mut headers = [httparse::EMPTY_HEADER; 32];
-        let mut response = httparse::Response::new(&mut headers);
-        match response.parse(buffer) {
-            Ok(httparse::Status::Complete(length)) => {
-                check_upgrade_response(&response, &key, subprotocol, url)?;
-                break length;
-            }
-            Ok(httparse::Status::Partial) if buffer.len() < MAX_UPGRADE_RESPONSE => {}
-            Ok(httparse::Status::Partial) => {
-                return Err(transport_error(format!(
-                    "{url} answered the WebSocket upgrade with more than {MAX_UPGRADE_RESPONSE} bytes of headers"
-                )));
-            }
-            Err(error) => {
-                let start = String::from_utf8_lossy(buffer.get(..60).unwrap_or(buffer));
-                return Err(transport_error(format!(
-                    "{url} answered the WebSocket upgrade with invalid HTTP ({error}): {start:?}"
-                )));
-            }
-        }
-        buffer.reserve(MAX_UPGRADE_RESPONSE);
-        if connection
-            .reader
-            .stream
-            .read_buf(buffer)
-            .await
-            .map_err(io_error)?
-            == 0
-        {
-            return Err(transport_error(format!(
-                "{url} closed the connection during the WebSocket upgrade"
-            )));
-        }
-    };
-    // Frames the router sent right behind its answer stay for the reader.
-    buffer.drain(..header_length);
-    Ok(())
-}
-
-fn check_upgrade_response(
-    response: &httparse::Response<'_, '_>,
-    key: &str,
-    subprotocol: &str,
-    url: &str,
-) -> Result<(), Error> {
-    if response.code != Some(101) {
-        return Err(transport_error(format!(
-            "cannot connect to {url}: the router answered the WebSocket upgrade with HTTP {} {}",
-            response.code.unwrap_or_default(),
-            response.reason.unwrap_or_default()
-        )));
-    }
-    let header = |name: &str| {
-        response
-            .headers
-            .iter()
-            .find(|header| header.name.eq_ignore_ascii_case(name))
-            .and_then(|header| std::str::from_utf8(header.value).ok())
-    };
-    let expected_accept = derive_accept_key(key.as_bytes());
-    if !header("Upgrade").is_some_and(|upgrade| upgrade.eq_ignore_ascii_case("websocket"))
-        || header("Sec-WebSocket-Accept") != Some(expected_accept.as_str())
-    {
-        return Err(transport_error(format!(
-            "cannot connect to {url}: the router's answer is no valid WebSocket upgrade"
-        )));
-    }
-    let accepted = header("Sec-WebSocket-Protocol");
-    if accepted != Some(subprotocol) {
-        return Err(transport_error(format!(
-            "{url} did not accept the subprotocol {subprotocol} (it answered {accepted:?})"
-        )));
-    }
-    Ok(())
-}
-
 /// The TLS configuration when none is given: Mozilla's root certificates, the ring provider.
 // rustls 0.23.48 deprecates its *ring* provider for lacking post-quantum key exchange; the
 // provider that has it (aws-lc-rs) needs a C and CMake build in every user's crate. Allowed,
@@ -561,85 +377,6 @@ fn default_tls_config() -> Result<Arc<rustls::ClientConfig>, Error> {
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(Arc::new(config))
-}
-
-/// The RawSocket handshake: the client's maximum length and serializer, then the router's.
-async fn rawsocket_handshake(
-    mut reader: FrameReader,
-    mut writer: ByteWriter,
-    config: &TransportConfig,
-) -> Result<Connection, Error> {
-    let our_exponent = rawsocket_length_exponent(config.max_message_size);
-    let serializer_id = config.serializer.rawsocket_id();
-    let handshake = [0x7F, (our_exponent << 4) | serializer_id, 0, 0];
-    let io_error = |error: io::Error| caused(format!("RawSocket handshake failed: {error}"), error);
-    writer.write_all(&handshake).await.map_err(io_error)?;
-    while reader.buffer.len() < 4 {
-        if reader
-            .stream
-            .read_buf(&mut reader.buffer)
-            .await
-            .map_err(io_error)?
-            == 0
-        {
-            return Err(transport_error(
-                "RawSocket handshake failed: the router closed the connection".to_owned(),
-            ));
-        }
-    }
-    let reply = reader.buffer.first_chunk::<4>().copied().unwrap_or_default();
-    // Frames the router sent right behind its reply stay for the reader.
-    reader.buffer.drain(..4);
-    let router_max = check_rawsocket_reply(reply, serializer_id)?;
-    reader.protocol = ReadProtocol::RawSocket {
-        max_length: rawsocket_max_length(our_exponent).min(config.max_message_size),
-    };
-    Ok(Connection {
-        reader,
-        writer,
-        framing: Framing::RawSocket,
-        max_outgoing_size: Some(router_max),
-        answers_pings: false,
-    })
-}
-
-fn rawsocket_length_exponent(max_message_size: usize) -> u8 {
-    (0..15)
-        .find(|exponent| rawsocket_max_length(*exponent) >= max_message_size)
-        .unwrap_or(15)
-}
-
-fn rawsocket_max_length(exponent: u8) -> usize {
-    (1usize << (9 + u32::from(exponent))).min(RAWSOCKET_MAX_FRAME)
-}
-
-/// Checks the router's handshake reply; returns the largest frame the router accepts.
-fn check_rawsocket_reply(reply: [u8; 4], serializer_id: u8) -> Result<usize, Error> {
-    let [magic, negotiated, reserved_high, reserved_low] = reply;
-    if magic != 0x7F {
-        return Err(transport_error(format!(
-            "the RawSocket handshake reply starts with {magic:#04x}, not 0x7f: not a WAMP RawSocket router"
-        )));
-    }
-    let (high, low) = (negotiated >> 4, negotiated & 0x0F);
-    if low == 0 {
-        let problem = match high {
-            1 => "serializer unsupported",
-            2 => "maximum message length unacceptable",
-            3 => "use of reserved bits",
-            4 => "maximum connection count reached",
-            _ => "unknown error",
-        };
-        return Err(transport_error(format!(
-            "the router refused the RawSocket handshake: {problem} (code {high})"
-        )));
-    }
-    if low != serializer_id || reserved_high != 0 || reserved_low != 0 {
-        return Err(transport_error(format!(
-            "the router's RawSocket handshake reply {reply:02x?} does not echo serializer {serializer_id}"
-        )));
-    }
-    Ok(rawsocket_max_length(high))
 }
 
 /// The reading half of a connected transport: bytes read, and frames taken off their front.
@@ -688,7 +425,7 @@ impl FrameReader {
     ///
     /// Cancel-safe: a frame partly read stays buffered for the next call. Reads only when the
     /// buffer holds no whole frame, so that frames that arrived together cost one read.
-    pub(crate) async fn next(&mut self) -> Option<Result<Frame, Error>> {
+    pub(crate) async fn next(&mut self) -> Option<Result<Incoming, Error>> {
         loop {
             let unread = self.buffer.get(self.taken..).unwrap_or_default();
             let taken = match &mut self.protocol {
@@ -702,8 +439,8 @@ impl FrameReader {
                 Ok(Some((frame, length))) => {
                     self.taken += length;
                     match frame {
-                        RawFrame::Message(payload) => return Some(Ok(Frame::Message(payload))),
-                        RawFrame::Ping(payload) => return Some(Ok(Frame::Ping(payload))),
+                        RawFrame::Message(payload) => return Some(Ok(Incoming::Message(payload))),
+                        RawFrame::Ping(payload) => return Some(Ok(Incoming::Ping(payload))),
                         RawFrame::Nothing => continue,
                         RawFrame::Close => return None,
                     }
@@ -743,127 +480,6 @@ fn payload(bytes: &[u8], header: usize, length: usize) -> Vec<u8> {
     bytes.get(header..header + length).unwrap_or_default().to_vec()
 }
 
-/// One complete RawSocket frame at the start of `buffer`, if there is one, and its length.
-fn take_rawsocket_frame(buffer: &[u8], max_length: usize) -> Result<Option<(RawFrame, usize)>, Error> {
-    let Some(&[kind, length_high, length_mid, length_low]) = buffer.first_chunk::<4>() else {
-        return Ok(None);
-    };
-    let length = usize::from(length_high) << 16 | usize::from(length_mid) << 8 | usize::from(length_low);
-    if kind & 0xF8 != 0 {
-        return Err(protocol_error(format!(
-            "the router sent a RawSocket frame header with reserved bits set ({kind:#04x})"
-        )));
-    }
-    if length > max_length {
-        return Err(protocol_error(format!(
-            "the router sent a RawSocket frame of {length} bytes, more than the {max_length} negotiated"
-        )));
-    }
-    if kind > 2 {
-        return Err(protocol_error(format!(
-            "the router sent a RawSocket frame of unknown type {kind}"
-        )));
-    }
-    if buffer.len() < 4 + length {
-        return Ok(None);
-    }
-    let frame = match kind {
-        0 => RawFrame::Message(payload(buffer, 4, length)),
-        1 => RawFrame::Ping(payload(buffer, 4, length)),
-        _ => RawFrame::Nothing,
-    };
-    Ok(Some((frame, 4 + length)))
-}
-
-/// One complete WebSocket frame at the start of `buffer`, if there is one, and its length;
-/// the parts of fragmented messages are joined in `fragments`.
-fn take_websocket_frame(
-    buffer: &[u8],
-    max_message_size: usize,
-    fragments: &mut Option<Vec<u8>>,
-) -> Result<Option<(RawFrame, usize)>, Error> {
-    let Some(&[first, second]) = buffer.first_chunk::<2>() else {
-        return Ok(None);
-    };
-    let (is_final, opcode) = (first & 0x80 != 0, first & 0x0F);
-    if first & 0x70 != 0 {
-        return Err(websocket_violation(format!(
-            "reserved bits set ({first:#04x}) though no extension was negotiated"
-        )));
-    }
-    if second & 0x80 != 0 {
-        return Err(websocket_violation(
-            "a frame from the router is masked".to_owned(),
-        ));
-    }
-    let (header, length) = match second & 0x7F {
-        126 => match buffer.get(2..4).and_then(|bytes| <[u8; 2]>::try_from(bytes).ok()) {
-            Some(length) => (4, u64::from(u16::from_be_bytes(length))),
-            None => return Ok(None),
-        },
-        127 => match buffer
-            .get(2..10)
-            .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
-        {
-            Some(length) => (10, u64::from_be_bytes(length)),
-            None => return Ok(None),
-        },
-        length => (2, u64::from(length)),
-    };
-    let is_control = opcode & 0x8 != 0;
-    if is_control && (!is_final || length > MAX_CONTROL_PAYLOAD as u64) {
-        return Err(websocket_violation(format!(
-            "control frame {opcode:#x} is fragmented or longer than {MAX_CONTROL_PAYLOAD} bytes"
-        )));
-    }
-    let received = fragments.as_ref().map_or(0, Vec::len) as u64;
-    if received.saturating_add(length) > max_message_size as u64 {
-        return Err(protocol_error(format!(
-            "the router sent an oversized message: more than the {max_message_size} bytes accepted"
-        )));
-    }
-    match (opcode, &fragments) {
-        (0x0, None) => {
-            return Err(websocket_violation(
-                "a continuation frame starts no message".to_owned(),
-            ));
-        }
-        (0x1 | 0x2, Some(_)) => {
-            return Err(websocket_violation(
-                "a new message starts before the fragmented one ended".to_owned(),
-            ));
-        }
-        (0x0..=0x2 | 0x8..=0xA, _) => {}
-        (other, _) => return Err(websocket_violation(format!("unknown opcode {other:#x}"))),
-    }
-    // The length is within `max_message_size`, a `usize`.
-    let length = length as usize;
-    if buffer.len() < header + length {
-        return Ok(None);
-    }
-    let frame = match opcode {
-        0x8 => RawFrame::Close,
-        0x9 => RawFrame::Ping(payload(buffer, header, length)),
-        0xA => RawFrame::Nothing,
-        _ if !is_final => {
-            let part = buffer.get(header..header + length).unwrap_or_default();
-            fragments.get_or_insert_default().extend_from_slice(part);
-            RawFrame::Nothing
-        }
-        0x0 => {
-            let mut message = fragments.take().unwrap_or_default();
-            message.extend_from_slice(buffer.get(header..header + length).unwrap_or_default());
-            RawFrame::Message(message)
-        }
-        _ => RawFrame::Message(payload(buffer, header, length)),
-    };
-    Ok(Some((frame, header + length)))
-}
-
-fn websocket_violation(problem: String) -> Error {
-    protocol_error(format!("WebSocket protocol violation: {problem}"))
-}
-
 fn protocol_error(problem: String) -> Error {
     Error::new(ErrorKind::Protocol(problem))
 }
@@ -884,9 +500,12 @@ pub(crate) fn transport_error(message: String) -> Error {
 
 #[cfg(test)]
 mod tests {
+    use super::rawsocket::{
+        RAWSOCKET_MAX_FRAME, check_rawsocket_reply, rawsocket_length_exponent, rawsocket_max_length,
+    };
     use super::*;
     use crate::Payload;
-    use crate::value::{Dict, Value};
+    use crate::data::value::{Dict, Value};
     use crate::wire::Message;
 
     fn describe(frame: Result<Option<(RawFrame, usize)>, Error>) -> Result<Option<RawFrame>, String> {

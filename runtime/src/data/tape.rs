@@ -18,7 +18,7 @@ use std::cell::Cell;
 use bytes::Bytes;
 use compact_str::CompactString;
 
-use crate::value::{Dict, List, Value};
+use crate::data::value::{Dict, List, Value};
 
 /// What a node is. Lengths and counts live in [`Node::len`], everything else in [`Node::data`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! Writing values straight to the wire: the writer every serializer implements, to which
 //! generated types write themselves ([`crate::IntoValue::write_value`],
-//! [`crate::payload::WritePayload`]) without building a tree of [`Value`]s first.
+//! [`crate::data::convert::WritePayload`]) without building a tree of [`Value`]s first.
 //!
 //! A payload of such a type travels inside a [`crate::Payload`] as the type itself, behind
 //! [`Typed`], and is written when its message is encoded: with the serializer known only then,
@@ -11,9 +11,9 @@ use std::sync::{Arc, OnceLock};
 
 use compact_str::CompactString;
 
-use crate::payload::{IntoValue, WritePayload};
-use crate::value::{Dict, List, Value};
-use crate::wire::EncodeError;
+use crate::data::convert::{IntoValue, WritePayload};
+use crate::data::value::{Dict, List, Value};
+use crate::error::EncodeError;
 use crate::wire::{bjdata, cbor, json, msgpack};
 
 /// What a serializer writes values with, in the order they travel: containers are opened with
@@ -110,14 +110,14 @@ pub trait ValueWriter {
 
 /// Which part of a payload to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Part {
+pub(crate) enum Part {
     Args,
     Kwargs,
 }
 
 /// A [`WritePayload`] whose type is forgotten: one method per writer, each the type's own
 /// generic code for that writer.
-pub(super) trait ErasedPayload: Send + Sync {
+pub(crate) trait ErasedPayload: Send + Sync {
     /// How many args and kwargs are sent.
     fn lens(&self) -> (usize, usize);
     fn write_json(&self, writer: &mut json::Writer<'_>, part: Part) -> Result<(), EncodeError>;
@@ -168,22 +168,23 @@ impl<T: WritePayload + Send + Sync> ErasedPayload for T {
 /// read as values, it is turned into them once, on first reading. One pointer, so that it
 /// keeps a message small enough to move cheaply, and one allocation.
 #[derive(Clone)]
-pub(crate) struct Typed(Arc<Shared<dyn ErasedPayload>>);
+pub(crate) struct Typed(Arc<WithValues<dyn ErasedPayload>>);
 
-struct Shared<T: ?Sized> {
+/// A typed value, and its values once it is read as values.
+struct WithValues<T: ?Sized> {
     values: OnceLock<(List, Dict)>,
     value: T,
 }
 
 impl Typed {
     pub(crate) fn new<T: WritePayload + Send + Sync + 'static>(value: T) -> Typed {
-        Typed(Arc::new(Shared {
+        Typed(Arc::new(WithValues {
             values: OnceLock::new(),
             value,
         }))
     }
 
-    pub(super) fn erased(&self) -> &dyn ErasedPayload {
+    pub(crate) fn erased(&self) -> &dyn ErasedPayload {
         &self.0.value
     }
 

@@ -11,8 +11,8 @@
 
 use std::fmt;
 
-use crate::view::{DictRef, ValueRef};
-use crate::wire::tape::Tape;
+use crate::data::view::{DictRef, ValueRef};
+use crate::data::tape::Tape;
 
 /// Looks up the fields of one dict by name.
 #[derive(Clone, Copy)]
@@ -132,7 +132,7 @@ impl<'a> KeyCursor<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view::tests::received;
+    use crate::data::view::tests::received;
 
     #[test]
     fn every_lookup_finds_what_a_scan_of_the_dict_finds() {
