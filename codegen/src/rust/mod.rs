@@ -166,20 +166,20 @@ fn generate_chunked(
             .map(|interface| interfaces::signatures(&context, interface, &mut renamed))
             .collect::<Result<_, Error>>()?,
     };
-    let mut root = Module::default();
+    let mut modules = Modules::new();
     let mut units = Vec::new();
     for (index, object) in schema.objects.iter().enumerate() {
-        let module = root.namespace(&names, object.name.namespace());
+        let module = modules.namespace(&names, object.name.namespace())?;
         module.entries.push(Entry::Unit(units.len()));
         units.push(Unit::Object(index));
     }
     for (index, enumeration) in schema.enums.iter().enumerate() {
-        let module = root.namespace(&names, enumeration.name.namespace());
+        let module = modules.namespace(&names, enumeration.name.namespace())?;
         module.entries.push(Entry::Unit(units.len()));
         units.push(Unit::Enum(index));
     }
     for (index, interface) in schema.interfaces.iter().enumerate() {
-        let module = root.namespace(&names, interface.name.namespace());
+        let module = modules.namespace(&names, interface.name.namespace())?;
         let header = units.len();
         units.push(Unit::InterfaceModule(index));
         let parts = interfaces::Part::ALL.map(|part| {
@@ -195,7 +195,7 @@ fn generate_chunked(
     let mut source = String::with_capacity(HEADER.len() + length + length / 4 + 4096);
     source.push_str(HEADER);
     source.push_str("\n\n");
-    root.write(&mut texts, &mut source);
+    modules.write(&mut texts, &mut source);
     Ok((source, renamed))
 }
 
@@ -353,77 +353,129 @@ fn render_in_parallel(context: &Context<'_>, plan: &Plan<'_>, units: &[Unit]) ->
         .collect()
 }
 
+/// The modules of the output, a tree kept flat: each module names its children by index, so
+/// that neither building, writing nor dropping it recurses once per namespace component (a
+/// hostile schema's namespace may have thousands).
+struct Modules {
+    /// The root module (the empty namespace) first.
+    modules: Vec<Module>,
+}
+
 /// A module of the output: the units printed in it and its child namespaces.
 #[derive(Default)]
 struct Module {
     /// The full namespace, such as `wamp.meta`.
     namespace: String,
+    /// The Rust name of the module (empty for the root).
+    name: String,
     /// How many modules enclose this one's items.
     depth: usize,
     /// The units and interface modules of this module, in order.
     entries: Vec<Entry>,
-    /// Children by Rust module name.
-    children: BTreeMap<String, Module>,
+    /// Children's indexes in `Modules::modules`, by Rust module name.
+    children: BTreeMap<String, usize>,
 }
 
-impl Module {
-    /// The module of a namespace below this one, created on first use.
-    fn namespace(&mut self, names: &Names<'_>, namespace: &str) -> &mut Module {
-        let mut module = self;
-        for component in namespace.split('.').filter(|component| !component.is_empty()) {
-            let child_namespace = if module.namespace.is_empty() {
-                component.to_owned()
-            } else {
-                format!("{}.{component}", module.namespace)
-            };
-            let depth = module.depth + 1;
-            module = module
-                .children
-                .entry(names.module(&child_namespace))
-                .or_insert_with(|| Module {
-                    namespace: child_namespace,
-                    depth,
-                    ..Module::default()
-                });
+/// What is left to write of the module tree, taken from the end.
+enum Step {
+    /// A module's opening line, its items, then its children.
+    Open(usize),
+    /// The closing brace of a module, indented to this depth (its parent's).
+    Close(usize),
+}
+
+impl Modules {
+    fn new() -> Self {
+        Self {
+            modules: vec![Module::default()],
         }
-        module
     }
 
-    /// Appends this module's items, then a `pub mod` per child namespace, as prettyplease
-    /// prints them.
+    /// The module of a namespace, created with its ancestors on first use.
+    fn namespace(&mut self, names: &Names<'_>, namespace: &str) -> Result<&mut Module, Error> {
+        let mut index = 0;
+        for component in namespace.split('.').filter(|component| !component.is_empty()) {
+            let parent = self.modules.get(index).ok_or_else(module_missing)?;
+            let child_namespace = if parent.namespace.is_empty() {
+                component.to_owned()
+            } else {
+                format!("{}.{component}", parent.namespace)
+            };
+            let name = names.module(&child_namespace);
+            index = match parent.children.get(&name) {
+                Some(&child) => child,
+                None => {
+                    let child = Module {
+                        namespace: child_namespace,
+                        name: name.clone(),
+                        depth: parent.depth + 1,
+                        ..Module::default()
+                    };
+                    let child_index = self.modules.len();
+                    self.modules.push(child);
+                    self.modules
+                        .get_mut(index)
+                        .ok_or_else(module_missing)?
+                        .children
+                        .insert(name, child_index);
+                    child_index
+                }
+            };
+        }
+        self.modules.get_mut(index).ok_or_else(module_missing)
+    }
+
+    /// Writes each module's items, then a `pub mod` per child namespace, as prettyplease
+    /// prints them, depth first with a stack of steps instead of recursion.
     /// Every unit's text is taken out of `texts` as it is written.
     fn write(&self, texts: &mut [String], out: &mut String) {
         let mut text = |unit: usize| texts.get_mut(unit).map(std::mem::take).unwrap_or_default();
-        let indent = "    ".repeat(self.depth);
-        for entry in &self.entries {
-            match entry {
-                Entry::Unit(unit) => out.push_str(&text(*unit)),
-                Entry::Interface { header, parts } => {
-                    // The header is printed as an empty module, `pub mod name {}`, opened here.
-                    let header = text(*header);
-                    out.push_str(header.strip_suffix("{}\n").unwrap_or(&header));
-                    out.push_str("{\n");
-                    for part in parts {
-                        out.push_str(&text(*part));
+        let mut steps = vec![Step::Open(0)];
+        while let Some(step) = steps.pop() {
+            let index = match step {
+                Step::Open(index) => index,
+                Step::Close(depth) => {
+                    out.push_str(&format!("{}}}\n", "    ".repeat(depth)));
+                    continue;
+                }
+            };
+            let Some(module) = self.modules.get(index) else {
+                continue;
+            };
+            if let Some(parent_depth) = module.depth.checked_sub(1) {
+                let indent = "    ".repeat(parent_depth);
+                // A root module carries the lint allowance that the printer gives root items.
+                let lints = if parent_depth == 0 { "#[allow(dead_code)]\n" } else { "" };
+                out.push_str(&format!(
+                    "{indent}/// The namespace `{}`.\n{indent}{lints}pub mod {} {{\n",
+                    module.namespace,
+                    ident(&module.name)
+                ));
+                steps.push(Step::Close(parent_depth));
+            }
+            let indent = "    ".repeat(module.depth);
+            for entry in &module.entries {
+                match entry {
+                    Entry::Unit(unit) => out.push_str(&text(*unit)),
+                    Entry::Interface { header, parts } => {
+                        // The header is printed as an empty module, `pub mod name {}`, opened here.
+                        let header = text(*header);
+                        out.push_str(header.strip_suffix("{}\n").unwrap_or(&header));
+                        out.push_str("{\n");
+                        for part in parts {
+                            out.push_str(&text(*part));
+                        }
+                        out.push_str(&format!("{indent}}}\n"));
                     }
-                    out.push_str(&format!("{indent}}}\n"));
                 }
             }
-        }
-        // A root module carries the lint allowance that the printer gives root items.
-        let lints = if self.depth == 0 {
-            "#[allow(dead_code)]\n"
-        } else {
-            ""
-        };
-        for (name, child) in &self.children {
-            let name = ident(name);
-            out.push_str(&format!(
-                "{indent}/// The namespace `{}`.\n{indent}{lints}pub mod {name} {{\n",
-                child.namespace
-            ));
-            child.write(texts, out);
-            out.push_str(&format!("{indent}}}\n"));
+            // Reversed: the stack hands out the first child first.
+            steps.extend(module.children.values().rev().map(|&child| Step::Open(child)));
         }
     }
+}
+
+/// The error for a module index that the tree does not hold, which building it never makes.
+fn module_missing() -> Error {
+    invalid_model("a module of the output was not found".to_owned())
 }

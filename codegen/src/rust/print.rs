@@ -194,11 +194,20 @@ fn allow_dead_code(item: &mut syn::Item) {
     attrs.push(syn::parse_quote!(#[allow(dead_code)]));
 }
 
+/// How many placeholder modules items are printed in at most. From this depth on, prettyplease
+/// breaks lines alike whatever the indentation (it gives every line at least 60 columns, and 8
+/// modules indent by 32 of its 89), so deeper items are printed at this depth and indented the
+/// rest by hand: a namespace of thousands of components nests no syntax tree that deep, which
+/// printing and dropping it would recurse through.
+const DEEPEST_WRAPPED: usize = 8;
+
 /// Prints items as prettyplease would inside `depth` nested modules: wrapped in that many
-/// placeholder modules, whose opening and closing lines are then dropped.
+/// placeholder modules (at most [`DEEPEST_WRAPPED`]), whose opening and closing lines are then
+/// dropped.
 fn print_at_depth(items: Vec<syn::Item>, depth: usize) -> String {
+    let wrappers = depth.min(DEEPEST_WRAPPED);
     let mut wrapped = items;
-    for _ in 0..depth {
+    for _ in 0..wrappers {
         wrapped = vec![syn::Item::Mod(syn::ItemMod {
             attrs: Vec::new(),
             vis: syn::Visibility::Inherited,
@@ -217,10 +226,14 @@ fn print_at_depth(items: Vec<syn::Item>, depth: usize) -> String {
     });
     let lines: Vec<&str> = printed.lines().collect();
     let inner = lines
-        .get(depth..lines.len().saturating_sub(depth))
+        .get(wrappers..lines.len().saturating_sub(wrappers))
         .unwrap_or_default();
-    let mut text = String::with_capacity(printed.len());
+    let extra_indent = "    ".repeat(depth - wrappers);
+    let mut text = String::with_capacity(printed.len() + inner.len() * extra_indent.len());
     for line in inner {
+        if !line.is_empty() {
+            text.push_str(&extra_indent);
+        }
         text.push_str(line);
         text.push('\n');
     }

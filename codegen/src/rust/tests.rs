@@ -320,6 +320,15 @@ fn long_items_schema(count: usize) -> String {
     fbs
 }
 
+/// The first line (numbered from 1) where two texts differ, and its two versions.
+fn first_different_line<'a>(ours: &'a str, theirs: &'a str) -> Option<(usize, &'a str, &'a str)> {
+    ours.lines()
+        .zip(theirs.lines())
+        .enumerate()
+        .find(|(_, (ours, theirs))| ours != theirs)
+        .map(|(index, (ours, theirs))| (index + 1, ours, theirs))
+}
+
 /// Items of many members (an interface's constants, `Caller`, traits and registration
 /// chains, a table's fields, an enum's variants and matches) are printed a chunk of members
 /// at a time, spliced into the item printed with its first chunk: the text is the one
@@ -359,15 +368,9 @@ fn long_items_print_a_chunk_at_a_time_as_they_print_whole() {
         }
         for chunk in [1, 7, super::print::CHUNK] {
             let chunked = print(chunk);
-            if let Some((line, (chunked, whole))) = chunked
-                .lines()
-                .zip(whole.lines())
-                .enumerate()
-                .find(|(_, (chunked, whole))| chunked != whole)
-            {
+            if let Some((line, chunked, whole)) = first_different_line(&chunked, &whole) {
                 panic!(
-                    "chunks of {chunk}, default stubs {default_stubs}: line {} is {chunked:?}, not {whole:?}",
-                    line + 1
+                    "chunks of {chunk}, default stubs {default_stubs}: line {line} is {chunked:?}, not {whole:?}"
                 );
             }
             assert_eq!(
@@ -461,4 +464,67 @@ fn the_parameters_of_streams_are_reserved() {
             "default stubs {default_stubs}"
         );
     }
+}
+
+/// A schema whose types and interface sit in a namespace of `depth` components
+/// (`n0.n1.n2...`), with long names, so that the printer has lines to break.
+fn deep_namespace_schema(depth: usize) -> String {
+    let namespace: Vec<String> = (0..depth).map(|index| format!("n{index}")).collect();
+    format!(
+        "{ATTRIBUTES}namespace {};\n\
+         table Void {{}}\n\
+         table AVeryLongRequestNameThatMakesSignaturesWrap {{\n\
+         \x20 first_argument_with_a_long_name: string (arg);\n\
+         \x20 second_argument_with_a_long_name: [string] (arg);\n\
+         }}\n\
+         enum Colour: int {{ Red, Green }}\n\
+         rpc_service IDeep (type: \"interface\", wampuri: \"com.deep\") {{\n\
+         \x20 call_with_a_long_name (AVeryLongRequestNameThatMakesSignaturesWrap): Void (type: \"procedure\");\n\
+         }}\n",
+        namespace.join(".")
+    )
+}
+
+fn generate_text(fbs: String) -> String {
+    let loaded = wamp_idl::Loader::new().load_fbs_text("deep.fbs", fbs);
+    let diagnostics = loaded.render_diagnostics();
+    let Some(schema) = loaded.schema else {
+        panic!("the test schema does not load:\n{diagnostics}");
+    };
+    generate(&schema, &Options::default()).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// Items deep in modules are printed at a bounded depth and indented the rest of the way:
+/// the text is still the one prettyplease gives printing the whole file, at every depth
+/// around that bound.
+#[test]
+fn deeply_nested_items_print_as_the_whole_file_prints() {
+    for depth in [0, 1, 7, 8, 9, 12, 20] {
+        let code = generate_text(deep_namespace_schema(depth));
+        let body = code.strip_prefix(HEADER).unwrap_or(&code).trim_start();
+        let file = syn::parse_file(body).unwrap_or_else(|error| panic!("depth {depth}: {error}"));
+        let whole = prettyplease::unparse(&file);
+        if let Some((line, ours, theirs)) = first_different_line(body, &whole) {
+            panic!("depth {depth}, line {line}: {ours:?} where the whole file has {theirs:?}");
+        }
+        assert_eq!(body.lines().count(), whole.lines().count(), "depth {depth}");
+    }
+}
+
+/// A namespace of thousands of components (hostile input) generates without overflowing
+/// the stack: neither the module tree nor the printing recurses once per component.
+#[test]
+fn a_namespace_of_thousands_of_components_generates() {
+    let depth = 3_000;
+    let code = generate_text(deep_namespace_schema(depth));
+    assert_eq!(code.matches("pub mod n").count(), depth);
+    let innermost = format!(
+        "{}pub struct AVeryLongRequestNameThatMakesSignaturesWrap {{",
+        "    ".repeat(depth)
+    );
+    assert!(
+        code.contains(&innermost),
+        "the request type is not at depth {depth}"
+    );
+    assert!(code.trim_end().ends_with('}'));
 }

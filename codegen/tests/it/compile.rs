@@ -4,21 +4,22 @@
 //! round trip through serde_json: its docs example read as the WAMP value it is, then
 //! serialized to JSON with its schema's field names and read back equal.
 //!
-//! Each schema becomes one trybuild case in `$CARGO_TARGET_TMPDIR/compile-test`; all
-//! cases share trybuild's scratch crate, whose dependencies are this crate's, the
-//! runtime included.
+//! All schemas build as one crate, one trybuild case in `$CARGO_TARGET_TMPDIR/compile-test`:
+//! each generated file is a module of it, the serde variants beside the plain ones. A crate per
+//! schema took a cargo build, a link and a run each, about 90 of them, which made this the
+//! slowest test of the suite. The crate's dependencies are this crate's, the runtime included.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use wamp_idl_codegen::Builder;
 
-/// One schema to generate and build, under a unique case name.
+/// One schema to generate and build, as a module of a unique name.
 struct Case {
-    name: String,
+    module: String,
     schema: PathBuf,
     builder: Builder,
-    /// What `main` runs: nothing, or the serde round trips.
+    /// What `main` runs for this module: nothing, or the serde round trips.
     checks: String,
 }
 
@@ -55,15 +56,20 @@ fn schemas_under(dir: &Path, recursive: bool) -> Vec<PathBuf> {
     found
 }
 
-/// A case name from a path: a valid, unique file stem.
-fn case_name(group: &str, relative: &Path) -> String {
-    let flat: String = relative
-        .with_extension("")
-        .to_string_lossy()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    format!("{group}__{flat}")
+/// A module name from a group and a path, in snake case (the crate denies warnings, and a
+/// module name that is not snake case is one): lower-case letters and digits joined by single
+/// underscores.
+fn module_name(group: &str, relative: &Path) -> String {
+    let path = relative.with_extension("");
+    let path = path.to_string_lossy();
+    let words = path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty());
+    std::iter::once(group)
+        .chain(words)
+        .collect::<Vec<_>>()
+        .join("_")
+        .to_ascii_lowercase()
 }
 
 /// The cases, and the problems found while collecting them.
@@ -79,7 +85,7 @@ fn cases(problems: &mut String) -> Vec<Case> {
         for schema in fixtures {
             let relative = schema.strip_prefix(&workspace).unwrap_or(&schema).to_path_buf();
             cases.push(Case {
-                name: case_name("fixture", &relative),
+                module: module_name("fixture", &relative),
                 schema,
                 builder: Builder::new(),
                 checks: String::new(),
@@ -89,9 +95,10 @@ fn cases(problems: &mut String) -> Vec<Case> {
     let corpus = corpus_dir();
     for schema in schemas_under(&corpus, true) {
         let relative = schema.strip_prefix(&corpus).unwrap_or(&schema).to_path_buf();
-        match serde_round_trips(&schema) {
+        let module = module_name("serde", &relative);
+        match serde_round_trips(&schema, &module) {
             Ok(checks) => cases.push(Case {
-                name: case_name("serde", &relative),
+                module,
                 schema: schema.clone(),
                 builder: Builder::new().serde(true),
                 checks,
@@ -101,7 +108,7 @@ fn cases(problems: &mut String) -> Vec<Case> {
             }
         }
         cases.push(Case {
-            name: case_name("corpus", &relative),
+            module: module_name("corpus", &relative),
             schema,
             builder: Builder::new(),
             checks: String::new(),
@@ -113,7 +120,7 @@ fn cases(problems: &mut String) -> Vec<Case> {
         ("callee_only", Builder::new().caller(false)),
     ] {
         cases.push(Case {
-            name: format!("{side}__wamp_meta"),
+            module: format!("{side}_wamp_meta"),
             schema: meta.clone(),
             builder,
             checks: String::new(),
@@ -122,9 +129,9 @@ fn cases(problems: &mut String) -> Vec<Case> {
     cases
 }
 
-/// The body of `main` for a schema generated with serde support: a round trip of every
-/// table, struct, enum and union, starting from its docs example.
-fn serde_round_trips(schema: &Path) -> Result<String, wamp_idl::Error> {
+/// What `main` runs for a schema generated with serde support into `module`: a round trip of
+/// every table, struct, enum and union, starting from its docs example.
+fn serde_round_trips(schema: &Path, module: &str) -> Result<String, wamp_idl::Error> {
     let schema = wamp_idl::Loader::new().load(&[schema]).into_result()?;
     let names = schema
         .objects
@@ -138,22 +145,22 @@ fn serde_round_trips(schema: &Path) -> Result<String, wamp_idl::Error> {
         };
         let _ = writeln!(
             checks,
-            "    serde_check::round_trip::<generated::{}>({:?}, {:?}, &mut failures);",
+            "    round_trip::check::<{module}::{}>({:?}, {:?}, &mut failures);",
             wamp_idl_codegen::rust::type_path(&schema, name),
-            name.as_str(),
+            format!("{module}: {}", name.as_str()),
             example
         );
     }
     Ok(checks)
 }
 
-/// What every serde case's `main` calls: reads the example as the type, then checks that
+/// What `main` calls for every type of a serde module: reads the example as the type, then checks that
 /// its JSON comes back equal, keyed by the schema's field names.
-const SERDE_CHECK: &str = r#"
-mod serde_check {
+const ROUND_TRIP: &str = r#"
+mod round_trip {
     use ::std::prelude::rust_2024::*;
 
-    pub fn round_trip<T>(name: &str, example: &str, failures: &mut Vec<String>)
+    pub fn check<T>(name: &str, example: &str, failures: &mut Vec<String>)
     where
         T: ::wamp_idl_runtime::FromValue
             + ::serde::Serialize
@@ -194,35 +201,32 @@ mod serde_check {
 }
 "#;
 
-/// The case's `main.rs`: the generated code in a module, as `include_generated!` puts it,
-/// and `main` running `checks`.
+/// The crate's `main.rs`: each generated file in a module of its own, as `include_generated!`
+/// puts it, and `main` running every module's checks.
 ///
-/// `dead_code` is allowed because `main` uses none of the generated API; every other
-/// warning (unused imports and variables, missing qualifications...) fails the case.
-fn case_source(name: &str, checks: &str) -> String {
-    let mut source = format!(
-        "#![deny(warnings)]\n\
-         #![no_implicit_prelude]\n\
-         \n\
-         #[allow(dead_code)]\n\
-         mod generated {{\n    \
-             ::core::include!(\"{name}.generated.rs\");\n\
-         }}\n\
-         \n"
-    );
-    if checks.is_empty() {
-        source.push_str("fn main() {}\n");
-    } else {
+/// `dead_code` is allowed because `main` uses little of the generated API; every other
+/// warning (unused imports and variables, missing qualifications...) fails the crate.
+fn crate_source(modules: &[(String, String)]) -> String {
+    let mut source = String::from("#![deny(warnings)]\n#![no_implicit_prelude]\n");
+    for (module, _) in modules {
         let _ = write!(
             source,
-            "{SERDE_CHECK}\n\
-             fn main() {{\n    \
-                 let mut failures = ::std::vec::Vec::new();\n\
-             {checks}    \
-                 ::std::assert!(failures.is_empty(), \"{{}}\", failures.join(\"\\n\"));\n\
+            "\n#[allow(dead_code)]\n\
+             mod {module} {{\n    \
+                 ::core::include!(\"{module}.generated.rs\");\n\
              }}\n"
         );
     }
+    let checks: String = modules.iter().map(|(_, checks)| checks.as_str()).collect();
+    let _ = write!(
+        source,
+        "{ROUND_TRIP}\n\
+         fn main() {{\n    \
+             let mut failures = ::std::vec::Vec::new();\n\
+         {checks}    \
+             ::std::assert!(failures.is_empty(), \"{{}}\", failures.join(\"\\n\"));\n\
+         }}\n"
+    );
     source
 }
 
@@ -231,18 +235,23 @@ fn generated_code_compiles_without_warnings() -> Result<(), Box<dyn std::error::
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-test");
     std::fs::create_dir_all(&out_dir)?;
     let mut problems = String::new();
-    let mut case_files = Vec::new();
+    let mut modules = Vec::new();
+    let mut taken = std::collections::BTreeSet::new();
     for case in cases(&mut problems) {
+        if !taken.insert(case.module.clone()) {
+            let _ = writeln!(
+                problems,
+                "{} makes the module name {} again: module_name must tell them apart\n",
+                case.schema.display(),
+                case.module
+            );
+            continue;
+        }
         match case.builder.compile_to_string(&[&case.schema]) {
             Ok(code) => {
-                let code_path = out_dir.join(format!("{}.generated.rs", case.name));
-                let case_path = out_dir.join(format!("{}.rs", case.name));
+                let code_path = out_dir.join(format!("{}.generated.rs", case.module));
                 wamp_idl_codegen::output::write_if_changed(&code_path, &code)?;
-                wamp_idl_codegen::output::write_if_changed(
-                    &case_path,
-                    &case_source(&case.name, &case.checks),
-                )?;
-                case_files.push(case_path);
+                modules.push((case.module, case.checks));
             }
             Err(error) => {
                 let _ = writeln!(problems, "{} did not generate:\n{error}\n", case.schema.display());
@@ -250,11 +259,9 @@ fn generated_code_compiles_without_warnings() -> Result<(), Box<dyn std::error::
         }
     }
     eprint!("{problems}");
-    let test_cases = trybuild::TestCases::new();
-    for case_path in &case_files {
-        test_cases.pass(case_path);
-    }
-    drop(test_cases);
+    let crate_path = out_dir.join("all_schemas.rs");
+    wamp_idl_codegen::output::write_if_changed(&crate_path, &crate_source(&modules))?;
+    trybuild::TestCases::new().pass(&crate_path);
     assert!(problems.is_empty(), "{problems}");
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Barrier;
-use wamp_idl_runtime::client::Reconnect;
+use wamp_idl_runtime::client::{Reconnect, SessionState};
 use wamp_idl_runtime::wire::Serializer;
 use wamp_idl_runtime::{
     CallOptions, ErrorKind, InvocationHandler, InvokePolicy, Payload, RegisterOptions, SessionBackend, Value,
@@ -198,6 +198,15 @@ async fn messages_too_big_for_the_client_are_refused() {
         ),
         "WebSocket: a RESULT larger than the client accepts: {answer:?}"
     );
+    // The call fails as the client ends the session, and the session is marked closed just
+    // after: wait for that rather than race it.
+    let mut state = small.state();
+    let ended = tokio::time::timeout(
+        Duration::from_secs(10),
+        state.wait_for(|state| matches!(state, SessionState::Closed { .. })),
+    )
+    .await;
+    assert!(matches!(ended, Ok(Ok(_))), "WebSocket: the session ended");
     assert!(small.is_closed(), "WebSocket: the session ended");
 
     // Over RawSocket the handshake told the router the limit: it refuses the RESULT itself.
