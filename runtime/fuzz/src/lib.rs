@@ -51,9 +51,12 @@ pub fn read_value(value: ValueRef<'_>) {
 /// Reads `message`'s payload, if it has one, into each request and response type; each type
 /// that reads is written back into the message and checked by [`round_trip`].
 pub fn read_payload(message: &Message) {
-    let Some(payload) = payload_of(message) else {
+    // `Message` lends its payload mutably only; a clone shares the decoded bytes.
+    let mut own = message.clone();
+    let Some(payload) = own.payload_mut() else {
         return;
     };
+    let payload = &*payload;
     round_trip::<meta::SessionDetailsResult>(message, payload);
     round_trip::<meta::RegistrationCreated>(message, payload);
     round_trip::<meta::KillSession>(message, payload);
@@ -74,19 +77,6 @@ pub fn result_with(payload: Payload) -> Message {
         request: 1,
         details: Default::default(),
         payload,
-    }
-}
-
-fn payload_of(message: &Message) -> Option<&Payload> {
-    match message {
-        Message::Error { payload, .. }
-        | Message::Publish { payload, .. }
-        | Message::Event { payload, .. }
-        | Message::Call { payload, .. }
-        | Message::Result { payload, .. }
-        | Message::Invocation { payload, .. }
-        | Message::Yield { payload, .. } => Some(payload),
-        _ => None,
     }
 }
 
@@ -114,11 +104,12 @@ where
             Some(&bytes),
             "{serializer}: {expected} encodes differently typed and as values"
         );
-        let decoded = serializer
+        let mut decoded = serializer
             .decode_with(&bytes, &DecodeLimits::default())
             .unwrap_or_else(|error| panic!("{serializer}: {expected} encodes but does not decode: {error}"));
-        let again = payload_of(&decoded)
-            .map(T::from_payload)
+        let again = decoded
+            .payload_mut()
+            .map(|payload| T::from_payload(payload))
             .unwrap_or_else(|| panic!("{serializer}: {expected} lost its payload"))
             .unwrap_or_else(|error| panic!("{serializer}: {expected} does not read back: {error}"));
         assert_eq!(
