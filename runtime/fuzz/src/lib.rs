@@ -82,7 +82,8 @@ pub fn result_with(payload: Payload) -> Message {
 
 /// If `payload` reads as a `T`, the `T` written into `message` (typed, and as the values
 /// `IntoPayload` gives) must encode to the same bytes both ways, in every serializer that
-/// can carry it, and decode again into the same `T`.
+/// can carry it, and decode again into the same `T` (in JSON, unless a string of it starts
+/// with NUL).
 fn round_trip<T>(message: &Message, payload: &Payload)
 where
     T: FromPayload + IntoPayload + Clone + std::fmt::Debug,
@@ -104,6 +105,9 @@ where
             Some(&bytes),
             "{serializer}: {expected} encodes differently typed and as values"
         );
+        if serializer == Serializer::Json && may_read_as_binary(&bytes) {
+            continue;
+        }
         let mut decoded = serializer
             .decode_with(&bytes, &DecodeLimits::default())
             .unwrap_or_else(|error| panic!("{serializer}: {expected} encodes but does not decode: {error}"));
@@ -118,6 +122,12 @@ where
             "{serializer}: read back differently"
         );
     }
+}
+
+/// JSON carries a binary value as a string of `"\u0000"` and base64, so a text that starts with
+/// NUL may arrive as binary, as Autobahn reads it too: WAMP's JSON cannot carry it as text.
+fn may_read_as_binary(json: &[u8]) -> bool {
+    json.windows(7).any(|window| window == br#""\u0000"#)
 }
 
 fn with_payload(message: &Message, payload: Payload) -> Message {
