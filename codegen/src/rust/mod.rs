@@ -445,7 +445,11 @@ impl Modules {
             if let Some(parent_depth) = module.depth.checked_sub(1) {
                 let indent = "    ".repeat(parent_depth);
                 // A root module carries the lint allowance that the printer gives root items.
-                let lints = if parent_depth == 0 { "#[allow(dead_code)]\n" } else { "" };
+                let lints = if parent_depth == 0 {
+                    "#[allow(dead_code)]\n"
+                } else {
+                    ""
+                };
                 out.push_str(&format!(
                     "{indent}/// The namespace `{}`.\n{indent}{lints}pub mod {} {{\n",
                     module.namespace,

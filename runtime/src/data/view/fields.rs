@@ -11,8 +11,8 @@
 
 use std::fmt;
 
-use crate::data::view::{DictRef, ValueRef};
 use crate::data::tape::Tape;
+use crate::data::view::{DictRef, ValueRef};
 
 /// Looks up the fields of one dict by name.
 #[derive(Clone, Copy)]
