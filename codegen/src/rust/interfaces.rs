@@ -65,9 +65,9 @@ pub struct MethodSignature<'a> {
     errors: Option<ErrorEnum<'a>>,
 }
 
-/// The parts of an interface's module, each generated on its own.
+/// The sections of an interface's module, each generated on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
+pub enum Section {
     /// `UUID`, `PREFIX` and a `URI_*` per method.
     Constants,
     /// The enum of the errors of each procedure that declares some (both sides use them).
@@ -80,14 +80,14 @@ pub enum Part {
     Subscriber,
 }
 
-impl Part {
-    /// Every part, in the order of the module.
-    pub const ALL: [Part; 5] = [
-        Part::Constants,
-        Part::Errors,
-        Part::Caller,
-        Part::Callee,
-        Part::Subscriber,
+impl Section {
+    /// Every section, in the order of the module.
+    pub const ALL: [Section; 5] = [
+        Section::Constants,
+        Section::Errors,
+        Section::Caller,
+        Section::Callee,
+        Section::Subscriber,
     ];
 }
 
@@ -204,23 +204,23 @@ fn uri_item(owner: Item) -> Item {
     Item::Attribute(Box::new(owner), "wampuri".to_owned())
 }
 
-/// The items of one part of the interface's module.
-pub fn interface_part<'a>(
+/// The items of one section of the interface's module.
+pub fn interface_section<'a>(
     context: &'a Context<'_>,
     interface: &'a Interface,
     signatures: &'a [MethodSignature<'_>],
     here: &TargetModule<'a>,
-    part: Part,
+    section: Section,
 ) -> Result<Vec<Piece<'a>>, Error> {
-    match part {
-        Part::Constants => Ok(vec![Piece::Container(constants(interface, signatures))]),
-        Part::Errors => Ok(vec![Piece::Container(error_enums(context, signatures, here))]),
-        Part::Caller if context.options.caller && !signatures.is_empty() => {
+    match section {
+        Section::Constants => Ok(vec![Piece::Container(constants(interface, signatures))]),
+        Section::Errors => Ok(vec![Piece::Container(error_enums(context, signatures, here))]),
+        Section::Caller if context.options.caller && !signatures.is_empty() => {
             caller(context, interface, signatures, here)
         }
-        Part::Callee if context.options.callee => callee(context, interface, signatures, here),
-        Part::Subscriber if context.options.callee => subscriber(context, interface, signatures, here),
-        Part::Caller | Part::Callee | Part::Subscriber => Ok(Vec::new()),
+        Section::Callee if context.options.callee => callee(context, interface, signatures, here),
+        Section::Subscriber if context.options.callee => subscriber(context, interface, signatures, here),
+        Section::Caller | Section::Callee | Section::Subscriber => Ok(Vec::new()),
     }
 }
 

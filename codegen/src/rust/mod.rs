@@ -182,11 +182,11 @@ fn generate_chunked(
         let module = modules.namespace(&names, interface.name.namespace())?;
         let header = units.len();
         units.push(Unit::InterfaceModule(index));
-        let parts = interfaces::Part::ALL.map(|part| {
-            units.push(Unit::InterfacePart(index, part));
+        let sections = interfaces::Section::ALL.map(|section| {
+            units.push(Unit::InterfaceSection(index, section));
             units.len() - 1
         });
-        module.entries.push(Entry::Interface { header, parts });
+        module.entries.push(Entry::Interface { header, sections });
     }
     let mut texts = render_in_parallel(&context, &plan, &units)?;
     // Room for the texts and the module lines around them, so that the output is not
@@ -218,7 +218,7 @@ enum Unit {
     Enum(usize),
     /// The interface's module line and its documentation.
     InterfaceModule(usize),
-    InterfacePart(usize, interfaces::Part),
+    InterfaceSection(usize, interfaces::Section),
 }
 
 impl Unit {
@@ -258,12 +258,12 @@ impl Unit {
                     depth(interface.name.namespace()),
                 ))
             }
-            Unit::InterfacePart(index, part) => {
+            Unit::InterfaceSection(index, section) => {
                 let interface = schema.interfaces.get(index).ok_or_else(missing)?;
                 let signatures = plan.signatures.get(index).ok_or_else(missing)?;
                 let namespace = interface.name.namespace();
                 let here = TargetModule::interface(namespace);
-                let pieces = interfaces::interface_part(context, interface, signatures, &here, part)?;
+                let pieces = interfaces::interface_section(context, interface, signatures, &here, section)?;
                 Ok((pieces, depth(namespace) + 1))
             }
         }
@@ -283,7 +283,7 @@ enum Entry {
     /// An interface's module: its header unit (an empty `pub mod`), then its parts' units.
     Interface {
         header: usize,
-        parts: [usize; interfaces::Part::ALL.len()],
+        sections: [usize; interfaces::Section::ALL.len()],
     },
 }
 
@@ -461,13 +461,13 @@ impl Modules {
             for entry in &module.entries {
                 match entry {
                     Entry::Unit(unit) => out.push_str(&text(*unit)),
-                    Entry::Interface { header, parts } => {
+                    Entry::Interface { header, sections } => {
                         // The header is printed as an empty module, `pub mod name {}`, opened here.
                         let header = text(*header);
                         out.push_str(header.strip_suffix("{}\n").unwrap_or(&header));
                         out.push_str("{\n");
-                        for part in parts {
-                            out.push_str(&text(*part));
+                        for section in sections {
+                            out.push_str(&text(*section));
                         }
                         out.push_str(&format!("{indent}}}\n"));
                     }

@@ -230,13 +230,13 @@ const UNTIL_END: usize = usize::MAX;
 /// The innermost container being read: how many elements it has so far and will have, and
 /// what `K` the format needs to know to read the next one.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Frame<K> {
+pub(super) struct OpenContainer<K> {
     count: usize,
     target: usize,
     pub(super) kind: K,
 }
 
-impl<K> Frame<K> {
+impl<K> OpenContainer<K> {
     /// Whether the container ends at an end marker rather than at a count.
     #[inline]
     pub(super) fn until_end(&self) -> bool {
@@ -319,7 +319,7 @@ pub(super) struct Nesting {
 #[derive(Debug)]
 pub(super) struct Containers<K> {
     /// Apart from the stack, so that counting a value stays in registers.
-    innermost: Frame<K>,
+    innermost: OpenContainer<K>,
     /// Outermost first.
     opened: Stack<Opened<K>>,
     /// Where the value being read is.
@@ -331,7 +331,7 @@ impl<K: Copy> Containers<K> {
     /// reader needs to know.
     pub(super) fn new(outside: Nesting, kind: K) -> Containers<K> {
         Containers {
-            innermost: Frame {
+            innermost: OpenContainer {
                 count: 0,
                 target: 1,
                 kind,
@@ -343,7 +343,7 @@ impl<K: Copy> Containers<K> {
 
     /// The frame of the innermost container, whose next element is to be read.
     #[inline]
-    pub(super) fn innermost(&self) -> Frame<K> {
+    pub(super) fn innermost(&self) -> OpenContainer<K> {
         self.innermost
     }
 
@@ -397,7 +397,7 @@ impl<K: Copy> Containers<K> {
             outer_target: self.innermost.target,
             outer_kind: self.innermost.kind,
         });
-        self.innermost = Frame {
+        self.innermost = OpenContainer {
             count: 0,
             target,
             kind,
