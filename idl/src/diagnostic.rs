@@ -13,7 +13,7 @@
 //!
 //! Hostile input stays readable: a snippet shows at most [`SNIPPET_WIDTH`] characters of
 //! its line, cut around the caret, and [`Diagnostics::render_bounded`] shows the first
-//! [`SHOWN_PER_SEVERITY`] errors and warnings with a count of the rest.
+//! [`SHOWN_PER_SEVERITY`] errors, warnings and notes with a count of the rest.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -284,46 +284,48 @@ impl Diagnostics {
         out
     }
 
-    /// Renders, in the order found, the first [`SHOWN_PER_SEVERITY`] errors and as many
-    /// warnings (notes always), then a line saying how many more there are.
+    /// Renders, in the order found, the first [`SHOWN_PER_SEVERITY`] errors, as many warnings
+    /// and as many notes, then a line saying how many more there are.
     ///
     /// An input that breaks one rule thousands of times would otherwise bury the first
     /// problems, which are the ones to read, under megabytes of the same message; the
     /// counts and [`Diagnostics::iter`] keep every diagnostic.
     pub fn render_bounded(&self, sources: &SourceMap) -> String {
         let mut out = String::new();
-        let (mut errors, mut warnings) = (0usize, 0usize);
+        let (mut errors, mut warnings, mut notes) = (0usize, 0usize, 0usize);
         for diagnostic in &self.list {
             let shown = match diagnostic.severity {
                 Severity::Error => &mut errors,
                 Severity::Warning => &mut warnings,
-                Severity::Note => {
-                    render_one(&mut out, sources, diagnostic);
-                    continue;
-                }
+                Severity::Note => &mut notes,
             };
             *shown += 1;
             if *shown <= SHOWN_PER_SEVERITY {
                 render_one(&mut out, sources, diagnostic);
             }
         }
-        let hidden = [(errors, "error"), (warnings, "warning")]
+        let hidden = [(errors, "error"), (warnings, "warning"), (notes, "note")]
             .into_iter()
             .filter(|(count, _)| *count > SHOWN_PER_SEVERITY)
             .map(|(count, word)| counted(count - SHOWN_PER_SEVERITY, &format!("more {word}")))
             .collect::<Vec<_>>();
-        if !hidden.is_empty() {
+        if let Some((last, first)) = hidden.split_last() {
+            let listed = if first.is_empty() {
+                last.clone()
+            } else {
+                format!("{} and {last}", first.join(", "))
+            };
             let _ = writeln!(
                 out,
-                "note: {} not shown (the first {SHOWN_PER_SEVERITY} of each are)",
-                hidden.join(" and ")
+                "note: {listed} not shown (the first {SHOWN_PER_SEVERITY} of each are)"
             );
         }
         out
     }
 }
 
-/// How many errors, and how many warnings, [`Diagnostics::render_bounded`] shows.
+/// How many errors, how many warnings and how many notes [`Diagnostics::render_bounded`]
+/// shows.
 pub const SHOWN_PER_SEVERITY: usize = 50;
 
 /// How many characters of its source line a snippet shows at most: longer lines (a
@@ -640,6 +642,23 @@ mod tests {
             "{rendered}"
         );
         assert_eq!(diagnostics.error_count(), SHOWN_PER_SEVERITY + 7);
+    }
+
+    #[test]
+    fn bounded_rendering_bounds_notes_too() {
+        let sources = SourceMap::default();
+        let mut diagnostics = Diagnostics::default();
+        for _ in 0..SHOWN_PER_SEVERITY + 2 {
+            diagnostics.push(Diagnostic::note(None, "noted"));
+        }
+        let rendered = diagnostics.render_bounded(&sources);
+        assert_eq!(rendered.matches("note: noted\n").count(), SHOWN_PER_SEVERITY);
+        assert!(
+            rendered.ends_with(&format!(
+                "note: 2 more notes not shown (the first {SHOWN_PER_SEVERITY} of each are)\n"
+            )),
+            "{rendered}"
+        );
     }
 
     #[test]
