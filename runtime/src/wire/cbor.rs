@@ -332,7 +332,7 @@ fn read_item(
                 // An array of bytes is a byte string: it stays one.
                 TAG_UINT8_ARRAY if input.peek().is_some_and(|initial| initial >> 5 == BYTES) => continue,
                 tag @ (TAG_POSITIVE_BIGNUM | TAG_NEGATIVE_BIGNUM) => {
-                    let (integer, after) = read_bignum(*input, tag, start, nesting)?;
+                    let (integer, after) = read_bignum(*input, tag, start, inside_tag(nesting, start)?)?;
                     match integer {
                         Ok(integer) => builder.integer(integer),
                         Err((offset, problem)) => builder.unreadable(offset, problem),
@@ -342,7 +342,7 @@ fn read_item(
                 tag => {
                     // The tagged item is read whole, so that what is wrong inside it still
                     // ends the decoding; only its meaning is lost.
-                    let (_, after) = decode_apart(*input, nesting, read_value)?;
+                    let (_, after) = decode_apart(*input, inside_tag(nesting, start)?, read_value)?;
                     *input = after;
                     builder.unreadable(start, unsupported_tag(tag));
                 }
@@ -420,6 +420,25 @@ type Unrepresentable = (usize, String);
 /// The integer of a bignum tag, which starts at `start`, and the cursor past it: its magnitude
 /// is any item that turns out to be a byte string.
 #[cold]
+/// The nesting of the item inside a tag at `start` that is read apart (a bignum's magnitude,
+/// the item of an unsupported tag). Each such tag counts as a level: reading apart recurses,
+/// so a chain of tags that did not count would exhaust the stack.
+fn inside_tag(nesting: Nesting, start: usize) -> Result<Nesting, DecodeError> {
+    if nesting.depth >= nesting.max_depth {
+        return Err(DecodeError::at(
+            start,
+            format!(
+                "tags, lists and dicts nest deeper than the limit of {}",
+                nesting.max_depth
+            ),
+        ));
+    }
+    Ok(Nesting {
+        depth: nesting.depth + 1,
+        ..nesting
+    })
+}
+
 fn read_bignum<'a>(
     input: Cursor<'a>,
     tag: u64,
@@ -526,6 +545,27 @@ mod tests {
         let too_deep = error("at byte 2: lists and dicts nest deeper than the limit of 1");
         assert_eq!(decode_hex(decode_tape, "81 98 01 00", 1), too_deep);
         assert_eq!(decode_hex(decode_tape, "81 bf ff", 1), too_deep);
+    }
+
+    #[test]
+    fn tags_read_apart_count_as_nesting() {
+        // Tag 18 around tag 18 around 0: each unsupported tag's item is read apart.
+        assert_eq!(
+            decode_hex(decode_tape, "d2 d2 00", 2),
+            error("at byte 0: CBOR tag 18 is not supported")
+        );
+        let too_deep = error("at byte 1: tags, lists and dicts nest deeper than the limit of 1");
+        assert_eq!(decode_hex(decode_tape, "d2 d2 00", 1), too_deep);
+        // A bignum whose magnitude is a bignum, and so on.
+        let too_deep = error("at byte 1: tags, lists and dicts nest deeper than the limit of 1");
+        assert_eq!(decode_hex(decode_tape, "c2 c2 40", 1), too_deep);
+    }
+
+    #[test]
+    fn a_long_chain_of_tags_is_refused_without_exhausting_the_stack() {
+        let chain = "d2 ".repeat(1_000_000) + "00";
+        let too_deep = error("at byte 64: tags, lists and dicts nest deeper than the limit of 64");
+        assert_eq!(decode_hex(decode_tape, &chain, 64), too_deep);
     }
 
     #[test]
