@@ -58,11 +58,8 @@ pub(crate) struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    pub(super) fn new(out: &'a mut Vec<u8>, binaries: Binaries<'a>) -> Writer<'a> {
-        Writer {
-            out: Output::new(out),
-            binaries,
-        }
+    pub(super) fn new(out: Output<'a>, binaries: Binaries<'a>) -> Writer<'a> {
+        Writer { out, binaries }
     }
 
     #[inline]
@@ -110,31 +107,6 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Writes a float in the shortest of half, single and double precision that holds it
-    /// exactly, as RFC 8949's preferred serialization does (§4.2.2): NaN and the infinities
-    /// as half floats, `0.5` in three bytes, `0.1` in nine.
-    #[inline]
-    fn float(&mut self, at: usize, float: f64) -> usize {
-        match shortest_float(float) {
-            Shortest::Half(half) => {
-                let [high, low] = half.to_be_bytes();
-                self.out.extend(at, &[0xf9, high, low])
-            }
-            Shortest::Single(single) => {
-                let room = self.out.room(at, 5);
-                room[0] = 0xfa;
-                room[1..].copy_from_slice(&single.to_be_bytes());
-                at + 5
-            }
-            Shortest::Double => {
-                let room = self.out.room(at, 9);
-                room[0] = 0xfb;
-                room[1..].copy_from_slice(&float.to_be_bytes());
-                at + 9
-            }
-        }
-    }
-
     #[inline(always)]
     fn text(&mut self, at: usize, text: &str) -> usize {
         match u8::try_from(text.len()) {
@@ -156,7 +128,7 @@ enum Shortest {
     Double,
 }
 
-/// Which width [`Writer::float`] writes `float` in: a value a single float holds exactly is
+/// The width a float is written in: a value a single float holds exactly is
 /// checked against the half float's range and precision on its single bits.
 fn shortest_float(float: f64) -> Shortest {
     if float.is_nan() {
@@ -241,6 +213,31 @@ impl<'a> WriteAt<'a> for Writer<'a> {
     #[inline(always)]
     fn string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError> {
         Ok(self.text(at, text))
+    }
+
+    /// Writes a float in the shortest of half, single and double precision that holds it
+    /// exactly, as RFC 8949's preferred serialization does (§4.2.2): NaN and the infinities
+    /// as half floats, `0.5` in three bytes, `0.1` in nine.
+    #[inline]
+    fn float(&mut self, at: usize, float: f64) -> usize {
+        match shortest_float(float) {
+            Shortest::Half(half) => {
+                let [high, low] = half.to_be_bytes();
+                self.out.extend(at, &[0xf9, high, low])
+            }
+            Shortest::Single(single) => {
+                let room = self.out.room(at, 5);
+                room[0] = 0xfa;
+                room[1..].copy_from_slice(&single.to_be_bytes());
+                at + 5
+            }
+            Shortest::Double => {
+                let room = self.out.room(at, 9);
+                room[0] = 0xfb;
+                room[1..].copy_from_slice(&float.to_be_bytes());
+                at + 9
+            }
+        }
     }
 
     fn unsigned(&mut self, at: usize, unsigned: u64) -> usize {
