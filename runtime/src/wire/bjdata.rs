@@ -54,11 +54,8 @@ pub(crate) struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    pub(super) fn new(out: &'a mut Vec<u8>, binaries: Binaries<'a>) -> Writer<'a> {
-        Writer {
-            out: Output::new(out),
-            binaries,
-        }
+    pub(super) fn new(out: Output<'a>, binaries: Binaries<'a>) -> Writer<'a> {
+        Writer { out, binaries }
     }
 
     fn integer(&mut self, at: usize, integer: i128) -> usize {
@@ -88,21 +85,6 @@ impl<'a> Writer<'a> {
             return self.out.extend(at, digits.as_bytes());
         };
         at + written
-    }
-
-    #[inline]
-    fn float(&mut self, at: usize, float: f64) -> usize {
-        let room = self.out.room(at, 9);
-        if float == 0.0 {
-            // bjdata writes (signed) zero as float32; the cast is exact.
-            room[0] = FLOAT32;
-            room[1..5].copy_from_slice(&(float as f32).to_le_bytes());
-            at + 5
-        } else {
-            room[0] = FLOAT64;
-            room[1..].copy_from_slice(&float.to_le_bytes());
-            at + 9
-        }
     }
 
     #[inline(always)]
@@ -165,6 +147,21 @@ impl<'a> WriteAt<'a> for Writer<'a> {
             Value::List(list) => self.list(at, list)?,
             Value::Dict(dict) => self.dict(at, dict)?,
         })
+    }
+
+    #[inline]
+    fn float(&mut self, at: usize, float: f64) -> usize {
+        let room = self.out.room(at, 9);
+        if float == 0.0 {
+            // bjdata writes (signed) zero as float32; the cast is exact.
+            room[0] = FLOAT32;
+            room[1..5].copy_from_slice(&(float as f32).to_le_bytes());
+            at + 5
+        } else {
+            room[0] = FLOAT64;
+            room[1..].copy_from_slice(&float.to_le_bytes());
+            at + 9
+        }
     }
 
     #[inline]

@@ -1,7 +1,9 @@
-//! The CBOR serializer, writing what Python's `cbor2.dumps` writes.
+//! The CBOR serializer, writing what Python's `cbor2.dumps` writes, except for floats.
 //!
-//! Definite lengths, shortest integer heads, float64 for finite floats and half precision for
-//! infinities and NaN, byte strings for binary values, bignum tags beyond the 64-bit range.
+//! Definite lengths, shortest integer heads, floats in the shortest of half, single and double
+//! precision that holds them exactly (RFC 8949's preferred serialization; cbor2 writes finite
+//! floats as doubles, and reads every width, as every CBOR decoder must), byte strings for
+//! binary values, bignum tags beyond the 64-bit range.
 //! The decoder also reads indefinite lengths, half and single floats, `undefined` (as null), and
 //! the tags that say how a value is encoded rather than what it means, by their tagged value;
 //! other tags and simple values, whose meaning would be lost, are unreadable values
@@ -56,11 +58,8 @@ pub(crate) struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    pub(super) fn new(out: &'a mut Vec<u8>, binaries: Binaries<'a>) -> Writer<'a> {
-        Writer {
-            out: Output::new(out),
-            binaries,
-        }
+    pub(super) fn new(out: Output<'a>, binaries: Binaries<'a>) -> Writer<'a> {
+        Writer { out, binaries }
     }
 
     #[inline]
@@ -108,21 +107,6 @@ impl<'a> Writer<'a> {
         }
     }
 
-    #[inline]
-    fn float(&mut self, at: usize, float: f64) -> usize {
-        if float.is_finite() {
-            let room = self.out.room(at, 9);
-            room[0] = 0xfb;
-            room[1..].copy_from_slice(&float.to_be_bytes());
-            at + 9
-        } else if float.is_nan() {
-            self.out.extend(at, &[0xf9, 0x7e, 0x00])
-        } else {
-            let high = if float > 0.0 { 0x7c } else { 0xfc };
-            self.out.extend(at, &[0xf9, high, 0x00])
-        }
-    }
-
     #[inline(always)]
     fn text(&mut self, at: usize, text: &str) -> usize {
         match u8::try_from(text.len()) {
@@ -132,6 +116,53 @@ impl<'a> Writer<'a> {
                 self.out.extend(at, text.as_bytes())
             }
         }
+    }
+}
+
+/// The narrowest CBOR float that holds a value exactly.
+#[derive(Debug, PartialEq)]
+enum Shortest {
+    /// The bits of an IEEE 754 half float.
+    Half(u16),
+    Single(f32),
+    Double,
+}
+
+/// The width a float is written in: a value a single float holds exactly is
+/// checked against the half float's range and precision on its single bits.
+fn shortest_float(float: f64) -> Shortest {
+    if float.is_nan() {
+        return Shortest::Half(0x7e00);
+    }
+    let single = float as f32;
+    if f64::from(single) != float {
+        return Shortest::Double;
+    }
+    let bits = single.to_bits();
+    let sign = ((bits >> 16) & 0x8000) as u16;
+    let biased = ((bits >> 23) & 0xff) as i32;
+    let mantissa = bits & 0x007f_ffff;
+    let half = match biased {
+        0 if mantissa == 0 => Some(sign),
+        0xff => Some(sign | 0x7c00),
+        _ => {
+            let exponent = biased - 127;
+            if (-14..=15).contains(&exponent) && mantissa.trailing_zeros() >= 13 {
+                Some(sign | (((exponent + 15) as u16) << 10) | (mantissa >> 13) as u16)
+            } else if (-24..-14).contains(&exponent) {
+                // A half subnormal: `significand * 2^-24`, the single's significand shifted
+                // down by what its exponent lacks, with no bit lost.
+                let significand = 0x0080_0000 | mantissa;
+                let shift = -(exponent + 1);
+                (significand.trailing_zeros() as i32 >= shift).then(|| sign | (significand >> shift) as u16)
+            } else {
+                None
+            }
+        }
+    };
+    match half {
+        Some(half) => Shortest::Half(half),
+        None => Shortest::Single(single),
     }
 }
 
@@ -182,6 +213,31 @@ impl<'a> WriteAt<'a> for Writer<'a> {
     #[inline(always)]
     fn string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError> {
         Ok(self.text(at, text))
+    }
+
+    /// Writes a float in the shortest of half, single and double precision that holds it
+    /// exactly, as RFC 8949's preferred serialization does (§4.2.2): NaN and the infinities
+    /// as half floats, `0.5` in three bytes, `0.1` in nine.
+    #[inline]
+    fn float(&mut self, at: usize, float: f64) -> usize {
+        match shortest_float(float) {
+            Shortest::Half(half) => {
+                let [high, low] = half.to_be_bytes();
+                self.out.extend(at, &[0xf9, high, low])
+            }
+            Shortest::Single(single) => {
+                let room = self.out.room(at, 5);
+                room[0] = 0xfa;
+                room[1..].copy_from_slice(&single.to_be_bytes());
+                at + 5
+            }
+            Shortest::Double => {
+                let room = self.out.room(at, 9);
+                room[0] = 0xfb;
+                room[1..].copy_from_slice(&float.to_be_bytes());
+                at + 9
+            }
+        }
     }
 
     fn unsigned(&mut self, at: usize, unsigned: u64) -> usize {
@@ -533,6 +589,108 @@ mod tests {
 
     fn dict(key: &str, value: i128) -> Result<Value, String> {
         Ok(Value::Dict(Dict::from([(key, Value::Integer(value))])))
+    }
+
+    fn encoded(float: f64) -> Vec<u8> {
+        let mut out = Vec::new();
+        let written = crate::wire::Serializer::Cbor.encode_value(&Value::Float(float), &mut out);
+        assert_eq!(written, Ok(()), "{float}");
+        out
+    }
+
+    fn decoded(bytes: &[u8]) -> f64 {
+        let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        match decode(&hex) {
+            Ok(Value::Float(float)) => float,
+            other => panic!("{hex} decodes to {other:?}"),
+        }
+    }
+
+    #[test]
+    fn floats_are_written_in_the_shortest_width_of_rfc_8949_appendix_a() {
+        let cases: &[(f64, &str)] = &[
+            (0.0, "f90000"),
+            (-0.0, "f98000"),
+            (1.0, "f93c00"),
+            (1.1, "fb3ff199999999999a"),
+            (1.5, "f93e00"),
+            (65504.0, "f97bff"),
+            (100000.0, "fa47c35000"),
+            (3.4028234663852886e38, "fa7f7fffff"),
+            (1.0e300, "fb7e37e43c8800759c"),
+            (5.960464477539063e-8, "f90001"),
+            (0.00006103515625, "f90400"),
+            (-4.0, "f9c400"),
+            (-4.1, "fbc010666666666666"),
+            (f64::INFINITY, "f97c00"),
+            (f64::NAN, "f97e00"),
+            (f64::NEG_INFINITY, "f9fc00"),
+        ];
+        for (float, hex) in cases {
+            let bytes = encoded(*float);
+            let written: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+            assert_eq!(written, *hex, "{float}");
+        }
+    }
+
+    #[test]
+    fn every_half_float_is_written_as_itself_and_reads_back() {
+        for half in 0..=u16::MAX {
+            let float = f16_to_f64(half);
+            if float.is_nan() {
+                continue;
+            }
+            assert_eq!(shortest_float(float), Shortest::Half(half), "{half:#06x}");
+        }
+    }
+
+    #[test]
+    fn floats_between_widths_take_the_next_width_and_read_back_exactly() {
+        let mut floats = vec![
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            f64::from(f32::MIN_POSITIVE),
+            f64::from(f32::MIN_POSITIVE) / 2.0,
+            f64::from(f32::MAX),
+            65520.0,
+            65504.0 + 32.0,
+            2f64.powi(-25),
+            2f64.powi(-24) * 1.5,
+            2f64.powi(16),
+            1.0 + 2f64.powi(-10),
+            1.0 + 2f64.powi(-11),
+            1.0 + 2f64.powi(-23),
+            1.0 + 2f64.powi(-24),
+        ];
+        // Neighbours of the half floats on either side, within a single and beyond it.
+        for half in (0..0x7c00_u16).step_by(97) {
+            let float = f16_to_f64(half);
+            floats.extend([
+                f64::from(f32::from_bits((float as f32).to_bits() + 1)),
+                f64::from_bits(float.to_bits() + 1),
+            ]);
+        }
+        let mut halves: Vec<u64> = (0..=u16::MAX).map(|half| f16_to_f64(half).to_bits()).collect();
+        halves.sort_unstable();
+        for float in floats.iter().flat_map(|float| [*float, -float]) {
+            let bytes = encoded(float);
+            assert_eq!(decoded(&bytes).to_bits(), float.to_bits(), "{float:e}");
+            let width = match shortest_float(float) {
+                Shortest::Half(_) => 3,
+                Shortest::Single(_) => 5,
+                Shortest::Double => 9,
+            };
+            assert_eq!(bytes.len(), width, "{float:e}");
+            let narrower_exact = match width {
+                9 => f64::from(float as f32) == float,
+                5 => halves.binary_search(&float.to_bits()).is_ok(),
+                _ => false,
+            };
+            assert!(
+                !narrower_exact,
+                "{float:e} fits a narrower width than {width} bytes"
+            );
+        }
     }
 
     #[test]

@@ -24,12 +24,32 @@ const SPLICE_THRESHOLD: usize = 512;
 /// Its bytes are the [`chunks`](Frame::chunks) in order: encoded bytes, with each spliced value
 /// inserted at its offset. [`Serializer::encode_frame`](crate::wire::Serializer::encode_frame)
 /// makes one; a `Vec<u8>` converts into one that splices nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Frame {
-    /// The encoding, without the spliced values.
+    /// The encoding, without the spliced values, up to `len`; past it, room that the next
+    /// encoding writes over (see [`Output::keeping_room`]).
     bytes: Vec<u8>,
+    len: usize,
     /// Each spliced value, with the offset of `bytes` at which it goes; offsets never decrease.
     spliced: Vec<(usize, Bytes)>,
+}
+
+impl PartialEq for Frame {
+    fn eq(&self, other: &Frame) -> bool {
+        self.encoded() == other.encoded() && self.spliced == other.spliced
+    }
+}
+
+impl Eq for Frame {}
+
+impl std::fmt::Debug for Frame {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Frame")
+            .field("bytes", &self.encoded())
+            .field("spliced", &self.spliced)
+            .finish()
+    }
 }
 
 impl Frame {
@@ -42,24 +62,29 @@ impl Frame {
     pub fn len(&self) -> usize {
         self.spliced
             .iter()
-            .fold(self.bytes.len(), |len, (_, value)| len + value.len())
+            .fold(self.len, |len, (_, value)| len + value.len())
     }
 
     /// Whether the encoding is empty.
     pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty() && self.spliced.is_empty()
+        self.len == 0 && self.spliced.is_empty()
     }
 
     /// Empties the frame, keeping the capacity of its buffers for the next encoding.
     pub fn clear(&mut self) {
-        self.bytes.clear();
+        self.len = 0;
         self.spliced.clear();
+    }
+
+    /// The encoding without the spliced values.
+    fn encoded(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
     }
 
     /// The pieces of the encoding, in order; none is empty.
     pub fn chunks(&self) -> Chunks<'_> {
         Chunks {
-            bytes: &self.bytes,
+            bytes: self.encoded(),
             at: 0,
             spliced: self.spliced.iter(),
             pending: None,
@@ -77,21 +102,27 @@ impl Frame {
     /// The encoding as contiguous bytes; copied only if the frame spliced values.
     pub fn into_vec(self) -> Vec<u8> {
         if self.spliced.is_empty() {
-            self.bytes
+            let mut bytes = self.bytes;
+            bytes.truncate(self.len);
+            bytes
         } else {
             self.to_vec()
         }
     }
 
-    /// The buffer a writer appends to, and where it puts binary values.
-    pub(super) fn output(&mut self) -> (&mut Vec<u8>, Binaries<'_>) {
-        (&mut self.bytes, Binaries(Some(&mut self.spliced)))
+    /// The output a writer appends to, and where it puts binary values.
+    pub(super) fn output(&mut self) -> (Output<'_>, Binaries<'_>) {
+        (
+            Output::keeping_room(&mut self.bytes, &mut self.len),
+            Binaries(Some(&mut self.spliced)),
+        )
     }
 }
 
 impl From<Vec<u8>> for Frame {
     fn from(bytes: Vec<u8>) -> Frame {
         Frame {
+            len: bytes.len(),
             bytes,
             spliced: Vec::new(),
         }

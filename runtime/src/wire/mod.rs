@@ -27,7 +27,7 @@ use bytes::Bytes;
 use frame::Binaries;
 pub use frame::{Chunks, Frame};
 pub use message::{Message, MessageType};
-use output::WriteAt as _;
+use output::{Output, WriteAt as _};
 
 use crate::data::tape::{self, Tape};
 use crate::data::value::Value;
@@ -116,7 +116,7 @@ impl Serializer {
     ///
     /// On error, `out` may hold a partial encoding after its original contents.
     pub fn encode_into(self, message: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        self.write_message(message, out, Binaries::COPIED)
+        self.write_message(message, Output::new(out), Binaries::COPIED)
     }
 
     /// Encodes a message into a new [`Frame`], which shares the message's long binary values.
@@ -139,7 +139,7 @@ impl Serializer {
     fn write_message(
         self,
         message: &Message,
-        out: &mut Vec<u8>,
+        out: Output<'_>,
         binaries: Binaries<'_>,
     ) -> Result<(), EncodeError> {
         match self {
@@ -173,10 +173,12 @@ impl Serializer {
     /// Appends the encoding of one value on its own, as this serializer writes it inside messages.
     pub fn encode_value(self, value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         match self {
-            Serializer::Json => json::Writer::new(out).write_value(value),
-            Serializer::MsgPack => msgpack::Writer::new(out, Binaries::COPIED).write_value(value),
-            Serializer::Cbor => cbor::Writer::new(out, Binaries::COPIED).write_value(value),
-            Serializer::UbJson => bjdata::Writer::new(out, Binaries::COPIED).write_value(value),
+            Serializer::Json => json::Writer::new(Output::new(out)).write_value(value),
+            Serializer::MsgPack => {
+                msgpack::Writer::new(Output::new(out), Binaries::COPIED).write_value(value)
+            }
+            Serializer::Cbor => cbor::Writer::new(Output::new(out), Binaries::COPIED).write_value(value),
+            Serializer::UbJson => bjdata::Writer::new(Output::new(out), Binaries::COPIED).write_value(value),
         }
     }
 

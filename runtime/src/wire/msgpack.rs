@@ -27,11 +27,8 @@ pub(crate) struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    pub(super) fn new(out: &'a mut Vec<u8>, binaries: Binaries<'a>) -> Writer<'a> {
-        Writer {
-            out: Output::new(out),
-            binaries,
-        }
+    pub(super) fn new(out: Output<'a>, binaries: Binaries<'a>) -> Writer<'a> {
+        Writer { out, binaries }
     }
 
     /// Writes an integer that no unsigned format holds: one below 0 takes the smallest signed
@@ -123,12 +120,7 @@ impl<'a> WriteAt<'a> for Writer<'a> {
                 Ok(unsigned) => self.unsigned(at, unsigned),
                 Err(_) => self.negative(at, *integer)?,
             },
-            Value::Float(float) => {
-                let room = self.out.room(at, 9);
-                room[0] = 0xcb;
-                room[1..].copy_from_slice(&float.to_be_bytes());
-                at + 9
-            }
+            Value::Float(float) => self.float(at, *float),
             Value::String(text) => self.string(at, text)?,
             Value::Bytes(bytes) => {
                 let at = self.header(at, bytes.len(), [0xc4, 0xc5, 0xc6])?;
@@ -162,6 +154,14 @@ impl<'a> WriteAt<'a> for Writer<'a> {
             9
         };
         at + written
+    }
+
+    #[inline]
+    fn float(&mut self, at: usize, float: f64) -> usize {
+        let room = self.out.room(at, 9);
+        room[0] = 0xcb;
+        room[1..].copy_from_slice(&float.to_be_bytes());
+        at + 9
     }
 
     #[inline(always)]

@@ -7,7 +7,8 @@
 //! fills with plain stores. Safe Rust cannot write to a vector's spare capacity, so the room
 //! is zero-filled as it grows; long writes that do not fit go to the vector's spare capacity
 //! instead, which costs one pass over them rather than two. Dropping the output cuts the
-//! buffer back to the encoding.
+//! buffer back to the encoding, unless its owner keeps the room for the next encoding (a
+//! [`Frame`](crate::wire::Frame) does, so that encoding into a reused frame zero-fills nothing).
 
 use crate::data::value::{Dict, List, Value};
 use crate::data::write::{ErasedPayload, Part, ValueWriter};
@@ -37,15 +38,31 @@ pub(super) struct Output<'a> {
     start: usize,
     /// The end of what is written for good: dropping the output cuts the buffer back to it.
     len: usize,
+    /// Where to leave the end of the encoding instead of cutting the buffer back to it.
+    kept_room: Option<&'a mut usize>,
 }
 
 impl<'a> Output<'a> {
+    /// Appends to `buffer`, which is cut back to the encoding's end when the output is dropped.
     pub(super) fn new(buffer: &'a mut Vec<u8>) -> Output<'a> {
         let len = buffer.len();
         Output {
             buffer,
             start: len,
             len,
+            kept_room: None,
+        }
+    }
+
+    /// Appends at `*end` to `buffer`, whose bytes past it are room; dropping the output sets
+    /// `*end` to the encoding's end and leaves the room in the buffer for the next encoding.
+    pub(super) fn keeping_room(buffer: &'a mut Vec<u8>, end: &'a mut usize) -> Output<'a> {
+        let len = (*end).min(buffer.len());
+        Output {
+            buffer,
+            start: len,
+            len,
+            kept_room: Some(end),
         }
     }
 
@@ -159,6 +176,18 @@ pub(super) trait WriteAt<'a>: Sized {
 
     fn unsigned(&mut self, at: usize, unsigned: u64) -> usize;
 
+    /// Writes a float, without the [`Value`] that [`WriteAt::value`] would take.
+    fn float(&mut self, at: usize, float: f64) -> usize;
+
+    /// Writes a signed integer: one that is not negative as an unsigned one.
+    #[inline(always)]
+    fn signed(&mut self, at: usize, signed: i64) -> Result<usize, EncodeError> {
+        match u64::try_from(signed) {
+            Ok(unsigned) => Ok(self.unsigned(at, unsigned)),
+            Err(_) => self.value(at, &Value::Integer(i128::from(signed))),
+        }
+    }
+
     /// Writes a binary value, copied.
     fn bytes(&mut self, at: usize, bytes: &[u8]) -> Result<usize, EncodeError>;
 
@@ -257,12 +286,12 @@ impl<'a, W: WriteAt<'a>> ValueWriter for W {
 
     #[inline]
     fn signed(&mut self, value: i64) -> Result<(), EncodeError> {
-        self.append(|writer, at| WriteAt::value(writer, at, &Value::Integer(i128::from(value))))
+        self.append(|writer, at| WriteAt::signed(writer, at, value))
     }
 
     #[inline]
     fn float(&mut self, value: f64) -> Result<(), EncodeError> {
-        self.append(|writer, at| WriteAt::value(writer, at, &Value::Float(value)))
+        self.append(|writer, at| Ok(WriteAt::float(writer, at, value)))
     }
 
     #[inline]
@@ -308,7 +337,10 @@ impl<'a, W: WriteAt<'a>> ValueWriter for W {
 
 impl Drop for Output<'_> {
     fn drop(&mut self) {
-        self.buffer.truncate(self.len);
+        match &mut self.kept_room {
+            Some(end) => **end = self.len,
+            None => self.buffer.truncate(self.len),
+        }
     }
 }
 
@@ -399,6 +431,36 @@ mod tests {
             output.room(at, 3).copy_from_slice(b"xyz");
         }
         assert_eq!(buffer, expected);
+    }
+
+    #[test]
+    fn kept_room_is_reused_by_the_next_encoding_and_left_in_the_buffer() {
+        let mut buffer = Vec::new();
+        let mut end = 0;
+        {
+            let mut output = Output::keeping_room(&mut buffer, &mut end);
+            let at = output.extend(0, b"first");
+            output.commit(at);
+        }
+        assert_eq!(end, 5);
+        let room = buffer.len();
+        assert!(room > end, "the room is kept");
+        {
+            let mut output = Output::keeping_room(&mut buffer, &mut end);
+            let at = output.extend(5, b"second");
+            output.commit(at);
+            // Written past the commit, so not kept.
+            output.extend(at, b"dropped");
+        }
+        assert_eq!((end, buffer.len()), (11, room), "no growth for what fits");
+        assert_eq!(&buffer[..end], b"firstsecond");
+        end = 0;
+        {
+            let mut output = Output::keeping_room(&mut buffer, &mut end);
+            let at = output.extend(0, b"again");
+            output.commit(at);
+        }
+        assert_eq!(&buffer[..end], b"again");
     }
 
     #[test]
