@@ -222,9 +222,7 @@ impl<'a> PayloadReader<'a> {
         mandatory: usize,
         kwargs: &[&str],
     ) -> Result<PayloadReader<'a>, PayloadError> {
-        payload.check()?;
-        let mut values = payload.args();
-        let keywords = payload.kwargs();
+        let (mut values, keywords) = payload.checked_parts()?;
         if args.is_empty() && kwargs.is_empty() && values.len() == 1 && values.iter().all(ValueRef::is_null) {
             values = ListRef::EMPTY;
         }
