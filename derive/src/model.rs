@@ -167,11 +167,23 @@ fn shape<'a>(input: &'a DeriveInput, kind: Option<&Kind>) -> Result<Shape<'a>> {
 fn object<'a>(kind: &Kind, fields: &'a FieldsNamed) -> Result<Object<'a>> {
     let is_struct = kind.key == KindKey::Struct;
     let mut errors = Errors::default();
-    let fields = fields
+    let fields: Vec<Field<'a>> = fields
         .named
         .iter()
         .filter_map(|field| errors.keep(object_field(field, is_struct)))
         .collect();
+    // A dict has one value per key, and the readers give each key to one field.
+    for (position, field) in fields.iter().enumerate() {
+        if let Some(first) = fields.iter().take(position).find(|first| first.key == field.key) {
+            errors.push(Error::new_spanned(
+                field.member,
+                format!(
+                    "`{}` travels under the key \"{}\", as `{}` does: give one of them another #[wamp(name = \"...\")]",
+                    field.member, field.key, first.member
+                ),
+            ));
+        }
+    }
     errors.finish(Ok(Object {
         is_struct,
         schema_name: kind.schema_name.clone(),

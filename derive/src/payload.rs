@@ -7,7 +7,7 @@ use syn::{DeriveInput, Error, Result};
 
 use crate::errors::Errors;
 use crate::model::{Field, Input, Mode, Object, Placement, Shape};
-use crate::value::{DictEntries, or_default, reader_body};
+use crate::value::{DictEntries, or_default};
 
 pub fn from_payload(input: &DeriveInput) -> Result<TokenStream> {
     let input = Input::parse(input)?;
@@ -257,4 +257,20 @@ fn mandatory_args(table: &Object<'_>) -> usize {
         .filter(|field| !matches!(field.placement, Placement::Keyword(_)))
         .take_while(|field| matches!(field.placement, Placement::Positional))
         .count()
+}
+
+/// The body of `from_payload`: reads every field through `fields`, opened by
+/// `open_reader`. Without fields, it binds no variable it would not use.
+fn reader_body(open_reader: TokenStream, reads: Vec<TokenStream>) -> TokenStream {
+    if reads.is_empty() {
+        quote! {
+            #open_reader;
+            ::core::result::Result::Ok(Self {})
+        }
+    } else {
+        quote! {
+            let mut fields = #open_reader;
+            ::core::result::Result::Ok(Self { #(#reads)* })
+        }
+    }
 }

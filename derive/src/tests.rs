@@ -43,19 +43,60 @@ fn table_from_value_reads_each_field_mode() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Table {
             fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
-                let mut fields = ::wamp_idl_runtime::__private::DictReader::new(value, "demo.Table")?;
+                let [field_0, field_1, field_2, field_3, field_4, field_5] =
+                    ::wamp_idl_runtime::__private::table_fields::<6usize>(value, "demo.Table", |key: &[::core::primitive::u8]| match key {
+                        b"a" => ::core::option::Option::Some(0usize),
+                        b"b" => ::core::option::Option::Some(1usize),
+                        b"c" => ::core::option::Option::Some(2usize),
+                        b"d" => ::core::option::Option::Some(3usize),
+                        b"type" => ::core::option::Option::Some(4usize),
+                        b"wire" => ::core::option::Option::Some(5usize),
+                        _ => ::core::option::Option::None,
+                    })?;
                 ::core::result::Result::Ok(Self {
-                    a: fields.optional("a")?,
-                    b: fields.optional("b")?.unwrap_or(super::Color::Red),
-                    c: fields.optional("c")?.unwrap_or_default(),
-                    d: fields.required("d")?,
-                    r#type: fields.required("type")?,
-                    e: fields.required("wire")?,
+                    a: ::wamp_idl_runtime::__private::optional_field(field_0, "a")?,
+                    b: ::wamp_idl_runtime::__private::optional_field(field_1, "b")?.unwrap_or(super::Color::Red),
+                    c: ::wamp_idl_runtime::__private::optional_field(field_2, "c")?.unwrap_or_default(),
+                    d: ::wamp_idl_runtime::__private::required_field(field_3, "d")?,
+                    r#type: ::wamp_idl_runtime::__private::required_field(field_4, "type")?,
+                    e: ::wamp_idl_runtime::__private::required_field(field_5, "wire")?,
                 })
             }
         }
     };
     check(from_value, input, Ok(expected));
+}
+
+#[test]
+fn types_of_many_fields_find_keys_by_binary_search() {
+    let fields = (0..65).rev().map(|number| quote::format_ident!("f{number}"));
+    let input = parse_quote! {
+        #[wamp(table = "demo.Wide")]
+        pub struct Wide { #(pub #fields: u8,)* }
+    };
+    let Ok(tokens) = from_value(&input) else {
+        panic!("a table of 65 fields derives");
+    };
+    let tokens: String = tokens.to_string().split_whitespace().collect();
+    // Keys sorted by their bytes, each with the field's position: `f64` is declared first.
+    let search = r#"field_position(key,&[(b"f0",64usize),(b"f1",63usize),(b"f10",54usize),"#;
+    assert!(tokens.contains(search), "{tokens}");
+    assert!(!tokens.contains("matchkey"), "{tokens}");
+}
+
+#[test]
+fn two_fields_under_one_key_are_an_error() {
+    let input = parse_quote! {
+        #[wamp(table = "demo.Table")]
+        pub struct Table {
+            pub a: u8,
+            #[wamp(name = "a")]
+            pub b: u8,
+        }
+    };
+    let messages: &[&str] =
+        &["`b` travels under the key \"a\", as `a` does: give one of them another #[wamp(name = \"...\")]"];
+    check(from_value, input, Err(messages));
 }
 
 #[test]
@@ -110,10 +151,19 @@ fn struct_from_value_lists_every_key() {
     let expected = quote! {
         impl crate::FromValue for Pair {
             fn from_value(value: crate::ValueRef<'_>) -> ::core::result::Result<Self, crate::PayloadError> {
-                let mut fields = crate::__private::struct_reader(value, "demo.Pair", &["x", "second"])?;
+                let [field_0, field_1] = crate::__private::struct_fields::<2usize>(
+                    value,
+                    "demo.Pair",
+                    &["x", "second"],
+                    |key: &[::core::primitive::u8]| match key {
+                        b"x" => ::core::option::Option::Some(0usize),
+                        b"second" => ::core::option::Option::Some(1usize),
+                        _ => ::core::option::Option::None,
+                    }
+                )?;
                 ::core::result::Result::Ok(Self {
-                    x: fields.required("x")?,
-                    y: fields.required("second")?,
+                    x: crate::__private::required_field(field_0, "x")?,
+                    y: crate::__private::required_field(field_1, "second")?,
                 })
             }
         }
@@ -122,7 +172,7 @@ fn struct_from_value_lists_every_key() {
 }
 
 #[test]
-fn objects_without_fields_bind_no_reader() {
+fn objects_without_fields_bind_nothing() {
     let table = parse_quote!(
         #[wamp(table = "demo.Empty")]
         pub struct Empty {}
@@ -130,7 +180,11 @@ fn objects_without_fields_bind_no_reader() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Empty {
             fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
-                ::wamp_idl_runtime::__private::DictReader::new(value, "demo.Empty")?;
+                let [] = ::wamp_idl_runtime::__private::table_fields::<0usize>(
+                    value,
+                    "demo.Empty",
+                    |_: &[::core::primitive::u8]| ::core::option::Option::None
+                )?;
                 ::core::result::Result::Ok(Self {})
             }
         }
@@ -143,7 +197,12 @@ fn objects_without_fields_bind_no_reader() {
     let expected = quote! {
         impl ::wamp_idl_runtime::FromValue for Empty {
             fn from_value(value: ::wamp_idl_runtime::ValueRef<'_>) -> ::core::result::Result<Self, ::wamp_idl_runtime::PayloadError> {
-                ::wamp_idl_runtime::__private::struct_reader(value, "demo.Empty", &[])?;
+                let [] = ::wamp_idl_runtime::__private::struct_fields::<0usize>(
+                    value,
+                    "demo.Empty",
+                    &[],
+                    |_: &[::core::primitive::u8]| ::core::option::Option::None
+                )?;
                 ::core::result::Result::Ok(Self {})
             }
         }

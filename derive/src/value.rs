@@ -1,8 +1,8 @@
 //! `FromValue` and `IntoValue`: a table or struct as a dict keyed by field name, a union
 //! as a dict of its one member, an enum or flags type as its integer (spec §5).
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
 use syn::{DeriveInput, Result};
 
 use crate::model::{Field, Input, Mode, Object, Shape, Union};
@@ -142,27 +142,74 @@ impl DictEntries {
     }
 }
 
+/// A table or struct read in one pass over its dict: `table_fields` or `struct_fields` give the
+/// value of each field's key (or, for a struct sent as a list, of its place), matched by
+/// [`field_of`], and each is converted in field order.
 fn object_from_value(runtime: &syn::Path, object: &Object<'_>) -> TokenStream {
     let schema_name = &object.schema_name;
-    let open_reader = if object.is_struct {
+    let count = object.fields.len();
+    let field_of = field_of(runtime, object);
+    let find = if object.is_struct {
         let keys = object.fields.iter().map(|field| &field.key);
-        quote!(#runtime::__private::struct_reader(value, #schema_name, &[#(#keys),*])?)
+        quote!(#runtime::__private::struct_fields::<#count>(value, #schema_name, &[#(#keys),*], #field_of)?)
     } else {
-        quote!(#runtime::__private::DictReader::new(value, #schema_name)?)
+        quote!(#runtime::__private::table_fields::<#count>(value, #schema_name, #field_of)?)
     };
-    let reads = object.fields.iter().map(|field| {
+    let found: Vec<_> = (0..count)
+        .map(|position| format_ident!("field_{position}"))
+        .collect();
+    let reads = object.fields.iter().zip(&found).map(|(field, found)| {
         let (member, key) = (field.member, &field.key);
         let read = match &field.mode {
-            Mode::Optional => quote!(fields.optional(#key)?),
+            Mode::Optional => quote!(#runtime::__private::optional_field(#found, #key)?),
             Mode::Defaulted(default) => {
                 let fallback = or_default(default.as_ref());
-                quote!(fields.optional(#key)? #fallback)
+                quote!(#runtime::__private::optional_field(#found, #key)? #fallback)
             }
-            Mode::Mandatory => quote!(fields.required(#key)?),
+            Mode::Mandatory => quote!(#runtime::__private::required_field(#found, #key)?),
         };
         quote!(#member: #read,)
     });
-    reader_body(open_reader, reads.collect())
+    quote! {
+        let [#(#found),*] = #find;
+        ::core::result::Result::Ok(Self { #(#reads)* })
+    }
+}
+
+/// Types with more fields than this find a key's field by a binary search of their sorted keys
+/// rather than by a `match` on its bytes, whose decision tree would grow with their number.
+const MATCHED_FIELDS: usize = 64;
+
+/// A closure from a key's bytes to the position of its field: a `match` on the bytes, which the
+/// compiler turns into a test of the length and then of the bytes, or a binary search.
+fn field_of(runtime: &syn::Path, object: &Object<'_>) -> TokenStream {
+    let mut keys: Vec<_> = object
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(position, field)| (field.key.as_bytes(), position))
+        .collect();
+    if keys.is_empty() {
+        return quote!(|_: &[::core::primitive::u8]| ::core::option::Option::None);
+    }
+    if keys.len() > MATCHED_FIELDS {
+        keys.sort_unstable();
+        let entries = keys.iter().map(|(key, position)| {
+            let key = Literal::byte_string(key);
+            quote!((#key, #position))
+        });
+        return quote!(|key: &[::core::primitive::u8]| #runtime::__private::field_position(key, &[#(#entries),*]));
+    }
+    let arms = keys.iter().map(|(key, position)| {
+        let key = Literal::byte_string(key);
+        quote!(#key => ::core::option::Option::Some(#position),)
+    });
+    quote! {
+        |key: &[::core::primitive::u8]| match key {
+            #(#arms)*
+            _ => ::core::option::Option::None,
+        }
+    }
 }
 
 fn union_from_value(runtime: &syn::Path, union: &Union<'_>) -> TokenStream {
@@ -195,21 +242,5 @@ pub fn or_default(default: Option<&syn::Expr>) -> TokenStream {
     match default {
         Some(default) => quote!(.unwrap_or(#default)),
         None => quote!(.unwrap_or_default()),
-    }
-}
-
-/// The body of a `from_*` conversion: reads every field through `fields`, opened by
-/// `open_reader`. Without fields, it binds no variable it would not use.
-pub fn reader_body(open_reader: TokenStream, reads: Vec<TokenStream>) -> TokenStream {
-    if reads.is_empty() {
-        quote! {
-            #open_reader;
-            ::core::result::Result::Ok(Self {})
-        }
-    } else {
-        quote! {
-            let mut fields = #open_reader;
-            ::core::result::Result::Ok(Self { #(#reads)* })
-        }
     }
 }

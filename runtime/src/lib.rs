@@ -46,8 +46,9 @@ pub use wamp_idl_derive::{FromPayload, FromValue, IntoPayload, IntoValue};
 pub mod __private {
     pub use crate::data::convert::WritePayload;
     pub use crate::data::derived::{
-        DictReader, DictWriter, PayloadReader, PayloadWriter, enum_from_value, struct_reader,
-        union_from_value, union_into_value, union_member, unknown_union_member,
+        DictWriter, PayloadReader, PayloadWriter, enum_from_value, field_position, optional_field,
+        required_field, struct_fields, table_fields, union_from_value, union_into_value, union_member,
+        unknown_union_member,
     };
     /// The helpers those derives name in `#[serde(with = "...")]`.
     #[cfg(feature = "serde")]

@@ -616,6 +616,15 @@ mod tests {
         assert_eq!(writer.finish().args().to_list(), vec![Value::Null]);
     }
 
+    /// The position of `x` or `y` among a pair's fields, as the derive matches them.
+    fn pair_field(key: &[u8]) -> Option<usize> {
+        match key {
+            b"x" => Some(0),
+            b"y" => Some(1),
+            _ => None,
+        }
+    }
+
     #[test]
     fn tables_ignore_unknown_keys_and_structs_reject_them() {
         let dict = || {
@@ -624,10 +633,10 @@ mod tests {
                 ("z".to_owned(), Value::Null),
             ]))
         };
-        let table = DictReader::new(ValueRef::from(&dict()), "demo.Table")
-            .and_then(|mut reader| reader.required::<u8>("x"));
+        let table = table_fields::<2>(ValueRef::from(&dict()), "demo.Table", pair_field)
+            .and_then(|[x, _]| required_field::<u8>(x, "x"));
         assert_eq!(table, Ok(1));
-        let error = struct_reader(ValueRef::from(&dict()), "demo.Pair", &["x", "y"])
+        let error = struct_fields::<2>(ValueRef::from(&dict()), "demo.Pair", &["x", "y"], pair_field)
             .map(|_| ())
             .map_err(|error| error.to_string());
         assert_eq!(error, Err("z: unknown field of demo.Pair".to_owned()));
@@ -636,10 +645,10 @@ mod tests {
     #[test]
     fn structs_read_from_dicts_and_lists() {
         let read = |value: Value| -> Result<(u8, u8), String> {
-            let mut reader = struct_reader(ValueRef::from(&value), "demo.Pair", &["x", "y"])
+            let [x, y] = struct_fields::<2>(ValueRef::from(&value), "demo.Pair", &["x", "y"], pair_field)
                 .map_err(|error| error.to_string())?;
-            let x = reader.required("x").map_err(|error| error.to_string())?;
-            let y = reader.required("y").map_err(|error| error.to_string())?;
+            let x = required_field(x, "x").map_err(|error| error.to_string())?;
+            let y = required_field(y, "y").map_err(|error| error.to_string())?;
             Ok((x, y))
         };
         assert_eq!(
@@ -652,5 +661,16 @@ mod tests {
         );
         let dict = Value::Dict(Dict::from([("x".to_owned(), Value::Integer(1))]));
         assert_eq!(read(dict), Err("y: missing struct field".to_owned()));
+    }
+
+    #[test]
+    fn types_of_many_fields_find_keys_by_binary_search() {
+        let sorted: [(&[u8], usize); 4] = [(b"", 3), (b"a", 1), (b"ab", 0), (b"b", 2)];
+        for (key, position) in sorted {
+            assert_eq!(field_position(key, &sorted), Some(position), "{key:?}");
+        }
+        for absent in [&b"aa"[..], b"c", b"A"] {
+            assert_eq!(field_position(absent, &sorted), None, "{absent:?}");
+        }
     }
 }

@@ -58,98 +58,111 @@ pub fn union_into_value(member: &str, value: impl IntoValue) -> Value {
     Value::Dict(Dict::from([(member.to_owned(), value.into_value())]))
 }
 
-/// Reads the fields of a table or struct from a dict keyed by field name, or of a struct
-/// sent as a list in field order.
-#[derive(Debug)]
-#[doc(hidden)]
-pub struct DictReader<'a> {
-    fields: Fields<'a>,
-}
-
-#[derive(Debug)]
-enum Fields<'a> {
-    Keyed(FieldLookup<'a>),
-    /// A struct's values in the order of its field names.
-    Positional(ListRef<'a>, &'a [&'a str]),
-}
-
-impl<'a> DictReader<'a> {
-    /// Accepts any dict; `type_name` names the table in errors.
-    ///
-    /// Keys that are not fields of the table are ignored: routers send dicts with more
-    /// keys than a schema can list, and add keys over time (spec §5).
-    pub fn new(value: ValueRef<'a>, type_name: &str) -> Result<DictReader<'a>, PayloadError> {
-        let dict = value
-            .as_dict()
-            .ok_or_else(|| unexpected(&format!("{type_name} (a dict)"), value))?;
-        Ok(DictReader {
-            fields: Fields::Keyed(FieldLookup::new(dict)),
-        })
-    }
-
-    #[inline]
-    fn get(&mut self, name: &str) -> Option<ValueRef<'a>> {
-        match &mut self.fields {
-            Fields::Keyed(fields) => fields.get(name),
-            Fields::Positional(items, names) => {
-                let position = names.iter().position(|field| *field == name)?;
-                items.get(position)
-            }
-        }
-    }
-
-    /// A field that may be absent: a missing key and `null` both give `None`.
-    pub fn optional<T: FromValue>(&mut self, name: &str) -> Result<Option<T>, PayloadError> {
-        match self.get(name) {
-            Some(value) if !value.is_null() => T::from_value(value)
-                .map(Some)
-                .map_err(|error| error.in_field(name)),
-            _ => Ok(None),
-        }
-    }
-
-    /// A field that must be present and not `null`.
-    pub fn required<T: FromValue>(&mut self, name: &str) -> Result<T, PayloadError> {
-        self.optional(name)?
-            .ok_or_else(|| PayloadError::new("", "missing required field").in_field(name))
-    }
-}
-
-/// Reads a struct, which travels as a dict with every field or as a list in field order.
+/// The values of a table's fields, found in one pass over its dict: `field_of` tells the
+/// position of a key among the fields (the derive matches the key's bytes against the field
+/// names it knows), and each field gets the value of its key, or `None`.
 ///
-/// A struct's layout is fixed, so unlike a table's dict, unknown keys are errors.
+/// Keys that are not fields of the table are ignored: routers send dicts with more keys than a
+/// schema can list, and add keys over time (spec §5). Of a key sent twice, the last value
+/// counts, as in [`Dict`]. `type_name` names the table in errors.
 #[doc(hidden)]
-pub fn struct_reader<'a>(
+#[inline]
+pub fn table_fields<'a, const N: usize>(
     value: ValueRef<'a>,
     type_name: &str,
-    fields: &'a [&'a str],
-) -> Result<DictReader<'a>, PayloadError> {
+    field_of: impl Fn(&[u8]) -> Option<usize>,
+) -> Result<[Option<ValueRef<'a>>; N], PayloadError> {
+    let dict = value
+        .as_dict()
+        .ok_or_else(|| unexpected(&format!("{type_name} (a dict)"), value))?;
+    let mut found = [None; N];
+    dict.try_for_each_entry(|key, value| {
+        if let Some(slot) = field_of(key).and_then(|position| found.get_mut(position)) {
+            *slot = Some(value);
+        }
+        Ok::<(), PayloadError>(())
+    })?;
+    Ok(found)
+}
+
+/// The values of a struct's fields, named `names` in field order: a struct travels as a dict
+/// with every field or as a list in field order. A struct's layout is fixed, so unlike a
+/// table's dict, unknown keys are errors, and so are missing ones.
+#[doc(hidden)]
+#[inline]
+pub fn struct_fields<'a, const N: usize>(
+    value: ValueRef<'a>,
+    type_name: &str,
+    names: &[&str; N],
+    field_of: impl Fn(&[u8]) -> Option<usize>,
+) -> Result<[Option<ValueRef<'a>>; N], PayloadError> {
+    let mut found = [None; N];
     if let Some(items) = value.as_list() {
-        if items.len() != fields.len() {
+        if items.len() != N {
             return Err(PayloadError::new(
                 "",
                 format!(
-                    "expected {type_name} as a list of {} values, got {}",
-                    fields.len(),
+                    "expected {type_name} as a list of {N} values, got {}",
                     items.len()
                 ),
             ));
         }
-        return Ok(DictReader {
-            fields: Fields::Positional(items, fields),
-        });
-    }
-    let reader = DictReader::new(value, type_name)?;
-    if let Fields::Keyed(lookup) = &reader.fields {
-        let dict = lookup.dict();
-        if let Some(unknown) = dict.keys().find(|key| !fields.contains(key)) {
-            return Err(PayloadError::new("", format!("unknown field of {type_name}")).in_field(unknown));
+        for (slot, item) in found.iter_mut().zip(items) {
+            *slot = Some(item);
         }
-        if let Some(missing) = fields.iter().find(|name| dict.get(name).is_none()) {
-            return Err(PayloadError::new("", "missing struct field").in_field(missing));
-        }
+        return Ok(found);
     }
-    Ok(reader)
+    let dict = value
+        .as_dict()
+        .ok_or_else(|| unexpected(&format!("{type_name} (a dict)"), value))?;
+    dict.try_for_each_entry(
+        |key, value| match field_of(key).and_then(|position| found.get_mut(position)) {
+            Some(slot) => {
+                *slot = Some(value);
+                Ok(())
+            }
+            None => Err(PayloadError::new("", format!("unknown field of {type_name}"))
+                .in_field(&String::from_utf8_lossy(key))),
+        },
+    )?;
+    if let Some((missing, _)) = names.iter().zip(&found).find(|(_, value)| value.is_none()) {
+        return Err(PayloadError::new("", "missing struct field").in_field(missing));
+    }
+    Ok(found)
+}
+
+/// The position of `key` among a type's fields, by a binary search of its keys and positions
+/// sorted by key: what the derive calls for types with too many fields for a `match` on the
+/// key's bytes to stay cheap to compile.
+#[doc(hidden)]
+pub fn field_position(key: &[u8], sorted: &[(&[u8], usize)]) -> Option<usize> {
+    sorted
+        .binary_search_by(|(name, _)| (*name).cmp(key))
+        .ok()
+        .and_then(|found| sorted.get(found))
+        .map(|(_, position)| *position)
+}
+
+/// A field that may be absent: a missing key and `null` both give `None`.
+#[doc(hidden)]
+#[inline]
+pub fn optional_field<T: FromValue>(
+    value: Option<ValueRef<'_>>,
+    name: &str,
+) -> Result<Option<T>, PayloadError> {
+    match value {
+        Some(value) if !value.is_null() => T::from_value(value)
+            .map(Some)
+            .map_err(|error| error.in_field(name)),
+        _ => Ok(None),
+    }
+}
+
+/// A field that must be present and not `null`.
+#[doc(hidden)]
+#[inline]
+pub fn required_field<T: FromValue>(value: Option<ValueRef<'_>>, name: &str) -> Result<T, PayloadError> {
+    optional_field(value, name)?.ok_or_else(|| PayloadError::new("", "missing required field").in_field(name))
 }
 
 /// Writes the fields of a table or struct into a dict keyed by field name.
@@ -209,9 +222,7 @@ impl<'a> PayloadReader<'a> {
         mandatory: usize,
         kwargs: &[&str],
     ) -> Result<PayloadReader<'a>, PayloadError> {
-        payload.check()?;
-        let mut values = payload.args();
-        let keywords = payload.kwargs();
+        let (mut values, keywords) = payload.checked_parts()?;
         if args.is_empty() && kwargs.is_empty() && values.len() == 1 && values.iter().all(ValueRef::is_null) {
             values = ListRef::EMPTY;
         }
@@ -361,5 +372,207 @@ impl PayloadWriter {
     pub fn finish(mut self) -> Payload {
         self.args.truncate(self.sent_args);
         Payload::new(self.args, self.kwargs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::view::DictRef;
+    use crate::wire::{Message, Serializer};
+    use crate::{FromValue, IntoValue};
+
+    #[derive(Debug, PartialEq, FromValue, IntoValue)]
+    #[wamp(struct = "demo.Point", crate = "crate")]
+    struct Point {
+        x: i16,
+        y: f32,
+    }
+
+    #[derive(Debug, PartialEq, FromValue, IntoValue)]
+    #[wamp(table = "demo.Sample", crate = "crate")]
+    struct Sample {
+        count: u8,
+        name: Option<String>,
+        #[wamp(default = 7)]
+        level: i32,
+        #[wamp(name = "type")]
+        kind: Option<Vec<u8>>,
+        point: Option<Point>,
+        tags: Option<Vec<String>>,
+    }
+
+    /// What the derived readers replaced, as the reference they must agree with: each field
+    /// looked up on its own, the last of repeated keys winning ([`DictRef::get`]).
+    fn reference_sample(value: ValueRef<'_>) -> Result<Sample, PayloadError> {
+        let dict = value
+            .as_dict()
+            .ok_or_else(|| unexpected("demo.Sample (a dict)", value))?;
+        Ok(Sample {
+            count: required_field(dict.get("count"), "count")?,
+            name: optional_field(dict.get("name"), "name")?,
+            level: optional_field(dict.get("level"), "level")?.unwrap_or(7),
+            kind: optional_field(dict.get("type"), "type")?,
+            point: match dict.get("point") {
+                Some(point) if !point.is_null() => {
+                    Some(reference_point(point).map_err(|error| error.in_field("point"))?)
+                }
+                _ => None,
+            },
+            tags: optional_field(dict.get("tags"), "tags")?,
+        })
+    }
+
+    fn reference_point(value: ValueRef<'_>) -> Result<Point, PayloadError> {
+        const NAMES: [&str; 2] = ["x", "y"];
+        let fields: [Option<ValueRef<'_>>; 2] = if let Some(items) = value.as_list() {
+            if items.len() != 2 {
+                return Err(PayloadError::new(
+                    "",
+                    format!("expected demo.Point as a list of 2 values, got {}", items.len()),
+                ));
+            }
+            [items.get(0), items.get(1)]
+        } else {
+            let dict: DictRef<'_> = value
+                .as_dict()
+                .ok_or_else(|| unexpected("demo.Point (a dict)", value))?;
+            if let Some(unknown) = dict.keys().find(|key| !NAMES.contains(key)) {
+                return Err(PayloadError::new("", "unknown field of demo.Point").in_field(unknown));
+            }
+            if let Some(missing) = NAMES.iter().find(|name| dict.get(name).is_none()) {
+                return Err(PayloadError::new("", "missing struct field").in_field(missing));
+            }
+            [dict.get("x"), dict.get("y")]
+        };
+        let [x, y] = fields;
+        Ok(Point {
+            x: required_field(x, "x")?,
+            y: required_field(y, "y")?,
+        })
+    }
+
+    fn dict<const N: usize>(entries: [(&str, Value); N]) -> Value {
+        Value::Dict(Dict::from(entries.map(|(key, value)| (key.to_owned(), value))))
+    }
+
+    /// Valid and broken samples: every field mode, kinds and ranges, structs as dicts and lists.
+    fn corpus() -> Vec<Value> {
+        let int = |value: i128| Value::Integer(value);
+        let text = |value: &str| Value::String(value.into());
+        let point = |x: Value, y: Value| dict([("x", x), ("y", y)]);
+        let with = |entries: Vec<(&str, Value)>| {
+            let mut sample = Dict::from([("count".to_owned(), int(1))]);
+            for (key, value) in entries {
+                sample.insert(key.to_owned(), value);
+            }
+            Value::Dict(sample)
+        };
+        vec![
+            with(vec![]),
+            with(vec![
+                ("name", text("probe")),
+                ("level", int(-3)),
+                ("type", Value::Bytes(vec![0, 1, 255].into())),
+                ("point", point(int(-2), Value::Float(0.5))),
+                ("tags", Value::List(vec![text("a"), text("")])),
+                ("unknown", dict([("deep", Value::List(vec![]))])),
+            ]),
+            with(vec![("point", Value::List(vec![int(3), int(4)]))]),
+            with(vec![("point", Value::List(vec![int(3)]))]),
+            with(vec![("point", Value::List(vec![Value::Null, int(4)]))]),
+            with(vec![("point", dict([("x", int(1))]))]),
+            with(vec![(
+                "point",
+                dict([("x", int(1)), ("y", int(2)), ("z", int(3))]),
+            )]),
+            with(vec![("point", point(int(40_000), int(0)))]),
+            with(vec![("point", point(Value::Null, int(0)))]),
+            with(vec![("point", text("here"))]),
+            with(vec![
+                ("point", Value::Null),
+                ("name", Value::Null),
+                ("level", Value::Null),
+            ]),
+            with(vec![("count", int(256))]),
+            with(vec![("count", int(-1))]),
+            with(vec![("count", Value::Float(2.0))]),
+            with(vec![("count", Value::Float(2.5))]),
+            with(vec![("count", Value::Null)]),
+            with(vec![("level", Value::Float(1e10))]),
+            with(vec![("name", int(5))]),
+            with(vec![("type", text("AAE="))]),
+            with(vec![("tags", Value::List(vec![text("a"), int(1)]))]),
+            with(vec![("tags", dict([]))]),
+            dict([]),
+            dict([("name", text("no count"))]),
+            Value::List(vec![int(1)]),
+            text("sample"),
+            Value::Null,
+        ]
+    }
+
+    /// Whether the value read, after checking that both readers agree on it.
+    fn assert_agree(value: ValueRef<'_>, place: &str) -> bool {
+        let derived = Sample::from_value(value);
+        let reference = reference_sample(value);
+        assert_eq!(derived, reference, "{place}: {value:?}");
+        derived.is_ok()
+    }
+
+    #[test]
+    fn derived_readers_agree_with_field_lookups_in_every_format() {
+        let corpus = corpus();
+        let read = corpus
+            .iter()
+            .filter(|value| assert_agree(ValueRef::from(*value), "built"))
+            .count();
+        // The corpus holds both: readers that agreed by failing everything would not pass.
+        assert_eq!((read, corpus.len() - read), (5, 21));
+        for (number, value) in corpus.into_iter().enumerate() {
+            let message = Message::Result {
+                request: 1,
+                details: Dict::new(),
+                payload: Payload::new(vec![value.clone()], Dict::new()),
+            };
+            for serializer in Serializer::ALL {
+                let place = format!("sample {number} in {serializer}");
+                let bytes = match serializer.encode(&message) {
+                    Ok(bytes) => bytes,
+                    Err(error) => panic!("{place} encodes: {error}"),
+                };
+                let Ok(Message::Result { payload, .. }) = serializer.decode(&bytes) else {
+                    panic!("{place} decodes as a RESULT");
+                };
+                let Some(received) = payload.args().get(0) else {
+                    panic!("{place} has its argument");
+                };
+                assert_agree(received, &place);
+            }
+        }
+    }
+
+    #[test]
+    fn derived_readers_agree_on_the_order_and_repetition_of_keys() {
+        let texts = [
+            r#"{"tags": ["z"], "count": 3, "name": "b", "count": 4}"#,
+            r#"{"count": 300, "count": 3}"#,
+            r#"{"count": 3, "count": 300}"#,
+            r#"{"point": {"y": 1, "x": 2, "y": 3}, "count": 0}"#,
+            r#"{"point": {"y": 1, "w": 2}, "count": 0}"#,
+            r#"{"type": "\u0000AAE=", "count": 9, "name": "\u00e9t\u00e9"}"#,
+            r#"{"type": "\u0000A", "count": 9}"#,
+            r#"{"count": 1, "": 2, "countx": 3, "coun": 4}"#,
+        ];
+        for text in texts {
+            let message = format!("[50, 1, {{}}, [{text}]]");
+            let Ok(Message::Result { payload, .. }) = Serializer::Json.decode(message.as_bytes()) else {
+                panic!("{message} decodes as a RESULT");
+            };
+            let Some(received) = payload.args().get(0) else {
+                panic!("{message} has its argument");
+            };
+            assert_agree(received, text);
+        }
     }
 }

@@ -87,10 +87,7 @@ impl Payload {
         match &self.0 {
             Held::Built { args, .. } => ListRef::from(args.as_slice()),
             Held::Typed(typed) => ListRef::from(typed.values().0.as_slice()),
-            Held::Received(tape) => match payload_on_tape(tape).0 {
-                Some(index) if tape.node(index).tag == Tag::List => ListRef::on_tape(tape, index),
-                _ => ListRef::EMPTY,
-            },
+            Held::Received(tape) => args_at(tape, payload_on_tape(tape).0),
         }
     }
 
@@ -99,10 +96,7 @@ impl Payload {
         match &self.0 {
             Held::Built { kwargs, .. } => DictRef::from(kwargs),
             Held::Typed(typed) => DictRef::from(&typed.values().1),
-            Held::Received(tape) => match payload_on_tape(tape).1 {
-                Some(index) if tape.node(index).tag == Tag::Dict => DictRef::on_tape(tape, index),
-                _ => DictRef::EMPTY,
-            },
+            Held::Received(tape) => kwargs_at(tape, payload_on_tape(tape).1),
         }
     }
 
@@ -113,6 +107,21 @@ impl Payload {
         match &self.0 {
             Held::Built { .. } | Held::Typed(_) => Ok(()),
             Held::Received(tape) => payload_problem(tape).map_or(Ok(()), Err),
+        }
+    }
+
+    /// The args and kwargs of a payload that [`Payload::check`] passes, found on a received
+    /// payload's tape once for both.
+    pub(crate) fn checked_parts(&self) -> Result<(ListRef<'_>, DictRef<'_>), PayloadError> {
+        match &self.0 {
+            Held::Built { .. } | Held::Typed(_) => Ok((self.args(), self.kwargs())),
+            Held::Received(tape) => {
+                let (args, kwargs) = payload_on_tape(tape);
+                match problem_at(tape, args, kwargs) {
+                    Some(problem) => Err(problem),
+                    None => Ok((args_at(tape, args), kwargs_at(tape, kwargs))),
+                }
+            }
         }
     }
 
@@ -177,6 +186,11 @@ pub(crate) fn payload_on_tape(tape: &Tape) -> (Option<usize>, Option<usize>) {
 /// Autobahn|JS reads them.
 pub(crate) fn payload_problem(tape: &Tape) -> Option<PayloadError> {
     let (args, kwargs) = payload_on_tape(tape);
+    problem_at(tape, args, kwargs)
+}
+
+/// [`payload_problem`] of a payload whose args and kwargs are at `args` and `kwargs`.
+fn problem_at(tape: &Tape, args: Option<usize>, kwargs: Option<usize>) -> Option<PayloadError> {
     if let Some(unreadable) = tape.unreadable() {
         // Inside the payload, or the message would not have decoded.
         let (name, index) = match (args, kwargs) {
@@ -200,6 +214,22 @@ pub(crate) fn payload_problem(tape: &Tape) -> Option<PayloadError> {
         (node.tag != tag && node.tag != Tag::Null)
             .then(|| PayloadError::new(name, format!("expected {expected}, got {}", node.kind_name())))
     })
+}
+
+/// The args at `index` of a received payload; empty if there are none or they are not a list.
+fn args_at(tape: &Tape, index: Option<usize>) -> ListRef<'_> {
+    match index {
+        Some(index) if tape.node(index).tag == Tag::List => ListRef::on_tape(tape, index),
+        _ => ListRef::EMPTY,
+    }
+}
+
+/// The kwargs at `index` of a received payload; empty if there are none or they are not a dict.
+fn kwargs_at(tape: &Tape, index: Option<usize>) -> DictRef<'_> {
+    match index {
+        Some(index) if tape.node(index).tag == Tag::Dict => DictRef::on_tape(tape, index),
+        _ => DictRef::EMPTY,
+    }
 }
 
 /// The path of the value at `target` inside the value at `at`, whose path is `path`, written as

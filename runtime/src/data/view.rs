@@ -320,6 +320,32 @@ impl<'a> DictRef<'a> {
         }
     }
 
+    /// Calls `visit` with each entry's key, as bytes, and value, in the order of
+    /// [`DictRef::iter`], until it fails. Readers of generated types match keys as bytes, so
+    /// that a received key is neither checked for UTF-8 again nor looked up field by field.
+    #[inline]
+    pub(crate) fn try_for_each_entry<E>(
+        self,
+        mut visit: impl FnMut(&'a [u8], ValueRef<'a>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self.0 {
+            Entries::Tree(dict) => {
+                for (key, value) in dict.iter() {
+                    visit(key.as_bytes(), ValueRef::from(value))?;
+                }
+            }
+            Entries::Tape(tape, index) => {
+                let mut key = index + 1;
+                for _ in 0..tape.node(index).len {
+                    let value = key + 1;
+                    visit(tape.bytes_of(tape.node(key)), ValueRef::on_tape(tape, value))?;
+                    key = tape.next_sibling(value);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The entries, in key order for a built dict and in wire order for a received one.
     pub fn iter(self) -> DictIter<'a> {
         DictIter(match self.0 {

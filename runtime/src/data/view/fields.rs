@@ -1,6 +1,7 @@
-//! Finding the fields of a received dict by name, as generated types read them one after
-//! another: without it, each field is a scan of the whole dict on the tape, which made reading
-//! a table quadratic in its number of fields and most of the cost of decoding a typed message.
+//! Finding the keyword arguments of a received payload by name, as a generated table's
+//! `FromPayload` reads them one after another (tables and structs read as values match their
+//! dict's keys in one pass instead: `derived::table_fields`): without it, each kwarg is a scan of
+//! the whole dict on the tape, quadratic in the number of kwargs.
 //!
 //! Where a dict's keys are in strictly increasing byte order, as this runtime and
 //! Autobahn|Python write the dicts of tables (one pass over the keys tells), every key is there
@@ -43,11 +44,6 @@ impl<'a> FieldLookup<'a> {
                 .tape_node()
                 .and_then(|(tape, index)| KeyCursor::of_sorted(tape, index)),
         }
-    }
-
-    /// The dict looked up.
-    pub(crate) fn dict(&self) -> DictRef<'a> {
-        self.dict
     }
 
     /// The value of a key; of a key sent twice, the last value.
