@@ -10,7 +10,6 @@ mod builder;
 mod bundled;
 mod cli;
 mod cli_generate;
-mod compile;
 mod docs;
 mod docs_browser;
 mod snapshots;

@@ -1,6 +1,4 @@
-// A table with every field mode, through a payload and a value round trip.
-#![no_implicit_prelude]
-#![deny(warnings)]
+//! A table with every field mode, through a payload and a value round trip.
 
 // The runtime re-exports each derive under its trait's name, as serde does.
 use ::wamp_idl_runtime::{Dict, FromPayload, FromValue, IntoPayload, IntoValue, Payload, Value};
@@ -52,7 +50,8 @@ fn view(value: &Value) -> ::wamp_idl_runtime::ValueRef<'_> {
     ::core::convert::From::from(value)
 }
 
-fn main() {
+#[::core::prelude::v1::test]
+fn every_field_mode_makes_a_round_trip() {
     let full = Request {
         id: 7,
         note: ::core::option::Option::None,
@@ -123,7 +122,10 @@ fn main() {
     };
     ::std::assert_eq!(dict.get("type"), ::core::option::Option::Some(&Value::Integer(2)));
     ::std::assert!(!dict.contains_key("note"));
-    ::std::assert_eq!(Request::from_value(view(&value)), ::core::result::Result::Ok(full));
+    ::std::assert_eq!(
+        Request::from_value(view(&value)),
+        ::core::result::Result::Ok(full)
+    );
 
     ::std::assert_eq!(
         Empty {}.into_payload(),

@@ -1,6 +1,4 @@
-// A struct, a union, an enum and a flags type, through value round trips.
-#![no_implicit_prelude]
-#![deny(warnings)]
+//! A struct, a union, an enum and a flags type, through value round trips.
 
 use ::wamp_idl_runtime::{FromValue, IntoValue, UnknownEnumValue, Value};
 
@@ -109,9 +107,7 @@ where
         + ::core::clone::Clone,
 {
     ::std::assert_eq!(
-        T::from_value(view(
-            &::core::clone::Clone::clone(&value).into_value()
-        )),
+        T::from_value(view(&::core::clone::Clone::clone(&value).into_value())),
         ::core::result::Result::Ok(value)
     );
 }
@@ -121,11 +117,15 @@ fn view(value: &Value) -> ::wamp_idl_runtime::ValueRef<'_> {
     ::core::convert::From::from(value)
 }
 
-fn main() {
+#[::core::prelude::v1::test]
+fn structs_unions_enums_and_flags_make_round_trips() {
     let pair = Pair { x: 1, y: -2 };
     round_trip(pair);
     ::std::assert_eq!(
-        Pair::from_value(view(&Value::List(::std::vec![Value::Integer(1), Value::Integer(-2)]))),
+        Pair::from_value(view(&Value::List(::std::vec![
+            Value::Integer(1),
+            Value::Integer(-2)
+        ]))),
         ::core::result::Result::Ok(pair)
     );
     round_trip(Color::Green);

@@ -1,6 +1,4 @@
-// `#[wamp(crate = "...")]` names the runtime by another path, as the runtime itself does.
-#![no_implicit_prelude]
-#![deny(warnings)]
+//! `#[wamp(crate = "...")]` names the runtime by another path, as the runtime itself does.
 
 mod rt {
     pub use ::wamp_idl_runtime::*;
@@ -14,7 +12,7 @@ mod rt {
     ::wamp_idl_runtime::FromPayload,
     ::wamp_idl_runtime::IntoPayload,
 )]
-#[wamp(crate = "crate::rt", table = "demo.Named")]
+#[wamp(crate = "crate::runtime_path::rt", table = "demo.Named")]
 pub struct Named {
     pub name: ::std::string::String,
 }
@@ -23,7 +21,8 @@ fn text(text: &str) -> ::std::string::String {
     ::std::borrow::ToOwned::to_owned(text)
 }
 
-fn main() {
+#[::core::prelude::v1::test]
+fn a_payload_round_trip_through_another_path() {
     let named = Named { name: text("n") };
     let payload = rt::IntoPayload::into_payload(named);
     ::std::assert_eq!(
