@@ -11,6 +11,7 @@
 #![no_implicit_prelude]
 
 mod round_trip;
+mod wide;
 
 ::core::include!(::core::concat!(::core::env!("OUT_DIR"), "/schemas.rs"));
 
