@@ -388,7 +388,7 @@ fn read_item(
                 // An array of bytes is a byte string: it stays one.
                 TAG_UINT8_ARRAY if input.peek().is_some_and(|initial| initial >> 5 == BYTES) => continue,
                 tag @ (TAG_POSITIVE_BIGNUM | TAG_NEGATIVE_BIGNUM) => {
-                    let (integer, after) = read_bignum(*input, tag, start, inside_tag(nesting, start)?)?;
+                    let (integer, after) = read_bignum(*input, tag, start, nesting.inside_tag(start)?)?;
                     match integer {
                         Ok(integer) => builder.integer(integer),
                         Err((offset, problem)) => builder.unreadable(offset, problem),
@@ -398,7 +398,7 @@ fn read_item(
                 tag => {
                     // The tagged item is read whole, so that what is wrong inside it still
                     // ends the decoding; only its meaning is lost.
-                    let (_, after) = decode_apart(*input, inside_tag(nesting, start)?, read_value)?;
+                    let (_, after) = decode_apart(*input, nesting.inside_tag(start)?, read_value)?;
                     *input = after;
                     builder.unreadable(start, unsupported_tag(tag));
                 }
@@ -476,25 +476,6 @@ type Unrepresentable = (usize, String);
 /// The integer of a bignum tag, which starts at `start`, and the cursor past it: its magnitude
 /// is any item that turns out to be a byte string.
 #[cold]
-/// The nesting of the item inside a tag at `start` that is read apart (a bignum's magnitude,
-/// the item of an unsupported tag). Each such tag counts as a level: reading apart recurses,
-/// so a chain of tags that did not count would exhaust the stack.
-fn inside_tag(nesting: Nesting, start: usize) -> Result<Nesting, DecodeError> {
-    if nesting.depth >= nesting.max_depth {
-        return Err(DecodeError::at(
-            start,
-            format!(
-                "tags, lists and dicts nest deeper than the limit of {}",
-                nesting.max_depth
-            ),
-        ));
-    }
-    Ok(Nesting {
-        depth: nesting.depth + 1,
-        ..nesting
-    })
-}
-
 fn read_bignum<'a>(
     input: Cursor<'a>,
     tag: u64,

@@ -446,10 +446,29 @@ impl<K: Copy> Containers<K> {
 
 #[cold]
 fn too_deep(position: usize, max_depth: usize) -> DecodeError {
+    beyond_limit(position, "lists and dicts", max_depth)
+}
+
+fn beyond_limit(position: usize, what_nests: &str, max_depth: usize) -> DecodeError {
     DecodeError::at(
         position,
-        format!("lists and dicts nest deeper than the limit of {max_depth}"),
+        format!("{what_nests} nest deeper than the limit of {max_depth}"),
     )
+}
+
+impl Nesting {
+    /// The nesting of the item inside a CBOR tag at `position` that is read apart (a bignum's
+    /// magnitude, the item of an unsupported tag). Each such tag counts as a level: reading
+    /// apart recurses, so a chain of tags that did not count would exhaust the stack.
+    pub(super) fn inside_tag(self, position: usize) -> Result<Nesting, DecodeError> {
+        if self.depth >= self.max_depth {
+            return Err(beyond_limit(position, "tags, lists and dicts", self.max_depth));
+        }
+        Ok(Nesting {
+            depth: self.depth + 1,
+            ..self
+        })
+    }
 }
 
 /// Reads the value at the cursor, nested as [`Nesting`] says, onto a tape; returns the cursor
