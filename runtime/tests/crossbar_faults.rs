@@ -4,7 +4,8 @@
 //! the clients join again by themselves, with their default configuration, and restore their
 //! registrations and subscriptions; nothing in flight hangs.
 //!
-//! The tests share one router of their own, which they kill and restart, so they take turns.
+//! The tests share one router of their own, which they kill and restart, so they take turns;
+//! the flood test, the longest, has a second router, so it runs beside them.
 //! `WAMP_IDL_FAULT_RESTARTS=N` sets how many times the restart test kills the router (2 by
 //! default); it prints the recovery times (router listening again -> first successful call).
 
@@ -555,14 +556,15 @@ fn resident_kib() -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flooded_slow_subscriber_keeps_its_memory_bounded_and_its_events_in_order() {
-    let Some(router) = router_turn("a_flooded_slow_subscriber_keeps_its_memory_bounded").await else {
+    // A node of its own, not the one the other tests kill: the flood runs beside them.
+    let Some(router) = support::router("a_flooded_slow_subscriber_keeps_its_memory_bounded") else {
         return;
     };
     let seconds: u64 = std::env::var("WAMP_IDL_FLOOD_SECONDS")
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(60);
-    let url = router.router.url(Transport::WebSocket);
+    let url = router.url(Transport::WebSocket);
     let subscriber = join(
         ClientConfig::new(&url, REALM)
             .serializer(Serializer::MsgPack)
@@ -591,7 +593,7 @@ async fn a_flooded_slow_subscriber_keeps_its_memory_bounded_and_its_events_in_or
     let publisher = tokio::process::Command::new(&python)
         .arg(&script)
         .args([
-            router.router.url(Transport::RawSocket).as_str(),
+            router.url(Transport::RawSocket).as_str(),
             REALM,
             "msgpack",
             "com.faults.flood",
