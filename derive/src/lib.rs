@@ -19,6 +19,7 @@ use syn::{DeriveInput, parse_macro_input};
 
 mod attributes;
 mod errors;
+mod key;
 mod model;
 mod payload;
 mod value;

@@ -151,7 +151,7 @@ fn write_kwargs(runtime: &syn::Path, table: &Object<'_>) -> (TokenStream, TokenS
         .fields
         .iter()
         .filter(|field| matches!(field.placement, Placement::Keyword(_)));
-    let DictEntries { len, fixed, writes } = DictEntries::of(keywords);
+    let DictEntries { len, fixed, writes } = DictEntries::of(runtime, keywords);
     let part = Part {
         len: &len,
         fixed,

@@ -4,10 +4,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{DeriveInput, parse_quote};
 
+use crate::key::encoded_key;
 use crate::payload::{from_payload, into_payload};
 use crate::value::{from_value, into_value};
 
 type Derive = fn(&DeriveInput) -> syn::Result<TokenStream>;
+
+/// A key as the expansions write it (see `key_encodings_are_the_writers`).
+fn key(text: &str) -> TokenStream {
+    encoded_key(&parse_quote!(::wamp_idl_runtime), text)
+}
 
 /// Runs `derive` on `input` and compares with `expected`: the expansion, or the message
 /// of every error.
@@ -110,6 +116,9 @@ fn table_into_value_leaves_out_only_absent_options() {
             pub r#type: u8,
         }
     };
+    let key_a = key("a");
+    let key_b = key("b");
+    let key_type = key("type");
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoValue for Table {
             fn into_value(self) -> ::wamp_idl_runtime::Value {
@@ -128,9 +137,9 @@ fn table_into_value_leaves_out_only_absent_options() {
                     if ::core::option::Option::is_some(&self.a) { len += 1; }
                     len
                 })?;
-                writer.optional_field("a", &self.a)?;
-                writer.field("b", &self.b)?;
-                writer.field("type", &self.r#type)?;
+                writer.optional_field(#key_a, &self.a)?;
+                writer.field(#key_b, &self.b)?;
+                writer.field(#key_type, &self.r#type)?;
                 writer.end_dict()
             }
         }
@@ -256,6 +265,8 @@ fn unions_match_member_names() {
         }
     };
     check(from_value, input(), Ok(expected));
+    let key_circle = key("Circle");
+    let key_square = key("square");
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoValue for Shape {
             fn into_value(self) -> ::wamp_idl_runtime::Value {
@@ -269,8 +280,8 @@ fn unions_match_member_names() {
                 writer: &mut W,
             ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
                 match *self {
-                    Self::Circle(ref member) => writer.union_member("Circle", member),
-                    Self::Square(ref member) => writer.union_member("square", member),
+                    Self::Circle(ref member) => writer.union_member(#key_circle, member),
+                    Self::Square(ref member) => writer.union_member(#key_square, member),
                 }
             }
         }
@@ -432,6 +443,9 @@ fn table_from_payload_reads_each_field_mode() {
 
 #[test]
 fn table_into_payload_writes_each_field_mode() {
+    let key_limit = key("limit");
+    let key_scope = key("scope");
+    let key_verbose = key("verbose");
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoPayload for Request {
             fn into_payload(self) -> ::wamp_idl_runtime::Payload {
@@ -468,9 +482,9 @@ fn table_into_payload_writes_each_field_mode() {
             ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
                 let len = ::wamp_idl_runtime::__private::WritePayload::payload_len(self).1;
                 writer.begin_dict(len)?;
-                writer.field("limit", &self.limit)?;
-                writer.optional_field("scope", &self.scope)?;
-                writer.field("verbose", &self.is_verbose)?;
+                writer.field(#key_limit, &self.limit)?;
+                writer.optional_field(#key_scope, &self.scope)?;
+                writer.field(#key_verbose, &self.is_verbose)?;
                 writer.end_dict()
             }
         }
@@ -480,6 +494,15 @@ fn table_into_payload_writes_each_field_mode() {
 
 #[test]
 fn value_derives_ignore_payload_keys() {
+    let key_count = key("count");
+    let key_id = key("id");
+    let key_level = key("level");
+    let key_limit = key("limit");
+    let key_note = key("note");
+    let key_ratio = key("ratio");
+    let key_scope = key("scope");
+    let key_tag = key("tag");
+    let key_verbose = key("verbose");
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoValue for Request {
             fn into_value(self) -> ::wamp_idl_runtime::Value {
@@ -506,15 +529,15 @@ fn value_derives_ignore_payload_keys() {
                     if ::core::option::Option::is_some(&self.tag) { len += 1; }
                     len
                 })?;
-                writer.field("count", &self.count)?;
-                writer.field("id", &self.id)?;
-                writer.field("level", &self.level)?;
-                writer.field("limit", &self.limit)?;
-                writer.optional_field("note", &self.note)?;
-                writer.field("ratio", &self.ratio)?;
-                writer.optional_field("scope", &self.scope)?;
-                writer.optional_field("tag", &self.tag)?;
-                writer.field("verbose", &self.is_verbose)?;
+                writer.field(#key_count, &self.count)?;
+                writer.field(#key_id, &self.id)?;
+                writer.field(#key_level, &self.level)?;
+                writer.field(#key_limit, &self.limit)?;
+                writer.optional_field(#key_note, &self.note)?;
+                writer.field(#key_ratio, &self.ratio)?;
+                writer.optional_field(#key_scope, &self.scope)?;
+                writer.optional_field(#key_tag, &self.tag)?;
+                writer.field(#key_verbose, &self.is_verbose)?;
                 writer.end_dict()
             }
         }
@@ -597,6 +620,7 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
     };
     check(from_payload, input.clone(), Ok(expected));
     // `c` is sent only when it has a value; `b`, before it, always, as null if absent.
+    let key_a = key("a");
     let expected = quote! {
         impl ::wamp_idl_runtime::IntoPayload for Ids {
             fn into_payload(self) -> ::wamp_idl_runtime::Payload {
@@ -637,7 +661,7 @@ fn the_mandatory_count_stops_at_the_first_optional_arg() {
             ) -> ::core::result::Result<(), ::wamp_idl_runtime::wire::EncodeError> {
                 let len = ::wamp_idl_runtime::__private::WritePayload::payload_len(self).1;
                 writer.begin_dict(len)?;
-                writer.optional_field("a", &self.a)?;
+                writer.optional_field(#key_a, &self.a)?;
                 writer.end_dict()
             }
         }
@@ -1112,4 +1136,21 @@ fn errors_of_several_fields_and_variants_accumulate() {
             "a variant of a union holds exactly one member: expected `C(Type)`",
         ]),
     );
+}
+
+/// The encodings of a key are those the runtime's writers make: a fixstr, a text of length 5 and
+/// a key of `U` length 5 here; the headers of longer keys and JSON's escapes are checked against
+/// the writers themselves in `runtime/tests/typed_wire.rs`.
+#[test]
+fn key_encodings_are_the_writers() {
+    let expected = quote! {
+        &::wamp_idl_runtime::__private::EncodedKey {
+            text: "speed",
+            json: b"\"speed\":",
+            msgpack: b"\xA5speed",
+            cbor: b"espeed",
+            bjdata: b"U\x05speed",
+        }
+    };
+    assert_eq!(key("speed").to_string(), expected.to_string());
 }

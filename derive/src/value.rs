@@ -5,6 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use syn::{DeriveInput, Result};
 
+use crate::key::encoded_key;
 use crate::model::{Field, Input, Mode, Object, Shape, Union};
 
 pub fn from_value(input: &DeriveInput) -> Result<TokenStream> {
@@ -39,7 +40,7 @@ pub fn into_value(input: &DeriveInput) -> Result<TokenStream> {
                 }
             });
             let body = quote!(#runtime::__private::DictWriter::new() #(#writes)* .finish());
-            (body, object_write_value(object))
+            (body, object_write_value(runtime, object))
         }
         Shape::Union(union) => {
             let arms = union.members.iter().map(|member| {
@@ -47,7 +48,7 @@ pub fn into_value(input: &DeriveInput) -> Result<TokenStream> {
                 quote!(Self::#variant(member) => #runtime::__private::union_into_value(#name, member),)
             });
             let writes = union.members.iter().map(|member| {
-                let (variant, name) = (member.variant, &member.name);
+                let (variant, name) = (member.variant, encoded_key(runtime, &member.name));
                 quote!(Self::#variant(ref member) => writer.union_member(#name, member),)
             });
             (
@@ -82,8 +83,8 @@ pub fn into_value(input: &DeriveInput) -> Result<TokenStream> {
 }
 
 /// Writes a table or struct as a dict (see [`DictEntries`]).
-fn object_write_value(object: &Object<'_>) -> TokenStream {
-    let entries = DictEntries::of(object.fields.iter());
+fn object_write_value(runtime: &syn::Path, object: &Object<'_>) -> TokenStream {
+    let entries = DictEntries::of(runtime, object.fields.iter());
     let (len, writes) = (&entries.len, &entries.writes);
     quote! {
         writer.begin_dict(#len)?;
@@ -93,7 +94,8 @@ fn object_write_value(object: &Object<'_>) -> TokenStream {
 }
 
 /// The entries of a dict of fields: their count, an expression, and their writing in key
-/// order, as a `Dict` holds them, absent `Option` fields left out.
+/// order, as a `Dict` holds them, absent `Option` fields left out, under keys encoded for every
+/// serializer.
 pub struct DictEntries {
     pub len: TokenStream,
     /// Whether the count is the same for every value (no field is an `Option`).
@@ -103,7 +105,7 @@ pub struct DictEntries {
 
 impl DictEntries {
     /// The count is summed in statements, not in one expression as long as the table.
-    pub fn of<'a: 'f, 'f>(fields: impl Iterator<Item = &'f Field<'a>>) -> DictEntries {
+    pub fn of<'a: 'f, 'f>(runtime: &syn::Path, fields: impl Iterator<Item = &'f Field<'a>>) -> DictEntries {
         let mut fields: Vec<_> = fields.collect();
         fields.sort_by(|first, second| first.key.cmp(&second.key));
         let present = fields
@@ -127,7 +129,7 @@ impl DictEntries {
         let writes = fields
             .iter()
             .map(|field| {
-                let (member, key) = (field.member, &field.key);
+                let (member, key) = (field.member, encoded_key(runtime, &field.key));
                 match field.mode {
                     Mode::Optional => quote!(writer.optional_field(#key, &self.#member)?;),
                     Mode::Defaulted(_) | Mode::Mandatory => quote!(writer.field(#key, &self.#member)?;),

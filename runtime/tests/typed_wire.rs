@@ -207,6 +207,107 @@ fn typed_payloads_encode_to_the_bytes_of_their_values_in_every_serializer() {
     }
 }
 
+/// A union member under a name too long for a BJData key's short form.
+#[derive(Debug, Clone, PartialEq, IntoValue)]
+#[wamp(union = "demo.Named")]
+enum Named {
+    #[wamp(name = "thirty-three bytes: past BJData's")]
+    Long(Point),
+}
+
+/// Keys at each length where a serializer's header for them grows, and keys JSON escapes or
+/// that are not ASCII.
+#[derive(Debug, Clone, PartialEq, IntoValue)]
+#[wamp(table = "demo.Keys")]
+struct Keys {
+    #[wamp(name = "")]
+    empty: u8,
+    #[wamp(name = "twenty-three bytes long")]
+    fix_everywhere: u8,
+    #[wamp(name = "twenty-four bytes long!!")]
+    cbor_one_byte: u8,
+    #[wamp(name = "thirty-one bytes, MessagePack's")]
+    msgpack_fixstr: u8,
+    #[wamp(name = "exactly thirty-two bytes long!!!")]
+    msgpack_str8: u8,
+    #[wamp(name = "thirty-three bytes: past BJData's")]
+    bjdata_unsigned: u8,
+    #[wamp(
+        name = "a key whose length takes two bytes in every serializer: 0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+    )]
+    sixteen_bit: u8,
+    #[wamp(name = "a \"quoted\" back\\slash, \t\n\r\u{8}\u{c}\u{1}\u{1f}\u{7f} and Zürich 東京")]
+    escaped: u8,
+    #[wamp(name = "é")]
+    one_letter: u8,
+    named: Named,
+}
+
+/// The payload of [`Keys`], and a keyword argument under a long key.
+#[derive(Debug, Clone, PartialEq, IntoPayload)]
+#[wamp(table = "demo.KeysPayload")]
+struct KeysPayload {
+    keys: Keys,
+    #[wamp(kwarg, name = "exactly thirty-two bytes long!!!")]
+    long: Option<u8>,
+}
+
+/// The derives encode a field's key for every serializer when they expand: typed, the keys must
+/// encode to exactly what the writers make of the same keys as values.
+#[test]
+fn keys_encoded_by_the_derives_are_the_bytes_the_writers_make_of_them() {
+    let _turn = one_at_a_time();
+    let typed = KeysPayload {
+        keys: Keys {
+            empty: 0,
+            fix_everywhere: 1,
+            cbor_one_byte: 2,
+            msgpack_fixstr: 3,
+            msgpack_str8: 4,
+            bjdata_unsigned: 5,
+            sixteen_bit: 6,
+            escaped: 7,
+            one_letter: 8,
+            named: Named::Long(Point { x: 1, y: 2.0 }),
+        },
+        long: Some(9),
+    }
+    .into_payload();
+    let keys = Dict::from([
+        ("", Value::Integer(0)),
+        ("twenty-three bytes long", Value::Integer(1)),
+        ("twenty-four bytes long!!", Value::Integer(2)),
+        ("thirty-one bytes, MessagePack's", Value::Integer(3)),
+        ("exactly thirty-two bytes long!!!", Value::Integer(4)),
+        ("thirty-three bytes: past BJData's", Value::Integer(5)),
+        (
+            "a key whose length takes two bytes in every serializer: 0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789",
+            Value::Integer(6),
+        ),
+        (
+            "a \"quoted\" back\\slash, \t\n\r\u{8}\u{c}\u{1}\u{1f}\u{7f} and Zürich 東京",
+            Value::Integer(7),
+        ),
+        ("é", Value::Integer(8)),
+        (
+            "named",
+            Value::Dict(Dict::from([("thirty-three bytes: past BJData's", point(1, 2.0))])),
+        ),
+    ]);
+    let built = Payload::new(
+        vec![Value::Dict(keys)],
+        Dict::from([("exactly thirty-two bytes long!!!", Value::Integer(9))]),
+    );
+    assert_eq!(typed, built, "as values");
+    for serializer in Serializer::ALL {
+        assert_eq!(
+            encode_frame(serializer, &event(typed.clone())),
+            encode_frame(serializer, &event(built.clone())),
+            "{serializer}"
+        );
+    }
+}
+
 #[test]
 fn a_payload_without_args_or_kwargs_sends_neither() {
     let _turn = one_at_a_time();

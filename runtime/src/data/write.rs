@@ -18,7 +18,9 @@ use crate::wire::{bjdata, cbor, json, msgpack};
 
 /// What a serializer writes values with, in the order they travel: containers are opened with
 /// the number of their elements (entries, for a dict), then each element written, then closed;
-/// a dict's entries are each a [`key`](ValueWriter::key) and a value.
+/// a dict's entries are each a [`key`](ValueWriter::key) and a value. A key the derives know
+/// when they expand comes already encoded for every serializer ([`EncodedKey`]), which a
+/// serializer's writer copies as it is.
 ///
 /// The provided methods write a field of a table or struct, and the arguments of a payload, as
 /// the derives of [`IntoValue`] and [`WritePayload`] call them.
@@ -51,6 +53,13 @@ pub trait ValueWriter {
     /// The key of the next dict entry, whose value is written next.
     fn key(&mut self, key: &str) -> Result<(), EncodeError>;
 
+    /// A key of a generated type, written as its text unless the writer copies its encoding.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn encoded_key(&mut self, key: &EncodedKey) -> Result<(), EncodeError> {
+        self.key(key.text)
+    }
+
     fn end_dict(&mut self) -> Result<(), EncodeError>;
 
     /// A value of any type that writes itself.
@@ -74,19 +83,24 @@ pub trait ValueWriter {
         }
     }
 
-    /// A dict entry. Inlined into the generated type's writing, so that its key is a constant.
+    /// A dict entry, under a text or an [`EncodedKey`]. Inlined into the generated type's
+    /// writing, so that its key is a constant.
     #[inline(always)]
-    fn field<T: IntoValue>(&mut self, key: &str, value: &T) -> Result<(), EncodeError>
+    fn field<K: DictKey + ?Sized, T: IntoValue>(&mut self, key: &K, value: &T) -> Result<(), EncodeError>
     where
         Self: Sized,
     {
-        self.key(key)?;
+        key.write_key(self)?;
         value.write_value(self)
     }
 
     /// A dict entry if the value is there; an absent one is left out.
     #[inline(always)]
-    fn optional_field<T: IntoValue>(&mut self, key: &str, value: &Option<T>) -> Result<(), EncodeError>
+    fn optional_field<K: DictKey + ?Sized, T: IntoValue>(
+        &mut self,
+        key: &K,
+        value: &Option<T>,
+    ) -> Result<(), EncodeError>
     where
         Self: Sized,
     {
@@ -98,13 +112,52 @@ pub trait ValueWriter {
 
     /// A union's value: a dict whose one key is the member's name.
     #[inline]
-    fn union_member<T: IntoValue>(&mut self, member: &str, value: &T) -> Result<(), EncodeError>
+    fn union_member<K: DictKey + ?Sized, T: IntoValue>(
+        &mut self,
+        member: &K,
+        value: &T,
+    ) -> Result<(), EncodeError>
     where
         Self: Sized,
     {
         self.begin_dict(1)?;
         self.field(member, value)?;
         self.end_dict()
+    }
+}
+
+/// A dict key as each serializer writes it, which the derives compute when they expand, so that
+/// writing a generated type's key is one copy of a constant: the text, and its encodings, the
+/// JSON one quoted and escaped and followed by its colon (the comma before it is the writer's).
+/// `runtime/tests/typed_wire.rs` holds each to what [`ValueWriter::key`] writes.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct EncodedKey {
+    pub text: &'static str,
+    pub json: &'static [u8],
+    pub msgpack: &'static [u8],
+    pub cbor: &'static [u8],
+    pub bjdata: &'static [u8],
+}
+
+/// A dict key as the provided methods of [`ValueWriter`] take it: a text, or a generated type's
+/// [`EncodedKey`].
+#[doc(hidden)]
+pub trait DictKey {
+    fn write_key<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError>;
+}
+
+impl DictKey for str {
+    #[inline(always)]
+    fn write_key<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        writer.key(self)
+    }
+}
+
+impl DictKey for EncodedKey {
+    #[inline(always)]
+    fn write_key<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        writer.encoded_key(self)
     }
 }
 

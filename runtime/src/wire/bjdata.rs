@@ -11,7 +11,7 @@ use bytes::Bytes;
 
 use crate::data::tape::{Tape, TapeBuilder};
 use crate::data::value::{Dict, List, Value};
-use crate::data::write::{ErasedPayload, Part};
+use crate::data::write::{EncodedKey, ErasedPayload, Part};
 use crate::wire::frame::Binaries;
 use crate::wire::input::{Containers, Cursor, Item, Kind, Nesting, Step, decode_whole};
 use crate::wire::output::{Output, SHORT, WriteAt};
@@ -215,14 +215,17 @@ impl<'a> WriteAt<'a> for Writer<'a> {
         Ok(self.out.extend(at, bytes))
     }
 
+    #[inline]
     fn open_list(&mut self, at: usize, _len: usize) -> Result<usize, EncodeError> {
         Ok(self.out.push(at, ARRAY_START))
     }
 
+    #[inline]
     fn close_list(&mut self, at: usize) -> usize {
         self.out.push(at, ARRAY_END)
     }
 
+    #[inline]
     fn open_dict(&mut self, at: usize, _len: usize) -> Result<usize, EncodeError> {
         Ok(self.out.push(at, OBJECT_START))
     }
@@ -232,8 +235,14 @@ impl<'a> WriteAt<'a> for Writer<'a> {
         Ok(Writer::key(self, at, key))
     }
 
+    #[inline]
     fn close_dict(&mut self, at: usize) -> usize {
         self.out.push(at, OBJECT_END)
+    }
+
+    #[inline(always)]
+    fn key_encoding(key: &EncodedKey) -> &'static [u8] {
+        key.bjdata
     }
 
     fn typed(&mut self, payload: &dyn ErasedPayload, part: Part) -> Result<(), EncodeError> {

@@ -13,7 +13,7 @@ use bytes::Bytes;
 
 use crate::data::tape::{Tag, Tape, TapeBuilder};
 use crate::data::value::{Dict, List, Value};
-use crate::data::write::{ErasedPayload, Part};
+use crate::data::write::{EncodedKey, ErasedPayload, Part};
 use crate::wire::frame::Binaries;
 use crate::wire::input::{
     Containers, Cursor, Item, Kind, Nesting, Step, decode_apart, decode_whole, read_key_apart,
@@ -86,6 +86,16 @@ impl<'a> Writer<'a> {
             9
         };
         at + written
+    }
+
+    /// Writes the head of a list or dict: inlined where it opens one, so that the one byte of
+    /// a constant length below 24 is a constant.
+    #[inline(always)]
+    fn container_head(&mut self, at: usize, major: u8, len: usize) -> usize {
+        match u8::try_from(len) {
+            Ok(len @ 0..24) => self.out.push(at, (major << 5) | len),
+            _ => self.head(at, major, len as u64),
+        }
     }
 
     fn integer(&mut self, at: usize, integer: i128) -> usize {
@@ -249,12 +259,19 @@ impl<'a> WriteAt<'a> for Writer<'a> {
         Ok(self.out.extend(at, bytes))
     }
 
+    #[inline]
     fn open_list(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
-        Ok(self.head(at, ARRAY, len as u64))
+        Ok(self.container_head(at, ARRAY, len))
     }
 
+    #[inline]
     fn open_dict(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
-        Ok(self.head(at, MAP, len as u64))
+        Ok(self.container_head(at, MAP, len))
+    }
+
+    #[inline(always)]
+    fn key_encoding(key: &EncodedKey) -> &'static [u8] {
+        key.cbor
     }
 
     fn typed(&mut self, payload: &dyn ErasedPayload, part: Part) -> Result<(), EncodeError> {

@@ -16,7 +16,7 @@ use bytes::Bytes;
 
 use crate::data::tape::{Tape, TapeBuilder};
 use crate::data::value::{Dict, List, Value};
-use crate::data::write::{ErasedPayload, Part, ValueWriter};
+use crate::data::write::{EncodedKey, ErasedPayload, Part, ValueWriter};
 use crate::wire::input::NOT_UTF8;
 use crate::wire::message::MessageWriter;
 use crate::wire::output::{Output, SHORT, copy_short};
@@ -259,6 +259,13 @@ impl ValueWriter for Writer<'_> {
             let at = write_string(&mut writer.out, at, key);
             writer.out.push(at, b':')
         })?;
+        self.first = true;
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn encoded_key(&mut self, key: &EncodedKey) -> Result<(), EncodeError> {
+        self.element(|writer, at| writer.out.extend(at, key.json))?;
         self.first = true;
         Ok(())
     }

@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use crate::data::tape::{Tape, TapeBuilder};
 use crate::data::value::{Dict, List, Value};
-use crate::data::write::{ErasedPayload, Part};
+use crate::data::write::{EncodedKey, ErasedPayload, Part};
 use crate::wire::frame::Binaries;
 use crate::wire::input::{Containers, Cursor, Item, Kind, Nesting, Step, decode_whole, read_key_apart};
 use crate::wire::output::{Output, WriteAt};
@@ -199,12 +199,19 @@ impl<'a> WriteAt<'a> for Writer<'a> {
         Ok(self.out.extend(at, bytes))
     }
 
+    #[inline]
     fn open_list(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
         self.list_header(at, len)
     }
 
+    #[inline]
     fn open_dict(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
         self.dict_header(at, len)
+    }
+
+    #[inline(always)]
+    fn key_encoding(key: &EncodedKey) -> &'static [u8] {
+        key.msgpack
     }
 
     fn typed(&mut self, payload: &dyn ErasedPayload, part: Part) -> Result<(), EncodeError> {

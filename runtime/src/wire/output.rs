@@ -11,7 +11,7 @@
 //! [`Frame`](crate::wire::Frame) does, so that encoding into a reused frame zero-fills nothing).
 
 use crate::data::value::{Dict, List, Value};
-use crate::data::write::{ErasedPayload, Part, ValueWriter};
+use crate::data::write::{EncodedKey, ErasedPayload, Part, ValueWriter};
 use crate::wire::EncodeError;
 use crate::wire::message::MessageWriter;
 
@@ -191,7 +191,9 @@ pub(super) trait WriteAt<'a>: Sized {
     /// Writes a binary value, copied.
     fn bytes(&mut self, at: usize, bytes: &[u8]) -> Result<usize, EncodeError>;
 
-    /// Opens a list of `len` elements.
+    /// Opens a list of `len` elements. Writers inline it and [`WriteAt::open_dict`], so that a
+    /// generated type's list or dict, whose length is mostly a constant, opens with a store of
+    /// a constant head rather than a call.
     fn open_list(&mut self, at: usize, len: usize) -> Result<usize, EncodeError>;
 
     /// Closes a list: nothing, where the list's head counts its elements.
@@ -208,6 +210,9 @@ pub(super) trait WriteAt<'a>: Sized {
     fn key(&mut self, at: usize, key: &str) -> Result<usize, EncodeError> {
         self.string(at, key)
     }
+
+    /// This serializer's encoding of a generated type's key.
+    fn key_encoding(key: &EncodedKey) -> &'static [u8];
 
     /// Closes a dict: nothing, where the dict's head counts its entries.
     fn close_dict(&mut self, at: usize) -> usize {
@@ -327,6 +332,11 @@ impl<'a, W: WriteAt<'a>> ValueWriter for W {
     #[inline(always)]
     fn key(&mut self, key: &str) -> Result<(), EncodeError> {
         self.append(|writer, at| WriteAt::key(writer, at, key))
+    }
+
+    #[inline(always)]
+    fn encoded_key(&mut self, key: &EncodedKey) -> Result<(), EncodeError> {
+        self.append(|writer, at| Ok(writer.output().extend(at, W::key_encoding(key))))
     }
 
     #[inline]
