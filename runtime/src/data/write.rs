@@ -154,6 +154,15 @@ impl DictKey for str {
     }
 }
 
+/// A key a hand-written [`IntoValue`] computes: `writer.field(&name, ...)` with a `String`, as
+/// before the provided methods took an [`EncodedKey`] too.
+impl DictKey for String {
+    #[inline]
+    fn write_key<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        writer.key(self)
+    }
+}
+
 impl DictKey for EncodedKey {
     #[inline(always)]
     fn write_key<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
@@ -364,5 +373,43 @@ impl ValueWriter for TreeWriter {
 
     fn end_dict(&mut self) -> Result<(), EncodeError> {
         self.close()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hand-written writer of a dict whose keys it computes.
+    struct Counts(Vec<(String, i64)>);
+
+    impl IntoValue for Counts {
+        fn into_value(self) -> Value {
+            let entries = self.0.into_iter();
+            Value::Dict(Dict::from_entries(
+                entries
+                    .map(|(key, count)| (CompactString::from(key), Value::Integer(count.into())))
+                    .collect(),
+            ))
+        }
+
+        fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+            writer.begin_dict(self.0.len())?;
+            for (key, count) in &self.0 {
+                writer.field(key, count)?;
+            }
+            writer.end_dict()
+        }
+    }
+
+    #[test]
+    fn a_hand_written_type_names_its_fields_with_strings() {
+        let counts = || Counts(vec![("a".to_owned(), 1), ("b".to_owned(), 2)]);
+        let mut tree = TreeWriter::default();
+        assert_eq!(
+            counts().write_value(&mut tree).map_err(|error| error.to_string()),
+            Ok(())
+        );
+        assert_eq!(tree.done, Some(counts().into_value()));
     }
 }
