@@ -6,12 +6,12 @@
 //! before the measurement (WebSocket, same serializer) to its socket and reads one frame back
 //! per call, checking only the first and last answers. Its CPU per call is what the kernel,
 //! the socket and the wake-ups cost; the Rust caller's over it is what the client adds. The
-//! floor and the two Rust callers run in turn, `WAMP_IDL_BENCH_ROUNDS` times (default 3), so
+//! floor and the two Rust callers run in turn, `WAMP_IDL_BENCH_ROUNDS` times (default 9), so
 //! that each meets the conditions of the others.
 //!
 //! `cargo bench -p wamp-idl-runtime --bench e2e` (needs `scripts/setup-peers`). Set
 //! `WAMP_IDL_BENCH_CALLS` to change the number of calls per measurement (default 2000),
-//! `WAMP_IDL_BENCH_ROUNDS` the number of rounds of the floor and Rust callers (default 3), and
+//! `WAMP_IDL_BENCH_ROUNDS` the number of rounds of the floor and Rust callers (default 9), and
 //! `WAMP_IDL_BENCH_RUST_WRAPPER` to a program to run the Rust caller under (say, a script
 //! around `strace -c -f`, which then counts the caller's system calls).
 //! Sequential calls give the latency percentiles; calls with 32 in flight give throughput.
@@ -607,14 +607,25 @@ fn measure_own_process(
 /// A row of the table; `rounds` holds the caller's and the floor's figures of each round.
 fn row(caller: &str, serializer: Serializer, rounds: &[(Figures, Figures)], python: &Figures) {
     let own: Vec<Figures> = rounds.iter().map(|(own, _)| own.clone()).collect();
-    let floors: Vec<Figures> = rounds.iter().map(|(_, floor)| floor.clone()).collect();
-    let (figures, floor) = (Figures::mean(&own), Figures::mean(&floors));
-    let ratios: Vec<f64> = rounds
+    let figures = Figures::mean(&own);
+    // Each round's ratio sets the caller against the floor measured just before it, in the
+    // nearest conditions; their median, not a ratio of means, so that a round the machine
+    // disturbed (one of 8x among rounds near 1x) does not move the figure.
+    let mut ratios: Vec<f64> = rounds
         .iter()
         .map(|(own, floor)| own.sequential_cpu_us_per_call / floor.sequential_cpu_us_per_call)
         .collect();
-    let lowest = ratios.iter().copied().fold(f64::INFINITY, f64::min);
-    let highest = ratios.iter().copied().fold(0.0, f64::max);
+    ratios.sort_by(f64::total_cmp);
+    let (lowest, highest) = (ratios.first().copied(), ratios.last().copied());
+    let middle = ratios.len() / 2;
+    let median = match ratios.len() % 2 {
+        1 => ratios.get(middle).copied(),
+        _ => middle
+            .checked_sub(1)
+            .and_then(|below| ratios.get(below..=middle))
+            .map(|two| two.iter().sum::<f64>() / 2.0),
+    };
+    let [median, lowest, highest] = [median, lowest, highest].map(|ratio| ratio.unwrap_or(f64::NAN));
     println!(
         "| {caller:<16} | {:<8} | {:>10.0} | {:>8.0} | {:>8.0} | {:>13.0} | {:>7.1} | {:>7.1} | {:>11.1} | {:>12.3} | {:>5.2} ({lowest:.2} to {highest:.2}) |",
         serializer.name(),
@@ -626,7 +637,7 @@ fn row(caller: &str, serializer: Serializer, rounds: &[(Figures, Figures)], pyth
         figures.concurrent_cpu_us_per_call,
         figures.cpu_us_per_call(),
         figures.cpu_us_per_call() / python.cpu_us_per_call(),
-        figures.sequential_cpu_us_per_call / floor.sequential_cpu_us_per_call,
+        median,
     );
 }
 
@@ -637,7 +648,7 @@ async fn run(router: &Router, calls: usize, rounds: usize) -> Result<(), String>
         "sequential, {CONCURRENCY} in flight, and over both; CPU / Python: the last against Autobahn's;"
     );
     println!("seq / floor: sequential CPU against the floor caller's, measured in turn {rounds} times");
-    println!("(mean of the rounds, and the lowest and highest round)");
+    println!("(the median of the rounds' ratios, and the lowest and highest; the other columns: means)");
     println!(
         "| caller           | serial.  | seq call/s | p50 µs   | p99 µs   | {CONCURRENCY} in flight/s \
          | CPU seq | CPU {CONCURRENCY}  | CPU µs/call | CPU / Python | seq / floor |"
@@ -697,7 +708,7 @@ fn main() -> Result<(), String> {
     };
     let rounds = match std::env::var("WAMP_IDL_BENCH_ROUNDS") {
         Ok(rounds) => positive("WAMP_IDL_BENCH_ROUNDS", &rounds)?,
-        Err(_) => 3,
+        Err(_) => 9,
     };
     let Some(router) = support::router("e2e benchmark") else {
         return Ok(());
