@@ -23,10 +23,12 @@ pub fn encoded_key(runtime: &syn::Path, key: &str) -> TokenStream {
     }
 }
 
-/// Quoted, escaped as the JSON writer escapes (non-ASCII letters as they are), then the colon.
+/// The comma that separates an entry from the one before it (the writer skips it for a dict's
+/// first), then the key quoted, escaped as the JSON writer escapes (non-ASCII letters as they
+/// are), then the colon.
 fn json(key: &str) -> Vec<u8> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut encoding = vec![b'"'];
+    let mut encoding = vec![b',', b'"'];
     for &byte in key.as_bytes() {
         match byte {
             b'"' | b'\\' => encoding.extend([b'\\', byte]),

@@ -139,7 +139,7 @@ fn table_into_value_leaves_out_only_absent_options() {
                 })?;
                 writer.optional_field(#key_a, &self.a)?;
                 writer.field(#key_b, &self.b)?;
-                writer.field(#key_type, &self.r#type)?;
+                writer.field(&::wamp_idl_runtime::__private::NextKey(#key_type), &self.r#type)?;
                 writer.end_dict()
             }
         }
@@ -483,8 +483,8 @@ fn table_into_payload_writes_each_field_mode() {
                 let len = ::wamp_idl_runtime::__private::WritePayload::payload_len(self).1;
                 writer.begin_dict(len)?;
                 writer.field(#key_limit, &self.limit)?;
-                writer.optional_field(#key_scope, &self.scope)?;
-                writer.field(#key_verbose, &self.is_verbose)?;
+                writer.optional_field(&::wamp_idl_runtime::__private::NextKey(#key_scope), &self.scope)?;
+                writer.field(&::wamp_idl_runtime::__private::NextKey(#key_verbose), &self.is_verbose)?;
                 writer.end_dict()
             }
         }
@@ -530,14 +530,14 @@ fn value_derives_ignore_payload_keys() {
                     len
                 })?;
                 writer.field(#key_count, &self.count)?;
-                writer.field(#key_id, &self.id)?;
-                writer.field(#key_level, &self.level)?;
-                writer.field(#key_limit, &self.limit)?;
-                writer.optional_field(#key_note, &self.note)?;
-                writer.field(#key_ratio, &self.ratio)?;
-                writer.optional_field(#key_scope, &self.scope)?;
-                writer.optional_field(#key_tag, &self.tag)?;
-                writer.field(#key_verbose, &self.is_verbose)?;
+                writer.field(&::wamp_idl_runtime::__private::NextKey(#key_id), &self.id)?;
+                writer.field(&::wamp_idl_runtime::__private::NextKey(#key_level), &self.level)?;
+                writer.field(&::wamp_idl_runtime::__private::NextKey(#key_limit), &self.limit)?;
+                writer.optional_field(&::wamp_idl_runtime::__private::NextKey(#key_note), &self.note)?;
+                writer.field(&::wamp_idl_runtime::__private::NextKey(#key_ratio), &self.ratio)?;
+                writer.optional_field(&::wamp_idl_runtime::__private::NextKey(#key_scope), &self.scope)?;
+                writer.optional_field(&::wamp_idl_runtime::__private::NextKey(#key_tag), &self.tag)?;
+                writer.field(&::wamp_idl_runtime::__private::NextKey(#key_verbose), &self.is_verbose)?;
                 writer.end_dict()
             }
         }
@@ -1138,15 +1138,15 @@ fn errors_of_several_fields_and_variants_accumulate() {
     );
 }
 
-/// The encodings of a key are those the runtime's writers make: a fixstr, a text of length 5 and
-/// a key of `U` length 5 here; the headers of longer keys and JSON's escapes are checked against
-/// the writers themselves in `runtime/tests/typed_wire.rs`.
+/// The encodings of a key are those the runtime's writers make: JSON's after its comma, a
+/// fixstr, a text of length 5 and a key of `U` length 5 here; the headers of longer keys and
+/// JSON's escapes are checked against the writers themselves in `runtime/tests/typed_wire.rs`.
 #[test]
 fn key_encodings_are_the_writers() {
     let expected = quote! {
         &::wamp_idl_runtime::__private::EncodedKey {
             text: "speed",
-            json: b"\"speed\":",
+            json: b",\"speed\":",
             msgpack: b"\xA5speed",
             cbor: b"espeed",
             bjdata: b"U\x05speed",

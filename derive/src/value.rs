@@ -126,13 +126,20 @@ impl DictEntries {
                 len
             }}
         };
+        // Every field after one that is always written follows an entry of the dict.
+        let mut after_entry = false;
         let writes = fields
             .iter()
             .map(|field| {
-                let (member, key) = (field.member, encoded_key(runtime, &field.key));
-                match field.mode {
-                    Mode::Optional => quote!(writer.optional_field(#key, &self.#member)?;),
-                    Mode::Defaulted(_) | Mode::Mandatory => quote!(writer.field(#key, &self.#member)?;),
+                let (member, mut key) = (field.member, encoded_key(runtime, &field.key));
+                if after_entry {
+                    key = quote!(&#runtime::__private::NextKey(#key));
+                }
+                let optional = matches!(field.mode, Mode::Optional);
+                after_entry |= !optional;
+                match optional {
+                    true => quote!(writer.optional_field(#key, &self.#member)?;),
+                    false => quote!(writer.field(#key, &self.#member)?;),
                 }
             })
             .collect();

@@ -50,7 +50,7 @@ pub mod __private {
         required_field, struct_fields, table_fields, union_from_value, union_into_value, union_member,
         unknown_union_member,
     };
-    pub use crate::data::write::{DictKey, EncodedKey};
+    pub use crate::data::write::{DictKey, EncodedKey, NextKey};
     /// The helpers those derives name in `#[serde(with = "...")]`.
     #[cfg(feature = "serde")]
     pub use crate::serde_support::fields as serde_fields;

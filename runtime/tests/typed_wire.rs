@@ -176,6 +176,19 @@ fn encode_frame(serializer: Serializer, message: &Message) -> Vec<u8> {
         .unwrap_or_else(|error| panic!("{serializer}: {error}"))
 }
 
+/// A typed payload is the payload built of its values, and an EVENT of it encodes to the same
+/// bytes in every serializer.
+fn assert_same_bytes(typed: &Payload, built: &Payload, case: &str) {
+    assert_eq!(typed, built, "as values, {case}");
+    for serializer in Serializer::ALL {
+        assert_eq!(
+            encode_frame(serializer, &event(typed.clone())),
+            encode_frame(serializer, &event(built.clone())),
+            "{serializer}, {case}"
+        );
+    }
+}
+
 #[test]
 fn typed_payloads_encode_to_the_bytes_of_their_values_in_every_serializer() {
     let _turn = one_at_a_time();
@@ -298,12 +311,70 @@ fn keys_encoded_by_the_derives_are_the_bytes_the_writers_make_of_them() {
         vec![Value::Dict(keys)],
         Dict::from([("exactly thirty-two bytes long!!!", Value::Integer(9))]),
     );
-    assert_eq!(typed, built, "as values");
-    for serializer in Serializer::ALL {
-        assert_eq!(
-            encode_frame(serializer, &event(typed.clone())),
-            encode_frame(serializer, &event(built.clone())),
-            "{serializer}"
+    assert_same_bytes(&typed, &built, "");
+}
+
+/// Fields in key order: an optional first, which may leave the dict's first entry to the next;
+/// then, after the first that is always written, entries whose JSON keys carry their comma.
+#[derive(Debug, Clone, PartialEq, IntoValue)]
+#[wamp(table = "demo.Sparse")]
+struct Sparse {
+    a_maybe: Option<u8>,
+    b_always: u8,
+    c_maybe: Option<String>,
+    d_always: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, IntoPayload)]
+#[wamp(table = "demo.SparsePayload")]
+struct SparsePayload {
+    sparse: Sparse,
+    #[wamp(kwarg)]
+    first: Option<u8>,
+    #[wamp(kwarg)]
+    second: Option<u8>,
+}
+
+/// Entries after the first are written with the comma in their key's encoding, whether the
+/// optional fields before or among them are there or not.
+#[test]
+fn optional_fields_before_and_after_the_first_written_encode_as_their_values() {
+    let _turn = one_at_a_time();
+    for (a_maybe, c_maybe, first, second) in [
+        (None, None, None, None),
+        (Some(1), None, Some(3), None),
+        (None, Some("c".to_owned()), None, Some(4)),
+        (Some(1), Some("c".to_owned()), Some(3), Some(4)),
+    ] {
+        let typed = SparsePayload {
+            sparse: Sparse {
+                a_maybe,
+                b_always: 2,
+                c_maybe: c_maybe.clone(),
+                d_always: 5,
+            },
+            first,
+            second,
+        }
+        .into_payload();
+        let mut sparse = Dict::from([("b_always", Value::Integer(2)), ("d_always", Value::Integer(5))]);
+        if let Some(a) = a_maybe {
+            sparse.insert("a_maybe", Value::Integer(a.into()));
+        }
+        if let Some(c) = &c_maybe {
+            sparse.insert("c_maybe", Value::String(c.as_str().into()));
+        }
+        let mut kwargs = Dict::new();
+        for (key, value) in [("first", first), ("second", second)] {
+            if let Some(value) = value {
+                kwargs.insert(key, Value::Integer(value.into()));
+            }
+        }
+        let built = Payload::new(vec![Value::Dict(sparse)], kwargs);
+        assert_same_bytes(
+            &typed,
+            &built,
+            &format!("{a_maybe:?} {c_maybe:?} {first:?} {second:?}"),
         );
     }
 }

@@ -321,7 +321,8 @@ impl IntoValue for String {
         Value::String(self.into())
     }
 
-    #[inline]
+    /// Inlined into the field that holds it, as the writers' `str` is into it.
+    #[inline(always)]
     fn write_value<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
         writer.str(self)
     }

@@ -60,6 +60,15 @@ pub trait ValueWriter {
         self.key(key.text)
     }
 
+    /// A key of a generated type that follows an entry of the same dict, as the derive knows
+    /// of every field after one that is always written: the JSON writer copies it with its
+    /// comma, without asking whether it is the first.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn encoded_next_key(&mut self, key: &EncodedKey) -> Result<(), EncodeError> {
+        self.encoded_key(key)
+    }
+
     fn end_dict(&mut self) -> Result<(), EncodeError>;
 
     /// A value of any type that writes itself.
@@ -128,7 +137,8 @@ pub trait ValueWriter {
 
 /// A dict key as each serializer writes it, which the derives compute when they expand, so that
 /// writing a generated type's key is one copy of a constant: the text, and its encodings, the
-/// JSON one quoted and escaped and followed by its colon (the comma before it is the writer's).
+/// JSON one quoted and escaped, followed by its colon and preceded by the comma that separates
+/// it from an entry before it (which the writer leaves out of a dict's first entry).
 /// `runtime/tests/typed_wire.rs` holds each to what [`ValueWriter::key`] writes.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
@@ -145,6 +155,12 @@ pub struct EncodedKey {
 #[doc(hidden)]
 pub trait DictKey {
     fn write_key<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError>;
+
+    /// Writes the key of an entry that follows another of the same dict.
+    #[inline(always)]
+    fn write_next_key<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        self.write_key(writer)
+    }
 }
 
 impl DictKey for str {
@@ -163,10 +179,28 @@ impl DictKey for String {
     }
 }
 
+/// The key of an entry that follows another of the same dict, as the derive knows of every
+/// field after one that is always written: `writer.field(&NextKey(key), value)`.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct NextKey<'a, K: ?Sized>(pub &'a K);
+
+impl<K: DictKey + ?Sized> DictKey for NextKey<'_, K> {
+    #[inline(always)]
+    fn write_key<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        self.0.write_next_key(writer)
+    }
+}
+
 impl DictKey for EncodedKey {
     #[inline(always)]
     fn write_key<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
         writer.encoded_key(self)
+    }
+
+    #[inline(always)]
+    fn write_next_key<W: ValueWriter>(&self, writer: &mut W) -> Result<(), EncodeError> {
+        writer.encoded_next_key(self)
     }
 }
 

@@ -93,12 +93,17 @@ impl<'a> Writer<'a> {
             [byte] => self.out.extend_short(at, [CHAR, *byte], &[]),
             bytes => match u8::try_from(bytes.len()) {
                 Ok(len) if bytes.len() <= SHORT => self.out.extend_short(at, [STRING, UINT8, len], bytes),
-                _ => {
-                    let at = self.out.push(at, STRING);
-                    self.key(at, text)
-                }
+                _ => self.long_text(at, text),
             },
         }
+    }
+
+    /// Writes a text longer than [`SHORT`]: out of line, so that the short ones, inlined where
+    /// a typed value writes them, stay a few moves.
+    #[inline(never)]
+    fn long_text(&mut self, at: usize, text: &str) -> usize {
+        let at = self.out.push(at, STRING);
+        self.key(at, text)
     }
 
     /// Writes the head of a binary value of `len` bytes, an optimized container of bytes.

@@ -18,7 +18,7 @@ use crate::wire::frame::Binaries;
 use crate::wire::input::{
     Containers, Cursor, Item, Kind, Nesting, Step, decode_apart, decode_whole, read_key_apart,
 };
-use crate::wire::output::{Output, WriteAt};
+use crate::wire::output::{Output, SHORT, WriteAt};
 use crate::wire::{DecodeError, DecodeLimits, EncodeError, f16_to_f64};
 
 const UNSIGNED: u8 = 0;
@@ -121,11 +121,20 @@ impl<'a> Writer<'a> {
     fn text(&mut self, at: usize, text: &str) -> usize {
         match u8::try_from(text.len()) {
             Ok(len @ 0..24) => self.out.extend_short(at, [(TEXT << 5) | len], text.as_bytes()),
-            _ => {
-                let at = self.head(at, TEXT, text.len() as u64);
-                self.out.extend(at, text.as_bytes())
+            Ok(len) if text.len() <= SHORT => {
+                self.out
+                    .extend_short(at, [(TEXT << 5) | 24, len], text.as_bytes())
             }
+            _ => self.long_text(at, text),
         }
+    }
+
+    /// Writes a text longer than [`SHORT`]: out of line, so that the short ones,
+    /// inlined where a typed value writes them, stay a few moves.
+    #[inline(never)]
+    fn long_text(&mut self, at: usize, text: &str) -> usize {
+        let at = self.head(at, TEXT, text.len() as u64);
+        self.out.extend(at, text.as_bytes())
     }
 }
 

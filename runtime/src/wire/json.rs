@@ -217,9 +217,15 @@ impl ValueWriter for Writer<'_> {
         self.element(|writer, at| write_float(&mut writer.out, at, value))
     }
 
-    #[inline]
+    /// Inlined where a typed value writes a string, as a short one is copied in a few moves;
+    /// not through `element`, whose closure the compiler keeps out of line there.
+    #[inline(always)]
     fn str(&mut self, text: &str) -> Result<(), EncodeError> {
-        self.element(|writer, at| write_string(&mut writer.out, at, text))
+        let at = self.out.end();
+        let at = self.separate(at);
+        let end = write_string(&mut self.out, at, text);
+        self.out.commit(end);
+        Ok(())
     }
 
     #[inline]
@@ -263,9 +269,23 @@ impl ValueWriter for Writer<'_> {
         Ok(())
     }
 
+    /// The key's encoding holds the comma before it, left out of the first entry.
     #[inline(always)]
     fn encoded_key(&mut self, key: &EncodedKey) -> Result<(), EncodeError> {
-        self.element(|writer, at| writer.out.extend(at, key.json))?;
+        self.append(|writer, at| {
+            let encoding = match writer.first {
+                true => key.json.get(1..).unwrap_or_default(),
+                false => key.json,
+            };
+            writer.out.extend(at, encoding)
+        });
+        self.first = true;
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn encoded_next_key(&mut self, key: &EncodedKey) -> Result<(), EncodeError> {
+        self.append(|writer, at| writer.out.extend(at, key.json));
         self.first = true;
         Ok(())
     }

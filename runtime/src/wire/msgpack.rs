@@ -86,6 +86,14 @@ impl<'a> Writer<'a> {
         Ok(at + written)
     }
 
+    /// Writes a string too long for a fixstr: out of line, so that the short ones, inlined
+    /// where a typed value writes them, stay a few moves.
+    #[inline(never)]
+    fn long_string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError> {
+        let at = self.header(at, text.len(), [0xd9, 0xda, 0xdb])?;
+        Ok(self.out.extend(at, text.as_bytes()))
+    }
+
     #[inline]
     fn list_header(&mut self, at: usize, len: usize) -> Result<usize, EncodeError> {
         match u8::try_from(len) {
@@ -168,10 +176,7 @@ impl<'a> WriteAt<'a> for Writer<'a> {
     fn string(&mut self, at: usize, text: &str) -> Result<usize, EncodeError> {
         match u8::try_from(text.len()) {
             Ok(len @ 0..32) => Ok(self.out.extend_short(at, [0xa0 | len], text.as_bytes())),
-            _ => {
-                let at = self.header(at, text.len(), [0xd9, 0xda, 0xdb])?;
-                Ok(self.out.extend(at, text.as_bytes()))
-            }
+            _ => self.long_string(at, text),
         }
     }
 

@@ -79,7 +79,7 @@ impl<'a> Output<'a> {
     }
 
     /// `len` bytes of room at `at`, to write to from their start.
-    #[inline]
+    #[inline(always)]
     pub(super) fn room(&mut self, at: usize, len: usize) -> &mut [u8] {
         let end = at + len;
         if end > self.buffer.len() {
@@ -223,7 +223,7 @@ pub(super) trait WriteAt<'a>: Sized {
     fn typed(&mut self, payload: &dyn ErasedPayload, part: Part) -> Result<(), EncodeError>;
 
     /// Runs `write` at the end of the output, and keeps what it wrote if it succeeds.
-    #[inline]
+    #[inline(always)]
     fn append(
         &mut self,
         write: impl FnOnce(&mut Self, usize) -> Result<usize, EncodeError>,
@@ -299,9 +299,15 @@ impl<'a, W: WriteAt<'a>> ValueWriter for W {
         self.append(|writer, at| Ok(WriteAt::float(writer, at, value)))
     }
 
-    #[inline]
+    /// Inlined where a typed value writes a string: a short one is a store of its head and a
+    /// few moves, fewer instructions than a call.
+    #[inline(always)]
     fn str(&mut self, text: &str) -> Result<(), EncodeError> {
-        self.append(|writer, at| WriteAt::string(writer, at, text))
+        // Not through `append`: the compiler keeps a closure that writes a string out of line.
+        let at = self.output().end();
+        let end = WriteAt::string(self, at, text)?;
+        self.output().commit(end);
+        Ok(())
     }
 
     #[inline]
@@ -336,7 +342,10 @@ impl<'a, W: WriteAt<'a>> ValueWriter for W {
 
     #[inline(always)]
     fn encoded_key(&mut self, key: &EncodedKey) -> Result<(), EncodeError> {
-        self.append(|writer, at| Ok(writer.output().extend(at, W::key_encoding(key))))
+        let output = self.output();
+        let end = output.extend(output.end(), W::key_encoding(key));
+        output.commit(end);
+        Ok(())
     }
 
     #[inline]
@@ -360,12 +369,15 @@ impl Drop for Output<'_> {
 /// bytes moved and repeats of the first), so that a writer can check what it copies in passing.
 #[inline(always)]
 pub(super) fn copy_short(room: &mut [u8], bytes: &[u8], scan: impl Fn(u64) -> u64) -> u64 {
-    let len = bytes.len();
-    let mut move_word = |from: usize| {
+    /// A function rather than a closure, which the compiler would keep out of line in the
+    /// long functions that generated types' writing inlines into.
+    #[inline(always)]
+    fn move_word(room: &mut [u8], bytes: &[u8], from: usize, scan: &impl Fn(u64) -> u64) -> u64 {
         let word: [u8; 8] = bytes[from..from + 8].try_into().unwrap_or_default();
         room[from..from + 8].copy_from_slice(&word);
         scan(u64::from_le_bytes(word))
-    };
+    }
+    let len = bytes.len();
     if len < 8 {
         if len >= 4 {
             let head: [u8; 4] = bytes[..4].try_into().unwrap_or_default();
@@ -385,9 +397,12 @@ pub(super) fn copy_short(room: &mut [u8], bytes: &[u8], scan: impl Fn(u64) -> u6
             0
         }
     } else if len < 16 {
-        move_word(0) | move_word(len - 8)
+        move_word(room, bytes, 0, &scan) | move_word(room, bytes, len - 8, &scan)
     } else {
-        move_word(0) | move_word(8) | move_word(len - 16) | move_word(len - 8)
+        move_word(room, bytes, 0, &scan)
+            | move_word(room, bytes, 8, &scan)
+            | move_word(room, bytes, len - 16, &scan)
+            | move_word(room, bytes, len - 8, &scan)
     }
 }
 
