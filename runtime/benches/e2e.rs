@@ -616,16 +616,11 @@ fn row(caller: &str, serializer: Serializer, rounds: &[(Figures, Figures)], pyth
         .map(|(own, floor)| own.sequential_cpu_us_per_call / floor.sequential_cpu_us_per_call)
         .collect();
     ratios.sort_by(f64::total_cmp);
-    let (lowest, highest) = (ratios.first().copied(), ratios.last().copied());
-    let middle = ratios.len() / 2;
-    let median = match ratios.len() % 2 {
-        1 => ratios.get(middle).copied(),
-        _ => middle
-            .checked_sub(1)
-            .and_then(|below| ratios.get(below..=middle))
-            .map(|two| two.iter().sum::<f64>() / 2.0),
-    };
-    let [median, lowest, highest] = [median, lowest, highest].map(|ratio| ratio.unwrap_or(f64::NAN));
+    let ranked = |rank: usize| ratios.get(rank).copied().unwrap_or(f64::NAN);
+    let last = ratios.len().saturating_sub(1);
+    // The two middle ranks are one when the count is odd.
+    let median = (ranked(last / 2) + ranked(ratios.len() / 2)) / 2.0;
+    let (lowest, highest) = (ranked(0), ranked(last));
     println!(
         "| {caller:<16} | {:<8} | {:>10.0} | {:>8.0} | {:>8.0} | {:>13.0} | {:>7.1} | {:>7.1} | {:>11.1} | {:>12.3} | {:>5.2} ({lowest:.2} to {highest:.2}) |",
         serializer.name(),

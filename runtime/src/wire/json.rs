@@ -125,6 +125,14 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// Copies a key's encoding, its comma included or not; the value after it takes none.
+    #[inline(always)]
+    fn copy_key(&mut self, encoding: &[u8]) -> Result<(), EncodeError> {
+        self.append(|writer, at| writer.out.extend(at, encoding));
+        self.first = true;
+        Ok(())
+    }
+
     /// Starts a message element: a comma, unless it is the first. Inlined into every value's
     /// writing, where a call cost more than the test it makes.
     #[inline(always)]
@@ -272,22 +280,16 @@ impl ValueWriter for Writer<'_> {
     /// The key's encoding holds the comma before it, left out of the first entry.
     #[inline(always)]
     fn encoded_key(&mut self, key: &EncodedKey) -> Result<(), EncodeError> {
-        self.append(|writer, at| {
-            let encoding = match writer.first {
-                true => key.json.get(1..).unwrap_or_default(),
-                false => key.json,
-            };
-            writer.out.extend(at, encoding)
-        });
-        self.first = true;
-        Ok(())
+        let encoding = match self.first {
+            true => key.json.get(1..).unwrap_or_default(),
+            false => key.json,
+        };
+        self.copy_key(encoding)
     }
 
     #[inline(always)]
     fn encoded_next_key(&mut self, key: &EncodedKey) -> Result<(), EncodeError> {
-        self.append(|writer, at| writer.out.extend(at, key.json));
-        self.first = true;
-        Ok(())
+        self.copy_key(key.json)
     }
 
     #[inline]
